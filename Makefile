@@ -1,0 +1,45 @@
+# Newsflow: `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test test-fast test-slow bench clean-state
+
+setup: $(STAMP) kafka-jars
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+# Java 17+ and Maven fetch and run the real Apache Kafka broker; install them if missing (Debian).
+.PHONY: kafka-jars
+kafka-jars: $(STAMP)
+	@if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null; \
+	  else echo "Java 17+ and Maven are needed for the local Kafka broker"; exit 1; fi; \
+	fi
+	$(PY) -c "from deploy.kafka.broker import ensure_jars; print('kafka jars:', ensure_jars())"
+
+demo: setup
+	$(VENV)/bin/newsflow demo seeds/
+
+test: setup
+	$(PY) -m pytest tests -q
+
+test-fast: setup
+	$(PY) -m pytest tests/unit -q
+
+test-slow: setup
+	$(PY) -m pytest tests -m slow -q
+
+bench: setup
+	$(PY) bench/extraction.py
+	$(PY) bench/clustering.py
+
+clean-state:
+	rm -rf .newsflow

@@ -1,0 +1,33 @@
+"""``newsflow broker start|stop|status``: the persistent local Kafka broker of this folder."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from deploy.kafka.broker import KAFKA_VERSION, LocalKafka, port_open, start_persistent, state_dir
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("broker", help="start, stop or show the local Apache Kafka broker (state under NEWSFLOW_HOME)")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.set_defaults(func=cmd_broker)
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    record = state_dir() / "broker.json"
+    if args.action == "start":
+        broker = start_persistent()
+        print(f"kafka {KAFKA_VERSION} running on {broker.bootstrap} (pid {broker.pid}, data {broker.data_dir})")
+        print(f"export NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}")
+        return 0
+    broker = LocalKafka.load(record)
+    if broker is None:
+        print("no local broker has been started here", file=sys.stderr)
+        return 1 if args.action == "status" else 0
+    if args.action == "stop":
+        broker.stop()
+        print(f"kafka on {broker.bootstrap} stopped")
+        return 0
+    alive = broker.running() and port_open(broker.port)
+    print(f"kafka {KAFKA_VERSION} on {broker.bootstrap}: {'running (pid %s)' % broker.pid if alive else 'stopped'}")
+    return 0 if alive else 3

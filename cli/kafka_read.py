@@ -1,0 +1,42 @@
+"""Reading whole topics with kafka-python (for demo, tail and tests): from the beginning to the end offsets."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from kafka import KafkaConsumer, TopicPartition
+
+
+def _consumer(bootstrap: str) -> KafkaConsumer:
+    return KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                         auto_offset_reset="earliest", consumer_timeout_ms=1000)
+
+
+def partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[TopicPartition]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = consumer.partitions_for_topic(topic)
+        if found:
+            return [TopicPartition(topic, p) for p in sorted(found)]
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"topic {topic!r} does not exist")
+        time.sleep(0.2)
+
+
+def read_all(bootstrap: str, topic: str, *, follow: bool = False) -> Iterator[tuple[bytes | None, bytes | None]]:
+    """(key, value) of every record now in ``topic``; with ``follow``, keep waiting for new ones."""
+    consumer = _consumer(bootstrap)
+    try:
+        tps = partitions(consumer, topic)
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        while True:
+            batch = consumer.poll(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    yield record.key, record.value
+            if not follow and all(consumer.position(tp) >= end[tp] for tp in tps):
+                return
+    finally:
+        consumer.close()

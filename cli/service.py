@@ -1,0 +1,232 @@
+"""``newsflow up``, ``worker`` and ``demo``: the service with or without its embedded broker."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from pipeline import logs
+from pipeline.settings import Settings
+from pipeline.topics import ensure_topics
+
+from .options import add_service_flags, settings_from
+
+log = logging.getLogger("newsflow.cli")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="run the Faust worker against NEWSFLOW_KAFKA_BOOTSTRAP until SIGTERM")
+    add_service_flags(p)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("up", help="the service on the embedded local broker (or NEWSFLOW_KAFKA_BOOTSTRAP); ingests PATH if given")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to ingest once the worker is ready")
+    add_service_flags(p)
+    p.set_defaults(func=cmd_up)
+
+    p = sub.add_parser("demo", help="like up, but waits until PATH is processed, prints every event record and stops")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds (default 300)")
+    add_service_flags(p)
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from pipeline.worker import run_worker
+
+    return run_worker(settings_from(args))
+
+
+# -- the embedded broker and a worker process ------------------------------------------------------
+
+@contextlib.contextmanager
+def embedded_broker(settings: Settings, *, persistent: bool) -> Iterator[Settings]:
+    """Yield settings pointing at a broker: NEWSFLOW_KAFKA_BOOTSTRAP's if set, else a local one."""
+    if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP") or settings.kafka_bootstrap != Settings().kafka_bootstrap:
+        yield settings
+        return
+    from deploy.kafka.broker import LocalKafka, start_persistent
+
+    if persistent:
+        broker = start_persistent()
+        log.info("local broker", extra={"bootstrap": broker.bootstrap, "data": str(broker.data_dir)})
+        yield settings.with_(kafka_bootstrap=broker.bootstrap)
+        return
+    with tempfile.TemporaryDirectory(prefix="newsflow-kafka-") as folder:
+        broker = LocalKafka(Path(folder))
+        started = time.monotonic()
+        broker.start()
+        log.info("local broker started", extra={"bootstrap": broker.bootstrap,
+                                                "seconds": round(time.monotonic() - started, 2)})
+        try:
+            yield settings.with_(kafka_bootstrap=broker.bootstrap)
+        finally:
+            broker.stop()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name, value in vars(settings).items():
+        env[f"NEWSFLOW_{name.upper()}"] = str(value)
+    return env
+
+
+def spawn_worker(settings: Settings) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=settings_env(settings),
+                            stdin=subprocess.DEVNULL, stdout=sys.stderr, stderr=sys.stderr)
+
+
+def wait_ready(settings: Settings, worker: subprocess.Popen, timeout: float = 120.0) -> float:
+    """Seconds until the worker's /readyz answered 200 (raises if it died or never did)."""
+    started = time.monotonic()
+    url = f"http://127.0.0.1:{settings.web_port}/readyz"
+    while time.monotonic() - started < timeout:
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited with code {worker.returncode} before it was ready")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        time.sleep(0.2)
+    raise RuntimeError(f"the worker was not ready after {timeout:.0f} s")
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 60.0) -> int:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    return worker.returncode
+
+
+def ingest_paths(settings: Settings, paths: list[str]) -> int:
+    from connectors.files import ingest_files
+    from connectors.sink import make_sink
+
+    with make_sink(stdout=False, bootstrap=settings.kafka_bootstrap, topic=settings.raw_topic,
+                   deadletter_topic=settings.deadletter_topic) as sink:
+        result = ingest_files(paths, sink)
+    if result.failed:
+        raise RuntimeError("delivery to Kafka could not be confirmed")
+    log.info("ingested", extra={"files": result.files, "delivered": result.delivered,
+                                "rejected": dict(result.rejected)})
+    return result.delivered
+
+
+def with_free_port(settings: Settings) -> Settings:
+    if settings.web_port:
+        return settings
+    from deploy.kafka.broker import free_port
+
+    return settings.with_(web_port=free_port())
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+def cmd_up(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    logs.setup(settings.log_level, settings.log_format)
+    stop = {"now": False}
+
+    def on_signal(signum, frame):  # noqa: ARG001
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    with embedded_broker(settings, persistent=True) as settings:
+        ensure_topics(settings)
+        worker = spawn_worker(settings)
+        try:
+            seconds = wait_ready(settings, worker)
+            log.info("worker ready", extra={"seconds": round(seconds, 2), "web_port": settings.web_port})
+            if args.paths:
+                ingest_paths(settings, args.paths)
+            while not stop["now"] and worker.poll() is None:
+                time.sleep(0.2)
+        finally:
+            code = stop_worker(worker)
+            log.info("worker stopped", extra={"code": code})
+    return 0 if stop["now"] else (worker.returncode or 1)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    logs.setup(settings.log_level, settings.log_format)
+    with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as state:
+        unique = uuid.uuid4().hex[:8]
+        settings = with_free_port(settings.with_(data_dir=str(Path(state) / "worker"),
+                                                 app_id=f"{settings.app_id}-demo-{unique}"))
+        with embedded_broker(settings, persistent=False) as settings:
+            if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):  # a shared broker: topics of our own
+                settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
+            ensure_topics(settings)
+            worker = spawn_worker(settings)
+            try:
+                seconds = wait_ready(settings, worker)
+                log.info("worker ready", extra={"seconds": round(seconds, 2)})
+                delivered = ingest_paths(settings, args.paths)
+                wait_processed(settings, delivered, args.timeout)
+                events = latest_events(settings)
+            finally:
+                stop_worker(worker)
+    for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
+        sys.stdout.write(orjson.dumps(event).decode() + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def wait_processed(settings: Settings, expected: int, timeout: float) -> None:
+    """Block until every delivered raw message is an article or a worker dead letter."""
+    deadline = time.monotonic() + timeout
+    done = 0
+    while time.monotonic() < deadline:
+        done = len(processed_ids(settings))
+        if done >= expected:
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"only {done} of {expected} articles processed after {timeout:.0f} s")
+
+
+def processed_ids(settings: Settings) -> set[str]:
+    """Distinct raw ids that ended as an article or as a dead letter of the worker (redeliveries count once)."""
+    from .kafka_read import read_all
+
+    seen: set[str] = set()
+    for _, value in read_all(settings.kafka_bootstrap, settings.articles_topic):
+        if value is not None:
+            seen.add(orjson.loads(value)["id"])
+    for index, (_, value) in enumerate(read_all(settings.kafka_bootstrap, settings.deadletter_topic)):
+        letter = orjson.loads(value) if value else {}
+        if letter.get("stage") != "connector":
+            seen.add(letter.get("id") or f"#deadletter-{letter.get('partition')}-{letter.get('offset')}-{index}")
+    return seen
+
+
+def latest_events(settings: Settings) -> dict[str, dict]:
+    from .kafka_read import read_all
+
+    events: dict[str, dict] = {}
+    for key, value in read_all(settings.kafka_bootstrap, settings.events_topic):
+        if value is None:
+            events.pop(key.decode(), None)
+            continue
+        record = orjson.loads(value)
+        current = events.get(record["event_id"])
+        if current is None or record["version"] >= current["version"]:
+            events[record["event_id"]] = record
+    return events

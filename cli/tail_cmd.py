@@ -1,0 +1,50 @@
+"""``newsflow tail TOPIC``: print a topic's records (one JSON line each, or indented with --pretty)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from pipeline.settings import Settings
+
+from .kafka_read import read_all
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tail", help="print the records of a topic (news.events, news.articles, news.deadletter, ...)")
+    p.add_argument("topic", help="topic name; the configured NEWSFLOW_TOPIC_PREFIX is added unless already there")
+    p.add_argument("--bootstrap", default=None, help="Kafka bootstrap servers (NEWSFLOW_KAFKA_BOOTSTRAP)")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    p.add_argument("--follow", "-f", action="store_true", help="keep printing new records until Ctrl-C")
+    p.add_argument("--latest", action="store_true", help="news.events: only the latest version of each event")
+    p.set_defaults(func=cmd_tail)
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(kafka_bootstrap=args.bootstrap)
+    topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
+    option = orjson.OPT_INDENT_2 if args.pretty else 0
+    latest: dict[bytes | None, bytes | None] = {}
+    for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow):
+        if args.latest and not args.follow:
+            latest[key] = value
+            continue
+        emit(key, value, option)
+    for key, value in latest.items():
+        if value is not None:
+            emit(key, value, option)
+    return 0
+
+
+def emit(key: bytes | None, value: bytes | None, option: int) -> None:
+    if value is None:
+        line = orjson.dumps({"key": key.decode("utf-8", "replace") if key else None, "tombstone": True}, option=option)
+    else:
+        try:
+            line = orjson.dumps(orjson.loads(value), option=option)
+        except orjson.JSONDecodeError:
+            line = orjson.dumps({"key": key.decode("utf-8", "replace") if key else None,
+                                 "value": value.decode("utf-8", "replace")}, option=option)
+    sys.stdout.write(line.decode() + "\n")
+    sys.stdout.flush()

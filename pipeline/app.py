@@ -1,0 +1,210 @@
+"""The Faust application: topics and the tables derived from them, and two thin agents.
+
+    news.raw ──clean_articles──▶ news.cleaned ──cluster_articles──▶ news.articles + news.events
+        │                               │
+        └──────────────▶ news.deadletter ◀┘
+
+* ``clean_articles`` consumes news.raw (key = source, so one source's learned boilerplate lives
+  in one partition of the ``boilerplate`` table) and scales with news.raw's partitions.
+* ``cluster_articles`` consumes news.cleaned (key = language). Every article that could belong to
+  the same event must meet the same clusterer, so the clustering stage is partitioned by language
+  only; its state (``cluster-state`` and ``event-state`` tables) is co-partitioned with it.
+
+Agents do no work of their own: they call :mod:`pipeline.core` and route what it returns.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+import faust
+import orjson
+from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
+
+from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
+
+from . import codec, metrics
+from .core import CleanStage, ClusterStage, routing_key
+from .settings import Settings
+from .stores import PartitionStore
+
+log = logging.getLogger("newsflow.worker")
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{hp}" for hp in settings.kafka_bootstrap.split(",")],
+        store=settings.store,
+        datadir=settings.data_dir,
+        web_enabled=True,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=settings.heartbeat_s,
+        broker_commit_interval=settings.commit_interval_s,
+        broker_request_timeout=max(30.0, settings.session_timeout_s * 2),
+        broker_rebalance_timeout=max(10.0, settings.session_timeout_s * 2),
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        topic_replication_factor=settings.replication_factor,
+        topic_partitions=settings.raw_partitions,
+        topic_allow_declare=True,
+        table_standby_replicas=0,
+        stream_wait_empty=True,
+        worker_redirect_stdouts=False,
+    )
+    app.conf.newsflow = settings  # type: ignore[attr-defined]
+
+    # -- topics and the tables derived from them ------------------------------------------------
+    retention = {"retention.ms": str(settings.raw_retention_ms)}
+    raw_topic = app.topic(settings.raw_topic, partitions=settings.raw_partitions, internal=True,
+                          key_serializer="raw", value_serializer="raw", config=retention)
+    boilerplate = app.Table("boilerplate", default=None, partitions=settings.raw_partitions,
+                            value_serializer=codec.CODEC_NAME, help="Learned site furniture, per source")
+
+    cleaned_topic = app.topic(settings.cleaned_topic, partitions=settings.cluster_partitions, internal=True,
+                              key_serializer="raw", value_serializer="raw", config=retention)
+    cluster_state = app.Table("cluster-state", default=None, partitions=settings.cluster_partitions,
+                              value_serializer=codec.CODEC_NAME, help="Clustering window: signatures and event summaries")
+    event_state = app.Table("event-state", default=None, partitions=settings.cluster_partitions,
+                            value_serializer=codec.CODEC_NAME, help="Event records under construction, by event id")
+
+    articles_topic = app.topic(settings.articles_topic, partitions=settings.raw_partitions, internal=True,
+                               key_serializer="raw", value_serializer="raw", config=retention)
+    events_topic = app.topic(settings.events_topic, partitions=settings.raw_partitions, internal=True,
+                             key_serializer="raw", value_serializer="raw",
+                             config={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
+                                     "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(3600 * 1000)})
+    deadletter_topic = app.topic(settings.deadletter_topic, partitions=1, internal=True,
+                                 key_serializer="raw", value_serializer="raw", config=retention)
+
+    clean_stage = CleanStage(settings, boilerplate)
+    clusterers: dict[int, ClusterStage] = {}
+
+    def cluster_stage_for(partition: int) -> ClusterStage:
+        """The partition's clusterer, rebuilt from the recovered tables after every rebalance."""
+        stage = clusterers.get(partition)
+        if stage is None:
+            started = time.monotonic()
+            stage = ClusterStage(settings, PartitionStore(cluster_state, partition),
+                                 PartitionStore(event_state, partition), restore=True)
+            clusterers[partition] = stage
+            log.info("clustering state restored", extra={"partition": partition, "articles": stage.window_size(),
+                                                        "seconds": round(time.monotonic() - started, 3)})
+        return stage
+
+    async def send_dead_letter(value: Any, error: Rejected, message: Any, article_id: str | None = None,
+                               source: str | None = None) -> None:
+        metrics.DEAD_LETTERS.labels(error.stage, error.reason).inc()
+        record = dead_letter(value, error, article_id=article_id, source=source, topic=message.topic,
+                             partition=message.partition, offset=message.offset)
+        await deadletter_topic.send(key=(article_id or "").encode(), value=dumps(record))
+        log.warning("dead letter", extra={"stage": error.stage, "reason": error.reason, "id": article_id,
+                                          "detail": error.detail[:300]})
+
+    @app.agent(raw_topic, name="clean_articles")
+    async def clean_articles(stream):
+        async for event in stream.events():
+            started = time.perf_counter()
+            raw_id = source = None
+            try:
+                raw = clean_stage.decode(event.value)
+                raw_id, source = raw.id, raw.source
+                article = await clean_stage.aclean(raw)
+            except Rejected as exc:
+                metrics.MESSAGES.labels("clean", "dead_letter").inc()
+                await send_dead_letter(event.value, exc, event.message, raw_id, source)
+                continue
+            except Exception as exc:  # a bug must not stop the stream: keep the message, say why
+                log.exception("clean stage failed", extra={"id": raw_id})
+                metrics.MESSAGES.labels("clean", "dead_letter").inc()
+                await send_dead_letter(event.value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="clean"),
+                                       event.message, raw_id, source)
+                continue
+            await cleaned_topic.send(key=routing_key(article).encode(), value=dumps(article))
+            metrics.MESSAGES.labels("clean", "ok").inc()
+            metrics.STAGE_SECONDS.labels("clean").observe(time.perf_counter() - started)
+
+    @app.agent(cleaned_topic, name="cluster_articles")
+    async def cluster_articles(stream):
+        async for event in stream.events():
+            started = time.perf_counter()
+            article: dict[str, Any] | None = None
+            try:
+                article = orjson.loads(event.value)
+                stage = cluster_stage_for(event.message.partition)
+                result = stage.process(article)
+            except Exception as exc:
+                log.exception("cluster stage failed", extra={"id": (article or {}).get("id")})
+                metrics.MESSAGES.labels("cluster", "dead_letter").inc()
+                await send_dead_letter(event.value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="cluster"),
+                                       event.message, (article or {}).get("id"), (article or {}).get("source"))
+                continue
+            record = result.article
+            await articles_topic.send(key=record["id"].encode(), value=dumps(record))
+            if result.event is not None:
+                await events_topic.send(key=result.event["event_id"].encode(), value=dumps(result.event))
+                change = "republished" if result.redelivered else ("created" if result.event["version"] == 1 else "updated")
+                metrics.EVENTS.labels(change).inc()
+                observe_end_to_end(record.get("fetched_at"))
+            metrics.ARTICLES.labels(record["relation"]).inc()
+            metrics.MESSAGES.labels("cluster", "redelivered" if result.redelivered else "ok").inc()
+            metrics.STAGE_SECONDS.labels("cluster").observe(time.perf_counter() - started)
+            metrics.WINDOW_ARTICLES.set(sum(s.window_size() for s in clusterers.values()))
+            metrics.WINDOW_EVENTS.set(sum(s.event_count() for s in clusterers.values()))
+
+    @app.on_partitions_revoked.connect
+    async def forget_clusterers(app, revoked, **kwargs) -> None:  # noqa: ARG001
+        clusterers.clear()
+        metrics.READY.set(0)
+
+    @app.on_rebalance_complete.connect
+    async def mark_ready(app, **kwargs) -> None:  # noqa: ARG001
+        clusterers.clear()
+        metrics.READY.set(1)
+        log.info("worker ready", extra={"assignment": sorted(str(tp) for tp in app.consumer.assignment())})
+
+    install_web_views(app)
+    app.newsflow_topics = {  # type: ignore[attr-defined]
+        "raw": raw_topic, "cleaned": cleaned_topic, "articles": articles_topic,
+        "events": events_topic, "deadletter": deadletter_topic,
+    }
+    return app
+
+
+def observe_end_to_end(fetched_at: str | None) -> None:
+    if not fetched_at:
+        return
+    try:
+        fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    except ValueError:
+        return
+    if fetched.tzinfo is None:
+        return
+    now = datetime.fromisoformat(utcnow_iso().replace("Z", "+00:00"))
+    metrics.END_TO_END_SECONDS.observe(max(0.0, (now - fetched).total_seconds()))
+
+
+def worker_ready(app: faust.App) -> bool:
+    consumer = app.consumer
+    return bool(metrics.READY._value.get()) and not app.rebalancing and bool(consumer.assignment()) \
+        and app.tables.recovery.completed.is_set()
+
+
+def install_web_views(app: faust.App) -> None:
+    @app.page("/metrics")
+    async def prometheus_metrics(web, request):
+        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.page("/healthz")
+    async def healthz(web, request):
+        return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def readyz(web, request):
+        ready = worker_ready(app)
+        return web.json({"ready": ready}, status=200 if ready else 503)

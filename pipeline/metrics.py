@@ -1,0 +1,18 @@
+"""Prometheus metrics of the worker: what each stage did, how long it took, how big the state is."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+MESSAGES = Counter("newsflow_messages_total", "Messages handled, by stage and outcome", ["stage", "outcome"])
+DEAD_LETTERS = Counter("newsflow_dead_letters_total", "Messages dead-lettered, by stage and reason", ["stage", "reason"])
+ARTICLES = Counter("newsflow_articles_total", "Articles assigned to events, by relation", ["relation"])
+EVENTS = Counter("newsflow_events_total", "Event records published, by change (created, updated, republished)", ["change"])
+STAGE_SECONDS = Histogram("newsflow_stage_seconds", "Processing time of one message, by stage", ["stage"], buckets=LATENCY_BUCKETS)
+END_TO_END_SECONDS = Histogram("newsflow_end_to_end_seconds", "From fetched_at to the event record being published",
+                               buckets=LATENCY_BUCKETS)
+WINDOW_ARTICLES = Gauge("newsflow_window_articles", "Articles in the clustering window (this worker)")
+WINDOW_EVENTS = Gauge("newsflow_window_events", "Events in the clustering window (this worker)")
+LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned boilerplate state (this worker)")
+READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and recovered its tables")

@@ -1,0 +1,60 @@
+"""Explicit creation of every Newsflow topic (no reliance on broker auto-creation).
+
+The worker and ``newsflow ingest``/``up``/``demo`` call :func:`ensure_topics` before they produce
+or consume, so the partitions and configs are the ones written here whichever starts first.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from .settings import Settings
+
+log = logging.getLogger("newsflow.topics")
+
+
+def topic_specs(settings: Settings) -> list[NewTopic]:
+    retention = {"retention.ms": str(settings.raw_retention_ms)}
+    rf = settings.replication_factor
+    return [
+        NewTopic(settings.raw_topic, settings.raw_partitions, rf, topic_configs=retention),
+        NewTopic(settings.cleaned_topic, settings.cluster_partitions, rf, topic_configs=retention),
+        NewTopic(settings.articles_topic, settings.raw_partitions, rf, topic_configs=retention),
+        NewTopic(settings.events_topic, settings.raw_partitions, rf,
+                 topic_configs={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
+                                "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(3600 * 1000)}),
+        NewTopic(settings.deadletter_topic, 1, rf, topic_configs=retention),
+    ]
+
+
+def ensure_topics(settings: Settings, timeout: float = 60.0) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                                     request_timeout_ms=15000)
+            break
+        except KafkaError as exc:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kafka at {settings.kafka_bootstrap} is not reachable: {exc}") from exc
+            time.sleep(0.5)
+    try:
+        existing = set(admin.list_topics())
+        missing = [spec for spec in topic_specs(settings) if spec.name not in existing]
+        created = []
+        for spec in missing:
+            try:
+                admin.create_topics([spec])
+                created.append(spec.name)
+            except TopicAlreadyExistsError:
+                pass
+        if created:
+            log.info("topics created", extra={"topics": created})
+        return created
+    finally:
+        admin.close()

@@ -1,0 +1,29 @@
+"""Run the Faust worker in this process until SIGTERM/SIGINT, then stop cleanly.
+
+mode's Worker handles the signals: in-flight events finish, offsets are committed and the
+consumer leaves its group before the process exits.
+"""
+from __future__ import annotations
+
+import logging
+
+import faust
+
+from . import logs
+from .app import create_app
+from .settings import Settings
+from .topics import ensure_topics
+
+log = logging.getLogger("newsflow.worker")
+
+
+def run_worker(settings: Settings) -> int:
+    handler = logs.setup(settings.log_level, settings.log_format)
+    ensure_topics(settings)
+    app = create_app(settings)
+    log.info("starting worker", extra={"bootstrap": settings.kafka_bootstrap, "app_id": settings.app_id,
+                                       "web": f"{settings.web_host}:{settings.web_port}"})
+    worker = faust.Worker(app, loglevel=logs.level_name(settings.log_level),
+                          loghandlers=[handler], quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()  # returns via SystemExit once stopped
+    return 0
