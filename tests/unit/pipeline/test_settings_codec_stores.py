@@ -1,0 +1,56 @@
+"""Configuration from NEWSFLOW_* variables, the table-value codec and the partition store view."""
+import numpy as np
+import pytest
+
+from pipeline.codec import decode, encode
+from pipeline.settings import Settings, settings_table
+from pipeline.stores import PartitionStore
+
+
+def test_environment_then_flags_override_defaults():
+    env = {"NEWSFLOW_KAFKA_BOOTSTRAP": "127.0.0.1:1234", "NEWSFLOW_RAW_PARTITIONS": "8", "NEWSFLOW_WINDOW_DAYS": "2.5"}
+    settings = Settings.from_env(env, raw_partitions=None, window_days=1.0)
+    assert settings.kafka_bootstrap == "127.0.0.1:1234"
+    assert settings.raw_partitions == 8
+    assert settings.window_days == 1.0
+    assert settings.window_seconds == 86400.0
+
+
+def test_bad_environment_value_names_the_variable():
+    with pytest.raises(ValueError, match="NEWSFLOW_RAW_PARTITIONS"):
+        Settings.from_env({"NEWSFLOW_RAW_PARTITIONS": "many"})
+
+
+def test_topic_prefix_applies_to_every_topic():
+    s = Settings(topic_prefix="staging.")
+    assert {s.raw_topic, s.cleaned_topic, s.articles_topic, s.events_topic, s.deadletter_topic} == {
+        "staging.news.raw", "staging.news.cleaned", "staging.news.articles", "staging.news.events",
+        "staging.news.deadletter"}
+
+
+def test_every_setting_is_documented():
+    rows = settings_table()
+    assert all(variable.startswith("NEWSFLOW_") and meaning for variable, _, meaning in rows)
+
+
+@pytest.mark.parametrize("value", [b"\x00\x01binary", {"a": [1, 2.5, None], "b": "text"}, [1, 2, 3], "s", 7])
+def test_codec_round_trips_bytes_and_json(value):
+    assert decode(encode(value)) == value
+
+
+def test_codec_stores_numpy_as_lists():
+    assert decode(encode({"sig": np.array([1, 2, 3], dtype=np.uint32)})) == {"sig": [1, 2, 3]}
+
+
+def test_partition_store_isolates_partitions():
+    table: dict = {}
+    p0, p1 = PartitionStore(table, 0), PartitionStore(table, 1)
+    p0["a"] = 1
+    p1["a"] = 2
+    p1["b"] = 3
+    assert p0["a"] == 1 and p1["a"] == 2
+    assert sorted(p1) == ["a", "b"] and len(p0) == 1
+    del p1["a"]
+    assert "a" not in p1 and "a" in p0
+    with pytest.raises(KeyError):
+        del p1["zzz"]

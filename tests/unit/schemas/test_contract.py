@@ -1,0 +1,55 @@
+"""The JSON Schemas are valid and the Python models keep to them."""
+import orjson
+import pytest
+
+from schemas import SCHEMA_NAMES, load_schema, schema_errors, validator
+from schemas.models import RawArticle, Rejected, dead_letter
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_is_valid_draft_2020_12(name):
+    schema = load_schema(name)
+    assert schema["$schema"].endswith("2020-12/schema")
+    validator(name)  # check_schema raises on an invalid schema
+
+
+def test_raw_article_round_trip_keeps_every_field():
+    raw = RawArticle(id="a1", source="wire", text="Body", url="https://x.test/a", title="T",
+                     published="2025-03-20T10:00:00Z", fetched_at="2025-03-20T10:01:00Z", meta={"k": 1})
+    again = RawArticle.from_json(raw.to_json())
+    assert again == raw
+    assert schema_errors("raw_article", orjson.loads(raw.to_json())) == []
+
+
+@pytest.mark.parametrize("value, reason", [
+    (b"", "empty"),
+    (None, "empty"),
+    (b"{not json", "invalid_json"),
+    (b"\xff\xfe\x00garbage", "invalid_json"),
+    (b"[1, 2]", "schema"),
+    (b'{"id": "a", "source": "s"}', "schema"),
+    (b'{"id": "a", "source": "s", "text": "x", "html": "<p>x</p>"}', "schema"),
+    (b'{"id": "", "source": "s", "text": "x"}', "schema"),
+    (b'{"id": "a", "source": "s", "text": 5}', "schema"),
+    (b'{"id": "a", "source": "s", "text": "x", "surprise": 1}', "schema"),
+])
+def test_bad_raw_messages_are_rejected_with_a_reason(value, reason):
+    with pytest.raises(Rejected) as info:
+        RawArticle.from_json(value)
+    assert info.value.reason == reason
+    assert info.value.detail
+
+
+def test_oversized_message_is_rejected_before_parsing():
+    with pytest.raises(Rejected) as info:
+        RawArticle.from_json(b'{"id": "a", "source": "s", "text": "' + b"x" * 2000 + b'"}', max_bytes=1000)
+    assert info.value.reason == "too_large"
+
+
+def test_dead_letter_keeps_the_payload_and_validates():
+    letter = dead_letter(b"\xff\x00binary", Rejected("invalid_json", "nope", stage="decode"), topic="news.raw",
+                         partition=2, offset=7)
+    assert schema_errors("deadletter", letter) == []
+    assert letter["payload_encoding"] == "base64"
+    text_letter = dead_letter(b'{"id": 1}', Rejected("schema", "id: not a string"))
+    assert text_letter["payload"] == '{"id": 1}' and text_letter["payload_encoding"] == "utf-8"
