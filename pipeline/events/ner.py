@@ -1,0 +1,452 @@
+"""An offline, rule-based tagger for people, organisations and places in English news text.
+
+How it works, per sentence: capitalised spans are chunked (allowing "of", "de", "al"... inside),
+leading sentence-starters, demonyms and titles are trimmed (a trimmed title such as "President"
+or "spokesman" is kept as a person cue), and each span is typed by, in order: the tables of
+well-known people and organisations, organisation suffixes/prefixes ("Ministry", "Council",
+"Inc"), facility suffixes ("Hall", "Palace", "Street"), the GeoNames gazetteer, initialisms
+(organisations), person cues, a first-name list, and the shape of the span (two or three
+name-like words are a person). Single words are kept only when they are known, when they
+repeat a person already named ("Putin" after "Vladimir Putin"), or when a locative cue ("in",
+"at") stands before them. Aliases fold within the text: "Putin" -> "Vladimir Putin",
+"ESC" -> "Endangered Species Coalition", "Dmitri Medvedev" -> "Dmitry Medvedev".
+
+It also scores where things happen: a place after "arrived in", "held in", "visit to" counts
+more than one after "in"/"at", and a bare mention counts little; a landmark's score also goes to
+its city (the Kremlin's to Moscow).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from . import lexicon as lx
+from .text import TOKEN_RE, is_titlecase_line, paragraphs, split_sentences
+
+PEOPLE, ORGS, PLACES = "people", "organisations", "places"
+
+_KEEP_DOT = frozenset(["jr.", "sr.", "mt.", "st.", "inc.", "corp.", "co.", "ltd.", "dr.", "mr.",
+                       "mrs.", "ms.", "gen.", "gov.", "sen.", "rep.", "lt.", "col.", "capt."]) | {
+    k.lower() for k in lx.US_STATE_ABBREVIATIONS}
+_NAME_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
+_STRONG_LOCATIVE = frozenset([
+    ("arrived", "in"), ("arrives", "in"), ("arriving", "in"), ("held", "in"), ("place", "in"),
+    ("visit", "to"), ("trip", "to"), ("traveled", "to"), ("travelled", "to"), ("landed", "in"),
+    ("met", "in"), ("talks", "in"), ("summit", "in"), ("visiting", ""), ("visited", ""),
+    ("hosted", "in"), ("meeting", "in"), ("occurred", "in"), ("happened", "in"), ("struck", ""),
+    ("hit", ""), ("killed", "in"), ("died", "in"), ("away", "in"), ("captured", "in"),
+    ("caught", "in"), ("arrested", "in"), ("fire", "in"), ("attack", "in"), ("visit", "in"),
+])
+_LOCATIVE = frozenset(["in", "at", "inside", "near", "outside", "within"])
+_APOS = ("'s", "’s")
+
+
+@dataclass
+class Mention:
+    surface: str
+    kind: str | None  # PEOPLE / ORGS / PLACES / None (undecided single word)
+    locative: float = 0.0
+    person_cue: bool = False
+    early: bool = False
+
+
+@dataclass
+class Entities:
+    """Per-text result: canonical name -> mentions and aliases; place -> where-score."""
+    people: dict[str, list] = field(default_factory=dict)
+    organisations: dict[str, list] = field(default_factory=dict)
+    places: dict[str, list] = field(default_factory=dict)
+    where: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {PEOPLE: self.people, ORGS: self.organisations, PLACES: self.places, "where": self.where}
+
+
+def _is_cap(tok: str) -> bool:
+    c = tok[0]
+    return c.isupper() and (len(tok) == 1 or tok[1:2] != " ") and c.isalpha()
+
+
+def _tokens(sentence: str) -> list[str]:
+    out: list[str] = []
+    for tok in TOKEN_RE.findall(sentence):
+        tok = tok.strip()
+        if not tok:
+            continue
+        if " " in tok or (tok.count(".") >= 2 and tok[0].isupper()):  # "U. S." -> "U.S."
+            out.append(tok.replace(" ", ""))
+            continue
+        if tok.endswith(".") and len(tok) > 1:
+            low = tok.lower()
+            if low not in _KEEP_DOT and not (len(tok) == 2 and tok[0].isupper()):
+                out.append(tok[:-1])
+                out.append(".")
+                continue
+        # split "Trump-Xi" / "Moscow-Beijing" when a part is a known name
+        if "-" in tok and tok[0].isupper():
+            parts = tok.split("-")
+            if all(p[:1].isupper() for p in parts) and any(
+                    p in lx.places() or p in lx.known_people() for p in parts):
+                for k, p in enumerate(parts):
+                    if k:
+                        out.append("-")
+                    out.append(p)
+                continue
+        out.append(tok)
+    return out
+
+
+def _strip_possessive(tok: str) -> tuple[str, bool]:
+    if tok.endswith(_APOS):
+        return tok[:-2], True
+    if tok.endswith(("'", "’")) and len(tok) > 1:
+        return tok[:-1], True
+    return tok, False
+
+
+def _is_acronym(surface: str) -> bool:
+    bare = surface.replace(".", "")
+    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalnum() or bool(re.fullmatch(r"G-?\d{1,2}", surface))
+
+
+def _classify(tokens: list[str], person_cue: bool) -> str | None:
+    surface = " ".join(tokens)
+    if surface in lx.known_people():
+        return PEOPLE
+    if surface in lx.known_orgs():
+        return ORGS
+    places = lx.places()
+    first, last = tokens[0].lower(), tokens[-1].lower().rstrip(".")
+    if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
+        return ORGS
+    if surface in places:
+        return None if person_cue and len(tokens) == 1 else PLACES
+    if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES):
+        return PLACES
+    if len(tokens) == 1 and _is_acronym(surface):
+        return ORGS
+    if person_cue and all(t[:1].isupper() or t.lower() in lx.CONNECTORS for t in tokens):
+        return PEOPLE
+    if len(tokens) >= 2 and first in lx.FIRST_NAMES:
+        return PEOPLE
+    if 2 <= len(tokens) <= 3 and all(t.isalpha() or "'" in t or "’" in t or "-" in t or t.lower() in _NAME_SUFFIXES
+                                     for t in tokens) and not any(t.lower() in lx.CONNECTORS for t in tokens):
+        return PEOPLE
+    if len(tokens) >= 2 and any(t.lower() in lx.CONNECTORS for t in tokens):
+        return ORGS
+    return None
+
+
+def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool]]:
+    """Capitalised spans: (tokens, person_cue, up to three lower-case words before, possessive)."""
+    raw: list[tuple[list[tuple[str, int]], bool, bool]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if not _is_cap(tokens[i]):
+            i += 1
+            continue
+        j = i
+        span: list[tuple[str, int]] = []
+        possessive = False
+        while j < n:
+            t = tokens[j]
+            if _is_cap(t) and t.lower() not in lx.MONTHS and t.lower() not in lx.WEEKDAYS:
+                bare, possessive = _strip_possessive(t)
+                span.append((bare, j))
+                j += 1
+                if possessive:
+                    break
+                continue
+            if (span and t.lower() in lx.CONNECTORS and j + 1 < n and _is_cap(tokens[j + 1])
+                    and tokens[j + 1].lower() not in lx.MONTHS):
+                span.append((t, j))
+                j += 1
+                continue
+            break
+        if span:
+            raw.append((span, i == 0 or tokens[i - 1] in "\"“‘'(", possessive))
+        i = max(j, i + 1)
+    known_p, known_o, places = lx.known_people(), lx.known_orgs(), lx.places()
+    refined = []
+    for span, at_start, possessive in raw:
+        words = [t for t, _ in span]
+        has_org_suffix = words[-1].lower() in lx.ORG_SUFFIXES
+        # split at "and" unless the whole is one organisation ("Fish and Wildlife Service")
+        groups: list[list[tuple[str, int]]] = [[]]
+        for t, idx in span:
+            if t == "and":
+                left = " ".join(w for w, _ in groups[-1])
+                if not has_org_suffix or left in known_p or left in known_o or left in places:
+                    groups.append([])
+                    continue
+            groups[-1].append((t, idx))
+        for g_no, group in enumerate(groups):
+            cue = False
+            pieces: list[list[tuple[str, int]]] = [[]]
+            group_suffix = bool(group) and group[-1][0].lower() in lx.ORG_SUFFIXES
+            for k, (t, idx) in enumerate(group):
+                low = t.lower().rstrip(".")
+                current = pieces[-1]
+                if not current:
+                    if low in lx.CONNECTORS:
+                        continue
+                    if (k == 0 and g_no == 0 and at_start and (low in lx.STOPWORDS or low in lower_words)
+                            and t not in places and t not in known_p and t not in known_o):
+                        continue
+                    if low in lx.STOPWORDS or low in lx.DEMONYMS:
+                        continue
+                if low in lx.PERSON_TITLES and not group_suffix and not (current and low in ("jr", "general")):
+                    if current:
+                        pieces.append([])
+                    cue = True
+                    continue
+                if low in lx.DEMONYMS and not group_suffix:
+                    if current:
+                        pieces.append([])
+                    continue
+                current.append((t, idx))
+            pieces = [p for p in pieces if p]
+            for p_no, p in enumerate(pieces):
+                while p and p[-1][0].lower() in lx.CONNECTORS:
+                    p.pop()
+                if not p:
+                    continue
+                first_idx = p[0][1]
+                before = tuple(w.lower() for w in tokens[max(0, first_idx - 3):first_idx])
+                person_cue = (cue and p_no == len(pieces) - 1) or any(w in lx.PERSON_TITLES for w in before[-2:])
+                words = [t for t, _ in p]
+                # "Sergei Markov of Lentoy": a person followed by "of <place/org>"
+                if "of" in words and words[0].lower() in lx.FIRST_NAMES:
+                    cut = words.index("of")
+                    refined.append((words[:cut], person_cue, before, False))
+                    rest = words[cut + 1:]
+                    if rest:
+                        refined.append((rest, False, ("of",), possessive))
+                    continue
+                refined.append((words, person_cue, before, possessive and p is pieces[-1]))
+    return refined
+
+
+def _locative_score(before: tuple[str, ...]) -> float:
+    if not before:
+        return 0.3
+    last2 = before[-2:] if len(before) >= 2 else ("",) + before
+    if before[-1] == "the" and len(before) >= 2:
+        last2 = before[-3:-1] if len(before) >= 3 else ("",) + before[-2:-1]
+    if tuple(last2) in _STRONG_LOCATIVE or (last2[-1], "") in _STRONG_LOCATIVE:
+        return 3.0
+    if last2[-1] in _LOCATIVE:
+        return 2.0
+    if last2[-1] == "of" and last2[0] in lx.PLACE_SUFFIXES:  # "the Georgievsky Hall of the Kremlin"
+        return 2.0
+    if last2[-1] == "from":
+        return 1.0
+    return 0.3
+
+
+def _person_key(name: str) -> str:
+    toks = [t for t in lx.ascii_fold(name).lower().replace(".", "").split() if t not in _NAME_SUFFIXES]
+    if toks:
+        toks[0] = lx.FIRST_NAME_VARIANTS.get(toks[0], toks[0])
+    return " ".join(toks)
+
+
+def _initials(name: str) -> str:
+    return "".join(t[0] for t in name.replace("-", " ").split() if t[:1].isupper() and t.lower() not in lx.CONNECTORS)
+
+
+def extract(title: str | None, text: str) -> Entities:
+    """Entities and where-scores of one article (title may be None)."""
+    lines = paragraphs(text)
+    title_lines: list[str] = []
+    if title:
+        title_lines.append(title)
+    lower_words = set(w.lower() for w in re.findall(r"\b[a-z][\w'’-]*", text))
+    mentions: list[Mention] = []
+    deferred: list[tuple[str, bool]] = []  # title-case lines: only already-known names are matched
+    sentence_no = 0
+    for line in title_lines + lines:
+        if is_titlecase_line(line):
+            deferred.append((line, True))
+            continue
+        for sentence in split_sentences(line):
+            early = sentence_no < 2
+            sentence_no += 1
+            toks = _tokens(sentence)
+            for span, person_cue, before, possessive in _spans(toks, lower_words):
+                surface = " ".join(span)
+                kind = _classify(span, person_cue)
+                loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
+                if kind is None and len(span) == 1 and person_cue:
+                    kind = PEOPLE
+                mentions.append(Mention(surface, kind, loc, person_cue, early))
+    return _resolve(mentions, deferred)
+
+
+def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entities:
+    known_people = lx.known_people()
+    known_orgs = lx.known_orgs()
+    places = lx.places()
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        if m.kind:
+            kinds[m.surface][m.kind] += 1
+    # multi-word people by key, to fold single words and spelling variants into them
+    full_people = {m.surface for m in mentions if m.kind == PEOPLE and " " in m.surface}
+    last_index: dict[str, set[str]] = defaultdict(set)
+    first_index: dict[str, set[str]] = defaultdict(set)
+    for name in full_people:
+        toks = [t for t in name.split() if t.lower() not in _NAME_SUFFIXES]
+        canonical = known_people.get(name, name)
+        last_index[toks[-1]].add(canonical)
+        first_index[toks[0]].add(canonical)
+
+    def person_canonical(surface: str) -> str | None:
+        if surface in known_people:
+            return known_people[surface]
+        if " " not in surface:
+            cands = last_index.get(surface) or set()
+            if len(cands) == 1:
+                return next(iter(cands))
+            cands = first_index.get(surface) or set()
+            if len(cands) == 1 and surface.lower() not in lx.FIRST_NAMES:
+                return next(iter(cands))
+            return None
+        return surface
+
+    # collect counts per (type, canonical)
+    counts: dict[str, Counter] = {PEOPLE: Counter(), ORGS: Counter(), PLACES: Counter()}
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    where: Counter = Counter()
+    pending_orgs: list[Mention] = []
+    for m in mentions:
+        s = m.surface
+        kind = m.kind
+        pc = person_canonical(s) if kind in (PEOPLE, None, PLACES) and (kind == PEOPLE or " " not in s) else None
+        if pc and (kind == PEOPLE or s in known_people or (" " not in s and pc != s and s not in known_orgs)):
+            if kind == PLACES and s in places and not m.person_cue and s not in known_people:
+                pc = None  # a known place that only shares a word with a person stays a place
+        if pc and (kind == PEOPLE or kind is None or kind == PLACES and pc):
+            counts[PEOPLE][pc] += 1
+            aliases[(PEOPLE, pc)].add(s)
+            continue
+        if kind == ORGS:
+            canonical = known_orgs.get(s, s)
+            if _is_acronym(s) and s not in known_orgs:
+                pending_orgs.append(m)
+                continue
+            counts[ORGS][canonical] += 1
+            aliases[(ORGS, canonical)].add(s)
+            continue
+        if kind == PLACES or (kind is None and s in places) or (kind is None and m.locative >= 2.0 and " " not in s
+                                                                and s.lower() not in lx.DEMONYMS):
+            entry = places.get(s)
+            canonical = entry[0] if entry else s
+            counts[PLACES][canonical] += 1
+            aliases[(PLACES, canonical)].add(s)
+            score = m.locative * (1.5 if m.early else 1.0) * (0.6 if entry and entry[1] in ("country", "region") else 1.0)
+            where[canonical] += score
+            parent = lx.LANDMARKS.get(canonical)
+            if parent:
+                where[parent] += score
+            continue
+        if kind is None and s in known_orgs:
+            counts[ORGS][known_orgs[s]] += 1
+            aliases[(ORGS, known_orgs[s])].add(s)
+    # initialisms fold into a full organisation name with the same initials
+    by_initials = {}
+    for name in counts[ORGS]:
+        if " " in name:
+            by_initials.setdefault(_initials(name), set()).add(name)
+    for m in pending_orgs:
+        target = by_initials.get(m.surface.replace(".", ""))
+        canonical = next(iter(target)) if target and len(target) == 1 else m.surface
+        counts[ORGS][canonical] += 1
+        aliases[(ORGS, canonical)].add(m.surface)
+    # spelling variants of people ("Dmitri Medvedev" / "Dmitry Medvedev") fold by key
+    _fold_people(counts[PEOPLE], aliases)
+    # title-case lines: count only names already found
+    if deferred:
+        _match_deferred(deferred, counts, aliases, where)
+    out = Entities()
+    for kind, target in ((PEOPLE, out.people), (ORGS, out.organisations), (PLACES, out.places)):
+        for name, n in counts[kind].most_common():
+            target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
+    out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
+    return out
+
+
+def _fold_people(people: Counter, aliases: dict) -> None:
+    known = set(lx.KNOWN_PEOPLE)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in people:
+        by_key[_person_key(name)].append(name)
+    for names in by_key.values():
+        if len(names) < 2:
+            continue
+        names.sort(key=lambda n: (n not in known, -people[n], -len(n)))
+        keep = names[0]
+        for other in names[1:]:
+            people[keep] += people.pop(other)
+            aliases[(PEOPLE, keep)] |= aliases.pop((PEOPLE, other), set()) | {other}
+    # "Anthony LaCalamita" inside "Anthony LaCalamita III"; "Comeaux" -> "Arcade Joseph Comeaux Jr."
+    names = sorted(people, key=len, reverse=True)
+    for short in names[::-1]:
+        if short not in people:
+            continue
+        key = _person_key(short)
+        for long in names:
+            if long == short or long not in people or len(long) <= len(short):
+                continue
+            lkey = _person_key(long)
+            if lkey.startswith(key + " ") or lkey.endswith(" " + key) and " " in key:
+                if short in known and long not in known:
+                    continue
+                people[long] += people.pop(short)
+                aliases[(PEOPLE, long)] |= aliases.pop((PEOPLE, short), set()) | {short}
+                break
+
+
+def _match_deferred(deferred, counts, aliases, where) -> None:
+    table: dict[str, tuple[str, str]] = {}
+    for kind in (PEOPLE, ORGS, PLACES):
+        for name in counts[kind]:
+            table[name] = (kind, name)
+            for a in aliases[(kind, name)]:
+                table[a] = (kind, name)
+    for surface, canonical in lx.known_people().items():
+        table.setdefault(surface, (PEOPLE, canonical))
+    for surface, canonical in lx.known_orgs().items():
+        table.setdefault(surface, (ORGS, canonical))
+    places = lx.places()
+    for line, _ in deferred:
+        toks = [t for t in _tokens(line)]
+        toks = [_strip_possessive(t)[0] for t in toks]
+        i = 0
+        while i < len(toks):
+            hit = None
+            for size in (5, 4, 3, 2, 1):
+                if i + size > len(toks):
+                    continue
+                surface = " ".join(toks[i:i + size])
+                if not surface[:1].isupper():
+                    break
+                if surface in table:
+                    hit = (size, table[surface])
+                    break
+                if surface in places and surface.lower() not in lx.STOPWORDS:
+                    hit = (size, (PLACES, places[surface][0]))
+                    break
+            if hit:
+                size, (kind, name) = hit
+                counts[kind][name] += 1
+                if kind == PLACES:
+                    where[name] += 0.45
+                    parent = lx.LANDMARKS.get(name)
+                    if parent:
+                        where[parent] += 0.45
+                i += size
+            else:
+                i += 1
