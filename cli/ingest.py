@@ -1,0 +1,291 @@
+"""``newsflow ingest files|rss|urls`` and ``newsflow serve-ingest``.
+
+``register(subparsers)`` is called by ``cli.main``. Every option has a ``NEWSFLOW_*`` environment
+variable (see docs/connectors.md); a flag given on the command line wins over the variable.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+
+
+def env(name: str, default=None):
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(env(name, default))
+
+
+def env_bool(name: str) -> bool:
+    return str(env(name, "")).lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [part.strip() for part in str(env(name, "")).split(",") if part.strip()]
+
+
+def state_dir() -> Path:
+    return Path(env("NEWSFLOW_STATE_DIR", str(Path.cwd() / ".newsflow" / "state")))
+
+
+# -- shared option groups ------------------------------------------------------------------------
+def _add_sink_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument("--bootstrap", default=env("NEWSFLOW_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
+                       help="Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default %(default)s)")
+    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", "news.raw"),
+                       help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s)")
+    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", "news.deadletter"),
+                       help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
+    group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
+                       help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
+    group.add_argument("--delivery-timeout", type=float, default=env_float("NEWSFLOW_DELIVERY_TIMEOUT", 300.0),
+                       help="seconds to keep retrying one batch while the broker does not acknowledge"
+                            " (env NEWSFLOW_DELIVERY_TIMEOUT; default %(default)s)")
+    group.add_argument("--log-level", default=env("NEWSFLOW_LOG_LEVEL", "INFO"),
+                       help="logging level (env NEWSFLOW_LOG_LEVEL; default %(default)s)")
+
+
+def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) -> None:
+    group = parser.add_argument_group("fetching")
+    group.add_argument("--allow-network", action="append", metavar="CIDR",
+                       default=None,
+                       help="let outbound requests reach this network although it is private/loopback;"
+                            " repeatable (env NEWSFLOW_ALLOW_NETWORKS, comma-separated)")
+    group.add_argument("--user-agent", default=env("NEWSFLOW_USER_AGENT", None),
+                       help="User-Agent header (env NEWSFLOW_USER_AGENT)")
+    group.add_argument("--timeout", type=float, default=env_float("NEWSFLOW_HTTP_TIMEOUT", 15.0),
+                       help="total seconds for one HTTP request, body included (env NEWSFLOW_HTTP_TIMEOUT;"
+                            " default %(default)s)")
+    group.add_argument("--max-bytes", type=int, default=env_int("NEWSFLOW_HTTP_MAX_BYTES", 5 * 1024 * 1024),
+                       help="largest response body read (env NEWSFLOW_HTTP_MAX_BYTES; default %(default)s)")
+    group.add_argument("--max-redirects", type=int, default=env_int("NEWSFLOW_HTTP_MAX_REDIRECTS", 5),
+                       help="redirects followed per request (env NEWSFLOW_HTTP_MAX_REDIRECTS; default %(default)s)")
+    if metrics:
+        group.add_argument("--metrics-port", type=int, default=env_int("NEWSFLOW_METRICS_PORT", 0),
+                           help="serve /metrics, /healthz, /readyz on this port, 0 = off"
+                                " (env NEWSFLOW_METRICS_PORT; default %(default)s)")
+        group.add_argument("--metrics-host", default=env("NEWSFLOW_METRICS_HOST", "127.0.0.1"),
+                           help="address for the metrics server (env NEWSFLOW_METRICS_HOST; default %(default)s)")
+
+
+def _allow_networks(args) -> list[str]:
+    return list(args.allow_network) if args.allow_network else env_list("NEWSFLOW_ALLOW_NETWORKS")
+
+
+def _setup_logging(args) -> None:
+    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _make_sink(args):
+    from connectors.sink import make_sink
+    return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
+                     deadletter_topic=args.deadletter_topic)
+
+
+def _make_fetcher(args, connector: str):
+    from connectors.net import Fetcher, NetworkPolicy
+    policy = NetworkPolicy(allow=_allow_networks(args))
+    kwargs = {}
+    if args.user_agent:
+        kwargs["user_agent"] = args.user_agent
+    return Fetcher(policy, timeout=args.timeout, max_bytes=args.max_bytes, max_redirects=args.max_redirects,
+                   connector=connector, **kwargs)
+
+
+def _start_metrics(args, ready):
+    if not getattr(args, "metrics_port", 0):
+        return None
+    from connectors.metrics import HealthServer
+    server = HealthServer(args.metrics_host, args.metrics_port, ready=ready)
+    server.start()
+    logging.getLogger("newsflow.ingest").info("metrics on http://%s:%d/metrics", args.metrics_host, server.port)
+    return server
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_files(args) -> int:
+    _setup_logging(args)
+    from connectors.files import ingest_files
+    sink = _make_sink(args)
+    try:
+        result = ingest_files(args.paths, sink, source=args.source, max_bytes=args.max_bytes,
+                              delivery_timeout=args.delivery_timeout)
+    finally:
+        try:
+            sink.close()
+        except Exception as exc:  # noqa: BLE001
+            print(f"closing the producer failed: {exc}", file=sys.stderr)
+    reasons = ", ".join(f"{reason}={n}" for reason, n in sorted(result.rejected.items())) or "none"
+    print(f"files: {result.files} read, {result.delivered} raw articles delivered to {args.topic if not args.stdout else 'stdout'},"
+          f" {result.rejected_total} rejected ({reasons}), {result.skipped} skipped"
+          + ("; DELIVERY FAILED" if result.failed else ""), file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def cmd_rss(args) -> int:
+    _setup_logging(args)
+    from connectors.rss import RssConnector, load_feeds
+    feeds = load_feeds(args.feeds, default_interval=args.interval)
+    sink = _make_sink(args)
+    fetcher = _make_fetcher(args, "rss")
+    state = args.state or str(state_dir() / "rss.sqlite")
+    connector = RssConnector(feeds, sink, fetcher, state_path=state, fetch_pages=args.fetch_pages,
+                             delivery_timeout=args.delivery_timeout, jitter=args.jitter,
+                             max_backoff=args.max_backoff)
+    server = _start_metrics(args, connector.ready)
+    try:
+        if args.once:
+            summary = connector.poll_all()
+            print(summary.describe(), file=sys.stderr)
+            return 1 if summary.delivery_failed else 0
+        connector.run_forever()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        connector.close()
+        sink.close()
+        if server:
+            server.stop()
+
+
+def cmd_urls(args) -> int:
+    _setup_logging(args)
+    from connectors.pages import PagesConnector
+    if not args.file and not args.sitemap:
+        print("ingest urls: give a FILE of URLs or --sitemap URL", file=sys.stderr)
+        return 2
+    sink = _make_sink(args)
+    fetcher = _make_fetcher(args, "pages")
+    state = args.state or str(state_dir() / "pages.sqlite")
+    connector = PagesConnector(sink, fetcher, url_file=args.file, sitemaps=args.sitemap or [],
+                               source=args.source, state_path=state, per_host_delay=args.per_host_delay,
+                               per_host_concurrency=args.per_host_concurrency, concurrency=args.concurrency,
+                               delivery_timeout=args.delivery_timeout, interval=args.interval,
+                               respect_robots=not args.ignore_robots)
+    server = _start_metrics(args, connector.ready)
+    try:
+        if args.once:
+            summary = connector.run_once()
+            print(summary.describe(), file=sys.stderr)
+            return 1 if summary.delivery_failed else 0
+        connector.run_forever()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        connector.close()
+        sink.close()
+        if server:
+            server.stop()
+
+
+def cmd_serve_ingest(args) -> int:
+    _setup_logging(args)
+    from connectors.http_ingest import serve
+    token = args.token
+    if not token and not args.no_auth:
+        print("serve-ingest: set NEWSFLOW_INGEST_TOKEN (or --token), or pass --no-auth for a local test",
+              file=sys.stderr)
+        return 2
+    sink = _make_sink(args)
+    try:
+        serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
+              max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sink.close()
+    return 0
+
+
+# -- registration --------------------------------------------------------------------------------
+def register(subparsers) -> None:
+    ingest = subparsers.add_parser("ingest", help="put articles on news.raw (files, RSS/Atom feeds, web pages)")
+    ingest_sub = ingest.add_subparsers(dest="ingest_command", metavar="{files,rss,urls}")
+    ingest_sub.required = True
+
+    files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files and folders")
+    files.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively, sorted)")
+    files.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
+                       help="source for .txt/.html files and records without one (env NEWSFLOW_SOURCE;"
+                            " default: the parent folder's name)")
+    files.add_argument("--max-bytes", type=int, default=env_int("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024),
+                       help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
+    _add_sink_options(files)
+    files.set_defaults(func=cmd_files)
+
+    rss = ingest_sub.add_parser("rss", help="poll RSS/Atom feeds (conditional GET, persisted state)")
+    rss.add_argument("--feeds", default=env("NEWSFLOW_FEEDS"), required=env("NEWSFLOW_FEEDS") is None,
+                     help="feed list: OPML, or YAML with a 'feeds:' list of {url, name, interval} (env NEWSFLOW_FEEDS)")
+    rss.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    rss.add_argument("--state", default=env("NEWSFLOW_RSS_STATE"),
+                     help="SQLite state file (env NEWSFLOW_RSS_STATE; default $NEWSFLOW_STATE_DIR/rss.sqlite)")
+    rss.add_argument("--interval", type=float, default=env_float("NEWSFLOW_FEED_INTERVAL", 900.0),
+                     help="default seconds between polls of one feed (env NEWSFLOW_FEED_INTERVAL; default %(default)s)")
+    rss.add_argument("--jitter", type=float, default=env_float("NEWSFLOW_FEED_JITTER", 0.1),
+                     help="random fraction added to/removed from each interval (env NEWSFLOW_FEED_JITTER;"
+                          " default %(default)s)")
+    rss.add_argument("--max-backoff", type=float, default=env_float("NEWSFLOW_FEED_MAX_BACKOFF", 6 * 3600.0),
+                     help="longest wait after repeated errors (env NEWSFLOW_FEED_MAX_BACKOFF; default %(default)s)")
+    rss.add_argument("--fetch-pages", action="store_true", default=env_bool("NEWSFLOW_FETCH_PAGES"),
+                     help="fetch the full page of each new entry as html (env NEWSFLOW_FETCH_PAGES)")
+    _add_http_options(rss)
+    _add_sink_options(rss)
+    rss.set_defaults(func=cmd_rss)
+
+    urls = ingest_sub.add_parser("urls", help="fetch web pages from a URL list or a sitemap (robots.txt respected)")
+    urls.add_argument("file", nargs="?", help="text file with one URL per line (# comments)")
+    urls.add_argument("--sitemap", action="append", metavar="URL", help="sitemap or sitemap index URL; repeatable")
+    urls.add_argument("--once", action="store_true", help="fetch every listed URL once and exit")
+    urls.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
+                      help="source name (env NEWSFLOW_SOURCE; default: the page's host name)")
+    urls.add_argument("--state", default=env("NEWSFLOW_PAGES_STATE"),
+                      help="SQLite state file (env NEWSFLOW_PAGES_STATE; default $NEWSFLOW_STATE_DIR/pages.sqlite)")
+    urls.add_argument("--interval", type=float, default=env_float("NEWSFLOW_URLS_INTERVAL", 900.0),
+                      help="seconds between re-reading the list/sitemap without --once (env NEWSFLOW_URLS_INTERVAL;"
+                           " default %(default)s)")
+    urls.add_argument("--per-host-delay", type=float, default=env_float("NEWSFLOW_PER_HOST_DELAY", 1.0),
+                      help="minimum seconds between requests to one host; robots.txt Crawl-delay wins when longer"
+                           " (env NEWSFLOW_PER_HOST_DELAY; default %(default)s)")
+    urls.add_argument("--per-host-concurrency", type=int, default=env_int("NEWSFLOW_PER_HOST_CONCURRENCY", 1),
+                      help="requests in flight per host (env NEWSFLOW_PER_HOST_CONCURRENCY; default %(default)s)")
+    urls.add_argument("--concurrency", type=int, default=env_int("NEWSFLOW_CONCURRENCY", 4),
+                      help="requests in flight in all (env NEWSFLOW_CONCURRENCY; default %(default)s)")
+    urls.add_argument("--ignore-robots", action="store_true", default=env_bool("NEWSFLOW_IGNORE_ROBOTS"),
+                      help="do not read robots.txt (only for sites you run; env NEWSFLOW_IGNORE_ROBOTS)")
+    _add_http_options(urls)
+    _add_sink_options(urls)
+    urls.set_defaults(func=cmd_urls)
+
+    serve = subparsers.add_parser("serve-ingest", help="HTTP endpoint that puts posted articles on news.raw")
+    serve.add_argument("--host", default=env("NEWSFLOW_INGEST_HOST", "127.0.0.1"),
+                       help="listen address (env NEWSFLOW_INGEST_HOST; default %(default)s)")
+    serve.add_argument("--port", type=int, default=env_int("NEWSFLOW_INGEST_PORT", 8088),
+                       help="listen port (env NEWSFLOW_INGEST_PORT; default %(default)s)")
+    serve.add_argument("--token", default=env("NEWSFLOW_INGEST_TOKEN"),
+                       help="bearer token clients must send (env NEWSFLOW_INGEST_TOKEN)")
+    serve.add_argument("--no-auth", action="store_true", help="accept requests without a token (local tests only)")
+    serve.add_argument("--max-body", type=int, default=env_int("NEWSFLOW_INGEST_MAX_BYTES", 8 * 1024 * 1024),
+                       help="largest request body; larger ones get 413 (env NEWSFLOW_INGEST_MAX_BYTES;"
+                            " default %(default)s)")
+    serve.add_argument("--max-items", type=int, default=env_int("NEWSFLOW_INGEST_MAX_ITEMS", 1000),
+                       help="largest batch (env NEWSFLOW_INGEST_MAX_ITEMS; default %(default)s)")
+    serve.add_argument("--ack-timeout", type=float, default=env_float("NEWSFLOW_INGEST_ACK_TIMEOUT", 10.0),
+                       help="seconds to wait for the broker's ack before answering 503"
+                            " (env NEWSFLOW_INGEST_ACK_TIMEOUT; default %(default)s)")
+    _add_sink_options(serve)
+    serve.set_defaults(func=cmd_serve_ingest)

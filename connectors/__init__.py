@@ -1,0 +1,1 @@
+"""Connectors: producers that put raw articles on news.raw (files, RSS/Atom, web pages, HTTP ingest)."""

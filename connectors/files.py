@@ -1,0 +1,258 @@
+"""``newsflow ingest files PATH...``: local files and folders to news.raw.
+
+* ``.txt``           scraped text: id = file name without extension, text = the whole file
+* ``.html``/``.htm`` a page: id = file name without extension, html = the whole file
+* ``.json``          one raw-article object, or a list of them
+* ``.jsonl``         one raw-article object per line
+* any of these with ``.gz`` appended is read through gzip
+
+Folders are walked recursively in sorted order. The source of a text/html file is ``--source``
+or the name of its parent folder. Invalid records are reported as ``file:line: reason: detail``
+on stderr and sent to news.deadletter (stage "connector"); they do not fail the run. The run
+fails (non-zero) only when delivery to Kafka could not be confirmed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import logging
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+import orjson
+
+from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_iso
+
+from .common import connector_deadletter
+from .sink import DeliveryError, _BaseSink
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json"}
+JSONL_SUFFIXES = {".jsonl"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclasses.dataclass
+class Item:
+    """One record read from a file: a raw article, or the reason it is not one."""
+    location: str
+    raw: RawArticle | None = None
+    error: Rejected | None = None
+    payload: bytes | str | None = None
+    article_id: str | None = None
+    source: str | None = None
+
+
+@dataclasses.dataclass
+class FilesResult:
+    files: int = 0
+    delivered: int = 0
+    rejected: Counter = dataclasses.field(default_factory=Counter)
+    skipped: int = 0
+    failed: bool = False
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+def _kind(path: Path) -> tuple[str, bool]:
+    """(suffix that decides the format, gzipped?)"""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz" and len(suffixes) >= 2:
+        return suffixes[-2], True
+    return (suffixes[-1] if suffixes else ""), False
+
+
+def _stem(path: Path, gz: bool) -> str:
+    name = path.name
+    if gz:
+        name = name[: -len(".gz")]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def walk(paths: list[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Every file under ``paths`` (recursively, sorted). Yields (path, named_explicitly)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child, False
+        else:
+            yield path, True
+
+
+def _read(path: Path, gz: bool, max_bytes: int) -> bytes:
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Rejected("too_large", f"more than {max_bytes} bytes", stage="connector")
+    return data
+
+
+def _decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Rejected("encoding", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                       stage="connector") from None
+
+
+def _decode_html(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        try:
+            return data.decode(match.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def _from_document(document: Any, location: str, payload: bytes, default_source: str | None) -> Item:
+    if isinstance(document, dict) and default_source and "source" not in document:
+        document = {**document, "source": default_source}
+    article_id = document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None
+    source = document.get("source") if isinstance(document, dict) and isinstance(document.get("source"), str) else None
+    try:
+        raw = RawArticle.from_dict(document)
+    except Rejected as exc:
+        return Item(location, error=Rejected(exc.reason, exc.detail, stage="connector"), payload=payload,
+                    article_id=article_id, source=source)
+    except TypeError as exc:  # an unexpected field name slipped past the schema
+        return Item(location, error=Rejected("schema", str(exc), stage="connector"), payload=payload,
+                    article_id=article_id, source=source)
+    return Item(location, raw=raw)
+
+
+def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW_BYTES_DEFAULT,
+              explicit: bool = True) -> Iterator[Item]:
+    """The records in one file, in order; unsupported files yield nothing (or an error if named)."""
+    suffix, gz = _kind(path)
+    location = str(path)
+    if suffix not in SUPPORTED:
+        if explicit:
+            yield Item(location, error=Rejected("unsupported_file", f"unsupported file type {suffix or '(none)'!r};"
+                                                 f" expected one of {', '.join(sorted(SUPPORTED))}",
+                                                 stage="connector"))
+        return
+    try:
+        data = _read(path, gz, max_bytes * (64 if suffix in JSONL_SUFFIXES else 1))
+    except Rejected as exc:
+        yield Item(location, error=exc)
+        return
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
+        return
+
+    if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+        article_id = _stem(path, gz)
+        src = source or path.resolve().parent.name or "files"
+        try:
+            if suffix in TEXT_SUFFIXES:
+                body = _decode_text(data)
+                if not body.strip():
+                    raise Rejected("empty", "the file holds no text", stage="connector")
+                fields = {"text": body}
+            else:
+                body = _decode_html(data)
+                if not body.strip():
+                    raise Rejected("empty", "the file holds no HTML", stage="connector")
+                fields = {"html": body}
+            document = {"id": article_id, "source": src, **fields, "fetched_at": utcnow_iso(),
+                        "meta": {"connector": "files", "file": path.name}}
+        except Rejected as exc:
+            yield Item(location, error=exc, payload=data, article_id=article_id, source=src)
+            return
+        yield _from_document(document, location, data, None)
+        return
+
+    if suffix in JSON_SUFFIXES:
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            yield Item(location, error=Rejected("invalid_json", str(exc), stage="connector"), payload=data)
+            return
+        if isinstance(document, list):
+            for index, element in enumerate(document):
+                yield _from_document(element, f"{location}[{index}]", orjson.dumps(element), source)
+        else:
+            yield _from_document(document, location, data, source)
+        return
+
+    # .jsonl
+    for lineno, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{location}:{lineno}"
+        if len(line) > max_bytes:
+            yield Item(where, error=Rejected("too_large", f"{len(line)} bytes is over {max_bytes}",
+                                             stage="connector"), payload=line)
+            continue
+        try:
+            document = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Item(where, error=Rejected("invalid_json", str(exc), stage="connector"), payload=line)
+            continue
+        yield _from_document(document, where, line, source)
+
+
+def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None = None,
+                 max_bytes: int = MAX_RAW_BYTES_DEFAULT, batch_size: int = 500,
+                 delivery_timeout: float = 300.0, err: TextIO | None = None) -> FilesResult:
+    """Read, validate and deliver; returns counts. Delivery failures set ``result.failed``."""
+    err = err or sys.stderr
+    result = FilesResult()
+    batch: list[RawArticle] = []
+    deadletters: list[dict[str, Any]] = []
+
+    def flush_batch() -> None:
+        if batch:
+            result.delivered += sink.deliver(batch, deadline=time.monotonic() + delivery_timeout)
+            batch.clear()
+        if deadletters:
+            sink.deliver_deadletters(deadletters, deadline=time.monotonic() + delivery_timeout)
+            deadletters.clear()
+
+    try:
+        for path, explicit in walk(paths):
+            if not path.exists():
+                print(f"{path}: missing: no such file or folder", file=err)
+                result.rejected["missing"] += 1
+                continue
+            suffix, _ = _kind(path)
+            if suffix not in SUPPORTED and not explicit:
+                result.skipped += 1
+                continue
+            result.files += 1
+            for item in read_file(path, source=source, max_bytes=max_bytes, explicit=explicit):
+                if item.raw is not None:
+                    batch.append(item.raw)
+                else:
+                    assert item.error is not None
+                    print(f"{item.location}: {item.error.reason}: {item.error.detail}", file=err)
+                    result.rejected[item.error.reason] += 1
+                    if item.error.reason != "unsupported_file":
+                        deadletters.append(connector_deadletter(
+                            item.payload, item.error.reason, item.error.detail, article_id=item.article_id,
+                            source=item.source or source, location=item.location))
+                if len(batch) >= batch_size or len(deadletters) >= batch_size:
+                    flush_batch()
+        flush_batch()
+    except DeliveryError as exc:
+        print(f"delivery failed: {exc}", file=err)
+        result.failed = True
+    return result
