@@ -1,0 +1,46 @@
+"""`newsflow replay`: the same core offline, one JSON line per input, errors as rows."""
+import orjson
+
+from ..conftest import SEEDS
+
+
+def seed_lines() -> list[bytes]:
+    lines = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        lines.append(orjson.dumps({"id": path.stem, "source": "seeds", "text": path.read_text()}))
+    return lines
+
+
+def test_replay_groups_seeds_flags_copies_and_reports_bad_lines(newsflow, tmp_path):
+    seeds = seed_lines()
+    copy = orjson.loads(seeds[1])
+    copy.update(id="copy-of-001", source="mirror")
+    lines = seeds + [orjson.dumps(copy), b"{broken", orjson.dumps({"id": "x", "source": "s"})]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    events_path = tmp_path / "events.jsonl"
+    result = newsflow("replay", str(path), "--events", str(events_path))
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    rows = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == len(lines)
+    by_id = {row["id"]: row for row in rows if row.get("id")}
+    first = {k.split("_")[0]: v for k, v in by_id.items() if "_" in k}
+    assert first["001"]["event_id"] == first["002"]["event_id"] == first["003"]["event_id"]
+    assert len({first["000"]["event_id"], first["001"]["event_id"], first["004"]["event_id"]}) == 3
+    assert first["000"]["relation"] == "new"
+    assert {first["002"]["relation"], first["003"]["relation"]} <= {"story", "near"}
+    assert by_id["copy-of-001"]["relation"] == "exact"
+    assert by_id["copy-of-001"]["duplicate_of"].startswith("001_")
+    assert "No time to read" not in first["001"]["text"] and "Next Article" not in first["001"]["text"]
+    errors = [row for row in rows if "error" in row]
+    assert [e["error"]["reason"] for e in errors] == ["invalid_json", "schema"]
+    events = [orjson.loads(line) for line in events_path.read_bytes().splitlines()]
+    assert len(events) == 3 and sum(e["article_count"] for e in events) == 6
+
+
+def test_replay_is_deterministic(newsflow, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(seed_lines()) + b"\n")
+    first = newsflow("replay", str(path))
+    second = newsflow("replay", str(path))
+    assert first.returncode == 0 and first.stdout == second.stdout

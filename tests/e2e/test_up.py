@@ -1,0 +1,49 @@
+"""`newsflow up PATH`: serves until SIGTERM, exposes /metrics /healthz /readyz, shuts down cleanly."""
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from deploy.kafka.broker import free_port
+from pipeline.settings import Settings
+
+from ..conftest import SEEDS
+from ..integration.conftest import processed_ids, wait_for
+
+pytestmark = pytest.mark.kafka
+
+
+def http_get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_path):
+    port = free_port()
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_APP_ID=f"up-{unique_prefix}", NEWSFLOW_WEB_PORT=str(port),
+               NEWSFLOW_DATA_DIR=str(tmp_path / "data"), NEWSFLOW_HOME=str(tmp_path / "home"))
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "up", str(SEEDS)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        settings = Settings.from_env(env)
+        wait_for(lambda: http_get(f"http://127.0.0.1:{port}/readyz")[0] == 200, timeout=120, what="/readyz 200")
+        wait_for(lambda: len(processed_ids(settings)) >= 5, timeout=120, what="seeds processed")
+        status, body = http_get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200
+        status, body = http_get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200
+        assert 'newsflow_articles_total{relation="new"} 3.0' in body
+        assert 'newsflow_messages_total{outcome="ok",stage="clean"} 5.0' in body
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 0, err.decode()[-3000:]

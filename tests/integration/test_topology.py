@@ -1,0 +1,55 @@
+"""The whole topology on the real broker: seeds in, three events out; bad input dead-lettered."""
+import re
+
+import orjson
+import pytest
+
+from schemas import schema_errors
+
+from ..conftest import SEEDS
+from .conftest import latest_by_event, processed_ids, produce, raw_value, seed_values, topic_records, wait_for
+
+pytestmark = pytest.mark.kafka
+
+FURNITURE = re.compile(r"No time to read|Get a summary|Previous Article|Next Article|\[\d+(?:,\s*\d+)*\]")
+
+
+def memberships(events: dict[str, dict]) -> set[frozenset[str]]:
+    return {frozenset(a["id"].split("_")[0] for a in e["articles"]) for e in events.values()}
+
+
+def test_seeds_become_three_events_without_furniture(settings, worker):
+    produce(settings, seed_values(SEEDS))
+    wait_for(lambda: len(processed_ids(settings)) >= 5, what="5 seeds processed")
+    events = wait_for(lambda: (e := latest_by_event(settings)) and sum(x["article_count"] for x in e.values()) >= 5 and e,
+                      what="events covering all five seeds")
+    assert memberships(events) == {frozenset({"001", "002", "003"}), frozenset({"000"}), frozenset({"004"})}
+    for event in events.values():
+        assert schema_errors("event", event) == []
+        assert not FURNITURE.search(orjson.dumps(event).decode()), event["event_id"]
+    articles = topic_records(settings, settings.articles_topic)
+    assert {a["relation"] for a in articles} <= {"new", "exact", "near", "story"}
+    for article in articles:
+        assert schema_errors("article", article) == []
+        assert not FURNITURE.search(article["text"]) and not FURNITURE.search(article.get("title") or "")
+    assert topic_records(settings, settings.deadletter_topic) == []
+
+
+def test_malformed_message_is_dead_lettered_and_the_next_one_processed(settings, worker):
+    produce(settings, [
+        (b"wire", b"{this is not json"),
+        (b"wire", orjson.dumps({"id": "no-body", "source": "wire"})),
+        raw_value("good-1", "Flooding closed the main bridge in Porto Alegre on Tuesday, officials said. "
+                  "Rescue teams evacuated 300 residents from riverside districts overnight. " * 3),
+    ])
+    wait_for(lambda: any(a["id"] == "good-1" for a in topic_records(settings, settings.articles_topic)),
+             what="the good article after the bad ones")
+    letters = wait_for(lambda: (d := topic_records(settings, settings.deadletter_topic)) and len(d) >= 2 and d,
+                       what="two dead letters")
+    reasons = {letter["reason"] for letter in letters}
+    assert reasons == {"invalid_json", "schema"}
+    for letter in letters:
+        assert schema_errors("deadletter", letter) == []
+        assert letter["detail"] and letter["payload"]
+    assert any(letter["payload"] == "{this is not json" for letter in letters)
+    assert worker.alive()
