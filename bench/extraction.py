@@ -1,0 +1,147 @@
+"""Article-body extraction benchmark: Newsflow's cleaning stage against plain trafilatura.
+
+Data: the scrapinghub article-extraction-benchmark (181 news pages, html/*.html.gz, and
+ground-truth.json {id: {articleBody, url}}), by default at ../shared/data/extraction relative to
+the repository root.
+
+Metric (as in shared/data/README.md): per page, token precision / recall / F1 over lower-cased
+``\\w+`` tokens taken as multisets, against ``articleBody``; macro-averaged over pages. A page that
+Newsflow rejects counts as an empty prediction. Throughput: documents per second over the same
+pages, timed one document at a time, alternating the systems page by page so that load from other
+processes on the machine hits both alike.
+
+Systems:
+  newsflow   clean(RawArticle(html=..., url=...)) through an HtmlExtractor worker process
+             (the production path, with its per-document time limit and the pipe round trip)
+  inline     the same cleaning with extraction in this process (workers=0): shows the pool overhead
+  plain      trafilatura.extract(html) with its defaults
+
+    .venv/bin/python bench/extraction.py [--data DIR] [--limit N] [--no-inline] [--worst K]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import logging
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from pipeline.cleaning import BoilerplateMemory, CleaningConfig, HtmlExtractor, clean  # noqa: E402
+from schemas.models import RawArticle, Rejected  # noqa: E402
+
+TOKEN = re.compile(r"\w+")
+
+
+def scores(predicted: str | None, reference: str) -> tuple[float, float, float]:
+    pred = collections.Counter(TOKEN.findall((predicted or "").lower()))
+    ref = collections.Counter(TOKEN.findall(reference.lower()))
+    overlap = sum((pred & ref).values())
+    p = overlap / sum(pred.values()) if pred else 0.0
+    r = overlap / sum(ref.values()) if ref else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def load(data: Path, limit: int | None) -> list[tuple[str, str, str, str]]:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id in sorted(truth)[: limit or None]:
+        raw = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append((page_id, raw.decode("utf-8", errors="replace"), truth[page_id]["url"] or "",
+                      truth[page_id]["articleBody"]))
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "extraction")
+    ap.add_argument("--limit", type=int, default=None, help="first N pages only")
+    ap.add_argument("--no-inline", action="store_true", help="skip the in-process run (pool overhead)")
+    ap.add_argument("--worst", type=int, default=0, help="list the K pages where Newsflow's F1 is lowest")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+    pages = load(args.data, args.limit)
+    config = CleaningConfig()
+    systems = ["newsflow", "plain"] + ([] if args.no_inline else ["inline"])
+    extractors = {"newsflow": HtmlExtractor(config, workers=1)}
+    if "inline" in systems:
+        extractors["inline"] = HtmlExtractor(config, workers=0)
+    memories = {name: BoilerplateMemory({}, config) for name in extractors}
+    # warm-up outside the clock: worker start, imports, the language model, regex compilation
+    warm = RawArticle(id="warm-up", source="warm-up", html=pages[0][1], url=pages[0][2])
+    for name, extractor in extractors.items():
+        try:
+            clean(warm, extractor=extractor, config=config)
+        except Rejected:
+            pass
+    trafilatura.extract(pages[0][1])
+
+    results = {name: [] for name in systems}
+    seconds = {name: 0.0 for name in systems}
+    rejected = {name: collections.Counter() for name in systems}
+    for page_id, html, url, body in pages:
+        for name in systems:
+            start = time.perf_counter()
+            if name == "plain":
+                text = trafilatura.extract(html)
+            else:
+                raw = RawArticle(id=page_id, source=re.sub(r"^www\.", "", url.split("/")[2]) if "//" in url else "?",
+                                 html=html, url=url or None)
+                try:
+                    text = clean(raw, memory=memories[name], extractor=extractors[name], config=config).text
+                except Rejected as exc:
+                    text = None
+                    rejected[name][exc.reason] += 1
+            seconds[name] += time.perf_counter() - start
+            results[name].append((page_id, scores(text, body)))
+    for extractor in extractors.values():
+        extractor.close()
+
+    n = len(pages)
+    summary = {}
+    for name in systems:
+        per = [s for _, s in results[name]]
+        summary[name] = {
+            "precision": statistics.fmean(s[0] for s in per), "recall": statistics.fmean(s[1] for s in per),
+            "f1": statistics.fmean(s[2] for s in per), "docs_per_s": n / seconds[name],
+            "ms_per_doc": 1000 * seconds[name] / n, "rejected": dict(rejected[name]),
+        }
+    print(f"article-body extraction, {n} pages from {args.data}")
+    print(f"{'system':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'docs/s':>8} {'ms/doc':>7}  rejected")
+    for name in systems:
+        s = summary[name]
+        print(f"{name:<10} {s['precision']:>9.4f} {s['recall']:>7.4f} {s['f1']:>7.4f} {s['docs_per_s']:>8.1f} "
+              f"{s['ms_per_doc']:>7.1f}  {sum(s['rejected'].values())} {s['rejected'] or ''}")
+    nf, plain = summary["newsflow"], summary["plain"]
+    ratio = {"f1": nf["f1"] / plain["f1"], "throughput": nf["docs_per_s"] / plain["docs_per_s"]}
+    print(f"newsflow / plain: F1 x{ratio['f1']:.3f} ({nf['f1'] - plain['f1']:+.4f}), "
+          f"throughput x{ratio['throughput']:.3f}")
+    if "inline" in summary:
+        overhead = nf["ms_per_doc"] - summary["inline"]["ms_per_doc"]
+        print(f"worker-process overhead: {overhead:+.1f} ms/doc "
+              f"(newsflow {nf['ms_per_doc']:.1f} vs inline {summary['inline']['ms_per_doc']:.1f})")
+    if args.worst:
+        print(f"\nlowest Newsflow F1 (plain trafilatura's beside it):")
+        plain_by_id = dict(results["plain"])
+        for page_id, s in sorted(results["newsflow"], key=lambda item: item[1][2])[: args.worst]:
+            p = plain_by_id[page_id]
+            print(f"  {page_id[:12]}  P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}   plain F1 {p[2]:.3f}")
+    if args.json:
+        args.json.write_text(json.dumps({"pages": n, "systems": summary, "ratio": ratio}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

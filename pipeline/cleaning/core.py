@@ -1,0 +1,259 @@
+"""clean() and aclean(): one RawArticle in, one CleanedArticle out (or a Rejected with a reason)."""
+from __future__ import annotations
+
+import atexit
+import re
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+from schemas.models import Rejected, RawArticle
+
+from .config import CleaningConfig
+from .extract import HtmlExtractor
+from .memory import BoilerplateMemory
+from .model import CleanedArticle
+from .normalize import (control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
+                        strip_controls, utf8_len)
+from .rules import Rules
+from .urls import canonical_url
+
+STAGE = "clean"
+_WORDS = re.compile(r"\w+")
+_HEADLINE_END = re.compile(r"[.:;,]['\")\u201d\u2019]?$")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
+
+_DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
+_DEFAULT_LOCK = threading.Lock()
+
+
+def _reject(reason: str, detail: str) -> Rejected:
+    return Rejected(reason, detail, stage=STAGE)
+
+
+def default_extractor(config: CleaningConfig) -> HtmlExtractor:
+    """A process-wide extractor for callers that do not bring their own (closed at exit)."""
+    key = (config.extract_timeout_s, config.extractor_workers, config.favor_precision, config.include_comments,
+           config.include_tables, config.fallback_min_chars, config.fallback_gain)
+    with _DEFAULT_LOCK:
+        extractor = _DEFAULT_EXTRACTORS.get(key)
+        if extractor is None:
+            extractor = _DEFAULT_EXTRACTORS[key] = HtmlExtractor(config)
+        return extractor
+
+
+@atexit.register
+def _close_default_extractors() -> None:
+    with _DEFAULT_LOCK:
+        for extractor in _DEFAULT_EXTRACTORS.values():
+            extractor.close()
+        _DEFAULT_EXTRACTORS.clear()
+
+
+def _decode_bytes(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from trafilatura.utils import decode_file  # charset from <meta>, else detection
+        return decode_file(data)
+
+
+def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tuple[str, list[str]]:
+    """The document as a clean str, or Rejected: empty, too_large, binary, invalid_input."""
+    flags: list[str] = []
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        value = bytes(value)
+        if len(value) > limit:
+            raise _reject("too_large", f"the {what} is {len(value)} bytes, over the {limit}-byte limit")
+        value = _decode_bytes(value)
+        flags.append("decoded_bytes")
+    if not isinstance(value, str):
+        raise _reject("invalid_input", f"the {what} is a {type(value).__name__}, not text")
+    size = utf8_len(value, limit)
+    if size > limit:
+        raise _reject("too_large", f"the {what} is {size} bytes or more, over the {limit}-byte limit")
+    if not value.strip():
+        raise _reject("empty", f"the {what} is empty")
+    controls, replacements = control_ratio(value)
+    if controls > cfg.binary_control_ratio:
+        raise _reject("binary", f"{controls:.0%} of the {what} is control characters: binary data, not text")
+    if replacements > cfg.binary_replacement_ratio:
+        raise _reject("binary", f"{replacements:.0%} of the {what} is undecodable (U+FFFD): binary data, not text")
+    if controls:
+        value = strip_controls(value)
+        flags.append("control_chars_removed")
+    if not value.strip():
+        raise _reject("empty", f"the {what} is empty")
+    return value, flags
+
+
+def _key(text: str | None) -> list[str]:
+    return _WORDS.findall(text.casefold()) if text else []
+
+
+def _same_as_title(line: str, title_keys: list[list[str]]) -> bool:
+    words = _key(line)
+    if not words or len(line) > 300:
+        return False
+    for title in title_keys:
+        if not title:
+            continue
+        if words == title:
+            return True
+        a, b = set(words), set(title)
+        if len(a & b) / len(a | b) >= 0.8:
+            return True
+    return False
+
+
+def _strip_site_from_title(title: str | None, site_name: str | None, host: str | None) -> str | None:
+    """'Headline - Site Name' -> 'Headline' when the part cut off names the site."""
+    if not title:
+        return title
+    names = {"".join(_key(site_name))} if site_name else set()
+    if host:
+        parts = host.split(".")
+        names.update({"".join(_key(host)), "".join(_key(".".join(parts[-2:]))), parts[-2] if len(parts) > 1 else ""})
+    names.discard("")
+    if not names:
+        return title
+    pieces = _TITLE_SEPARATORS.split(title)
+    if len(pieces) < 2:
+        return title
+    if "".join(_key(pieces[-1])) in names:
+        pieces = pieces[:-1]
+    elif "".join(_key(pieces[0])) in names:
+        pieces = pieces[1:]
+    else:
+        return title
+    stripped = _TITLE_SEPARATORS.search(title)
+    return " - ".join(pieces).strip() if stripped else title
+
+
+def _headline_like(line: str) -> bool:
+    return 0 < len(line) <= 200 and len(line.split()) <= 25 and not _HEADLINE_END.search(line)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
+def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], cfg: CleaningConfig,
+            memory: BoilerplateMemory | None) -> CleanedArticle:
+    rules = Rules.load(cfg.rules_path)
+    fix = cfg.fix_mojibake
+    url = raw.url or meta.get("url")
+    host = _host(url)
+    site_name = normalise_inline(meta.get("sitename"), fix_mojibake=fix)
+    published = raw.published or meta.get("date")
+
+    text = normalise_text(body, fix_mojibake=fix)
+    lines = [line for line in text.split("\n") if line]
+
+    title = normalise_inline(raw.title, fix_mojibake=fix)
+    page_title = normalise_inline(meta.get("title"), fix_mojibake=fix)
+    if not title and page_title:
+        title = _strip_site_from_title(page_title, site_name, host)
+    if not title and raw.html is None and len(lines) > 1:
+        first, _ = rules.clean_lines(lines[:1], host=host, published=published)
+        if first and _headline_like(first[0]):
+            title = first[0]
+            lines = lines[1:]
+            flags.append("title_from_text")
+    # the headline is the title, not the first line of the body
+    title_keys = [_key(t) for t in {title, page_title} if t]
+    head = 0
+    while head < min(3, len(lines)) and _same_as_title(lines[head], title_keys):
+        head += 1
+    lines = lines[head:]
+
+    lines, hits = rules.clean_lines(lines, host=host, published=published)
+    if hits:
+        flags.append("boilerplate_removed")
+    if memory is not None and lines:
+        lines, learned = memory.filter(raw.source, raw.id, lines)
+        if learned:
+            flags.append("learned_boilerplate_removed")
+    text = "\n\n".join(lines)
+
+    if len(text) < cfg.min_text_chars:
+        wall = rules.wall(" ".join(filter(None, [title, text])))
+        detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
+        raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
+    if len(text) < cfg.wall_max_chars:
+        wall = rules.wall(" ".join(filter(None, [title, text])))
+        if wall:
+            raise _reject("not_article", f"{wall.replace('_', ' ')} ({len(text)} characters of body)")
+    if len(text) < cfg.short_text_chars:
+        flags.append("short_text")
+    if not title:
+        flags.append("no_title")
+
+    language = None
+    if cfg.detect_language and len(text) >= cfg.language_min_chars:
+        language = detect_language(text, min_chars=cfg.language_min_chars)
+    if language is None:
+        language = language_tag(raw.language) or language_tag(meta.get("html_lang"))
+    else:
+        flags.append("language_detected")
+
+    author = normalise_inline(meta.get("author"), fix_mojibake=fix)
+    return CleanedArticle(
+        id=raw.id, source=raw.source, url=raw.url, canonical_url=canonical_url(url, rules.tracking_params),
+        title=title, text=text, author=author, published=published, fetched_at=raw.fetched_at,
+        site_name=site_name, language=language, flags=flags)
+
+
+def _prepare(raw: RawArticle, cfg: CleaningConfig) -> tuple[str | None, str | None, list[str]]:
+    if raw.html is not None and raw.text is not None:
+        raise _reject("invalid_input", "a raw article carries exactly one of html or text (it has both)")
+    if raw.html is not None:
+        html, flags = _check_input(raw.html, cfg.max_html_bytes, cfg, "HTML")
+        return html, None, flags
+    if raw.text is not None:
+        text, flags = _check_input(raw.text, cfg.max_text_bytes, cfg, "text")
+        return None, text, flags
+    raise _reject("empty", "the raw article has neither html nor text")
+
+
+def _meta_from_raw(raw: RawArticle) -> dict[str, Any]:
+    extra = raw.meta or {}
+    return {"author": extra.get("author"), "sitename": extra.get("site_name")}
+
+
+def _from_extraction(raw, result, flags, cfg, memory) -> CleanedArticle:
+    if result.get("fallback"):
+        flags.append("fallback_extraction")
+    extra = _meta_from_raw(raw)
+    result = {**{k: v for k, v in extra.items() if v}, **{k: v for k, v in result.items() if v}}
+    if not (result.get("text") or "").strip():
+        raise _reject("not_article", "no article text found in the page")
+    return _finish(raw, result["text"], result, flags, cfg, memory)
+
+
+def clean(raw: RawArticle, *, memory: BoilerplateMemory | None = None, extractor: HtmlExtractor | None = None,
+          config: CleaningConfig | None = None) -> CleanedArticle:
+    """Clean one raw article; raises Rejected(reason, detail, stage="clean")."""
+    cfg = config or (extractor.config if extractor is not None else CleaningConfig())
+    html, text, flags = _prepare(raw, cfg)
+    if html is not None:
+        result = (extractor or default_extractor(cfg)).extract(html, raw.url)
+        return _from_extraction(raw, result, flags, cfg, memory)
+    return _finish(raw, text, _meta_from_raw(raw), flags, cfg, memory)
+
+
+async def aclean(raw: RawArticle, *, memory: BoilerplateMemory | None = None,
+                 extractor: HtmlExtractor | None = None, config: CleaningConfig | None = None) -> CleanedArticle:
+    """clean() for the event loop: HTML extraction runs in a worker process, awaited on a thread."""
+    cfg = config or (extractor.config if extractor is not None else CleaningConfig())
+    html, text, flags = _prepare(raw, cfg)
+    if html is not None:
+        result = await (extractor or default_extractor(cfg)).aextract(html, raw.url)
+        return _from_extraction(raw, result, flags, cfg, memory)
+    return _finish(raw, text, _meta_from_raw(raw), flags, cfg, memory)

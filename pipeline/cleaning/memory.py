@@ -1,0 +1,130 @@
+"""Boilerplate learned from the stream: short lines that recur across articles of one source.
+
+State layout (one store value per source, JSON-able, so a Faust table can hold it)::
+
+    store[source] = {
+        "v": 1,
+        "seq": 42,                      # articles of this source counted so far
+        "ids": {"<id hash>": 41, ...},  # recently counted article ids -> their seq (bounded)
+        "lines": {"<line hash>": [count, last_seq], ...},   # bounded, least recent evicted
+    }
+
+Why this shape: in the stream the store is a Faust table, and every assignment is a changelog
+message on Kafka. With one value per source an article costs one read and at most one write (none
+when the article is a redelivery), and the value stays small: only short lines are counted
+(furniture is short; paragraphs are content), lines are kept as 16-hex-digit hashes, and the
+number of line counters and remembered ids per source is capped. Partitioning news.raw by source
+keeps each source's value on one worker, so updates never race.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import MutableMapping
+from typing import Any
+
+from .config import CleaningConfig
+
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+def line_key(line: str) -> str:
+    """Hash of a line, insensitive to case, spacing and the digits in it (dates, counters)."""
+    norm = _SPACES.sub(" ", _DIGITS.sub("0", line.casefold())).strip()
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _id_key(article_id: str) -> str:
+    return hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
+
+
+class BoilerplateMemory:
+    """Per-source counts of short lines; lines seen in >= N distinct articles are removed after that.
+
+    ``store`` is any MutableMapping from source name to a JSON-able value: a dict offline, a Faust
+    table in the stream. Deterministic for a given input order; a redelivered article id (within the
+    last ``learned_max_ids`` articles of its source) is filtered but not counted again.
+    """
+
+    def __init__(self, store: MutableMapping[str, Any] | None = None, config: CleaningConfig | None = None):
+        self.store: MutableMapping[str, Any] = {} if store is None else store
+        self.config = config or CleaningConfig()
+        self.writes = 0
+
+    def _eligible(self, line: str) -> bool:
+        return self.config.learned_min_line_chars <= len(line) <= self.config.learned_max_line_chars
+
+    def known(self, source: str) -> dict[str, list[int]]:
+        """Line hash -> [count, last_seq] for ``source`` (read-only view, for tests and tools)."""
+        state = self.store.get(source)
+        return dict(state["lines"]) if state else {}
+
+    def filter(self, source: str, article_id: str, lines: list[str]) -> tuple[list[str], int]:
+        """``lines`` without the learned furniture of ``source``, and the number of lines removed.
+
+        Then counts this article's short lines (unless it was counted before) and writes the
+        source's state back once.
+        """
+        cfg = self.config
+        raw = self.store.get(source)
+        state = _copy_state(raw) if raw else {"v": 1, "seq": 0, "ids": {}, "lines": {}}
+        counts: dict[str, list[int]] = state["lines"]
+        id_key = _id_key(article_id)
+        redelivered = id_key in state["ids"]
+
+        keys = [line_key(line) if self._eligible(line) else None for line in lines]
+        # on a redelivery the article's own earlier contribution must not count against it
+        threshold = cfg.learned_min_articles + (1 if redelivered else 0)
+        furniture = [k is not None and k in counts and counts[k][0] >= threshold for k in keys]
+
+        kept = lines
+        removed = 0
+        if any(furniture):
+            total = sum(len(line) for line in lines) or 1
+            cut = sum(len(line) for line, f in zip(lines, furniture) if f)
+            if cut / total <= cfg.learned_max_removed_fraction:
+                kept = [line for line, f in zip(lines, furniture) if not f]
+                removed = len(lines) - len(kept)
+
+        if not redelivered:
+            state["seq"] += 1
+            seq = state["seq"]
+            seen: set[str] = set()
+            for k in keys:
+                if k is None or k in seen:
+                    continue
+                seen.add(k)
+                if len(seen) > cfg.learned_max_lines_per_article:
+                    break
+                entry = counts.get(k)
+                counts[k] = [entry[0] + 1, seq] if entry else [1, seq]
+            _evict(counts, cfg.learned_max_lines)
+            ids = state["ids"]
+            ids[id_key] = seq
+            _evict_ids(ids, cfg.learned_max_ids)
+            self.store[source] = state
+            self.writes += 1
+        return kept, removed
+
+
+def _copy_state(raw: Any) -> dict[str, Any]:
+    return {"v": 1, "seq": int(raw.get("seq", 0)), "ids": dict(raw.get("ids", {})),
+            "lines": {k: [int(v[0]), int(v[1])] for k, v in raw.get("lines", {}).items()}}
+
+
+def _evict(counts: dict[str, list[int]], limit: int) -> None:
+    """Drop the least recently seen line counters beyond ``limit`` (ties broken by hash: deterministic)."""
+    excess = len(counts) - limit
+    if excess <= 0:
+        return
+    for k in sorted(counts, key=lambda key: (counts[key][1], counts[key][0], key))[:excess]:
+        del counts[k]
+
+
+def _evict_ids(ids: dict[str, int], limit: int) -> None:
+    excess = len(ids) - limit
+    if excess <= 0:
+        return
+    for k in sorted(ids, key=lambda key: (ids[key], key))[:excess]:
+        del ids[k]

@@ -1,0 +1,108 @@
+"""Text normalisation: binary detection, control characters, mojibake, Unicode, whitespace, language."""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+import ftfy
+
+# C0 controls except tab, LF, CR; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width and invisible format characters that only get in the way of matching.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
+# Every kind of horizontal space (NBSP, thin, ideographic, ...) becomes a plain space.
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_DASHES = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2043": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u2013": "\u2013", "\u2014": "\u2014", "\u2015": "\u2014", "\ufe58": "\u2014",
+})
+_FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=True, uncurl_quotes=True, fix_line_breaks=True,
+                                    normalization="NFC", explain=False)
+
+
+def control_ratio(text: str, sample: int = 65536) -> tuple[float, float]:
+    """(control-character share, U+FFFD share) over the first ``sample`` characters."""
+    head = text[:sample]
+    if not head:
+        return 0.0, 0.0
+    return len(_CONTROL.findall(head)) / len(head), head.count("\ufffd") / len(head)
+
+
+def utf8_len(text: str, limit: int) -> int:
+    """UTF-8 length of ``text``, computed only when it could be near ``limit`` (cheap for big strings)."""
+    if len(text) > limit:
+        return len(text)  # at least one byte per character: already over
+    if len(text) * 4 <= limit:
+        return len(text)  # at most four bytes per character: surely under
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def normalise_text(text: str, *, fix_mojibake: bool = True) -> str:
+    """NFC, mojibake repaired, straight quotes, uniform dashes and spaces, trimmed lines.
+
+    Paragraphs stay on their own lines; runs of blank lines shrink to one.
+    """
+    text = strip_controls(text)
+    if fix_mojibake:
+        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    else:
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text).translate(_DASHES)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def normalise_inline(text: str | None, *, fix_mojibake: bool = True) -> str | None:
+    """Normalisation for one-line fields (title, author, site name): also joins lines."""
+    if not text:
+        return None
+    text = normalise_text(text, fix_mojibake=fix_mojibake).replace("\n", " ").strip()
+    return text or None
+
+
+_LANGID = None
+_LANGID_LOCK = threading.Lock()
+
+
+def _identifier():
+    global _LANGID
+    if _LANGID is None:
+        with _LANGID_LOCK:
+            if _LANGID is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+                _LANGID = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _LANGID
+
+
+def detect_language(text: str, *, min_chars: int = 40, min_prob: float = 0.5) -> str | None:
+    """ISO 639-1 code of ``text`` by py3langid (model shipped in the wheel), or None if unsure."""
+    sample = text[:3000]
+    if len(sample.strip()) < min_chars:
+        return None
+    lang, prob = _identifier().classify(sample)
+    return lang if prob >= min_prob else None
+
+
+_LANG_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
+
+
+def language_tag(value: str | None) -> str | None:
+    """'en-US' -> 'en'; junk -> None."""
+    if not value:
+        return None
+    m = _LANG_TAG.match(value.split(",")[0])
+    if not m:
+        return None
+    code = m.group(1).lower()
+    return code if len(code) == 2 else None

@@ -1,0 +1,215 @@
+"""Boilerplate rules loaded from data (rules.yaml): inline removals, line rules, navigation blocks, walls."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
+_FLAGS = re.IGNORECASE | re.UNICODE
+_SENTENCE_END = re.compile(r"[.:;,!]['\")\u201d\u2019]?$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InlineRule:
+    name: str
+    regex: re.Pattern
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LineRule:
+    name: str
+    regex: re.Pattern
+    max_chars: int
+    where: str  # any | head | tail
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NavMarker:
+    regex: re.Pattern
+    max_teasers: int
+    teaser_max_chars: int
+    any_teaser: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SiteRules:
+    domain: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    inline: tuple[InlineRule, ...]
+    lines: tuple[LineRule, ...]
+
+    def applies(self, host: str | None, when: dt.date) -> bool:
+        if not host or not (host == self.domain or host.endswith("." + self.domain)):
+            return False
+        if self.valid_from and when < self.valid_from:
+            return False
+        return not (self.valid_to and when > self.valid_to)
+
+
+def _compile(pattern: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, _FLAGS)
+    except re.error as exc:
+        raise ValueError(f"bad pattern {pattern!r} in the cleaning rules: {exc}") from None
+
+
+def _inline(items: list[dict[str, Any]] | None) -> tuple[InlineRule, ...]:
+    return tuple(InlineRule(item.get("name", "inline"), _compile(item["pattern"])) for item in items or ())
+
+
+def _lines(items: list[dict[str, Any]] | None) -> tuple[LineRule, ...]:
+    out = []
+    for item in items or ():
+        where = item.get("where", "any")
+        if where not in ("any", "head", "tail"):
+            raise ValueError(f"rule {item.get('name')!r}: where must be any, head or tail")
+        for pattern in item.get("patterns", ()):
+            out.append(LineRule(item.get("name", "line"), _compile(pattern), int(item.get("max_chars", 10**9)), where))
+    return tuple(out)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _when(published: str | None) -> dt.date:
+    if published:
+        try:
+            return dt.date.fromisoformat(published[:10])
+        except ValueError:
+            pass
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+class Rules:
+    """Compiled cleaning rules. ``Rules.load()`` reads the packaged rules.yaml (cached)."""
+
+    def __init__(self, data: dict[str, Any]):
+        if data.get("version") != 1:
+            raise ValueError("cleaning rules: unsupported version (expected 1)")
+        self.head_lines = int(data.get("head_lines", 3))
+        self.tail_lines = int(data.get("tail_lines", 8))
+        self.inline = _inline(data.get("inline"))
+        self.lines = _lines(data.get("lines"))
+        nav = data.get("navigation") or {}
+        default_teaser = int(nav.get("teaser_max_chars", 180))
+        self.markers = tuple(
+            NavMarker(_compile(m["pattern"]), int(m.get("max_teasers", 1)),
+                      int(m.get("teaser_max_chars", default_teaser)), bool(m.get("any_teaser", False)))
+            for m in nav.get("markers", ()))
+        self.walls = tuple((w["name"], _compile("|".join(f"(?:{p})" for p in w["patterns"])))
+                           for w in data.get("walls", ()))
+        self.tracking_params = tuple(str(p).lower() for p in data.get("tracking_params", ()))
+        self.sites = tuple(
+            SiteRules(str(s["domain"]).lower().lstrip("."), _date(s.get("valid_from")), _date(s.get("valid_to")),
+                      _inline(s.get("inline")), _lines(s.get("lines")))
+            for s in data.get("sites", ()) or ())
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Rules":
+        with open(path, encoding="utf-8") as fh:
+            return cls(yaml.safe_load(fh))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Rules":
+        return _load_cached(str(path or DEFAULT_RULES))
+
+    # ------------------------------------------------------------------------------------------
+
+    def _site_rules(self, host: str | None, published: str | None):
+        if not self.sites or not host:
+            return (), ()
+        when = _when(published)
+        inline: list[InlineRule] = []
+        lines: list[LineRule] = []
+        for site in self.sites:
+            if site.applies(host, when):
+                inline.extend(site.inline)
+                lines.extend(site.lines)
+        return tuple(inline), tuple(lines)
+
+    def _marker(self, line: str) -> NavMarker | None:
+        if len(line) > 80:
+            return None
+        for marker in self.markers:
+            if marker.regex.fullmatch(line):
+                return marker
+        return None
+
+    def clean_lines(self, lines: list[str], *, host: str | None = None,
+                    published: str | None = None) -> tuple[list[str], Counter]:
+        """The lines that are not boilerplate, and how many lines (or inline bits) each rule removed."""
+        hits: Counter = Counter()
+        site_inline, site_lines = self._site_rules(host, published)
+        inline = self.inline + site_inline
+        line_rules = self.lines + site_lines
+
+        stage1: list[str] = []
+        for line in lines:
+            for rule in inline:
+                line, n = rule.regex.subn("", line)
+                if n:
+                    hits[rule.name] += n
+            line = line.strip()
+            if line:
+                stage1.append(line)
+
+        # navigation blocks: the marker and the teaser headlines it carries
+        stage2: list[str] = []
+        i = 0
+        while i < len(stage1):
+            marker = self._marker(stage1[i])
+            if marker is None:
+                stage2.append(stage1[i])
+                i += 1
+                continue
+            hits["navigation"] += 1
+            i += 1
+            taken = 0
+            while i < len(stage1) and taken < marker.max_teasers:
+                teaser = stage1[i]
+                if self._marker(teaser) is not None or len(teaser) > marker.teaser_max_chars:
+                    break
+                if not marker.any_teaser and _SENTENCE_END.search(teaser):
+                    break
+                hits["navigation"] += 1
+                taken += 1
+                i += 1
+
+        n = len(stage2)
+        kept: list[str] = []
+        for index, line in enumerate(stage2):
+            head = index < self.head_lines
+            tail = index >= n - self.tail_lines
+            size = len(line)
+            for rule in line_rules:
+                if size > rule.max_chars or (rule.where == "head" and not head) or (rule.where == "tail" and not tail):
+                    continue
+                if rule.regex.fullmatch(line):
+                    hits[rule.name] += 1
+                    break
+            else:
+                kept.append(line)
+        return kept, hits
+
+    def wall(self, text: str) -> str | None:
+        """Name of the wall/error pattern that ``text`` matches, if any."""
+        for name, regex in self.walls:
+            if regex.search(text):
+                return name
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> Rules:
+    return Rules.from_file(path)
