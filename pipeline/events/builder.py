@@ -1,0 +1,301 @@
+"""EventBuilder: folds an article's facts into its event's state and builds the news.events record.
+
+The state is a plain JSON-able dict (it lives in a Faust table whose every write is a changelog
+message), bounded by the caps in :class:`EventBuilder`:
+
+``members``  up to ``max_articles`` member rows ``[id, url, source, title, published, relation,
+             duplicate_of, similarity]``; later members are only counted and remembered in ``seen``
+``seen``     short digests of the ids of members past ``max_articles`` (at most ``max_seen``,
+             oldest dropped first), so a redelivery is recognised without the full row
+``ent``      entity type -> canonical name -> ``[mentions, [aliases]]``, at most ``max_entities``
+             per type (the least mentioned are pruned)
+``where``    place -> locative support; ``dates`` "start|end|precision|basis" -> mentions;
+``kw``       keyword -> weight; ``langs`` and ``sources`` -> member counts (capped)
+``reps``     up to ``max_reps`` representative candidates with their headline, lead sentences and
+             a small term vector: what the title and summary are chosen from
+``pub``      earliest and latest publication dates
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import orjson
+
+from . import ner
+from .dates import parse_published
+from .facts import _get
+
+STATE_VERSION = 1
+ORIGINAL = ("new", "story")
+TYPES = (ner.PEOPLE, ner.ORGS, ner.PLACES)
+
+
+def _digest(article_id: str) -> str:
+    return hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _prune(mapping: dict, cap: int, key=lambda kv: kv[1]) -> dict:
+    if len(mapping) <= cap:
+        return mapping
+    ranked = sorted(mapping.items(), key=lambda kv: (-key(kv), kv[0]))[:cap]
+    keep = {k for k, _ in ranked}
+    return {k: v for k, v in mapping.items() if k in keep}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _vector(facts: dict) -> dict[str, float]:
+    vec: dict[str, float] = {}
+    for term, weight in facts.get("keywords", [])[:12]:
+        vec[term] = round(math.log1p(weight), 3)
+    for kind in TYPES:
+        for name, n, _aliases in facts.get("entities", {}).get(kind, [])[:8]:
+            vec[name.lower()] = round(math.log1p(n), 3)
+    return vec
+
+
+class EventBuilder:
+    def __init__(self, *, max_articles: int = 100, max_seen: int = 1000, max_entities: int = 40,
+                 max_reps: int = 12, max_keywords: int = 60, max_places: int = 30, max_dates: int = 30,
+                 max_sources: int = 100):
+        self.max_articles = max_articles
+        self.max_seen = max_seen
+        self.max_entities = max_entities
+        self.max_reps = max_reps
+        self.max_keywords = max_keywords
+        self.max_places = max_places
+        self.max_dates = max_dates
+        self.max_sources = max_sources
+
+    # -- state -------------------------------------------------------------------------
+
+    @staticmethod
+    def is_member(state: dict | None, article_id: str) -> bool:
+        if not state:
+            return False
+        return any(row[0] == article_id for row in state["members"]) or _digest(article_id) in state["seen"]
+
+    def apply(self, state: dict | None, article: Any, facts: dict, assignment: Any, now: str):
+        """Fold one article into its event. Returns (state, record), or (state, None) for a redelivery."""
+        article_id = str(_get(article, "id"))
+        if self.is_member(state, article_id):
+            return state, None
+        event_id = _get(assignment, "event_id")
+        relation = _get(assignment, "relation") or "new"
+        duplicate_of = _get(assignment, "duplicate_of")
+        similarity = _get(assignment, "similarity")
+        if state is None:
+            state = {"v": STATE_VERSION, "event_id": event_id, "version": 0, "first_seen": now,
+                     "last_updated": now, "count": 0, "members": [], "seen": [], "ent": {t: {} for t in TYPES},
+                     "where": {}, "dates": {}, "kw": {}, "langs": {}, "sources": {}, "reps": [], "pub": None}
+        else:
+            state = orjson.loads(orjson.dumps(state))  # never mutate the caller's (table's) value
+        source = _get(article, "source") or "unknown"
+        published = _get(article, "published")
+        row = [article_id, _get(article, "url"), source, _get(article, "title"), published, relation,
+               duplicate_of, None if similarity is None else round(float(similarity), 4)]
+        if len(state["members"]) < self.max_articles:
+            state["members"].append(row)
+        else:
+            state["seen"].append(_digest(article_id))
+            if len(state["seen"]) > self.max_seen:
+                del state["seen"][: len(state["seen"]) - self.max_seen]
+        self._fold(state, facts, relation, article_id, source, published)
+        state["count"] += 1
+        state["version"] += 1
+        state["last_updated"] = now
+        return state, self.record(state)
+
+    def _fold(self, state: dict, facts: dict, relation: str, article_id: str, source: str,
+              published: str | None) -> None:
+        # duplicates (exact/near) count for membership but add no new evidence twice over
+        weight = 1.0 if relation in ORIGINAL else 0.5
+        for kind in TYPES:
+            bucket = state["ent"][kind]
+            for name, n, aliases in facts.get("entities", {}).get(kind, []):
+                entry = bucket.setdefault(name, [0, []])
+                entry[0] += n
+                for a in aliases:
+                    if a not in entry[1] and len(entry[1]) < 8:
+                        entry[1].append(a)
+            state["ent"][kind] = _prune(bucket, self.max_entities, key=lambda kv: kv[1][0])
+        for place, score in facts.get("where", {}).items():
+            state["where"][place] = round(state["where"].get(place, 0.0) + score * weight, 2)
+        state["where"] = _prune(state["where"], self.max_places)
+        for start, end, precision, n, basis in facts.get("dates", []):
+            key = f"{start}|{end or ''}|{precision}|{basis or ''}"
+            state["dates"][key] = state["dates"].get(key, 0) + n
+        state["dates"] = _prune(state["dates"], self.max_dates)
+        for term, w in facts.get("keywords", []):
+            state["kw"][term] = round(state["kw"].get(term, 0.0) + math.log1p(w) * weight, 3)
+        state["kw"] = _prune(state["kw"], self.max_keywords)
+        lang = facts.get("language")
+        if lang:
+            state["langs"][lang] = state["langs"].get(lang, 0) + 1
+        if source in state["sources"] or len(state["sources"]) < self.max_sources:
+            state["sources"][source] = state["sources"].get(source, 0) + 1
+        day = parse_published(published)
+        if day:
+            iso = day.isoformat()
+            lo, hi = state["pub"] or (iso, iso)
+            state["pub"] = [min(lo, iso), max(hi, iso)]
+        state["reps"].append({"id": article_id, "rel": relation, "headline": facts.get("headline"),
+                              "lead": facts.get("lead", [])[:4], "vec": _vector(facts)})
+        if len(state["reps"]) > self.max_reps:
+            centre = self._centre(state)
+            worst = min(range(len(state["reps"])), key=lambda i: (self._rep_score(state["reps"][i], centre), -i))
+            del state["reps"][worst]
+
+    # -- record ------------------------------------------------------------------------
+
+    @staticmethod
+    def _centre(state: dict) -> dict[str, float]:
+        centre: dict[str, float] = {}
+        for rep in state["reps"]:
+            for k, v in rep["vec"].items():
+                centre[k] = centre.get(k, 0.0) + v
+        return centre
+
+    @staticmethod
+    def _rep_score(rep: dict, centre: dict[str, float]) -> float:
+        return _cosine(rep["vec"], centre) * (1.0 if rep["rel"] in ORIGINAL else 0.8) + (0.05 if rep["lead"] else -1.0)
+
+    def record(self, state: dict) -> dict:
+        """The full news.events record for ``state`` (schema event.v1)."""
+        centre = self._centre(state)
+        ranked = sorted(state["reps"], key=lambda r: -self._rep_score(r, centre))
+        summary = ""
+        for rep in ranked:
+            lead = rep["lead"]
+            if lead:
+                picked = lead[:2]
+                if len(lead) > 2 and sum(len(s) for s in picked) < 320:
+                    picked = lead[:3]
+                summary = " ".join(picked)
+                break
+        title = next((r["headline"] for r in ranked if r["headline"]), None)
+        if not title:
+            title = _short_title(next((r["lead"][0] for r in ranked if r["lead"]), None)
+                                 or next((row[3] for row in state["members"] if row[3]), None) or state["event_id"])
+        if not summary:
+            summary = title
+        entities = {kind: _entity_list(state["ent"][kind], kind) for kind in TYPES}
+        return {
+            "schema_version": 1,
+            "event_id": state["event_id"],
+            "version": state["version"],
+            "first_seen": state["first_seen"],
+            "last_updated": state["last_updated"],
+            "article_count": state["count"],
+            "title": title,
+            "summary": summary,
+            "entities": entities,
+            "when": _when(state),
+            "where": _where(state, entities),
+            "keywords": [k for k, _ in sorted(state["kw"].items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+            "languages": [k for k, _ in sorted(state["langs"].items(), key=lambda kv: (-kv[1], kv[0]))],
+            "sources": list(state["sources"]),
+            "articles": [
+                {"id": r[0], "url": r[1], "source": r[2], "title": r[3], "published": r[4], "relation": r[5],
+                 "duplicate_of": r[6], "similarity": r[7]}
+                for r in state["members"]
+            ],
+        }
+
+
+def _short_title(sentence: str, limit: int = 140) -> str:
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _entity_list(bucket: dict, kind: str) -> list[dict]:
+    counts: Counter = Counter({name: entry[0] for name, entry in bucket.items()})
+    aliases = {(kind, name): set(entry[1]) for name, entry in bucket.items()}
+    if kind == ner.PEOPLE:
+        ner._fold_people(counts, aliases)
+    out = []
+    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < 1:
+            continue
+        item = {"name": name, "mentions": int(n)}
+        al = sorted(a for a in aliases.get((kind, name), ()) if a != name)[:8]
+        if al:
+            item["aliases"] = al
+        out.append(item)
+    return out
+
+
+def _where(state: dict, entities: dict) -> list[str]:
+    scores = {k: v for k, v in state["where"].items() if v >= 1.0}
+    if not scores:
+        return []
+    top = max(scores.values())
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [k for k, v in ranked if v >= 0.4 * top][:5]
+
+
+def _doy(value: str) -> int | None:
+    """Day number for comparing dates: with a year, its ordinal; without, day of a leap year."""
+    try:
+        if value.startswith("--"):
+            return date(2000, int(value[2:4]), int(value[5:7])).toordinal()
+        return date.fromisoformat(value).toordinal()
+    except ValueError:
+        return None
+
+
+def _when(state: dict) -> dict | None:
+    days: Counter = Counter()      # "YYYY-MM-DD" or "--MM-DD" -> weight
+    months: Counter = Counter()
+    for key, n in state["dates"].items():
+        start, end, precision, _basis = key.split("|")
+        if precision in ("day", "day-no-year"):
+            days[start] += n
+            if end:
+                days[end] += n
+                # an explicit range is strong evidence for its whole span
+                days[start] += 0.5
+                days[end] += 0.5
+        else:
+            months[start] += n
+    if days:
+        # a year given for a day anywhere in the event applies to the same month-day without one
+        years: dict[str, set[str]] = {}
+        for d in days:
+            if not d.startswith("--"):
+                years.setdefault(d[4:], set()).add(d[:4])
+        merged: Counter = Counter()
+        for d, n in days.items():
+            if d.startswith("--") and len(years.get(d[1:], ())) == 1:
+                d = next(iter(years[d[1:]])) + d[1:]
+            merged[d] += n
+        year_known = any(not d.startswith("--") for d in merged)
+        pool = {d: n for d, n in merged.items() if (not d.startswith("--")) == year_known} if year_known else merged
+        anchor = sorted(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        a = _doy(anchor)
+        near = sorted(d for d in pool if a is not None and _doy(d) is not None and abs(_doy(d) - a) <= 7)
+        start, end = near[0], near[-1]
+        precision = "day" if year_known else "day-no-year"
+        value = start if start == end else f"{start}/{end}"
+        return {"value": value, "start": start, "end": end, "precision": precision, "basis": "text"}
+    if months:
+        best = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        precision = "month-no-year" if best.startswith("--") else "month"
+        return {"value": best, "start": best, "end": best, "precision": precision, "basis": "text"}
+    if state.get("pub"):
+        first = state["pub"][0]
+        return {"value": first, "start": first, "end": first, "precision": "day", "basis": "published"}
+    return None

@@ -1,0 +1,139 @@
+"""Dates mentioned in news text, kept exactly as precise as the text is.
+
+"March 20 to 22" is ``--03-20``..``--03-22`` (precision ``day-no-year``), "Dec. 7, 2009" is
+``2009-12-07`` (``day``), "September 2010" is ``2010-09`` (``month``). A year is only ever one
+the text gives, or, when the article has a publication date, the year that puts the day closest
+to it (within 45 days; "on March 20" in an article published 2023-03-21 is 2023-03-20), which is
+recorded as ``"year": "published"``. Weekdays ("on Tuesday") are not resolved.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime
+
+from .lexicon import MONTHS
+
+_M = (r"(?P<{g}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+      r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|JAN(?:UARY)?|FEB(?:RUARY)?|"
+      r"MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|NOV(?:EMBER)?|"
+      r"DEC(?:EMBER)?)\.?")
+_D = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_SEP = r"\s*(?:-|–|—|to|and|through|until|till)\s*"
+_Y = r"(?:,?\s+(?:of\s+)?(?P<y>(?:1[89]|20)\d\d))?"
+
+_MONTH_DAY = re.compile(
+    r"\b" + _M.format(g="m1") + r"\s+" + _D.format(g="d1")
+    + r"(?:" + _SEP + r"(?:" + _M.format(g="m2") + r"\s+)?" + _D.format(g="d2") + r")?" + _Y + r"\b(?![:.]\d)")
+_DAY_MONTH = re.compile(
+    r"\b" + _D.format(g="d1") + r"(?:" + _SEP + _D.format(g="d2") + r")?\s+(?:of\s+)?" + _M.format(g="m1")
+    + _Y + r"\b")
+_MONTH_YEAR = re.compile(r"\b" + _M.format(g="m1") + r",?\s+(?P<y>(?:1[89]|20)\d\d)\b")
+_MONTH_ALONE = re.compile(r"\b(?:in|since|until|by|from|early|late|mid-?)\s+(?P<m1>January|February|March|April|June|"
+                          r"July|August|September|October|November|December)\b(?!\s+\d)")
+_ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
+
+ANCHOR_DAYS = 45
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")[:4 if name.lower().startswith("sept") else 3]] \
+        if name.lower().rstrip(".") not in MONTHS else MONTHS[name.lower().rstrip(".")]
+
+
+def _valid(m: int, d: int, y: int | None = None) -> bool:
+    try:
+        date(y or 2000, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+def _fmt(m: int, d: int | None, y: int | None) -> str:
+    if d is None:
+        return f"{y:04d}-{m:02d}" if y else f"--{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}" if y else f"--{m:02d}-{d:02d}"
+
+
+def parse_published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+
+
+def _anchor(m: int, d: int, published: date | None) -> int | None:
+    if published is None:
+        return None
+    best = None
+    for y in (published.year - 1, published.year, published.year + 1):
+        if not _valid(m, d, y):
+            continue
+        gap = abs((date(y, m, d) - published).days)
+        if gap <= ANCHOR_DAYS and (best is None or gap < best[0]):
+            best = (gap, y)
+    return best[1] if best else None
+
+
+def mentions(text: str, published: str | None = None, limit: int = 16) -> list[list]:
+    """Date mentions as ``[start, end_or_None, precision, count, year_basis]`` (most frequent first).
+
+    ``year_basis`` is "text" when the text gives the year, "published" when the year was taken
+    from the publication date, and None when there is no year.
+    """
+    pub = parse_published(published)
+    found: Counter = Counter()
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(span: tuple[int, int]) -> bool:
+        return any(span[0] < b and a < span[1] for a, b in taken)
+
+    def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None) -> None:
+        if not _valid(m1, d1, y):
+            return
+        if d2 is not None:
+            m2 = m2 or m1
+            wraps = m1 == 12 and m2 == 1
+            if not _valid(m2, d2, y) or ((m2, d2) <= (m1, d1) and not wraps) or (m2 - m1) % 12 > 1:
+                d2 = m2 = None
+        basis = "text" if y else None
+        if y is None:
+            y = _anchor(m1, d1, pub)
+            basis = "published" if y else None
+        start = _fmt(m1, d1, y)
+        end = _fmt(m2, d2, y + (1 if m2 < m1 else 0) if y else None) if d2 is not None else None
+        found[(start, end, "day" if y else "day-no-year", basis)] += 1
+
+    for rx in (_ISO,):
+        for mt in rx.finditer(text):
+            y, m, d = int(mt["y"]), int(mt["m"]), int(mt["d"])
+            if 1 <= m <= 12 and _valid(m, d, y):
+                found[(_fmt(m, d, y), None, "day", "text")] += 1
+                taken.append(mt.span())
+    for mt in _MONTH_DAY.finditer(text):
+        if overlaps(mt.span()) or mt["m1"] == "May" and not mt["y"] and not mt["d1"]:
+            continue
+        taken.append(mt.span())
+        add_day(_month(mt["m1"]), int(mt["d1"]), _month(mt["m2"]) if mt["m2"] else None,
+                int(mt["d2"]) if mt["d2"] else None, int(mt["y"]) if mt["y"] else None)
+    for mt in _DAY_MONTH.finditer(text):
+        if overlaps(mt.span()):
+            continue
+        taken.append(mt.span())
+        add_day(_month(mt["m1"]), int(mt["d1"]), None, int(mt["d2"]) if mt["d2"] else None,
+                int(mt["y"]) if mt["y"] else None)
+    for mt in _MONTH_YEAR.finditer(text):
+        if overlaps(mt.span()):
+            continue
+        taken.append(mt.span())
+        found[(_fmt(_month(mt["m1"]), None, int(mt["y"])), None, "month", "text")] += 1
+    for mt in _MONTH_ALONE.finditer(text):
+        if overlaps(mt.span()):
+            continue
+        found[(_fmt(_month(mt["m1"]), None, None), None, "month-no-year", None)] += 1
+    return [[s, e, p, n, b] for (s, e, p, b), n in found.most_common(limit)]

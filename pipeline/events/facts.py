@@ -1,0 +1,122 @@
+"""Per-article facts, computed once per article and folded into its event's state."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from . import dates, ner
+from .lexicon import STOPWORDS
+from .text import paragraphs, split_sentences, is_titlecase_line
+
+FACTS_VERSION = 1
+MAX_ENTITIES = 25
+MAX_KEYWORDS = 15
+MAX_LEAD = 4
+
+# Site furniture and other lines a summary must never quote.
+_FURNITURE = re.compile(
+    r"no time to read|get a summary|previous article|next article|read more|click here|subscribe|"
+    r"sign up|newsletter|all rights reserved|©|cookie|follow us|share this|advertisement|"
+    r"related (?:articles|stories)|image:|photo:|getty images|reuters/|\[\d+(?:,\s*\d+)*\]|^\W*$",
+    re.IGNORECASE)
+_KW_STOP = STOPWORDS | frozenset("""
+said says say told also would could should one two three four five six seven eight nine ten
+year years time times day days week weeks month months including include includes according
+people percent part way well much many made make makes making take takes taken took going
+noted added whose while within without across along among toward like just even still
+described noting remained remain remains expected reported report reports first last new
+sides side number recent recently amid high level high-level broader broad wide wide-ranging
+""".split())
+_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z](?![\w'’-])")
+_ENGLISH_HINTS = frozenset("the and of to in is was for that with on as by at from".split())
+
+
+def _get(article: Any, name: str, default: Any = None) -> Any:
+    if isinstance(article, dict):
+        return article.get(name, default)
+    return getattr(article, name, default)
+
+
+def headline_like(title: str | None) -> bool:
+    """A real headline: short, one sentence, not a paragraph pasted as a title."""
+    if not title:
+        return False
+    words = title.split()
+    if not 2 <= len(words) <= 24:
+        return False
+    return len(split_sentences(title)) == 1 and not _FURNITURE.search(title)
+
+
+def summary_sentence_ok(sentence: str) -> bool:
+    words = sentence.split()
+    if not 6 <= len(words) <= 80 or _FURNITURE.search(sentence):
+        return False
+    if sentence[-1] not in ".!?\"”’)":
+        return False
+    return not is_titlecase_line(sentence)
+
+
+def _keywords(body: str) -> list[list]:
+    counts: Counter = Counter()
+    for line in paragraphs(body):
+        for sentence in split_sentences(line):
+            words = _WORD.findall(sentence)
+            prev = None
+            # only words written in lower case: names are entities, not keywords
+            for w in words:
+                if w in _KW_STOP or len(w) < 4:
+                    prev = None
+                    continue
+                w = w.replace("’", "'")
+                counts[w] += 1
+                if prev:
+                    counts[prev + " " + w] += 1.5
+                prev = w
+    # a bigram that occurs once is noise; unigrams stay
+    scored = [(term, n) for term, n in counts.items() if " " not in term or n >= 3]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return [[t, round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
+
+
+def _language(article: Any, body: str) -> str | None:
+    lang = _get(article, "language")
+    if lang:
+        return str(lang).split("-")[0].lower()
+    words = re.findall(r"[a-z]+", body[:3000].lower())
+    if len(words) >= 20 and sum(w in _ENGLISH_HINTS for w in words) / len(words) > 0.12:
+        return "en"
+    return None
+
+
+def article_facts(article: Any) -> dict:
+    """JSON-able facts about one cleaned article (object with attributes, or dict)."""
+    title = (_get(article, "title") or "").strip() or None
+    text = _get(article, "text") or ""
+    headline = title if headline_like(title) else None
+    body = text
+    if title and not headline and not text.lstrip().startswith(title[:80]):
+        body = title + "\n" + text  # a paragraph given as a title is part of the body
+    published = _get(article, "published")
+    entities = ner.extract(headline, body)
+    lead: list[str] = []
+    seen = 0
+    for sentence in (s for line in paragraphs(body) for s in split_sentences(line)):
+        seen += 1
+        if seen > 12 or len(lead) >= MAX_LEAD:
+            break
+        if summary_sentence_ok(sentence):
+            lead.append(sentence)
+    return {
+        "v": FACTS_VERSION,
+        "headline": headline,
+        "language": _language(article, body),
+        "published": published,
+        "entities": {kind: [[name, n, aliases[:8]] for name, (n, aliases) in list(getattr(entities, kind).items())[:MAX_ENTITIES]]
+                     for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES)},
+        "where": dict(list(entities.where.items())[:10]),
+        "dates": dates.mentions(body, published),
+        "lead": lead,
+        "keywords": _keywords(body),
+        "words": len(body.split()),
+    }

@@ -1,0 +1,157 @@
+"""Unit tests of the event builder on the five seed articles (seeds/*.txt)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import orjson
+import pytest
+
+from pipeline.events import EventBuilder, article_facts
+from schemas import schema_errors
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+FURNITURE = re.compile(r"^(No time to read\?|Get a summary|Previous Article|Next Article)$")
+
+
+def seed(prefix: str, published: str | None = None) -> dict:
+    """A seed as the cleaning stage would hand it over: first line = title; furniture,
+    teaser headlines after "Previous/Next Article" and citation markers removed."""
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body: list[str] = []
+    for i, line in enumerate(lines[1:], start=1):
+        if FURNITURE.match(line.strip()):
+            continue
+        if i >= 2 and any(lines[k].strip() in ("Previous Article", "Next Article") for k in range(max(1, i - 2), i)):
+            continue  # the teaser headline that follows "Previous/Next Article"
+        body.append(re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", line))
+    return {"id": f"seed-{prefix}", "source": f"outlet-{prefix}", "url": f"https://example.org/{prefix}",
+            "canonical_url": None, "title": re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", lines[0]),
+            "text": "\n".join(body).strip(), "author": None, "published": published,
+            "fetched_at": "2025-01-01T00:00:00Z", "site_name": None, "language": None, "flags": []}
+
+
+def assign(event_id: str, relation: str = "new", duplicate_of=None, similarity=None):
+    return SimpleNamespace(event_id=event_id, relation=relation, duplicate_of=duplicate_of, similarity=similarity)
+
+
+def build(prefixes, event_id="evt_00000000000000aa", published=None):
+    builder, state, record = EventBuilder(), None, None
+    for i, p in enumerate(prefixes):
+        a = seed(p, published)
+        state, record = builder.apply(state, a, article_facts(a), assign(event_id, "new" if i == 0 else "story",
+                                                                        similarity=None if i == 0 else 0.4),
+                                      f"2025-01-01T00:00:0{i}Z")
+    return builder, state, record
+
+
+def names(record, kind):
+    return [e["name"] for e in record["entities"][kind]]
+
+
+def test_seed_event_001_002_003():
+    _, state, rec = build(["001", "002", "003"])
+    assert schema_errors("event", rec) == []
+    assert rec["version"] == 3 and rec["article_count"] == 3
+    people = names(rec, "people")
+    assert people[:2] == ["Xi Jinping", "Vladimir Putin"] or people[:2] == ["Vladimir Putin", "Xi Jinping"]
+    assert "Putin" not in people and "Xi" not in people
+    assert {"Moscow", "Kremlin"} <= set(rec["where"])
+    assert rec["when"]["value"] == "--03-20/--03-22"
+    assert rec["when"]["precision"] == "day-no-year"
+    assert rec["title"] == "Deepening Moscow-Beijing Cooperation: High-Level Talks in the Kremlin"
+    assert "summary" not in rec["summary"].lower() and "time to read" not in rec["summary"].lower()
+    texts = " ".join(seed(p)["text"] for p in ("001", "002", "003"))
+    for sentence in re.split(r"(?<=\.) ", rec["summary"]):
+        assert sentence in texts  # extractive: every sentence is verbatim from a member
+    assert 2 <= len(re.findall(r"[.!?](?:\s|$)", rec["summary"])) <= 3
+    assert rec["sources"] == ["outlet-001", "outlet-002", "outlet-003"]
+
+
+def test_seed_event_000():
+    _, _, rec = build(["000"])
+    assert schema_errors("event", rec) == []
+    people = names(rec, "people")
+    assert "Dmitry Medvedev" in people and "Xi Jinping" in people
+    medvedev = next(e for e in rec["entities"]["people"] if e["name"] == "Dmitry Medvedev")
+    assert "Dmitri Medvedev" in medvedev["aliases"] and "Medvedev" in medvedev["aliases"]
+    assert rec["where"][0] == "Beijing"
+    assert rec["when"]["value"] == "--12-20/--12-21" and rec["when"]["precision"] == "day-no-year"
+
+
+def test_seed_event_004():
+    _, _, rec = build(["004"])
+    assert schema_errors("event", rec) == []
+    assert {"Vladimir Putin", "Xi Jinping", "Donald Trump"} <= set(names(rec, "people"))
+    assert rec["where"][0] == "Beijing"
+    assert rec["when"] is None  # "on Tuesday" and no publication date: no date is invented
+
+
+def test_year_only_from_a_source():
+    _, _, rec = build(["001", "002"], published="2023-03-21T09:00:00Z")
+    assert rec["when"]["value"] == "2023-03-20/2023-03-22" and rec["when"]["precision"] == "day"
+    _, _, rec = build(["001", "002"])
+    assert "20" not in rec["when"]["value"][:2]  # no year at all
+
+
+def test_redelivery_changes_nothing():
+    builder, state, rec = build(["001", "002"])
+    a = seed("002")
+    again, none = builder.apply(state, a, article_facts(a), assign(rec["event_id"], "story"), "2025-01-02T00:00:00Z")
+    assert none is None and again is state
+    assert builder.record(again) == rec
+
+
+def test_version_grows_and_state_is_not_mutated():
+    builder = EventBuilder()
+    a, b = seed("001"), seed("002")
+    s1, r1 = builder.apply(None, a, article_facts(a), assign("evt_00000000000000bb"), "2025-01-01T00:00:00Z")
+    frozen = orjson.dumps(s1)
+    s2, r2 = builder.apply(s1, b, article_facts(b), assign("evt_00000000000000bb", "near", "seed-001", 0.93),
+                           "2025-01-01T00:01:00Z")
+    assert orjson.dumps(s1) == frozen
+    assert (r1["version"], r2["version"]) == (1, 2)
+    assert r2["last_updated"] == "2025-01-01T00:01:00Z" and r2["first_seen"] == "2025-01-01T00:00:00Z"
+    assert r2["articles"][1] == {"id": "seed-002", "url": "https://example.org/002", "source": "outlet-002",
+                                 "title": b["title"], "published": None, "relation": "near",
+                                 "duplicate_of": "seed-001", "similarity": 0.93}
+    assert builder.record(s2) == r2
+    assert orjson.loads(orjson.dumps(s2)) == s2  # JSON-able
+
+
+def test_facts_accept_objects_and_dicts():
+    a = seed("004")
+    assert article_facts(a) == article_facts(SimpleNamespace(**a))
+    assert orjson.loads(orjson.dumps(article_facts(a))) == article_facts(a)
+
+
+def test_state_is_bounded():
+    builder = EventBuilder(max_articles=50, max_seen=200)
+    base = [seed(p) for p in ("000", "001", "002", "003", "004")]
+    facts = [article_facts(a) for a in base]
+    state = None
+    for i in range(600):
+        a = dict(base[i % 5], id=f"id-{i}", source=f"outlet-{i % 150}")
+        state, rec = builder.apply(state, a, facts[i % 5], assign("evt_00000000000000cc", "story"), "2025-01-01T00:00:00Z")
+    assert rec["article_count"] == 600 and rec["version"] == 600
+    assert len(rec["articles"]) == 50 and len(state["seen"]) == 200
+    assert len(state["reps"]) <= builder.max_reps
+    assert len(orjson.dumps(state)) < 120_000
+    assert schema_errors("event", rec) == []
+    # an id still remembered is a redelivery
+    again, none = builder.apply(state, {"id": "id-599", "source": "x"}, facts[0], assign("evt_00000000000000cc"), "t")
+    assert none is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The visit ran from March 20 to 22 in Moscow.", [["--03-20", "--03-22", "day-no-year", 1, None]]),
+    ("It happened on Dec. 7, 2009 in Houston.", [["2009-12-07", None, "day", 1, "text"]]),
+    ("They met on 19 August.", [["--08-19", None, "day-no-year", 1, None]]),
+    ("He was there from September 2010.", [["2010-09", None, "month", 1, "text"]]),
+    ("Talks are set for December 30 to January 2.", [["--12-30", "--01-02", "day-no-year", 1, None]]),
+])
+def test_dates_stay_partial(text, expected):
+    from pipeline.events.dates import mentions
+    assert mentions(text) == expected
