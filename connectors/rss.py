@@ -1,0 +1,380 @@
+"""``newsflow ingest rss``: poll RSS/Atom feeds and put new entries on news.raw.
+
+Per feed: a conditional GET (ETag / Last-Modified; 304 means nothing new) through the guarded
+:class:`~connectors.net.Fetcher`, the XML prolog check of :mod:`connectors.xmlsafety`, then
+feedparser on the bytes. Entries not seen before become raw articles (text from the entry's
+content or summary with the HTML stripped, or the fetched page as html with ``--fetch-pages``).
+Only after Kafka acknowledged them are the entry ids marked seen and the feed's validators stored,
+so a crash or a broker outage re-emits instead of skipping. Polls follow each feed's interval
+with jitter; errors back off exponentially.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from schemas.models import RawArticle, Rejected, utcnow_iso
+
+from . import metrics
+from .common import connector_deadletter, html_to_text, stable_id
+from .net import FetchError, Fetcher, decode_html
+from .sink import DeliveryError, _BaseSink
+from .state import State
+from .xmlsafety import check_xml
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PASSED_HEADERS = ("content-type", "content-location", "content-language", "last-modified", "etag")
+
+
+@dataclasses.dataclass
+class Feed:
+    url: str
+    name: str | None = None
+    interval: float = 900.0
+
+
+def load_feeds(path: str | Path, *, default_interval: float = 900.0) -> list[Feed]:
+    """Feeds from an OPML file (outlines with xmlUrl) or a YAML file (``feeds:`` list)."""
+    data = Path(path).read_bytes()
+    feeds: list[Feed] = []
+    if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
+        import defusedxml.ElementTree as SafeET
+        root = SafeET.fromstring(data)
+        for outline in root.iter("outline"):
+            attrs = {k.lower(): v for k, v in outline.attrib.items()}
+            if attrs.get("xmlurl"):
+                interval = attrs.get("interval")
+                feeds.append(Feed(attrs["xmlurl"].strip(), attrs.get("title") or attrs.get("text"),
+                                  float(interval) if interval else default_interval))
+    else:
+        import yaml
+        document = yaml.safe_load(data) or {}
+        items = document.get("feeds", []) if isinstance(document, dict) else document
+        if not isinstance(items, list):
+            raise ValueError(f"{path}: 'feeds' must be a list")
+        for item in items:
+            if isinstance(item, str):
+                item = {"url": item}
+            if not isinstance(item, dict) or not item.get("url"):
+                raise ValueError(f"{path}: every feed needs a url, got {item!r}")
+            feeds.append(Feed(str(item["url"]).strip(), item.get("name"),
+                              float(item.get("interval") or default_interval)))
+    for feed in feeds:
+        if urlsplit(feed.url).scheme not in ("http", "https"):
+            raise ValueError(f"{path}: {feed.url!r} is not an http(s) URL")
+    unique = {feed.url: feed for feed in feeds}
+    return list(unique.values())
+
+
+@dataclasses.dataclass
+class PollResult:
+    url: str
+    status: str = "ok"                    # ok | not_modified | error | rejected | delivery_failed
+    entries: int = 0                      # entries in the document
+    new: int = 0                          # raw articles acknowledged
+    rejected: Counter = dataclasses.field(default_factory=Counter)
+    reason: str | None = None
+    detail: str | None = None
+    bozo: bool = False
+
+
+@dataclasses.dataclass
+class Summary:
+    feeds: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    entries: int = 0
+    new: int = 0
+    bozo: int = 0
+    feed_errors: Counter = dataclasses.field(default_factory=Counter)
+    rejected: Counter = dataclasses.field(default_factory=Counter)
+    delivery_failed: bool = False
+    seconds: float = 0.0
+
+    def add(self, result: PollResult) -> None:
+        self.feeds += 1
+        self.entries += result.entries
+        self.new += result.new
+        self.bozo += result.bozo
+        self.rejected.update(result.rejected)
+        if result.status == "ok":
+            self.ok += 1
+        elif result.status == "not_modified":
+            self.not_modified += 1
+        else:
+            self.feed_errors[result.reason or result.status] += 1
+        if result.status == "delivery_failed":
+            self.delivery_failed = True
+
+    def describe(self) -> str:
+        errors = ", ".join(f"{k}={v}" for k, v in sorted(self.feed_errors.items())) or "none"
+        rejected = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
+        return (f"rss: {self.feeds} feeds polled, {self.ok} ok, {self.not_modified} not modified,"
+                f" {sum(self.feed_errors.values())} failed ({errors}); {self.entries} entries,"
+                f" {self.new} new delivered, entries rejected: {rejected}; {self.bozo} bozo;"
+                f" {self.seconds:.1f}s" + ("; DELIVERY FAILED" if self.delivery_failed else ""))
+
+
+def _iso(parsed_time) -> str | None:
+    if not parsed_time:
+        return None
+    try:
+        return datetime(*parsed_time[:6], tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+    except (TypeError, ValueError):
+        return None
+
+
+def _text_of(detail: dict | None, value: str | None) -> str:
+    if not value:
+        return ""
+    kind = (detail or {}).get("type", "text/html")
+    if kind in ("text/plain",):
+        return value.strip()
+    return html_to_text(value)
+
+
+def entry_id(entry: dict, feed_url: str) -> str | None:
+    guid = entry.get("id") or entry.get("guid")
+    link = entry.get("link")
+    if guid and isinstance(guid, str) and guid.strip():
+        guid = guid.strip()
+        if ":" not in guid:      # a bare number or slug is only unique inside its own feed
+            guid = f"{urlsplit(feed_url).netloc}:{guid}"
+        return stable_id(guid)
+    if link and isinstance(link, str) and link.strip():
+        return stable_id(link.strip())
+    basis = "|".join(str(entry.get(k) or "") for k in ("title", "published", "updated", "summary"))
+    if basis.strip("|"):
+        return stable_id(feed_url + "|" + basis)
+    return None
+
+
+class RssConnector:
+    connector = "rss"
+
+    def __init__(self, feeds: list[Feed], sink: _BaseSink, fetcher: Fetcher, *, state_path: str | Path,
+                 fetch_pages: bool = False, delivery_timeout: float = 300.0, jitter: float = 0.1,
+                 max_backoff: float = 6 * 3600.0, min_error_delay: float = 30.0):
+        self.feeds = feeds
+        self.sink = sink
+        self.fetcher = fetcher
+        self.state = State(state_path)
+        self.fetch_pages = fetch_pages
+        self.delivery_timeout = delivery_timeout
+        self.jitter = jitter
+        self.max_backoff = max_backoff
+        self.min_error_delay = min_error_delay
+        self.stop_event = threading.Event()
+        self._delivery_ok = True
+
+    def ready(self) -> bool:
+        return self._delivery_ok
+
+    def close(self) -> None:
+        self.stop_event.set()
+        self.state.close()
+        self.fetcher.close()
+
+    # -- scheduling ----------------------------------------------------------------------------
+    def _jittered(self, seconds: float) -> float:
+        return max(0.0, seconds * (1 + random.uniform(-self.jitter, self.jitter)))
+
+    def _schedule_ok(self, feed: Feed, **fields) -> None:
+        self.state.update_feed(feed.url, failures=0, next_poll=time.time() + self._jittered(feed.interval), **fields)
+
+    def _schedule_error(self, feed: Feed, status: str) -> float:
+        failures = self.state.feed(feed.url)["failures"] + 1
+        base = max(self.min_error_delay, min(feed.interval, 300.0))
+        delay = self._jittered(min(self.max_backoff, base * 2 ** (failures - 1)))
+        self.state.update_feed(feed.url, failures=failures, next_poll=time.time() + delay, last_status=status)
+        return delay
+
+    # -- one feed ------------------------------------------------------------------------------
+    def _fail(self, feed: Feed, result: PollResult, reason: str, detail: str, *, payload: bytes | None = None,
+              deadletter: bool = False) -> PollResult:
+        result.status = "delivery_failed" if reason == "delivery" else ("rejected" if deadletter else "error")
+        result.reason, result.detail = reason, detail
+        metrics.ERRORS.labels(self.connector, reason).inc()
+        delay = self._schedule_error(feed, reason)
+        log.warning("feed %s: %s: %s (next try in %.0fs)", feed.url, reason, detail, delay)
+        if deadletter:
+            record = connector_deadletter(payload, reason, detail, source=feed.name, location=feed.url)
+            try:
+                self.sink.deliver_deadletters([record], deadline=time.monotonic() + self.delivery_timeout)
+                metrics.DEADLETTERS.labels(self.connector, reason).inc()
+            except DeliveryError as exc:
+                log.error("feed %s: dead letter not delivered: %s", feed.url, exc)
+        return result
+
+    def poll_feed(self, feed: Feed) -> PollResult:
+        result = PollResult(feed.url)
+        saved = self.state.feed(feed.url)
+        headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9,"
+                             " */*;q=0.5"}
+        if saved["etag"]:
+            headers["If-None-Match"] = saved["etag"]
+        if saved["last_modified"]:
+            headers["If-Modified-Since"] = saved["last_modified"]
+        try:
+            response = self.fetcher.get(feed.url, headers)
+        except FetchError as exc:
+            return self._fail(feed, result, exc.reason, exc.detail)
+        if response.status == 304:
+            result.status = "not_modified"
+            self._schedule_ok(feed, last_status="not_modified")
+            metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()
+            return result
+        try:
+            check_xml(response.content)
+        except Rejected as exc:
+            return self._fail(feed, result, exc.reason, exc.detail, payload=response.content, deadletter=True)
+        passed = {k: response.headers[k] for k in PASSED_HEADERS if k in response.headers}
+        if "content-type" in passed:
+            # the final URL is the base for relative links; without a Content-Type header feedparser
+            # would call any headers at all "bozo", so then it sees none (as when parsing a file)
+            passed.setdefault("content-location", response.url)
+        try:
+            parsed = feedparser.parse(response.content, response_headers=passed, sanitize_html=True,
+                                      resolve_relative_uris=True)
+        except Exception as exc:  # noqa: BLE001 - a parser crash on hostile input is a rejected feed
+            return self._fail(feed, result, "parse_crash", f"{type(exc).__name__}: {exc}",
+                              payload=response.content, deadletter=True)
+        result.bozo = bool(parsed.get("bozo"))
+        entries = parsed.get("entries") or []
+        result.entries = len(entries)
+        if not entries and result.bozo and not parsed.get("version"):
+            exc = parsed.get("bozo_exception")
+            return self._fail(feed, result, "not_a_feed", f"{type(exc).__name__}: {exc}"[:500],
+                              payload=response.content, deadletter=True)
+        if result.bozo:
+            exc = parsed.get("bozo_exception")
+            log.info("feed %s is not well-formed (%s: %s); using what the lenient parser recovered",
+                     feed.url, type(exc).__name__, exc)
+            metrics.ERRORS.labels(self.connector, "bozo").inc()
+
+        source = (feed.name or html_to_text(parsed.get("feed", {}).get("title") or "")
+                  or urlsplit(feed.url).netloc or "rss")[:256]
+        feed_language = parsed.get("feed", {}).get("language")
+        by_id: dict[str, tuple[int, dict]] = {}
+        for index, entry in enumerate(entries):
+            item_id = entry_id(entry, feed.url)
+            if item_id is None:
+                result.rejected["no_id"] += 1
+                continue
+            by_id.setdefault(item_id, (index, entry))
+        new_ids = self.state.unseen(feed.url, by_id)
+        raws: list[RawArticle] = []
+        deadletters: list[dict[str, Any]] = []
+        for item_id, (index, entry) in by_id.items():
+            if item_id not in new_ids:
+                continue
+            try:
+                raws.append(self._entry_article(entry, item_id, source, feed, feed_language))
+            except Rejected as exc:
+                result.rejected[exc.reason] += 1
+                deadletters.append(connector_deadletter(
+                    _entry_payload(entry), exc.reason, exc.detail, article_id=item_id, source=source,
+                    location=f"{feed.url}#entry{index}"))
+        try:
+            if raws:
+                self.sink.deliver(raws, deadline=time.monotonic() + self.delivery_timeout)
+            if deadletters:
+                self.sink.deliver_deadletters(deadletters, deadline=time.monotonic() + self.delivery_timeout)
+        except DeliveryError as exc:
+            self._delivery_ok = False
+            return self._fail(feed, result, "delivery", str(exc))
+        self._delivery_ok = True
+        self.state.mark_seen(feed.url, [r.id for r in raws])
+        self.state.mark_seen(feed.url, [d["id"] for d in deadletters if d.get("id")], status="rejected")
+        result.new = len(raws)
+        metrics.NEW_ENTRIES.labels(self.connector).inc(len(raws))
+        for reason, n in result.rejected.items():
+            metrics.DEADLETTERS.labels(self.connector, reason).inc(n)
+        metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()
+        self._schedule_ok(feed, etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
+                          last_status="ok")
+        return result
+
+    def _entry_article(self, entry: dict, item_id: str, source: str, feed: Feed,
+                       feed_language: str | None) -> RawArticle:
+        link = entry.get("link") if isinstance(entry.get("link"), str) else None
+        if link and urlsplit(link).scheme not in ("http", "https"):
+            link = None
+        text = ""
+        for content in entry.get("content") or []:
+            text = _text_of(content, content.get("value"))
+            if text:
+                break
+        if not text:
+            text = _text_of(entry.get("summary_detail"), entry.get("summary"))
+        title = _text_of(entry.get("title_detail"), entry.get("title")) or None
+        document: dict[str, Any] = {
+            "id": item_id, "source": source, "url": link[:4096] if link else None,
+            "title": title[:4096] if title else None,
+            "published": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            "fetched_at": utcnow_iso(),
+            "language": ((entry.get("language") or feed_language or "").strip()[:16] or None),
+            "meta": {"connector": "rss", "feed": feed.url, "guid": entry.get("id")},
+        }
+        if self.fetch_pages and link:
+            try:
+                page = self.fetcher.get(link, accept_types=HTML_TYPES)
+                document["html"] = decode_html(page.content, page.charset)
+                document["meta"]["page_url"] = page.url
+                if text:
+                    document["meta"]["summary"] = text[:2000]
+            except FetchError as exc:
+                log.info("entry %s: page not fetched (%s); using the feed text", item_id, exc)
+                document["meta"]["page_error"] = exc.reason
+        if "html" not in document:
+            if not text:
+                raise Rejected("no_content", "the entry has neither content nor summary", stage="connector")
+            document["text"] = text
+        document = {k: v for k, v in document.items() if v is not None}
+        try:
+            return RawArticle.from_dict(document)
+        except Rejected as exc:
+            raise Rejected(exc.reason, exc.detail, stage="connector") from None
+
+    # -- loops ---------------------------------------------------------------------------------
+    def poll_all(self) -> Summary:
+        summary = Summary()
+        started = time.monotonic()
+        for feed in self.feeds:
+            if self.stop_event.is_set():
+                break
+            summary.add(self.poll_feed(feed))
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def run_forever(self) -> None:
+        log.info("polling %d feeds", len(self.feeds))
+        while not self.stop_event.is_set():
+            now = time.time()
+            due = [feed for feed in self.feeds if self.state.feed(feed.url)["next_poll"] <= now]
+            for feed in due:
+                if self.stop_event.is_set():
+                    return
+                self.poll_feed(feed)
+            upcoming = min((self.state.feed(f.url)["next_poll"] for f in self.feeds), default=now + 60)
+            self.stop_event.wait(max(0.2, min(5.0, upcoming - time.time())))
+
+
+def _entry_payload(entry: dict) -> bytes:
+    import orjson
+    try:
+        return orjson.dumps(entry, default=str)
+    except TypeError:
+        return repr(entry).encode("utf-8", "replace")
