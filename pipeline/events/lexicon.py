@@ -45,7 +45,7 @@ assembly congress senate duma cabinet government navy army force forces guard po
 bank fund organisation organization network television tv radio news times post herald
 journal reporter tribune gazette telegraph guardian observer daily press review magazine
 airlines airways motors industries holdings partners coalition alliance movement front
-trust church mission secretariat directorate commandments unit magistrates prosecutors
+trust church mission secretariat directorate commandments unit magistrates prosecutors info
 sixers nationals angels yankees lakers
 """.split())
 
@@ -60,11 +60,12 @@ castle cathedral mosque temple tower towers bridge airport station port harbour 
 park gardens garden river lake sea ocean bay gulf strait island islands peninsula mountain
 mountains mount hills hill valley canyon glacier desert forest coast county province region
 district oblast prefecture state territory center centre hospital stadium arena village city
+east west north south
 """.split())
 PLACE_PREFIXES = frozenset("mount mt lake rue place stade fort cape gulf strait isle port plaza "
                            "via piazza avenida calle".split())
 
-CONNECTORS = frozenset("of de del della da di du des la le von van der den bin al el y for on "
+CONNECTORS = frozenset("of de del della da di du des la le von van der den bin al el y for "
                        "the and upon am".split())
 
 MONTHS = {
@@ -96,6 +97,13 @@ police government people news breaking update updated published read more relate
 image video watch listen share advertisement subscribe sign log home menu search previous
 article articles summary time get no yes new old top latest live
 """.split()) | WEEKDAYS | frozenset(MONTHS)
+
+# Last words of names that are none of our three types (laws, wars, awards, works, events).
+MISC_SUFFIXES = frozenset("act acts war awards award games cup prize olympics festival bill treaty "
+                          "agreement accord law doctrine protocol".split())
+# Time-zone and clock abbreviations that look like initialisms.
+NOT_ACRONYMS = frozenset("AM PM EDT EST CDT CST MDT MST PDT PST PT ET GMT BST UTC CET CEST MSK IST "
+                         "DWI DUI TV OK".split())
 
 # Nationality and group adjectives: capitalised but not places.
 DEMONYMS = frozenset("""
@@ -270,9 +278,6 @@ def places() -> dict[str, tuple[str, str, int]]:
         prev = out.get(name)
         if prev is None or prev[2] < pop:
             out[name] = (name, "city", pop)
-        folded = ascii_fold(name)
-        if folded != name and folded not in out:
-            out[folded] = (name, "city", pop)
     for state in gc.get_us_states().values():
         out[state["name"]] = (state["name"], "state", 10_000_000)
     for abbr, state in US_STATE_ABBREVIATIONS.items():

@@ -110,6 +110,17 @@ def _is_acronym(surface: str) -> bool:
     return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalnum() or bool(re.fullmatch(r"G-?\d{1,2}", surface))
 
 
+class _Lower:
+    """The lower-case words of the text being tagged (set per call of extract)."""
+    words: set[str] = set()
+
+    def get(self) -> set[str]:
+        return self.words
+
+
+_LOWER = _Lower()
+
+
 def _classify(tokens: list[str], person_cue: bool) -> str | None:
     surface = " ".join(tokens)
     if surface in lx.known_people():
@@ -118,11 +129,18 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
         return ORGS
     places = lx.places()
     first, last = tokens[0].lower(), tokens[-1].lower().rstrip(".")
+    if len(tokens) > 1 and last in lx.MISC_SUFFIXES:
+        return "misc"
+    if surface in lx.NOT_ACRONYMS:
+        return "misc"
     if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
         return ORGS
     if surface in places:
+        if len(tokens) == 1 and places[surface][1] == "city" and surface.lower() in _LOWER.get():
+            return None
         return None if person_cue and len(tokens) == 1 else PLACES
-    if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES):
+    if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES
+                            or any(t.lower().rstrip(".") in ("mount", "mt") for t in tokens[1:])):
         return PLACES
     if len(tokens) == 1 and _is_acronym(surface):
         return ORGS
@@ -130,7 +148,7 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
         return PEOPLE
     if len(tokens) >= 2 and first in lx.FIRST_NAMES:
         return PEOPLE
-    if 2 <= len(tokens) <= 3 and all(t.isalpha() or "'" in t or "’" in t or "-" in t or t.lower() in _NAME_SUFFIXES
+    if 2 <= len(tokens) <= 3 and not any(t.isupper() and len(t) > 1 for t in tokens) and all(t.isalpha() or "'" in t or "’" in t or "-" in t or t.lower() in _NAME_SUFFIXES
                                      for t in tokens) and not any(t.lower() in lx.CONNECTORS for t in tokens):
         return PEOPLE
     if len(tokens) >= 2 and any(t.lower() in lx.CONNECTORS for t in tokens):
@@ -217,6 +235,12 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 before = tuple(w.lower() for w in tokens[max(0, first_idx - 3):first_idx])
                 person_cue = (cue and p_no == len(pieces) - 1) or any(w in lx.PERSON_TITLES for w in before[-2:])
                 words = [t for t, _ in p]
+                last_idx = p[-1][1]
+                after = tokens[last_idx + 1].lower() if last_idx + 1 < len(tokens) else ""
+                if first_idx > 0 and tokens[first_idx - 1] in ("“", '"', "''", "‘") and after in ("”", '"', "''", "’"):
+                    continue  # a quoted title of a work
+                if len(words) == 1 and (after in lx.PERSON_VERBS or before[-1:] and before[-1] in lx.PERSON_VERBS):
+                    person_cue = True
                 # "Sergei Markov of Lentoy": a person followed by "of <place/org>"
                 if "of" in words and words[0].lower() in lx.FIRST_NAMES:
                     cut = words.index("of")
@@ -264,6 +288,7 @@ def extract(title: str | None, text: str) -> Entities:
     if title:
         title_lines.append(title)
     lower_words = set(w.lower() for w in re.findall(r"\b[a-z][\w'’-]*", text))
+    _LOWER.words = lower_words
     mentions: list[Mention] = []
     deferred: list[tuple[str, bool]] = []  # title-case lines: only already-known names are matched
     sentence_no = 0
@@ -278,6 +303,8 @@ def extract(title: str | None, text: str) -> Entities:
             for span, person_cue, before, possessive in _spans(toks, lower_words):
                 surface = " ".join(span)
                 kind = _classify(span, person_cue)
+                if kind == "misc":
+                    continue
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
                 if kind is None and len(span) == 1 and person_cue:
                     kind = PEOPLE

@@ -1,0 +1,138 @@
+"""Entity tagger benchmark: precision/recall per type on hand-checked gold, and per-article time.
+
+    .venv/bin/python bench/entities.py [--data ../shared/data/ecbplus-dev/ecbplus_dev.jsonl]
+
+Gold: tests/unit/events/fixtures/ecbplus_entities_gold.json (20 ECB+ articles, CC BY 3.0) and
+the seed expectations below. Scoring is per distinct entity per document: a predicted entity
+is correct when its name or one of its aliases equals (case-insensitively, dots and spaces
+ignored) a name or alias of a gold entity of the same type; each gold entity matches once.
+Timing: article_facts (entities + dates + lead + keywords) over all ECB+ texts, after warm-up.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.events import article_facts  # noqa: E402
+from pipeline.events.ner import ORGS, PEOPLE, PLACES, extract  # noqa: E402
+
+GOLD = ROOT / "tests/unit/events/fixtures/ecbplus_entities_gold.json"
+TYPES = (PEOPLE, ORGS, PLACES)
+
+# What the seeds must name (from the brief); scored the same way, recall only is meaningful here
+# because these lists are not exhaustive.
+SEED_GOLD = {
+    "000": {PEOPLE: [["Dmitry Medvedev", "Dmitri Medvedev"], ["Xi Jinping"]], PLACES: [["Beijing"]]},
+    "001": {PEOPLE: [["Vladimir Putin"], ["Xi Jinping"]], PLACES: [["Moscow"], ["Kremlin"]]},
+    "002": {PEOPLE: [["Vladimir Putin"], ["Xi Jinping"]], PLACES: [["Kremlin"]]},
+    "003": {PEOPLE: [["Xi Jinping"]], PLACES: [["Kremlin"]]},
+    "004": {PEOPLE: [["Vladimir Putin"], ["Xi Jinping"], ["Donald Trump"]], PLACES: [["Beijing"]]},
+}
+
+
+def norm(name: str) -> str:
+    return name.lower().replace(".", "").replace(" ", "").replace("’", "'")
+
+
+def score(pred: dict, gold: dict, tally: dict, misses: list, doc: str) -> None:
+    for kind in TYPES:
+        gold_sets = [{norm(n) for n in entity} for entity in gold.get(kind, [])]
+        used = set()
+        for name, (_n, aliases) in pred.get(kind, {}).items():
+            forms = {norm(name)} | {norm(a) for a in aliases}
+            hit = next((i for i, g in enumerate(gold_sets) if i not in used and forms & g), None)
+            if hit is None:
+                tally[kind]["fp"] += 1
+                misses.append(f"{doc} FP {kind}: {name}")
+            else:
+                used.add(hit)
+                tally[kind]["tp"] += 1
+        for i, entity in enumerate(gold.get(kind, [])):
+            if i not in used:
+                tally[kind]["fn"] += 1
+                misses.append(f"{doc} FN {kind}: {entity[0]}")
+
+
+def report(title: str, tally: dict, precision: bool = True) -> None:
+    print(title)
+    all_tp = all_fp = all_fn = 0
+    for kind in TYPES:
+        tp, fp, fn = tally[kind]["tp"], tally[kind]["fp"], tally[kind]["fn"]
+        all_tp, all_fp, all_fn = all_tp + tp, all_fp + fp, all_fn + fn
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        line = f"  {kind:14s} tp={tp:3d} fp={fp:3d} fn={fn:3d}  "
+        line += f"P={p:.2f} R={r:.2f} F1={f:.2f}" if precision else f"R={r:.2f}"
+        print(line)
+    p = all_tp / (all_tp + all_fp) if all_tp + all_fp else 0.0
+    r = all_tp / (all_tp + all_fn) if all_tp + all_fn else 0.0
+    if precision:
+        print(f"  {'all':14s} tp={all_tp:3d} fp={all_fp:3d} fn={all_fn:3d}  P={p:.2f} R={r:.2f} "
+              f"F1={(2 * p * r / (p + r) if p + r else 0):.2f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"))
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every false positive and negative")
+    args = ap.parse_args()
+    rows = {}
+    with open(args.data, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            rows[row["doc_id"]] = row
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["docs"]
+
+    tally = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TYPES}
+    misses: list[str] = []
+    for doc_id, g in gold.items():
+        ents = extract(None, rows[doc_id]["text"]).as_dict()
+        score(ents, g, tally, misses, doc_id)
+    report(f"ECB+ hand-checked gold ({len(gold)} articles), distinct entities per article:", tally)
+
+    seed_tally = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TYPES}
+    seed_misses: list[str] = []
+    for prefix, g in SEED_GOLD.items():
+        path = next((ROOT / "seeds").glob(f"{prefix}_*.txt"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        ents = extract(None, "\n".join(lines)).as_dict()
+        seed_tally_doc = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TYPES}
+        score(ents, g, seed_tally_doc, [], prefix)
+        for k in TYPES:
+            seed_tally[k]["tp"] += seed_tally_doc[k]["tp"]
+            seed_tally[k]["fn"] += seed_tally_doc[k]["fn"]
+            if seed_tally_doc[k]["fn"]:
+                seed_misses.append(f"{prefix} missing {k}")
+    report("Seeds, required entities found (recall only; the required lists are not exhaustive):",
+           seed_tally, precision=False)
+    if args.verbose:
+        print("\n".join(misses + seed_misses))
+
+    texts = [r["text"] for r in rows.values()]
+    for t in texts[:20]:
+        article_facts({"id": "w", "source": "s", "text": t})
+    times = []
+    t_all = time.perf_counter()
+    for i, t in enumerate(texts):
+        t0 = time.perf_counter()
+        article_facts({"id": str(i), "source": "s", "text": t, "title": None})
+        times.append(time.perf_counter() - t0)
+    total = time.perf_counter() - t_all
+    words = sum(len(t.split()) for t in texts)
+    times.sort()
+    print(f"article_facts over {len(texts)} ECB+ articles ({words / len(texts):.0f} words mean): "
+          f"median {statistics.median(times) * 1e3:.2f} ms, p95 {times[int(0.95 * len(times))] * 1e3:.2f} ms, "
+          f"max {times[-1] * 1e3:.2f} ms, {len(texts) / total:.0f} articles/s on one core")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
