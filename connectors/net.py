@@ -61,8 +61,8 @@ def blocked_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | N
         return blocked_reason(ip.ipv4_mapped)
     if ip in METADATA_ADDRESSES:
         return "cloud-metadata"
-    for attribute in ("is_loopback", "is_unspecified", "is_link_local", "is_multicast", "is_private",
-                      "is_reserved"):
+    for attribute in ("is_loopback", "is_unspecified", "is_link_local", "is_multicast", "is_reserved",
+                      "is_private"):
         if getattr(ip, attribute):
             return attribute[3:].replace("_", "-")
     if not ip.is_global:

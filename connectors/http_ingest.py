@@ -1,0 +1,152 @@
+"""``newsflow serve-ingest``: an HTTP endpoint that puts posted articles on news.raw.
+
+* ``POST /ingest``       one raw-article JSON object, or a JSON array of them (a batch)
+* ``POST /ingest/html?url=...&source=...[&id=...&title=...]``  an HTML page as the body
+* ``GET /metrics``, ``/healthz``, ``/readyz``
+
+Requests need ``Authorization: Bearer <NEWSFLOW_INGEST_TOKEN>`` (401 otherwise). Bodies over
+``max_body`` get 413. Every item is validated against raw_article.v1; if any fails, the whole
+request gets 400 with the reasons per item and nothing is produced (the client fixes and resends).
+202 is answered only after Kafka acknowledged every record; when the broker cannot ack within
+``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from typing import Any
+
+import orjson
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, generate_latest
+
+from schemas.models import RawArticle, Rejected, utcnow_iso
+
+from . import metrics
+from .common import stable_id
+from .net import decode_html
+from .sink import DeliveryError, _BaseSink
+
+log = logging.getLogger(__name__)
+
+REQUESTS = Counter("newsflow_ingest_requests", "HTTP ingest requests by status code", ["code"])
+
+
+def _json(data: Any, status: int) -> web.Response:
+    REQUESTS.labels(str(status)).inc()
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+
+
+def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1024, max_items: int = 1000,
+             ack_timeout: float = 10.0) -> web.Application:
+    state = {"ready": True}
+    expected = f"Bearer {token}".encode() if token else None
+
+    def authorised(request: web.Request) -> bool:
+        if expected is None:
+            return True
+        given = request.headers.get("Authorization", "").encode()
+        return hmac.compare_digest(given, expected)
+
+    async def read_body(request: web.Request) -> bytes | web.Response:
+        if request.content_length is not None and request.content_length > max_body:
+            return _json({"error": "too_large", "detail": f"the body is over {max_body} bytes"}, 413)
+        chunks, size = [], 0
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > max_body:
+                return _json({"error": "too_large", "detail": f"the body is over {max_body} bytes"}, 413)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def deliver(raws: list[RawArticle]) -> web.Response:
+        deadline = time.monotonic() + ack_timeout
+        try:
+            await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline), ack_timeout + 1.0)
+        except (DeliveryError, asyncio.TimeoutError) as exc:
+            state["ready"] = False
+            metrics.ERRORS.labels("http", "delivery").inc()
+            log.warning("ingest: %d records not acknowledged: %s", len(raws), exc)
+            return _json({"error": "unavailable", "detail": "Kafka did not acknowledge in time; retry"}, 503)
+        state["ready"] = True
+        metrics.NEW_ENTRIES.labels("http").inc(len(raws))
+        metrics.LAST_SUCCESS.labels("http").set_to_current_time()
+        return _json({"accepted": len(raws), "ids": [r.id for r in raws]}, 202)
+
+    async def ingest(request: web.Request) -> web.Response:
+        if not authorised(request):
+            return _json({"error": "unauthorised"}, 401)
+        body = await read_body(request)
+        if isinstance(body, web.Response):
+            return body
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return _json({"error": "invalid_json", "detail": str(exc)}, 400)
+        items = document if isinstance(document, list) else [document]
+        if not items:
+            return _json({"error": "empty", "detail": "an empty batch"}, 400)
+        if len(items) > max_items:
+            return _json({"error": "too_many_items", "detail": f"at most {max_items} items per request"}, 413)
+        raws, errors = [], []
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and "fetched_at" not in item:
+                item = {**item, "fetched_at": utcnow_iso()}
+            try:
+                raws.append(RawArticle.from_dict(item))
+            except Rejected as exc:
+                errors.append({"index": index, "reason": exc.reason, "detail": exc.detail,
+                               "id": item.get("id") if isinstance(item, dict) else None})
+        if errors:
+            return _json({"error": "invalid", "errors": errors}, 400)
+        return await deliver(raws)
+
+    async def ingest_html(request: web.Request) -> web.Response:
+        if not authorised(request):
+            return _json({"error": "unauthorised"}, 401)
+        url = request.query.get("url")
+        source = request.query.get("source")
+        if not url or not source:
+            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "missing",
+                                                          "detail": "the url and source parameters are required"}]}, 400)
+        body = await read_body(request)
+        if isinstance(body, web.Response):
+            return body
+        if not body.strip():
+            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "empty", "detail": "no HTML body"}]}, 400)
+        document = {"id": request.query.get("id") or stable_id(url), "source": source,
+                    "html": decode_html(body, request.charset), "url": url, "fetched_at": utcnow_iso(),
+                    "meta": {"connector": "http"}}
+        if request.query.get("title"):
+            document["title"] = request.query["title"]
+        try:
+            raw = RawArticle.from_dict(document)
+        except Rejected as exc:
+            return _json({"error": "invalid", "errors": [{"index": 0, "reason": exc.reason, "detail": exc.detail}]}, 400)
+        return await deliver([raw])
+
+    async def metrics_view(request: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok\n")
+
+    async def readyz(request: web.Request) -> web.Response:
+        return web.Response(text="ready\n" if state["ready"] else "not ready\n", status=200 if state["ready"] else 503)
+
+    app = web.Application(client_max_size=max_body + 1024)
+    app.router.add_post("/ingest", ingest)
+    app.router.add_post("/ingest/html", ingest_html)
+    app.router.add_get("/metrics", metrics_view)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: str | None = None,
+          max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0) -> None:
+    app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout)
+    log.info("serve-ingest on http://%s:%d (auth %s)", host, port, "on" if token else "OFF")
+    web.run_app(app, host=host, port=port, print=None, access_log=None)

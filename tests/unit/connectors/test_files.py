@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import orjson
+import pytest
+
+from connectors.files import ingest_files
+from connectors.sink import MemorySink, StdoutSink, DeliveryError
+from schemas import schema_errors
+
+
+def _write(tmp_path, name, data):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def test_text_html_json_jsonl_in_sorted_order(tmp_path):
+    _write(tmp_path, "outlet/b.txt", "Second text")
+    _write(tmp_path, "outlet/a.txt", "First text")
+    _write(tmp_path, "pages/p1.html", "<html><body><p>Page</p></body></html>")
+    _write(tmp_path, "pages/p2.htm.gz", gzip.compress(b"<p>zipped</p>"))
+    _write(tmp_path, "batch.json", json.dumps([{"id": "j1", "source": "s", "text": "x"},
+                                               {"id": "j2", "source": "s", "html": "<p>y</p>"}]))
+    _write(tmp_path, "one.json", json.dumps({"id": "j3", "source": "s", "text": "z"}))
+    _write(tmp_path, "lines.jsonl", '{"id": "l1", "source": "s", "text": "1"}\n\n{"id": "l2", "source": "s", "text": "2"}\n')
+    _write(tmp_path, "notes.md", "ignored in a folder")
+    sink = MemorySink()
+    result = ingest_files([tmp_path], sink, err=io.StringIO())
+    ids = [r.id for r in sink.raws]
+    assert ids == ["j1", "j2", "l1", "l2", "j3", "a", "b", "p1", "p2"]
+    by_id = {r.id: r for r in sink.raws}
+    assert by_id["a"].source == "outlet" and by_id["a"].text == "First text" and by_id["a"].html is None
+    assert by_id["p1"].source == "pages" and by_id["p1"].html.startswith("<html>")
+    assert by_id["p2"].html == "<p>zipped</p>"
+    assert result.delivered == 9 and result.rejected_total == 0 and result.skipped == 1 and not result.failed
+
+
+def test_source_option_and_text_file_named_explicitly(tmp_path):
+    path = _write(tmp_path, "dir/000_abc.txt", "Body")
+    sink = MemorySink()
+    ingest_files([path], sink, source="seeds", err=io.StringIO())
+    assert [(r.id, r.source, r.text) for r in sink.raws] == [("000_abc", "seeds", "Body")]
+
+
+def test_invalid_records_are_reported_with_location_and_dead_lettered(tmp_path):
+    _write(tmp_path, "bad.jsonl", '{"id": "ok", "source": "s", "text": "fine"}\n'
+                                  '{"id": "both", "source": "s", "text": "t", "html": "h"}\n'
+                                  'not json\n'
+                                  '{"id": "", "source": "s", "text": "t"}\n')
+    _write(tmp_path, "empty.txt", "   \n")
+    _write(tmp_path, "latin.txt", b"caf\xe9")
+    err = io.StringIO()
+    sink = MemorySink()
+    result = ingest_files([tmp_path], sink, err=err)
+    assert [r.id for r in sink.raws] == ["ok"]
+    lines = err.getvalue().splitlines()
+    assert any(line.startswith(f"{tmp_path}/bad.jsonl:2: schema:") and "both" in line for line in lines)
+    assert any(line.startswith(f"{tmp_path}/bad.jsonl:3: invalid_json:") for line in lines)
+    assert any(line.startswith(f"{tmp_path}/bad.jsonl:4: schema:") for line in lines)
+    assert any(line.startswith(f"{tmp_path}/empty.txt: empty:") for line in lines)
+    assert any(line.startswith(f"{tmp_path}/latin.txt: encoding:") for line in lines)
+    assert result.rejected == {"schema": 2, "invalid_json": 1, "empty": 1, "encoding": 1}
+    assert len(sink.deadletters) == 5
+    for record in sink.deadletters:
+        assert record["stage"] == "connector"
+        assert schema_errors("deadletter", record) == []
+    reasons = sorted(d["reason"] for d in sink.deadletters)
+    assert reasons == ["empty", "encoding", "invalid_json", "schema", "schema"]
+    both = next(d for d in sink.deadletters if d["id"] == "both")
+    assert "bad.jsonl:2" in both["detail"] and orjson.loads(both["payload"])["id"] == "both"
+
+
+def test_delivery_failure_is_reported(tmp_path):
+    _write(tmp_path, "a.txt", "x")
+
+    class Failing(MemorySink):
+        def deliver(self, raws, *, deadline=None):
+            raise DeliveryError("broker down", list(raws))
+
+    result = ingest_files([tmp_path], Failing(), err=io.StringIO())
+    assert result.failed and result.delivered == 0
+
+
+def test_cli_files_stdout_and_exit_codes(tmp_path, capsys, monkeypatch):
+    import argparse
+    from cli import ingest
+
+    _write(tmp_path, "s/a.txt", "hello")
+    _write(tmp_path, "s/b.jsonl", '{"id": 1}\n')
+    parser = argparse.ArgumentParser()
+    ingest.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["ingest", "files", str(tmp_path), "--stdout"])
+    assert args.func(args) == 0
+    out, err = capsys.readouterr()
+    records = [orjson.loads(line) for line in out.splitlines()]
+    assert [(r["id"], r["source"], r["text"]) for r in records] == [("a", "s", "hello")]
+    assert "b.jsonl:1: schema" in err and "1 rejected" in err
+
+    monkeypatch.setattr("connectors.sink.StdoutSink.deliver",
+                        lambda self, raws, deadline=None: (_ for _ in ()).throw(DeliveryError("down")))
+    args = parser.parse_args(["ingest", "files", str(tmp_path), "--stdout"])
+    assert args.func(args) == 1
