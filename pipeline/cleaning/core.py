@@ -34,7 +34,8 @@ def _reject(reason: str, detail: str) -> Rejected:
 def default_extractor(config: CleaningConfig) -> HtmlExtractor:
     """A process-wide extractor for callers that do not bring their own (closed at exit)."""
     key = (config.extract_timeout_s, config.extractor_workers, config.favor_precision, config.include_comments,
-           config.include_tables, config.fallback_min_chars, config.fallback_gain)
+           config.include_tables, config.fallback_min_chars, config.fallback_gain, config.fast_first,
+           config.full_pass_below_chars)
     with _DEFAULT_LOCK:
         extractor = _DEFAULT_EXTRACTORS.get(key)
         if extractor is None:

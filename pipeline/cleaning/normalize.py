@@ -1,11 +1,13 @@
 """Text normalisation: binary detection, control characters, mojibake, Unicode, whitespace, language."""
 from __future__ import annotations
 
+import html
 import re
 import threading
 import unicodedata
 
 import ftfy
+import ftfy.badness
 
 # C0 controls except tab, LF, CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -42,17 +44,37 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+})
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+def _repair(text: str) -> str:
+    """Mojibake repair by ftfy, run only when ftfy's own detector sees mojibake (it is the slow part)."""
+    if ftfy.badness.is_bad(text) or "\ufffd" in text:
+        return ftfy.fix_text(text, _FTFY_CONFIG)
+    if _ENTITY.search(text) and "<" not in text:
+        text = html.unescape(text)
+    return unicodedata.normalize("NFC", text.translate(_QUOTES))
+
+
 def normalise_text(text: str, *, fix_mojibake: bool = True) -> str:
     """NFC, mojibake repaired, straight quotes, uniform dashes and spaces, trimmed lines.
 
     Paragraphs stay on their own lines; runs of blank lines shrink to one.
     """
-    text = strip_controls(text)
-    if fix_mojibake:
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
-    else:
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _INVISIBLE.sub("", text).translate(_DASHES)
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.isascii():
+        if fix_mojibake:
+            text = _repair(text)
+        else:
+            text = unicodedata.normalize("NFC", text.translate(_QUOTES))
+        text = _INVISIBLE.sub("", text).translate(_DASHES)
+    elif "&" in text and _ENTITY.search(text) and "<" not in text:
+        text = html.unescape(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
@@ -87,7 +109,7 @@ def _identifier():
 
 def detect_language(text: str, *, min_chars: int = 40, min_prob: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text`` by py3langid (model shipped in the wheel), or None if unsure."""
-    sample = text[:3000]
+    sample = text[:1200]
     if len(sample.strip()) < min_chars:
         return None
     lang, prob = _identifier().classify(sample)

@@ -101,6 +101,7 @@ class Rules:
         self.tail_lines = int(data.get("tail_lines", 8))
         self.inline = _inline(data.get("inline"))
         self.lines = _lines(data.get("lines"))
+        self._any_inline = _compile("|".join(f"(?:{r.regex.pattern})" for r in self.inline) or "(?!)")
         nav = data.get("navigation") or {}
         default_teaser = int(nav.get("teaser_max_chars", 180))
         self.markers = tuple(
@@ -155,8 +156,10 @@ class Rules:
         line_rules = self.lines + site_lines
 
         stage1: list[str] = []
+        any_inline = self._any_inline if not site_inline else _compile("|".join(
+            f"(?:{r.regex.pattern})" for r in inline))
         for line in lines:
-            for rule in inline:
+            for rule in (inline if any_inline.search(line) else ()):
                 line, n = rule.regex.subn("", line)
                 if n:
                     hits[rule.name] += n
