@@ -1,0 +1,129 @@
+"""Evaluation helpers shared by bench/clustering.py, bench/fit_clustering.py and tests.
+
+* B-cubed and pairwise precision / recall / F1 (as in ../shared/data/README.md);
+* a plain TF-IDF single-pass baseline (cosine to cluster centroid, one threshold);
+* loaders for the ECB+ dev file and the extraction ground truth (for DF tables).
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .features import TOKEN_RE, STOPWORDS, stem, tokens_for_df
+
+
+def load_jsonl(path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def split_title(row: dict) -> tuple[str, str]:
+    """ECB+ rows: first line is the headline/first sentence; the rest the body."""
+    text = row.get("text") or ""
+    head, _, body = text.partition("\n")
+    if not body.strip():
+        return "", text
+    return head, body
+
+
+def order_rows(rows: list[dict], seed: int | None) -> list[dict]:
+    """seed None: sorted by doc_id; else a seeded shuffle (random.Random(seed))."""
+    rows = sorted(rows, key=lambda r: r["doc_id"])
+    if seed is not None:
+        random.Random(seed).shuffle(rows)
+    return rows
+
+
+def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
+    pc, gc = defaultdict(set), defaultdict(set)
+    for k, v in pred.items():
+        pc[v].add(k)
+    for k, v in gold.items():
+        gc[v].add(k)
+    P = R = 0.0
+    for k in gold:
+        a, b = pc[pred[k]], gc[gold[k]]
+        inter = len(a & b)
+        P += inter / len(a)
+        R += inter / len(b)
+    n = len(gold)
+    P, R = P / n, R / n
+    return P, R, (2 * P * R / (P + R) if P + R else 0.0)
+
+
+def pairwise(pred: dict, gold: dict) -> tuple[float, float, float]:
+    def pairs(lab):
+        cnt = Counter(lab.values())
+        return sum(c * (c - 1) // 2 for c in cnt.values())
+
+    joint = Counter((pred[k], gold[k]) for k in gold)
+    tp = sum(c * (c - 1) // 2 for c in joint.values())
+    pp, gp = pairs(pred), pairs(gold)
+    P = tp / pp if pp else 1.0
+    R = tp / gp if gp else 1.0
+    return P, R, (2 * P * R / (P + R) if P + R else 0.0)
+
+
+def df_table(texts: list[str]) -> dict:
+    df: Counter = Counter()
+    for t in texts:
+        df.update(tokens_for_df(t))
+    return {"n_docs": len(texts), "df": {k: v for k, v in sorted(df.items()) if v >= 2}}
+
+
+def extraction_texts(shared: Path) -> list[str]:
+    gt = shared / "data" / "extraction" / "ground-truth.json"
+    if not gt.exists():
+        return []
+    d = json.loads(gt.read_text(encoding="utf-8"))
+    return [v.get("articleBody") or "" for _, v in sorted(d.items())]
+
+
+class TfidfBaseline:
+    """Plain single-pass clustering: TF-IDF (online DF) cosine to each cluster centroid."""
+
+    def __init__(self, threshold: float, df: dict | None = None, n_docs: int = 0):
+        self.th = threshold
+        self.df = Counter(df or {})
+        self.n = n_docs
+        self.centroids: list[dict] = []
+        self.post: dict[str, set] = defaultdict(set)
+
+    def _vec(self, text: str) -> dict:
+        tf = Counter(stem(t) for t in TOKEN_RE.findall(text.lower()) if t not in STOPWORDS and len(t) > 1)
+        self.n += 1
+        self.df.update(tf.keys())
+        v = {t: (1 + math.log(c)) * math.log((self.n + 1) / (self.df[t] + 0.5)) for t, c in tf.items()}
+        nrm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {t: x / nrm for t, x in v.items()}
+
+    def assign(self, text: str) -> int:
+        v = self._vec(text)
+        cands = set()
+        for t in v:
+            cands |= self.post[t]
+        best, bi = -1.0, -1
+        for ci in sorted(cands):
+            c = self.centroids[ci]
+            nrm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+            s = sum(x * c.get(t, 0.0) for t, x in v.items()) / nrm
+            if s > best:
+                best, bi = s, ci
+        if best >= self.th:
+            c = self.centroids[bi]
+            for t, x in v.items():
+                c[t] = c.get(t, 0.0) + x
+                self.post[t].add(bi)
+            return bi
+        self.centroids.append(dict(v))
+        for t in v:
+            self.post[t].add(len(self.centroids) - 1)
+        return len(self.centroids) - 1
+
+
+def run_baseline(rows: list[dict], threshold: float) -> dict:
+    b = TfidfBaseline(threshold)
+    return {r["doc_id"]: b.assign(r["text"]) for r in rows}

@@ -1,0 +1,368 @@
+"""Per-article features for story clustering: pure functions, no state.
+
+Everything an article contributes to the index is reduced here to a few small
+arrays of 32-bit hashes plus weights, so that a window of a million articles
+stays within a couple of kilobytes per article:
+
+* ``content_key`` / ``url_key``: 64-bit keys for exact duplicates;
+* ``minhash``: ``n_minhash`` uint32 MinHash values over word 3-shingles
+  (near-duplicates; the first ``lsh_bands * lsh_rows`` values feed LSH bands);
+* ``terms``: top-K IDF-weighted terms (hashed), L2-normalised;
+* ``ents``: top entity tokens (capitalised sequences approximating names of
+  people, places, organisations), IDF-weighted and L2-normalised;
+* ``dates``: calendar dates named in the text, encoded ``y*10000+m*100+d``
+  with ``y=0`` when the text gives no year (a year is never guessed).
+"""
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from hashlib import blake2b
+from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+
+import numpy as np
+
+# --------------------------------------------------------------------------- #
+# Word lists
+# --------------------------------------------------------------------------- #
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren as at be because been before
+    being below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself yourselves said says say told according new one two three also
+    would could may might must shall us mr mrs ms dr s t ll re ve d m o don didn doesn isn wasn weren won
+    wouldn couldn shouldn hasn haven hadn via per among amid within without across around since still
+    yet ago last first next year years day days week weeks month months time times today yesterday
+    tomorrow tonight people including well like get got make made many much even back way just
+    however according told reported report reports reporting article news read more share""".split()
+)
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split()
+)
+# Capitalised words that are almost never names (headline/sentence starters, titles).
+NOT_ENTITIES = STOPWORDS | WEEKDAYS | frozenset(MONTHS) | frozenset(
+    """president minister prime chairman secretary general state states government city county police
+    officials official sources source spokesman spokeswoman spokesperson chief head leader leaders
+    north south east west northern southern eastern western central new update updated breaking live
+    photo video image images getty reuters ap afp copyright related advertisement subscribe sign login
+    summary previous next click here comments comment""".split()
+)
+
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_RANGE = r"(?:\s*(?:-|–|—|to|and|through|until)\s*(\d{1,2})(?:st|nd|rd|th)?)?"
+_YEAR = r"(?:,?\s+((?:19|20)\d\d))?"
+# "March 20", "March 20 to 22", "Dec. 20-21, 2022"
+DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b" + _RANGE + r"(?!\d)" + _YEAR,
+                     re.IGNORECASE)
+# "20 March", "20-22 March 2023", "21st of December"
+DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR,
+                     re.IGNORECASE)
+DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+# "14 / 09 / 2013", "11/28/05" (day-first or month-first; both kept when ambiguous)
+DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")
+# "December 2008" (month-level only)
+DATE_MY = re.compile(r"\b" + _MONTH_RE + r",?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+
+TOKEN_RE = re.compile(r"\w+")
+# Capitalised token: leading uppercase letter, or an all-caps acronym.
+CAP_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+# Leftover furniture / citation markers: "[1]", "[1, 2, 3]".
+CITATION_RE = re.compile(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
+
+
+# --------------------------------------------------------------------------- #
+# Hashing helpers
+# --------------------------------------------------------------------------- #
+_HASH_CACHE: dict[str, int] = {}
+_HASH_CACHE_MAX = 300_000
+
+
+def h32(s: str) -> int:
+    """Stable 32-bit hash of a string (crc32; never Python's salted hash())."""
+    v = _HASH_CACHE.get(s)
+    if v is None:
+        if len(_HASH_CACHE) >= _HASH_CACHE_MAX:
+            _HASH_CACHE.clear()
+        v = zlib.crc32(s.encode("utf-8"))
+        _HASH_CACHE[s] = v
+    return v
+
+
+def h64(s: str) -> int:
+    return int.from_bytes(blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def event_id_for(article_id: str) -> str:
+    return "evt_" + blake2b(article_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_", "ref", "cmpid", "ocid")
+
+
+def normalise_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        p = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if not p.netloc:
+        return None
+    host = p.netloc.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    q = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING)]
+    path = p.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, urlencode(sorted(q)), ""))
+
+
+def parse_time(value) -> float | None:
+    """ISO-8601 string (or epoch number) -> epoch seconds (UTC); None when absent or unparsable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        s = str(value).strip()
+        if s.endswith("Z"):
+            s = s[:-1] + "+00:00"
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+# --------------------------------------------------------------------------- #
+# Text pieces
+# --------------------------------------------------------------------------- #
+def stem(tok: str) -> str:
+    """Very light, deterministic suffix folding (plural/possessive)."""
+    if len(tok) > 4:
+        if tok.endswith("ies"):
+            return tok[:-3] + "y"
+        if tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+            return tok[:-1]
+    return tok
+
+
+def month_num(s: str) -> int:
+    s = s.lower().rstrip(".")
+    return MONTHS.get(s) or MONTHS.get(s[:3], 0)
+
+
+def extract_dates(text: str) -> list[int]:
+    out: set[int] = set()
+
+    def add(y, m, d1, d2=None):
+        if not (1 <= m <= 12):
+            return
+        y = int(y) if y else 0
+        d1 = int(d1) if d1 else 0
+        if d1 and not 1 <= d1 <= 31:
+            return
+        if d2:
+            d2 = int(d2)
+            if d1 < d2 <= 31 and d2 - d1 <= 7:
+                for d in range(d1, d2 + 1):
+                    out.add(y * 10000 + m * 100 + d)
+                return
+        out.add(y * 10000 + m * 100 + d1)
+
+    for m in DATE_MD.finditer(text):
+        add(m.group(4), month_num(m.group(1)), m.group(2), m.group(3))
+    for m in DATE_DM.finditer(text):
+        add(m.group(4), month_num(m.group(3)), m.group(1), m.group(2))
+    for m in DATE_ISO.finditer(text):
+        add(m.group(1), int(m.group(2)), m.group(3))
+    for m in DATE_NUM.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        y = int(y) if len(y) == 4 else 2000 + int(y)  # a two-digit year is stated, not guessed
+        if a <= 12:
+            add(y, a, b)
+        if b <= 12 and a != b:
+            add(y, b, a)
+    for m in DATE_MY.finditer(text):
+        add(m.group(2), month_num(m.group(1)), 0)
+    return sorted(out)
+
+
+def extract_entities(text: str, lower_seen: set[str]) -> Counter:
+    """Capitalised token sequences approximating names.
+
+    A capitalised word counts as (part of) a name only if its lower-case form never
+    occurs lower-cased in the same document and it is not a known non-name word; this
+    drops sentence-initial ordinary words without needing a sentence splitter.
+    """
+    ents: Counter = Counter()
+    run: list[str] = []
+    for m in CAP_RE.finditer(text):
+        w = m.group(0).strip("'’-")
+        if not w:
+            continue
+        if w[0].isupper():
+            lw = w.lower()
+            for suf in ("'s", "’s"):
+                if lw.endswith(suf):
+                    lw = lw[:-2]
+            if len(lw) > 1 and lw not in lower_seen and lw not in NOT_ENTITIES:
+                ents[lw] += 1
+                run.append(lw)
+                continue
+        if len(run) > 1:
+            ents[" ".join(run[-3:])] += 1
+        run = []
+    if len(run) > 1:
+        ents[" ".join(run[-3:])] += 1
+    return ents
+
+
+# --------------------------------------------------------------------------- #
+# MinHash
+# --------------------------------------------------------------------------- #
+_MH_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_M61 = np.uint64((1 << 61) - 1)
+
+
+def _mh_coeffs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    c = _MH_CACHE.get(n)
+    if c is None:
+        rng = np.random.default_rng(20240604)
+        a = rng.integers(1, (1 << 62), size=n, dtype=np.uint64) | np.uint64(1)
+        b = rng.integers(0, (1 << 62), size=n, dtype=np.uint64)
+        c = (a, b)
+        _MH_CACHE[n] = c
+    return c
+
+
+def minhash(token_hashes: np.ndarray, n: int) -> np.ndarray:
+    """MinHash (multiply-shift family) over word 3-shingles of token hashes -> uint32[n]."""
+    th = token_hashes.astype(np.uint64)
+    if th.size >= 3:
+        sh = th[:-2] * np.uint64(0x9E3779B97F4A7C15) ^ (th[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)) ^ th[2:]
+    elif th.size:
+        sh = th
+    else:
+        return np.full(n, 0xFFFFFFFF, dtype=np.uint32)
+    sh = np.unique(sh)
+    a, b = _mh_coeffs(n)
+    with np.errstate(over="ignore"):
+        v = (sh[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
+    return v.min(axis=0).astype(np.uint32)
+
+
+# --------------------------------------------------------------------------- #
+# The feature bundle
+# --------------------------------------------------------------------------- #
+@dataclass(slots=True)
+class Features:
+    content_key: int
+    url_key: int
+    minhash: np.ndarray  # uint32[n_minhash]
+    term_h: np.ndarray  # uint32[k]
+    term_w: np.ndarray  # float32[k], L2-normalised over kept terms
+    ent_h: np.ndarray  # uint32[k]
+    ent_w: np.ndarray  # float32[k], L2-normalised
+    dates: np.ndarray  # uint32[k]
+    time: float | None
+
+
+class IdfTable:
+    """Document frequencies from a shipped table; unseen terms get the maximal IDF."""
+
+    def __init__(self, n_docs: int, df: dict[str, int]):
+        self.n_docs = max(int(n_docs), 1)
+        self.df = df
+        self.max_idf = math.log((self.n_docs + 1) / 1.0) + 1.0
+        self._cache: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        v = self._cache.get(term)
+        if v is None:
+            v = math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1.0)) + 1.0
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[term] = v
+        return v
+
+
+def clean_text(text: str) -> str:
+    return CITATION_RE.sub(" ", text or "")
+
+
+def content_key_of(title: str, text: str) -> int:
+    toks = TOKEN_RE.findall((text or title or "").lower())
+    return h64(" ".join(toks))
+
+
+def extract(title: str, text: str, url: str | None, published, fetched_at, idf: IdfTable, p) -> Features:
+    """Compute the compact features of one article. ``p`` is a ClusterParams."""
+    title = title or ""
+    body = clean_text(text)
+    full = title + "\n" + body if title else body
+    raw_tokens = TOKEN_RE.findall(body.lower())
+    content_key = h64(" ".join(raw_tokens) if raw_tokens else title.lower())
+    nurl = normalise_url(url)
+    url_key = h64("url:" + nurl) if nurl else 0
+
+    # MinHash over the body's token stream (all tokens: copies keep function words too).
+    th = np.fromiter((h32(t) for t in raw_tokens), dtype=np.uint32, count=len(raw_tokens))
+    mh = minhash(th, p.n_minhash)
+
+    # Terms: body tokens + title tokens (boosted), stopwords dropped, light stemming.
+    tf: Counter = Counter(stem(t) for t in raw_tokens if t not in STOPWORDS and len(t) > 1 and not (t.isdigit() and len(t) < 2))
+    if title:
+        for t in TOKEN_RE.findall(title.lower()):
+            if t not in STOPWORDS and len(t) > 1:
+                tf[stem(t)] += p.title_boost
+    lower_seen = set(TOKEN_RE.findall(" ".join(w for w in full.split() if w[:1].islower())))
+    idf_f = idf.idf
+    scored = [(t, (1.0 + math.log(c)) * idf_f(t)) for t, c in tf.items()]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    scored = scored[: p.k_terms]
+    term_h = np.fromiter((h32(t) for t, _ in scored), dtype=np.uint32, count=len(scored))
+    term_w = np.fromiter((w for _, w in scored), dtype=np.float32, count=len(scored))
+    n = float(np.sqrt((term_w * term_w).sum()))
+    if n > 0:
+        term_w /= n
+
+    ents = extract_entities(full, lower_seen)
+    escored = [(e, (1.0 + math.log(c)) * idf_f(e.rsplit(" ", 1)[-1]) * (1.3 if " " in e else 1.0))
+               for e, c in ents.items()]
+    escored.sort(key=lambda x: (-x[1], x[0]))
+    escored = escored[: p.k_ents]
+    ent_h = np.fromiter((h32("E:" + e) for e, _ in escored), dtype=np.uint32, count=len(escored))
+    ent_w = np.fromiter((w for _, w in escored), dtype=np.float32, count=len(escored))
+    n = float(np.sqrt((ent_w * ent_w).sum()))
+    if n > 0:
+        ent_w /= n
+
+    dates = extract_dates(full)[: p.k_dates]
+    t = parse_time(published)
+    if t is None:
+        t = parse_time(fetched_at)
+    return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
+                    np.asarray(dates, dtype=np.uint32), t)
+
+
+def tokens_for_df(text: str) -> set[str]:
+    """The term set used to build the shipped document-frequency table."""
+    toks = TOKEN_RE.findall(clean_text(text).lower())
+    return {stem(t) for t in toks if t not in STOPWORDS and len(t) > 1}

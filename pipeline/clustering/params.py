@@ -1,0 +1,81 @@
+"""Clustering parameters: structural knobs plus the fitted thresholds/weights.
+
+``ClusterParams.load()`` reads the shipped ``params.json`` (written by
+``bench/fit_clustering.py``) and the document-frequency table it names.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from .features import IdfTable
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PARAMS = HERE / "params.json"
+
+
+@dataclass
+class ClusterParams:
+    # --- window / bounds -------------------------------------------------
+    window_seconds: float = 7 * 24 * 3600.0
+    max_articles: int = 1_000_000
+    # Two articles whose event times lie further apart than this never form a story.
+    max_gap_seconds: float = 10 * 24 * 3600.0
+    # --- signatures ------------------------------------------------------
+    n_minhash: int = 64
+    lsh_bands: int = 8
+    lsh_rows: int = 4
+    k_terms: int = 40
+    k_ents: int = 16
+    k_dates: int = 12
+    title_boost: int = 2
+    # event summaries
+    k_event_terms: int = 80
+    k_event_ents: int = 32
+    k_event_dates: int = 16
+    # --- retrieval -------------------------------------------------------
+    q_terms: int = 10  # top terms of an article that are indexed / queried
+    q_ents: int = 6
+    posting_read: int = 48  # most recent postings read per term
+    max_candidates: int = 24
+    # --- decisions (fitted) ------------------------------------------------
+    near_threshold: float = 0.6  # estimated Jaccard of 3-shingles
+    story_threshold: float = 0.5  # on the logistic probability
+    # logistic weights over clusterer.FEATURE_NAMES
+    weights: list = field(default_factory=lambda: [2.0, 5.0, 4.5, 0.3, 1.2, 2.5, -1.0, -3.0, -1.0, 1.3])
+    bias: float = -4.0
+    # --- data --------------------------------------------------------------
+    df_file: str = "df.json"
+    idf: IdfTable | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides) -> "ClusterParams":
+        path = Path(path) if path else DEFAULT_PARAMS
+        data = orjson.loads(path.read_bytes()) if path.exists() else {}
+        known = {f.name for f in dataclasses.fields(cls)} - {"idf"}
+        kw = {k: v for k, v in data.items() if k in known}
+        kw.update(overrides)
+        p = cls(**kw)
+        p.ensure_idf(path.parent)
+        return p
+
+    def ensure_idf(self, base: Path | None = None) -> IdfTable:
+        if self.idf is None:
+            f = Path(self.df_file)
+            if not f.is_absolute():
+                f = (base or HERE) / f
+            if f.exists():
+                d = orjson.loads(f.read_bytes())
+                self.idf = IdfTable(d["n_docs"], d["df"])
+            else:  # no table: every term equally distinctive
+                self.idf = IdfTable(1, {})
+        return self.idf
+
+    def to_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "idf"}
+
+    def replace(self, **kw) -> "ClusterParams":
+        return dataclasses.replace(self, **kw)

@@ -1,0 +1,183 @@
+"""Unit tests for the story-clustering core (pure Python, no broker)."""
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.clustering import Assignment, ClusterDoc, ClusterParams, StoryClusterer
+from pipeline.clustering.features import extract_dates
+
+ROOT = Path(__file__).resolve().parents[3]
+SEEDS = ROOT / "seeds"
+FURNITURE = {"no time to read?", "get a summary", "previous article", "next article"}
+
+
+def seed_doc(path: Path, **kw) -> ClusterDoc:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = []
+    for ln in lines[1:]:
+        if ln.strip().lower() in FURNITURE:
+            if ln.strip().lower() == "previous article":
+                break  # the teaser headlines that follow are furniture too
+            continue
+        body.append(ln)
+    return ClusterDoc(id=path.name[:3], title=lines[0], text="\n".join(body), source="seed", **kw)
+
+
+@pytest.fixture(scope="module")
+def params() -> ClusterParams:
+    return ClusterParams.load()
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[ClusterDoc]:
+    return [seed_doc(p) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def groups(assignments: dict[str, Assignment]) -> set[frozenset]:
+    by: dict[str, set] = {}
+    for k, a in assignments.items():
+        by.setdefault(a.event_id, set()).add(k)
+    return {frozenset(v) for v in by.values()}
+
+
+def test_seeds_group_into_three_events(params, seeds):
+    c = StoryClusterer(params)
+    out = {d.id: c.assign(d) for d in seeds}
+    assert groups(out) == {frozenset({"001", "002", "003"}), frozenset({"000"}), frozenset({"004"})}
+    assert c.event_count() == 3 and c.window_size() == 5
+
+
+def test_event_id_format_and_first_article(params, seeds):
+    c = StoryClusterer(params)
+    a = c.assign(seeds[0])
+    assert a.relation == "new" and re.fullmatch(r"evt_[0-9a-f]{16}", a.event_id)
+    # derived from the first article's id only
+    assert StoryClusterer(params).assign(ClusterDoc(id=seeds[0].id, title="x", text="other")).event_id == a.event_id
+
+
+def test_exact_duplicate(params, seeds):
+    c = StoryClusterer(params)
+    first = c.assign(seeds[1])
+    dup = ClusterDoc(id="copy-1", title="Another headline", text=seeds[1].text, source="elsewhere")
+    a = c.assign(dup)
+    assert (a.relation, a.duplicate_of, a.event_id) == ("exact", seeds[1].id, first.event_id)
+
+
+def test_same_canonical_url_is_exact(params, seeds):
+    c = StoryClusterer(params)
+    c.assign(ClusterDoc(id="u1", title="t", text=seeds[0].text, canonical_url="https://www.example.com/a/b/?utm_source=x"))
+    a = c.assign(ClusterDoc(id="u2", title="t", text=seeds[4].text, canonical_url="http://example.com/a/b"))
+    assert a.relation == "exact" and a.duplicate_of == "u1"
+
+
+def test_near_duplicate(params, seeds):
+    c = StoryClusterer(params)
+    first = c.assign(seeds[2])
+    words = seeds[2].text.split()
+    rng = random.Random(7)
+    for i in rng.sample(range(len(words)), 4):
+        words[i] = "changed"
+    text = "Home | World | Politics\nSubscribe to our newsletter\n" + " ".join(words) + \
+        "\nShare this article\nCopyright 2024 Some Outlet. All rights reserved."
+    a = c.assign(ClusterDoc(id="near-1", title=seeds[2].title + " - Outlet", text=text, source="outlet"))
+    assert a.relation == "near" and a.duplicate_of == seeds[2].id and a.event_id == first.event_id
+    assert a.similarity is not None and a.similarity >= params.near_threshold
+
+
+def test_redelivery_is_idempotent(params, seeds):
+    store: dict = {}
+    c = StoryClusterer(params, store)
+    first = [c.assign(d) for d in seeds]
+    snapshot = dict(store)
+    again = [c.assign(d) for d in seeds]
+    assert again == first
+    assert store == snapshot
+    assert c.window_size() == 5
+
+
+def _stream(n: int = 80, seed: int = 3):
+    """Articles recombined from seed paragraphs, with names swapped and times over ~3 weeks."""
+    rng = random.Random(seed)
+    paras = [p for s in sorted(SEEDS.glob("*.txt")) for p in s.read_text(encoding="utf-8").splitlines()[1:]
+             if len(p.split()) > 25]
+    names = ["Lula", "Modi", "Macron", "Erdogan", "Scholz", "Ramaphosa", "Kishida", "Albanese"]
+    t0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    docs = []
+    for i in range(n):
+        k = rng.randrange(len(paras) - 2)
+        name = names[(k + i // 7) % len(names)]
+        text = "\n".join(paras[k:k + 3]).replace("Xi Jinping", name).replace("Putin", name + " Jr")
+        t = t0 + timedelta(hours=6 * i + rng.randrange(-12, 12))
+        docs.append(ClusterDoc(id=f"s{i:03d}", title=f"{name} story {i % 5}", text=text, source="syn",
+                               published=t.isoformat()))
+    return docs
+
+
+def test_restore_equivalence(params):
+    p = params.replace(window_seconds=5 * 24 * 3600.0)
+    docs = _stream()
+    full = StoryClusterer(p, {})
+    expected = [full.assign(d) for d in docs]
+    assert any(a.evicted for a in expected), "the stream must exercise eviction"
+    store: dict = {}
+    first = StoryClusterer(p, store)
+    got = [first.assign(d) for d in docs[:45]]
+    del first
+    restored = StoryClusterer.restore(p, dict(store))  # only the store survives
+    got += [restored.assign(d) for d in docs[45:]]
+    assert got == expected
+    assert restored.window_size() == full.window_size() and restored.event_count() == full.event_count()
+    assert restored.store == full.store
+
+
+def test_determinism(params):
+    docs = _stream(50, seed=11)
+    a = [StoryClusterer(params, {}).assign(d) for d in docs[:1]]
+    r1 = [x for c in [StoryClusterer(params, {})] for x in (c.assign(d) for d in docs)]
+    r2 = [x for c in [StoryClusterer(params, {})] for x in (c.assign(d) for d in docs)]
+    assert r1 == r2 and a[0] == r1[0]
+
+
+def test_time_window_eviction(params, seeds):
+    p = params.replace(window_seconds=3 * 24 * 3600.0)
+    store: dict = {}
+    c = StoryClusterer(p, store)
+    a0 = c.assign(ClusterDoc(id="old", title=seeds[0].title, text=seeds[0].text, published="2024-01-01T10:00:00Z"))
+    c.assign(ClusterDoc(id="mid", title=seeds[4].title, text=seeds[4].text, published="2024-01-02T10:00:00Z"))
+    assert c.window_size() == 2
+    a2 = c.assign(ClusterDoc(id="late", title=seeds[1].title, text=seeds[1].text, published="2024-01-05T10:00:00Z"))
+    assert a2.evicted == [a0.event_id]
+    assert c.window_size() == 2 and "a:old" not in store and f"e:{a0.event_id}" not in store
+    # an evicted article's redelivery is treated as new input, not as a stored result
+    assert c.assign(ClusterDoc(id="late", title="x", text="y")) == a2
+
+
+def test_count_window_without_times(params, seeds):
+    p = params.replace(max_articles=3)
+    store: dict = {}
+    c = StoryClusterer(p, store)
+    out = [c.assign(d) for d in seeds]
+    assert c.window_size() == 3
+    assert sorted(k for k in store if k.startswith("a:")) == ["a:002", "a:003", "a:004"]
+    created = {a.event_id for a in out}
+    evicted = [e for a in out for e in a.evicted]
+    assert len(evicted) == len(set(evicted)) and set(evicted) <= created
+    assert len(created) - len(evicted) == c.event_count() == sum(1 for k in store if k.startswith("e:"))
+
+
+def test_publication_dates_months_apart_do_not_merge(params, seeds):
+    c = StoryClusterer(params)
+    a = c.assign(ClusterDoc(id="x1", title=seeds[1].title, text=seeds[1].text, published="2023-03-21T08:00:00Z"))
+    b = c.assign(ClusterDoc(id="x2", title=seeds[2].title, text=seeds[2].text, published="2023-09-21T08:00:00Z"))
+    assert b.event_id != a.event_id
+
+
+def test_dates_never_invent_a_year():
+    assert extract_dates("on March 20 to 22") == [320, 321, 322]
+    assert extract_dates("December 20–21, 2022") == [20221220, 20221221]
+    assert extract_dates("no dates here, only Tuesday") == []
