@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+import orjson
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from connectors.http_ingest import make_app
+from connectors.net import Fetcher, NetworkPolicy
+from connectors.pages import PagesConnector
+from connectors.sink import DeliveryError, MemorySink
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def pages(site, tmp_path, sink, urls, **kw):
+    fetcher = Fetcher(NetworkPolicy(["127.0.0.1/32"]), user_agent="NewsflowTest/1")
+    return PagesConnector(sink, fetcher, urls=urls, state_path=tmp_path / "pages.sqlite", **kw)
+
+
+def test_pages_robots_content_type_and_state(site, tmp_path):
+    site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+    site.routes["/a"] = (200, HTML, "<p>Article A é</p>".encode())
+    site.routes["/private/b"] = (200, HTML, b"<p>secret</p>")
+    site.routes["/c.pdf"] = (200, {"Content-Type": "application/pdf"}, b"%PDF")
+    urls = [site.url(p) for p in ("/a", "/private/b", "/c.pdf")]
+    sink = MemorySink()
+    c = pages(site, tmp_path, sink, urls, per_host_delay=0)
+    summary = c.run_once()
+    assert summary.delivered == 1 and summary.failed == {"robots": 1, "content_type": 1}
+    assert sink.raws[0].html == "<p>Article A é</p>" and sink.raws[0].source == "127.0.0.1"
+    assert site.hits("/private/b") == 0
+    again = c.run_once()
+    assert again.delivered == 0 and again.already_done == 3      # permanent failures are not retried
+    c.close()
+
+
+def test_unreachable_robots_disallows_and_missing_robots_allows(site, tmp_path):
+    site.routes["/robots.txt"] = (503, {}, b"")
+    site.routes["/a"] = (200, HTML, b"<p>a</p>")
+    sink = MemorySink()
+    c = pages(site, tmp_path, sink, [site.url("/a")], per_host_delay=0)
+    assert c.run_once().failed == {"robots": 1} and site.hits("/a") == 0
+    c.close()
+    del site.routes["/robots.txt"]     # 404: everything allowed
+    c = pages(site, tmp_path / "2", sink, [site.url("/a")], per_host_delay=0)
+    assert c.run_once().delivered == 1
+    c.close()
+
+
+def test_per_host_delay_spaces_requests(site, tmp_path):
+    for i in range(3):
+        site.routes[f"/p{i}"] = (200, HTML, b"<p>x</p>")
+    c = pages(site, tmp_path, MemorySink(), [site.url(f"/p{i}") for i in range(3)], per_host_delay=0.3,
+              concurrency=3, respect_robots=False)
+    c.run_once()
+    times = sorted(t for path, _, t in site.requests if path.startswith("/p"))
+    assert len(times) == 3 and all(b - a >= 0.25 for a, b in zip(times, times[1:]))
+    c.close()
+
+
+def test_sitemap(site, tmp_path):
+    site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f'<url><loc>{site.url("/s1")}</loc></url><url><loc>{site.url("/s2")}</loc></url></urlset>').encode())
+    site.routes["/s1"] = site.routes["/s2"] = (200, HTML, b"<p>s</p>")
+    c = PagesConnector(MemorySink(), Fetcher(NetworkPolicy(["127.0.0.1/32"])), sitemaps=[site.url("/sitemap.xml")],
+                       state_path=tmp_path / "p.sqlite", per_host_delay=0, respect_robots=False)
+    assert c.list_urls() == [site.url("/s1"), site.url("/s2")]
+    c.close()
+
+
+# -- HTTP ingest --------------------------------------------------------------------------------
+AUTH = {"Authorization": "Bearer s3cret"}
+
+
+def run_with_client(app, steps):
+    async def go():
+        async with TestClient(TestServer(app)) as client:
+            return await steps(client)
+    return asyncio.run(go())
+
+
+async def _req(client, method, path, **kw):
+    response = await client.request(method, path, **kw)
+    return response.status, await response.read()
+
+
+def test_ingest_auth_validation_batch_and_ack():
+    sink = MemorySink()
+    app = make_app(sink, token="s3cret", max_body=10_000)
+
+    async def steps(client):
+        assert (await _req(client, "POST", "/ingest", data=b"{}"))[0] == 401
+        assert (await _req(client, "POST", "/ingest", data=b"{}", headers={"Authorization": "Bearer wrong"}))[0] == 401
+        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+            [{"id": "1", "source": "s", "text": "t"}, {"id": "2", "source": "s"}]))
+        assert status == 400
+        errors = orjson.loads(body)["errors"]
+        assert [(e["index"], e["reason"]) for e in errors] == [(1, "schema")] and sink.raws == []
+        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+            [{"id": "1", "source": "s", "text": "t"}, {"id": "2", "source": "s", "html": "<p/>"}]))
+        assert status == 202 and orjson.loads(body)["ids"] == ["1", "2"] and [r.id for r in sink.raws] == ["1", "2"]
+        assert (await _req(client, "POST", "/ingest", headers=AUTH, data=b"x" * 20_000))[0] == 413
+        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=AUTH,
+                               data=b"<p>page</p>")
+        assert status == 202 and sink.raws[-1].html == "<p>page</p>" and sink.raws[-1].id == "https://n.example/a"
+        assert (await _req(client, "GET", "/healthz"))[0] == 200
+        assert (await _req(client, "GET", "/readyz"))[0] == 200
+        status, body = await _req(client, "GET", "/metrics")
+        assert status == 200 and b"newsflow_ingest_requests_total" in body
+
+    run_with_client(app, steps)
+
+
+def test_ingest_answers_503_when_kafka_does_not_ack():
+    class Down(MemorySink):
+        def deliver(self, raws, *, deadline=None):
+            time.sleep(0.2)
+            raise DeliveryError("no ack", list(raws))
+
+    app = make_app(Down(), token="s3cret", ack_timeout=1.0)
+
+    async def steps(client):
+        status, _ = await _req(client, "POST", "/ingest", headers=AUTH,
+                               data=orjson.dumps({"id": "1", "source": "s", "text": "t"}))
+        assert status == 503
+        assert (await _req(client, "GET", "/readyz"))[0] == 503
+
+    run_with_client(app, steps)
