@@ -27,7 +27,7 @@ class LineRule:
     name: str
     regex: re.Pattern
     max_chars: int
-    where: str  # any | head | tail
+    where: str  # any | head | tail | edges
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -69,8 +69,8 @@ def _lines(items: list[dict[str, Any]] | None) -> tuple[LineRule, ...]:
     out = []
     for item in items or ():
         where = item.get("where", "any")
-        if where not in ("any", "head", "tail"):
-            raise ValueError(f"rule {item.get('name')!r}: where must be any, head or tail")
+        if where not in ("any", "head", "tail", "edges"):
+            raise ValueError(f"rule {item.get('name')!r}: where must be any, head, tail or edges")
         for pattern in item.get("patterns", ()):
             out.append(LineRule(item.get("name", "line"), _compile(pattern), int(item.get("max_chars", 10**9)), where))
     return tuple(out)
@@ -189,21 +189,46 @@ class Rules:
                 taken += 1
                 i += 1
 
-        n = len(stage2)
-        kept: list[str] = []
+        # line rules. "head" and "tail" count kept lines only, so a stack of furniture at the top
+        # (share buttons, a reprint notice, a permalink) does not push the next piece out of reach.
+        removed = [False] * len(stage2)
+        kept_before = 0
         for index, line in enumerate(stage2):
-            head = index < self.head_lines
-            tail = index >= n - self.tail_lines
-            size = len(line)
-            for rule in line_rules:
-                if size > rule.max_chars or (rule.where == "head" and not head) or (rule.where == "tail" and not tail):
-                    continue
-                if rule.regex.fullmatch(line):
-                    hits[rule.name] += 1
-                    break
+            rule = self._match(line_rules, line, head=kept_before < self.head_lines, tail=False)
+            if rule is not None:
+                hits[rule.name] += 1
+                removed[index] = True
             else:
-                kept.append(line)
+                kept_before += 1
+        kept_after = 0
+        for index in range(len(stage2) - 1, -1, -1):
+            if removed[index]:
+                continue
+            if kept_after < self.tail_lines:
+                rule = self._match(line_rules, stage2[index], head=False, tail=True, only_tail=True)
+                if rule is not None:
+                    hits[rule.name] += 1
+                    removed[index] = True
+                    continue
+            kept_after += 1
+        kept = [line for line, gone in zip(stage2, removed) if not gone]
         return kept, hits
+
+    @staticmethod
+    def _match(rules, line: str, *, head: bool, tail: bool, only_tail: bool = False) -> LineRule | None:
+        size = len(line)
+        for rule in rules:
+            if size > rule.max_chars:
+                continue
+            where = rule.where
+            if only_tail:
+                if where not in ("tail", "edges"):
+                    continue
+            elif where == "tail" or (where == "head" and not head) or (where == "edges" and not head):
+                continue
+            if rule.regex.fullmatch(line):
+                return rule
+        return None
 
     def wall(self, text: str) -> str | None:
         """Name of the wall/error pattern that ``text`` matches, if any."""
