@@ -157,7 +157,8 @@ def entry_id(entry: dict, feed_url: str) -> str | None:
         return stable_id(link.strip())
     basis = "|".join(str(entry.get(k) or "") for k in ("title", "published", "updated", "summary"))
     if basis.strip("|"):
-        return stable_id(feed_url + "|" + basis)
+        import hashlib
+        return "sha256:" + hashlib.sha256((feed_url + "|" + basis).encode("utf-8", "surrogatepass")).hexdigest()
     return None
 
 
