@@ -14,7 +14,7 @@ from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
-                        strip_controls, utf8_len)
+                        repair_declared_charset, repair_utf8_mojibake, strip_controls, utf8_len)
 from .rules import Rules
 from .urls import canonical_url
 
@@ -81,8 +81,18 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
     if replacements > cfg.binary_replacement_ratio:
         raise _reject("binary", f"{replacements:.0%} of the {what} is undecodable (U+FFFD): binary data, not text")
     if controls:
-        value = strip_controls(value)
+        value = strip_controls(value, c1=False)
         flags.append("control_chars_removed")
+    if what == "HTML":
+        repaired = repair_declared_charset(value)
+        if repaired is not None:
+            value = repaired
+            flags.append("charset_repaired")
+        elif cfg.fix_mojibake:
+            repaired = repair_utf8_mojibake(value)
+            if repaired is not None:
+                value = repaired
+                flags.append("mojibake_repaired")
     if not value.strip():
         raise _reject("empty", f"the {what} is empty")
     return value, flags
@@ -174,6 +184,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         head += 1
     lines = lines[head:]
 
+    before_rules = " ".join(lines[:40])
     lines, hits = rules.clean_lines(lines, host=host, published=published)
     if hits:
         flags.append("boilerplate_removed")
@@ -184,11 +195,11 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     text = "\n\n".join(lines)
 
     if len(text) < cfg.min_text_chars:
-        wall = rules.wall(" ".join(filter(None, [title, text])))
+        wall = rules.wall(" ".join(filter(None, [title, before_rules])))
         detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
         raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
     if len(text) < cfg.wall_max_chars:
-        wall = rules.wall(" ".join(filter(None, [title, text])))
+        wall = rules.wall(" ".join(filter(None, [title, before_rules])))
         if wall:
             raise _reject("not_article", f"{wall.replace('_', ' ')} ({len(text)} characters of body)")
     if len(text) < cfg.short_text_chars:

@@ -66,7 +66,7 @@ def extract_html(html: str | bytes, url: str | None, options: dict[str, Any]) ->
 
     tree = load_html(html)
     if tree is None:
-        return {"error": "the HTML could not be parsed"}
+        return {"error": "the document could not be parsed as HTML (no markup, or not a page)"}
     result = _light_metadata(tree, url)
     common = {"url": url, "include_comments": options["include_comments"],
               "include_tables": options["include_tables"], "with_metadata": False}

@@ -11,6 +11,9 @@ import ftfy.badness
 
 # C0 controls except tab, LF, CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls and DEL only: C1 controls are kept until the mojibake repair has looked at them,
+# because UTF-8 read as Latin-1 turns every curly quote into "\u00e2\x80\x99".
+_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Zero-width and invisible format characters that only get in the way of matching.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 # Every kind of horizontal space (NBSP, thin, ideographic, ...) becomes a plain space.
@@ -24,11 +27,11 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=True, uncurl_quotes=True, fix_
 
 
 def control_ratio(text: str, sample: int = 65536) -> tuple[float, float]:
-    """(control-character share, U+FFFD share) over the first ``sample`` characters."""
+    """(C0 control-character share, U+FFFD share) over the first ``sample`` characters."""
     head = text[:sample]
     if not head:
         return 0.0, 0.0
-    return len(_CONTROL.findall(head)) / len(head), head.count("\ufffd") / len(head)
+    return len(_C0.findall(head)) / len(head), head.count("\ufffd") / len(head)
 
 
 def utf8_len(text: str, limit: int) -> int:
@@ -40,8 +43,54 @@ def utf8_len(text: str, limit: int) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def strip_controls(text: str) -> str:
-    return _CONTROL.sub("", text)
+def strip_controls(text: str, *, c1: bool = True) -> str:
+    """Without control characters (C0 but tab and newlines, DEL, and C1 unless ``c1`` is False)."""
+    return (_CONTROL if c1 else _C0).sub("", text)
+
+
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""".decode(), re.I)
+_NOT_REPAIRABLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "l1"}
+
+
+def repair_utf8_mojibake(html: str) -> str | None:
+    """``html`` as it was meant, when all of it is UTF-8 that was decoded as Latin-1 or cp1252.
+
+    Only a whole document that round-trips is repaired (encoding it back gives bytes that are valid
+    UTF-8, which real Latin-1 text with accents practically never is); mixed documents are left to the
+    line-level repair of the extracted text.
+    """
+    sample = html[:65536]
+    if sample.isascii() or not any("\x80" <= ch <= "\xff" for ch in sample):
+        return None
+    for codec in ("latin-1", "cp1252"):
+        try:
+            fixed = html.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        return fixed if fixed != html else None
+    return None
+
+
+def repair_declared_charset(html: str) -> str | None:
+    """``html`` re-decoded with the charset it declares, when it was visibly decoded as Latin-1 instead.
+
+    A connector that decodes a windows-1251 or Shift_JIS page as Latin-1 gives a str in which every
+    character is below U+0100; encoding it back to Latin-1 restores the bytes exactly, and the
+    declared charset then reads them. None when there is nothing to repair or the repair fails.
+    """
+    match = _DECLARED_CHARSET.search(html[:8192])
+    if not match:
+        return None
+    charset = match.group(1).lower()
+    if charset in _NOT_REPAIRABLE:
+        return None
+    sample = html[:65536]
+    if not any("\x80" <= ch for ch in sample) or any(ch > "\xff" for ch in sample):
+        return None
+    try:
+        return html.encode("latin-1").decode(charset)
+    except (UnicodeError, LookupError):
+        return None
 
 
 _QUOTES = str.maketrans({
@@ -66,13 +115,13 @@ def normalise_text(text: str, *, fix_mojibake: bool = True) -> str:
 
     Paragraphs stay on their own lines; runs of blank lines shrink to one.
     """
-    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"), c1=False)
     if not text.isascii():
         if fix_mojibake:
             text = _repair(text)
         else:
             text = unicodedata.normalize("NFC", text.translate(_QUOTES))
-        text = _INVISIBLE.sub("", text).translate(_DASHES)
+        text = strip_controls(_INVISIBLE.sub("", text)).translate(_DASHES)
     elif "&" in text and _ENTITY.search(text) and "<" not in text:
         text = html.unescape(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

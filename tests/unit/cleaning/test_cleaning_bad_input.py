@@ -1,0 +1,185 @@
+"""Hostile and broken input: a Rejected with a clear reason or an explicit flag, never a crash or a hang."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from pipeline.cleaning import CleaningConfig, HtmlExtractor, clean
+from schemas.models import RawArticle, Rejected
+
+from .conftest import LOREM, article_html
+
+
+def _raw(**kw) -> RawArticle:
+    return RawArticle(id=kw.pop("id", "doc-1"), source=kw.pop("source", "test"), **kw)
+
+
+def _rejected(raw, extractor, config=None) -> Rejected:
+    with pytest.raises(Rejected) as info:
+        clean(raw, extractor=extractor, config=config)
+    assert info.value.stage == "clean"
+    return info.value
+
+
+@pytest.mark.parametrize("field,value", [("html", ""), ("html", " \n\t "), ("text", ""), ("text", "\n\n  \n")])
+def test_empty_documents(inline_extractor, field, value):
+    assert _rejected(_raw(**{field: value}), inline_extractor).reason == "empty"
+
+
+def test_neither_html_nor_text(inline_extractor):
+    assert _rejected(_raw(), inline_extractor).reason == "empty"
+
+
+@pytest.mark.parametrize("payload", [
+    "\x00" * 4000,
+    os.urandom(30000).decode("latin-1"),                 # bytes smuggled in as a str
+    os.urandom(30000).decode("utf-8", errors="replace"),  # undecodable bytes, replaced
+])
+def test_binary_data(inline_extractor, payload):
+    error = _rejected(_raw(html=payload), inline_extractor)
+    assert error.reason == "binary"
+    error = _rejected(_raw(text=payload), inline_extractor)
+    assert error.reason == "binary"
+
+
+def test_binary_bytes_object(inline_extractor):
+    assert _rejected(_raw(html=b"\x00\x01\x02\xff" * 5000), inline_extractor).reason == "binary"
+
+
+def test_a_50_mb_page_is_rejected_at_once(extractor):
+    page = "<html><body>" + "<p>All work and no play makes Jack a dull boy.</p>" * 1_000_000 + "</body></html>"
+    assert len(page) > 50_000_000
+    start = time.perf_counter()
+    error = _rejected(_raw(html=page), extractor)
+    assert error.reason == "too_large" and "5000000" in error.detail
+    assert time.perf_counter() - start < 2.0
+
+
+def test_size_limit_counts_utf8_bytes(inline_extractor):
+    config = CleaningConfig(max_html_bytes=10_000)
+    page = article_html(["Ж" * 6000])  # under 10,000 characters, over 10,000 bytes
+    assert len(page) < 10_000 < len(page.encode("utf-8"))
+    assert _rejected(_raw(html=page), inline_extractor, config).reason == "too_large"
+
+
+def test_deeply_nested_html_neither_crashes_nor_hangs(extractor):
+    page = "<html><body>" + "<div>" * 100_000 + "<p>" + " ".join(LOREM) + "</p>" + "</div>" * 100_000 + "</body></html>"
+    start = time.perf_counter()
+    with pytest.raises(Rejected) as info:
+        clean(_raw(html=page), extractor=extractor)
+    assert info.value.reason in ("not_article", "extraction_failed")
+    assert time.perf_counter() - start < 15
+    # and the worker is still fine afterwards
+    assert clean(_raw(html=article_html(LOREM)), extractor=extractor).text.startswith("The city council")
+
+
+def test_timeout_kills_and_replaces_the_worker():
+    config = CleaningConfig(extract_timeout_s=0.2)
+    slow_page = "<html><body>" + "".join(
+        f"<p>Paragraph {i} of a very long page, with enough words to keep the extractor busy.</p>"
+        for i in range(30000)) + "</body></html>"
+    with HtmlExtractor(config, workers=1) as ex:
+        ex.extract(article_html(LOREM))  # started and warm
+        start = time.perf_counter()
+        error = _rejected(_raw(html=slow_page), ex)
+        assert error.reason == "timeout"
+        assert time.perf_counter() - start < 3
+        assert ex.timeouts == 1 and ex.restarts == 1
+        # the replacement worker takes the next document
+        assert "forty buses" in clean(_raw(html=article_html(LOREM)), extractor=ex).text
+
+
+@pytest.mark.parametrize("paragraphs,title,wall", [
+    (["Please log in to continue reading this article.", "Already a subscriber? Sign in."], "Members only",
+     "login wall"),
+    (["We use cookies to give you the best experience. By using this site you accept our use of cookies.",
+      "Accept all cookies"], "Example News", "cookie wall"),
+    (["Sorry, the page you are looking for could not be found.", "Back to the homepage"], "404 Not Found",
+     "error page"),
+])
+def test_walls_and_error_pages_are_not_articles(inline_extractor, paragraphs, title, wall):
+    error = _rejected(_raw(html=article_html(paragraphs, title=title)), inline_extractor)
+    assert error.reason == "not_article"
+    assert wall in error.detail
+
+
+def test_too_little_text_is_not_an_article(inline_extractor):
+    error = _rejected(_raw(html=article_html(["Hello there."], title="Hi")), inline_extractor)
+    assert error.reason == "not_article" and "too little text" in error.detail
+    error = _rejected(_raw(text="Headline\nOne line."), inline_extractor)
+    assert error.reason == "not_article"
+
+
+def test_a_page_without_markup(inline_extractor):
+    error = _rejected(_raw(html="just words and no markup at all " * 20), inline_extractor)
+    assert error.reason in ("extraction_failed", "not_article")
+
+
+def test_a_long_wall_free_page_is_fine_even_if_it_mentions_cookies(inline_extractor):
+    paragraphs = LOREM + ["Bakers said they would sell cookies at the market to raise money for the buses."]
+    art = clean(_raw(html=article_html(paragraphs)), extractor=inline_extractor)
+    assert "sell cookies at the market" in art.text
+
+
+RUSSIAN = ("Городской совет в четверг утвердил новый бюджет после долгих споров об общественном транспорте. "
+           "Чиновники заявили, что план добавит сорок автобусов в течение двух лет.")
+FRENCH = ("Le conseil municipal a approuvé mercredi le nouveau budget après un long débat sur les transports "
+          "publics. Les élus de l’opposition ont critiqué le coût élevé du projet.")
+
+
+def _page(paragraph: str, head: str = "") -> str:
+    return (f"<html><head>{head}<title>Nouvelles</title></head><body><article><h1>Nouvelles</h1>"
+            + f"<p>{paragraph}</p>" * 4 + "</article></body></html>")
+
+
+def test_non_utf8_bytes_with_a_declared_charset(inline_extractor):
+    page = _page(RUSSIAN, '<meta charset="windows-1251">').encode("cp1251")
+    art = clean(_raw(html=page), extractor=inline_extractor)
+    assert "Городской совет" in art.text and art.language == "ru"
+    assert "decoded_bytes" in art.flags
+
+
+def test_declared_charset_page_decoded_as_latin1_by_the_connector(inline_extractor):
+    page = _page(RUSSIAN, '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')
+    wrongly_decoded = page.encode("cp1251").decode("latin-1")
+    art = clean(_raw(html=wrongly_decoded), extractor=inline_extractor)
+    assert "Городской совет" in art.text and art.language == "ru"
+    assert "charset_repaired" in art.flags
+
+
+def test_non_utf8_bytes_without_a_declared_charset(inline_extractor):
+    page = _page(FRENCH.replace("’", "'")).encode("latin-1")
+    art = clean(_raw(html=page), extractor=inline_extractor)
+    assert "approuvé mercredi" in art.text and art.language == "fr"
+
+
+def test_utf8_mojibake_is_repaired(inline_extractor):
+    mojibake = _page(FRENCH).encode("utf-8").decode("latin-1")  # C1 controls and all
+    art = clean(_raw(html=mojibake), extractor=inline_extractor)
+    assert "approuvé mercredi" in art.text and "l'opposition" in art.text
+    assert "Ã" not in art.text and "mojibake_repaired" in art.flags
+    text_art = clean(_raw(text="Budget\n" + FRENCH.encode("utf-8").decode("cp1252") * 2),
+                     extractor=inline_extractor)
+    assert "approuvé" in text_art.text and "Ã" not in text_art.text
+
+
+def test_nuls_and_control_characters_are_dropped(inline_extractor):
+    page = article_html(LOREM).replace("council", "coun\x00cil\x07").replace("buses", "bu\x1bses")
+    art = clean(_raw(html=page), extractor=inline_extractor)
+    assert "city council" in art.text and "forty buses" in art.text
+    assert "control_chars_removed" in art.flags
+    text_art = clean(_raw(text="Headline\n" + "\n".join(LOREM).replace("mayor", "ma\x00yor")),
+                     extractor=inline_extractor)
+    assert "the mayor" in text_art.text and "\x00" not in text_art.text
+
+
+def test_xml_declaration_with_encoding_in_a_str(inline_extractor):
+    page = '<?xml version="1.0" encoding="ISO-8859-1"?>' + article_html(LOREM)
+    assert "forty buses" in clean(_raw(html=page), extractor=inline_extractor).text
+
+
+def test_not_text_at_all(inline_extractor):
+    error = _rejected(RawArticle(id="x", source="s", html=12345), inline_extractor)  # type: ignore[arg-type]
+    assert error.reason == "invalid_input"
