@@ -25,10 +25,10 @@ from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
 
 from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
 
-from . import codec, metrics
+from . import metrics
 from .core import CleanStage, ClusterStage, routing_key
 from .settings import Settings
-from .stores import PartitionStore
+from .stores import JsonStore, PartitionStore
 
 log = logging.getLogger("newsflow.worker")
 
@@ -60,29 +60,29 @@ def create_app(settings: Settings) -> faust.App:
     app.conf.newsflow = settings  # type: ignore[attr-defined]
 
     # -- topics and the tables derived from them ------------------------------------------------
+    def state_table(name: str, partitions: int, help: str) -> faust.Table:
+        return app.Table(name, default=None, partitions=partitions, help=help)
+
     retention = {"retention.ms": str(settings.raw_retention_ms)}
     raw_topic = app.topic(settings.raw_topic, partitions=settings.raw_partitions, internal=True,
                           key_serializer="raw", value_serializer="raw", config=retention)
-    boilerplate = app.Table("boilerplate", default=None, partitions=settings.raw_partitions,
-                            value_serializer=codec.CODEC_NAME, help="Learned site furniture, per source")
+    boilerplate = state_table("boilerplate", settings.raw_partitions, "Learned site furniture, per source")
 
     cleaned_topic = app.topic(settings.cleaned_topic, partitions=settings.cluster_partitions, internal=True,
                               key_serializer="raw", value_serializer="raw", config=retention)
-    cluster_state = app.Table("cluster-state", default=None, partitions=settings.cluster_partitions,
-                              value_serializer=codec.CODEC_NAME, help="Clustering window: signatures and event summaries")
-    event_state = app.Table("event-state", default=None, partitions=settings.cluster_partitions,
-                            value_serializer=codec.CODEC_NAME, help="Event records under construction, by event id")
+    cluster_state = state_table("cluster-state", settings.cluster_partitions, "Clustering window: signatures and event summaries")
+    event_state = state_table("event-state", settings.cluster_partitions, "Event records under construction, by event id")
 
     articles_topic = app.topic(settings.articles_topic, partitions=settings.raw_partitions, internal=True,
                                key_serializer="raw", value_serializer="raw", config=retention)
     events_topic = app.topic(settings.events_topic, partitions=settings.raw_partitions, internal=True,
                              key_serializer="raw", value_serializer="raw",
                              config={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
-                                     "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(3600 * 1000)})
+                                     "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(settings.events_segment_ms)})
     deadletter_topic = app.topic(settings.deadletter_topic, partitions=1, internal=True,
                                  key_serializer="raw", value_serializer="raw", config=retention)
 
-    clean_stage = CleanStage(settings, boilerplate)
+    clean_stage = CleanStage(settings, JsonStore(boilerplate))
     clusterers: dict[int, ClusterStage] = {}
 
     def cluster_stage_for(partition: int) -> ClusterStage:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import sys
 from datetime import datetime, timezone
 
@@ -26,11 +27,23 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def handler(fmt: str = "json") -> logging.Handler:
-    out = logging.StreamHandler(sys.stderr)
-    out.setFormatter(JsonFormatter() if fmt == "json" else
-                     logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    return out
+def dict_config(level: str = "info", fmt: str = "json") -> dict:
+    """A logging.config dict: every logger (ours, faust, mode, aiokafka, kafka) to one stderr handler.
+
+    Faust's and the Kafka clients' chatter stays at warning unless the level is debug.
+    """
+    name = level_name(level)
+    quiet = name if name == "DEBUG" else "WARNING"
+    formatter = {"()": JsonFormatter} if fmt == "json" else {
+        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"newsflow": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "newsflow", "stream": "ext://sys.stderr"}},
+        "root": {"level": name, "handlers": ["stderr"]},
+        "loggers": {noisy: {"level": quiet} for noisy in ("faust", "mode", "aiokafka", "kafka")},
+    }
 
 
 def level_name(level: str) -> str:
@@ -39,14 +52,5 @@ def level_name(level: str) -> str:
     return {"WARN": "WARNING", "CRIT": "CRITICAL"}.get(name, name)
 
 
-def setup(level: str = "info", fmt: str = "json") -> logging.Handler:
-    """Route every logger (faust, aiokafka, ours) to one stderr handler."""
-    root = logging.getLogger()
-    for existing in list(root.handlers):
-        root.removeHandler(existing)
-    out = handler(fmt)
-    root.addHandler(out)
-    root.setLevel(level_name(level))
-    logging.getLogger("aiokafka").setLevel(max(root.level, logging.WARNING))
-    logging.getLogger("kafka").setLevel(max(root.level, logging.WARNING))
-    return out
+def setup(level: str = "info", fmt: str = "json") -> None:
+    logging.config.dictConfig(dict_config(level, fmt))

@@ -23,6 +23,7 @@ class Settings:
     cluster_partitions: int = field(default=1, metadata={"help": "Partitions of the internal news.cleaned topic, keyed by language: how far clustering scales out."})
     replication_factor: int = field(default=1, metadata={"help": "Replication factor of the topics the app creates."})
     events_retention_ms: int = field(default=-1, metadata={"help": "news.events is compacted; -1 keeps the latest record of every event for ever."})
+    events_segment_ms: int = field(default=3600 * 1000, metadata={"help": "Segment roll time of news.events: how soon superseded versions become compactable."})
     raw_retention_ms: int = field(default=7 * 24 * 3600 * 1000, metadata={"help": "Retention of news.raw, news.cleaned, news.articles and news.deadletter."})
     web_port: int = field(default=6066, metadata={"help": "Port of the worker's /metrics, /healthz and /readyz."})
     web_host: str = field(default="127.0.0.1", metadata={"help": "Address the worker's web server binds to (0.0.0.0 in containers)."})

@@ -26,7 +26,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         NewTopic(settings.articles_topic, settings.raw_partitions, rf, topic_configs=retention),
         NewTopic(settings.events_topic, settings.raw_partitions, rf,
                  topic_configs={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
-                                "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(3600 * 1000)}),
+                                "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(settings.events_segment_ms)}),
         NewTopic(settings.deadletter_topic, 1, rf, topic_configs=retention),
     ]
 

@@ -18,12 +18,12 @@ log = logging.getLogger("newsflow.worker")
 
 
 def run_worker(settings: Settings) -> int:
-    handler = logs.setup(settings.log_level, settings.log_format)
+    logs.setup(settings.log_level, settings.log_format)
     ensure_topics(settings)
     app = create_app(settings)
     log.info("starting worker", extra={"bootstrap": settings.kafka_bootstrap, "app_id": settings.app_id,
                                        "web": f"{settings.web_host}:{settings.web_port}"})
-    worker = faust.Worker(app, loglevel=logs.level_name(settings.log_level),
-                          loghandlers=[handler], quiet=True, redirect_stdouts=False)
+    worker = faust.Worker(app, loglevel=logs.level_name(settings.log_level), quiet=True, redirect_stdouts=False,
+                          logging_config=logs.dict_config(settings.log_level, settings.log_format))
     worker.execute_from_commandline()  # returns via SystemExit once stopped
     return 0

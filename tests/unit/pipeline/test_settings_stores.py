@@ -1,10 +1,8 @@
-"""Configuration from NEWSFLOW_* variables, the table-value codec and the partition store view."""
-import numpy as np
+"""Configuration from NEWSFLOW_* variables and the table store views."""
 import pytest
 
-from pipeline.codec import decode, encode
 from pipeline.settings import Settings, settings_table
-from pipeline.stores import PartitionStore
+from pipeline.stores import JsonStore, PartitionStore, from_json_value, to_json_value
 
 
 def test_environment_then_flags_override_defaults():
@@ -34,12 +32,18 @@ def test_every_setting_is_documented():
 
 
 @pytest.mark.parametrize("value", [b"\x00\x01binary", {"a": [1, 2.5, None], "b": "text"}, [1, 2, 3], "s", 7])
-def test_codec_round_trips_bytes_and_json(value):
-    assert decode(encode(value)) == value
+def test_values_survive_a_json_round_trip(value):
+    import orjson
+
+    assert from_json_value(orjson.loads(orjson.dumps(to_json_value(value)))) == value
 
 
-def test_codec_stores_numpy_as_lists():
-    assert decode(encode({"sig": np.array([1, 2, 3], dtype=np.uint32)})) == {"sig": [1, 2, 3]}
+def test_json_store_keeps_bytes_as_bytes():
+    table: dict = {}
+    store = JsonStore(table)
+    store["sig"] = b"\xff\x00"
+    assert store["sig"] == b"\xff\x00" and isinstance(table["sig"], dict)
+    assert list(store) == ["sig"] and len(store) == 1
 
 
 def test_partition_store_isolates_partitions():
@@ -47,8 +51,8 @@ def test_partition_store_isolates_partitions():
     p0, p1 = PartitionStore(table, 0), PartitionStore(table, 1)
     p0["a"] = 1
     p1["a"] = 2
-    p1["b"] = 3
-    assert p0["a"] == 1 and p1["a"] == 2
+    p1["b"] = b"\x01\x02"
+    assert p0["a"] == 1 and p1["a"] == 2 and p1["b"] == b"\x01\x02"
     assert sorted(p1) == ["a", "b"] and len(p0) == 1
     del p1["a"]
     assert "a" not in p1 and "a" in p0
