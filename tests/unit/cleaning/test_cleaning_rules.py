@@ -1,0 +1,154 @@
+"""Rules from data, normalisation, URLs and titles."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from pipeline.cleaning import CleaningConfig, Rules, canonical_url, clean
+from pipeline.cleaning.normalize import detect_language, language_tag, normalise_text
+from pipeline.cleaning.rules import DEFAULT_RULES
+from schemas.models import RawArticle
+
+from .conftest import LOREM
+
+RULES = Rules.load()
+PAD = [f"Filler paragraph {i} that is long enough to be content and ends like a sentence." for i in range(12)]
+
+
+def clean_lines(lines, **kw):
+    return RULES.clean_lines(lines, **kw)[0]
+
+
+@pytest.mark.parametrize("before,after", [
+    ("Talks began on Tuesday [1].", "Talks began on Tuesday."),
+    ("The ties remain solid [1, 2, 3]. Next sentence [2, 3].", "The ties remain solid. Next sentence."),
+    ("A claim [4-6] and another [12].", "A claim and another."),
+    ("Disputed figure[citation needed] here.", "Disputed figure here."),
+    ("Keep [sic] and [Reuters] and arrays like a[0].", "Keep [sic] and [Reuters] and arrays like a[0]."),
+])
+def test_citation_markers(before, after):
+    assert clean_lines([before]) == [after]
+
+
+def test_navigation_takes_its_teasers_but_not_the_article():
+    lines = ["Body paragraph that ends like a sentence.", "Previous Article", "Some Teaser Headline Here",
+             "Next Article", "Another Teaser Headline"]
+    assert clean_lines(lines) == ["Body paragraph that ends like a sentence."]
+    # a teaser slot never swallows a sentence
+    lines = ["Next Article", "This is a real closing paragraph of the story, and it ends with a full stop."]
+    assert clean_lines(lines) == [lines[1]]
+
+
+def test_dont_miss_block_with_several_teasers():
+    lines = PAD[:3] + ["DON'T MISS", "Headline one [INSIGHT]", "Headline two [VIDEO]", "Headline three"] + PAD[3:]
+    assert clean_lines(lines) == PAD
+
+
+@pytest.mark.parametrize("line", [
+    "No time to read?", "Get a summary", "Read more: Alibaba poised to launch listing", "READ MORE",
+    "Like this story? Share it with a friend!", "Share this article", "Sign up for our newsletter",
+    "Subscribe to the Morning Review newsletter", "Follow us on Twitter and Facebook",
+    "We use cookies to improve your experience.", "Photo: Reuters", "Image credit: Getty Images",
+    "© 2019 Associated Press. All Rights Reserved.", "Advertisement", "- Print Article",
+])
+def test_furniture_lines(line):
+    assert clean_lines(PAD[:4] + [line] + PAD[4:]) == PAD
+
+
+@pytest.mark.parametrize("line", [
+    "Read the statement carefully, the minister told reporters, because every word in it was chosen.",
+    "The newsletter, founded in 1998 by two former teachers, now reaches forty thousand readers every week "
+    "and has become an unlikely force in the state's education politics, according to both parties.",
+    "She said the photos were taken in March, long before the incident, and that nobody had altered them.",
+    "By the time the police arrived, the crowd had already left the square and the shops were closed again.",
+])
+def test_content_that_looks_like_furniture_survives(line):
+    assert line in clean_lines(PAD[:2] + [line] + PAD[2:])
+
+
+def test_head_rules_only_apply_at_the_top():
+    dateline = "November 20, 2019 - 11:28 AMT"
+    assert dateline not in clean_lines([dateline] + PAD)
+    assert dateline in clean_lines(PAD[:6] + [dateline] + PAD[6:])
+
+
+def test_dated_site_rules(tmp_path):
+    data = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    data["sites"] = [{"domain": "example.com", "valid_from": "2024-01-01", "valid_to": "2024-12-31",
+                      "lines": [{"name": "example_promo", "patterns": ["Try Example Plus.*"]}]}]
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    rules = Rules.load(path)
+    lines = PAD[:2] + ["Try Example Plus free for a month"] + PAD[2:]
+    assert rules.clean_lines(lines, host="www.example.com", published="2024-06-01")[0] == PAD
+    assert len(rules.clean_lines(lines, host="www.example.com", published="2023-06-01")[0]) == len(lines)
+    assert len(rules.clean_lines(lines, host="www.example.com", published="2025-01-02")[0]) == len(lines)
+    assert len(rules.clean_lines(lines, host="other.org", published="2024-06-01")[0]) == len(lines)
+    # and through clean(), with the rules file named in the config
+    cfg = CleaningConfig(rules_path=str(path))
+    art = clean(RawArticle(id="1", source="ex", url="https://www.example.com/a", published="2024-03-03T10:00:00Z",
+                           text="\n".join(LOREM + ["Try Example Plus free for a month"])), config=cfg)
+    assert "Example Plus" not in art.text
+
+
+def test_bad_rules_are_refused(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("version: 1\nlines:\n  - name: x\n    patterns: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Rules.from_file(path)
+    path.write_text("version: 2\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Rules.from_file(path)
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("HTTPS://WWW.Example.COM:443/News/Story/?utm_source=x&utm_medium=y&id=7#comments",
+     "https://www.example.com/News/Story?id=7"),
+    ("http://example.com", "http://example.com/"),
+    ("http://example.com/", "http://example.com/"),
+    ("http://example.com:8080/a//b/?b=2&a=1&fbclid=zz&gclid=1", "http://example.com:8080/a/b?a=1&b=2"),
+    ("https://example.com/caf%C3%A9", "https://example.com/caf%C3%A9"),
+    ("https://example.com/café", "https://example.com/caf%C3%A9"),
+    ("ftp://example.com/file", None), ("not a url", None), ("", None), (None, None),
+])
+def test_canonical_url(url, expected):
+    assert canonical_url(url, RULES.tracking_params) == expected
+
+
+def test_normalisation():
+    text = "  Cafe\u0301 \u201cquoted\u201d \u2018single\u2019\u00a0and\u2009thin  \r\n\n\n\nx \u2010 y \u2212 z\u200b \ufb01ne "
+    assert normalise_text(text) == 'Café "quoted" \'single\' and thin\n\nx - y - z fine'
+    assert normalise_text("The Mona Lisa doesn\u00e2\u20ac\u2122t have eyebrows.") == "The Mona Lisa doesn't have eyebrows."
+    assert normalise_text("Fish &amp; chips") == "Fish & chips"
+    assert normalise_text("en \u2013 dash and em \u2014 dash") == "en \u2013 dash and em \u2014 dash"
+
+
+def test_language():
+    assert detect_language(" ".join(LOREM)) == "en"
+    assert detect_language("Der Stadtrat hat am Dienstag nach langer Debatte den neuen Haushalt beschlossen.") == "de"
+    assert detect_language("too short") is None
+    assert language_tag("en-US") == "en" and language_tag("pt_BR") == "pt" and language_tag("xx-123-!") is None
+
+
+def test_title_from_text_and_from_raw():
+    text = "Council approves budget\n\n" + "\n\n".join(LOREM)
+    art = clean(RawArticle(id="1", source="s", text=text))
+    assert art.title == "Council approves budget" and not art.text.startswith("Council approves")
+    art = clean(RawArticle(id="1", source="s", text=text, title="Council approves budget"))
+    assert art.title == "Council approves budget" and not art.text.startswith("Council approves")
+    art = clean(RawArticle(id="1", source="s", text="\n\n".join(LOREM)))
+    assert art.title is None and art.text.startswith("The city council approved")
+
+
+def test_html_title_site_suffix_and_no_repeat(inline_extractor):
+    from .conftest import article_html
+    page = article_html(LOREM, title="Council approves budget | The Daily Example")
+    page = page.replace("<h1>Council approves budget | The Daily Example</h1>", "<h1>Council approves budget</h1>")
+    page = page.replace("<head>", "<head><meta property='og:site_name' content='The Daily Example'>")
+    art = clean(RawArticle(id="1", source="s", html=page, url="https://dailyexample.com/a?utm_campaign=z"),
+                extractor=inline_extractor)
+    assert art.title == "Council approves budget"
+    assert art.site_name == "The Daily Example"
+    assert art.text.startswith("The city council approved")
+    assert art.canonical_url == "https://dailyexample.com/a"
+    assert art.language == "en"
