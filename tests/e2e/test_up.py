@@ -6,6 +6,7 @@ import sys
 import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.kafka.broker import free_port
 from pipeline.settings import Settings
@@ -41,8 +42,12 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         assert status == 200
         status, body = http_get(f"http://127.0.0.1:{port}/metrics")
         assert status == 200
-        assert 'newsflow_articles_total{relation="new"} 3.0' in body
-        assert 'newsflow_messages_total{outcome="ok",stage="clean"} 5.0' in body
+        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(body) for s in family.samples}
+        assert samples[("newsflow_messages_total", (("outcome", "ok"), ("stage", "clean")))] == 5
+        assert sum(v for (name, _), v in samples.items() if name == "newsflow_articles_total") == 5
+        assert samples[("newsflow_articles_total", (("relation", "new"),))] == 3  # three events
+        assert samples[("newsflow_worker_ready", ())] == 1
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=90)
