@@ -44,9 +44,10 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--bootstrap", default=env("NEWSFLOW_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
                        help="Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default %(default)s)")
-    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", "news.raw"),
-                       help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s)")
-    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", "news.deadletter"),
+    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", _service_settings().raw_topic),
+                       help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s, "
+                            "which follows NEWSFLOW_TOPIC_PREFIX)")
+    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", _service_settings().deadletter_topic),
                        help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
     group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
                        help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
@@ -91,8 +92,21 @@ def _setup_logging(args) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
+def _service_settings():
+    from pipeline.settings import Settings
+
+    return Settings.from_env()
+
+
 def _make_sink(args):
     from connectors.sink import make_sink
+
+    if not args.stdout:
+        # The topics are declared with their partitions and configs before anything is produced:
+        # the broker never creates them by accident (auto-creation is off on our brokers).
+        from pipeline.topics import ensure_topics
+
+        ensure_topics(_service_settings().with_(kafka_bootstrap=args.bootstrap))
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
                      deadletter_topic=args.deadletter_topic)
 
