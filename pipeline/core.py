@@ -22,7 +22,8 @@ from .settings import Settings
 
 
 def cleaning_config(settings: Settings) -> CleaningConfig:
-    return CleaningConfig(max_html_bytes=settings.max_html_bytes, extract_timeout_s=settings.extract_timeout_s)
+    return CleaningConfig(max_html_bytes=settings.max_html_bytes, extract_timeout_s=settings.extract_timeout_s,
+                          extractor_workers=settings.extract_workers)
 
 
 class CleanStage:
