@@ -13,7 +13,8 @@ whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so 
 Speed: the window is filled with synthetic articles made from dev texts (names and numbers
 substituted at random so they do not all collide) through ``bulk_fill``, which runs the very
 same assign() path but without timing; then assign() is timed on fresh articles. Memory is the
-tracemalloc growth per window article while filling (index + store dict + event summaries).
+tracemalloc growth per window article while filling (index + store dict + event summaries),
+traced only for windows <= 20k (tracemalloc slows the fill several-fold).
 """
 from __future__ import annotations
 
@@ -139,7 +140,9 @@ def speed(rows, p, sizes, n_measure, with_baseline):
         p2 = p.replace(max_articles=size)
         syn = Synth(rows, seed=size)
         c = StoryClusterer(p2, {})
-        tracemalloc.start()
+        trace = size <= 20000
+        if trace:
+            tracemalloc.start()
         t0 = time.perf_counter()
         fill_rate = None
         chunk = 20000
@@ -151,8 +154,9 @@ def speed(rows, p, sizes, n_measure, with_baseline):
             bulk_fill(c, docs)
             fill_rate = k / (time.perf_counter() - t)
             done += k
-        mem = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
+        mem = tracemalloc.get_traced_memory()[0] if trace else None
+        if trace:
+            tracemalloc.stop()
         fresh = syn.docs(n_measure)
         t = time.perf_counter()
         for d in fresh:
@@ -161,8 +165,9 @@ def speed(rows, p, sizes, n_measure, with_baseline):
         rate = n_measure / dt
         results[size] = rate
         print(f"  window {size:>9,}: assign {rate:7.0f} art/s   fill {time.perf_counter() - t0:6.0f}s "
-              f"(last chunk {fill_rate:.0f} art/s)   state {mem / size:6.0f} B/article "
-              f"(tracemalloc, incl. store dict, {c.event_count():,} events)   window={c.window_size():,}")
+              f"(last chunk {fill_rate:.0f} art/s)   "
+              + (f"state {mem / size:6.0f} B/article (tracemalloc, incl. store dict) " if mem else "state not traced ")
+              + f"events={c.event_count():,} window={c.window_size():,}")
         del c
     if len(results) > 1:
         lo, hi = min(results), max(results)

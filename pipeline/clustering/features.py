@@ -68,20 +68,20 @@ _MONTH_RE = (
 _RANGE = r"(?:\s*(?:-|–|—|to|and|through|until)\s*(\d{1,2})(?:st|nd|rd|th)?)?"
 _YEAR = r"(?:,?\s+((?:19|20)\d\d))?"
 # "March 20", "March 20 to 22", "Dec. 20-21, 2022"
-DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b" + _RANGE + r"(?!\d)" + _YEAR,
-                     re.IGNORECASE)
+DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b" + _RANGE + r"(?!\d)" + _YEAR)
 # "20 March", "20-22 March 2023", "21st of December"
-DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR,
-                     re.IGNORECASE)
+DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR)
 DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 # "14 / 09 / 2013", "11/28/05" (day-first or month-first; both kept when ambiguous)
 DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")
 # "December 2008" (month-level only)
-DATE_MY = re.compile(r"\b" + _MONTH_RE + r",?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+DATE_MY = re.compile(r"\b" + _MONTH_RE + r",?\s+((?:19|20)\d\d)\b")
+_HAS_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 TOKEN_RE = re.compile(r"\w+")
 # Capitalised token: leading uppercase letter, or an all-caps acronym.
-CAP_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+CAP_RUN_RE = re.compile(r"(?<![\w'’])[" + _UP + r"][\w'’\-]*(?:[ \t]+[" + _UP + r"][\w'’\-]*)*")
 # Leftover furniture / citation markers: "[1]", "[1, 2, 3]".
 CITATION_RE = re.compile(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
 
@@ -170,6 +170,8 @@ def month_num(s: str) -> int:
 
 def extract_dates(text: str) -> list[int]:
     out: set[int] = set()
+    text = text.lower()
+    has_month = _HAS_MONTH.search(text) is not None
 
     def add(y, m, d1, d2=None):
         if not (1 <= m <= 12):
@@ -186,9 +188,9 @@ def extract_dates(text: str) -> list[int]:
                 return
         out.add(y * 10000 + m * 100 + d1)
 
-    for m in DATE_MD.finditer(text):
+    for m in (DATE_MD.finditer(text) if has_month else ()):
         add(m.group(4), month_num(m.group(1)), m.group(2), m.group(3))
-    for m in DATE_DM.finditer(text):
+    for m in (DATE_DM.finditer(text) if has_month else ()):
         add(m.group(4), month_num(m.group(3)), m.group(1), m.group(2))
     for m in DATE_ISO.finditer(text):
         add(m.group(1), int(m.group(2)), m.group(3))
@@ -199,7 +201,7 @@ def extract_dates(text: str) -> list[int]:
             add(y, a, b)
         if b <= 12 and a != b:
             add(y, b, a)
-    for m in DATE_MY.finditer(text):
+    for m in (DATE_MY.finditer(text) if has_month else ()):
         add(m.group(2), month_num(m.group(1)), 0)
     return sorted(out)
 
@@ -212,25 +214,21 @@ def extract_entities(text: str, lower_seen: set[str]) -> Counter:
     drops sentence-initial ordinary words without needing a sentence splitter.
     """
     ents: Counter = Counter()
-    run: list[str] = []
-    for m in CAP_RE.finditer(text):
-        w = m.group(0).strip("'’-")
-        if not w:
-            continue
-        if w[0].isupper():
-            lw = w.lower()
-            for suf in ("'s", "’s"):
-                if lw.endswith(suf):
-                    lw = lw[:-2]
+    for m in CAP_RUN_RE.finditer(text):
+        run: list[str] = []
+        for w in m.group(0).split():
+            lw = w.strip("'’-").lower()
+            if lw.endswith(("'s", "’s")):
+                lw = lw[:-2]
             if len(lw) > 1 and lw not in lower_seen and lw not in NOT_ENTITIES:
                 ents[lw] += 1
                 run.append(lw)
-                continue
+            else:
+                if len(run) > 1:
+                    ents[" ".join(run[-3:])] += 1
+                run = []
         if len(run) > 1:
             ents[" ".join(run[-3:])] += 1
-        run = []
-    if len(run) > 1:
-        ents[" ".join(run[-3:])] += 1
     return ents
 
 
