@@ -13,8 +13,8 @@ from .config import CleaningConfig
 from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
-from .normalize import (control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
-                        repair_declared_charset, repair_utf8_mojibake, strip_controls, utf8_len)
+from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
+                        repair_declared_charset, repair_utf8_mojibake, strip_controls)
 from .rules import Rules
 from .urls import canonical_url
 
@@ -70,9 +70,11 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
         flags.append("decoded_bytes")
     if not isinstance(value, str):
         raise _reject("invalid_input", f"the {what} is a {type(value).__name__}, not text")
-    size = utf8_len(value, limit)
-    if size > limit:
-        raise _reject("too_large", f"the {what} is {size} bytes or more, over the {limit}-byte limit")
+    if len(value) > limit:  # at least one byte a character: over, without encoding 50 MB
+        raise _reject("too_large", f"the {what} is {len(value)} characters, over the {limit}-byte limit")
+    utf8 = value.encode("utf-8", "surrogatepass")
+    if len(utf8) > limit:
+        raise _reject("too_large", f"the {what} is {len(utf8)} bytes, over the {limit}-byte limit")
     if not value.strip():
         raise _reject("empty", f"the {what} is empty")
     controls, replacements = control_ratio(value)
@@ -80,7 +82,7 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
         raise _reject("binary", f"{controls:.0%} of the {what} is control characters: binary data, not text")
     if replacements > cfg.binary_replacement_ratio:
         raise _reject("binary", f"{replacements:.0%} of the {what} is undecodable (U+FFFD): binary data, not text")
-    if controls:
+    if c0_count(utf8):
         value = strip_controls(value, c1=False)
         flags.append("control_chars_removed")
     if what == "HTML":
@@ -89,7 +91,7 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
             value = repaired
             flags.append("charset_repaired")
         elif cfg.fix_mojibake:
-            repaired = repair_utf8_mojibake(value)
+            repaired = repair_utf8_mojibake(value, None if "control_chars_removed" in flags else utf8)
             if repaired is not None:
                 value = repaired
                 flags.append("mojibake_repaired")

@@ -110,7 +110,11 @@ def _worker_main(inbox: Connection, outbox: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker ends
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    import gc
+
     import trafilatura  # noqa: F401  (import before saying ready, so the first deadline is fair)
+
+    gc.freeze()  # the imported modules are permanent: keep them out of every later collection
     outbox.send(("ready", os.getpid()))
     while True:
         try:
