@@ -20,7 +20,7 @@ from .urls import canonical_url
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
-_HEADLINE_END = re.compile(r"[.:;,]['\")\u201d\u2019]?$")
+_HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 
 _DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
@@ -104,17 +104,17 @@ def _key(text: str | None) -> list[str]:
     return _WORDS.findall(text.casefold()) if text else []
 
 
-def _same_as_title(line: str, title_keys: list[list[str]]) -> bool:
+def _similar(line: str, others: list[list[str]], threshold: float) -> bool:
     words = _key(line)
     if not words or len(line) > 300:
         return False
-    for title in title_keys:
-        if not title:
+    for other in others:
+        if not other:
             continue
-        if words == title:
+        if words == other:
             return True
-        a, b = set(words), set(title)
-        if len(a & b) / len(a | b) >= 0.8:
+        a, b = set(words), set(other)
+        if len(a & b) / len(a | b) >= threshold:
             return True
     return False
 
@@ -179,12 +179,21 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
             title = first[0]
             lines = lines[1:]
             flags.append("title_from_text")
-    # the headline is the title, not the first line of the body
+    # The headline is the title, not a line of the body: any of the first three lines that repeats it
+    # goes (a headline-like line with a looser match, as sites vary their headlines a little). So does
+    # a headline-like standfirst at the top that repeats the page's description; a first paragraph
+    # that repeats it is kept, as many sites use their lede as the description.
     title_keys = [_key(t) for t in {title, page_title} if t]
-    head = 0
-    while head < min(3, len(lines)) and _same_as_title(lines[head], title_keys):
-        head += 1
-    lines = lines[head:]
+    description_key = [_key(meta.get("description"))] if meta.get("description") else []
+    top: list[str] = []
+    for index, line in enumerate(lines[:3]):
+        headline_like = _headline_like(line) and len(line) <= 160
+        if _similar(line, title_keys, 0.6 if headline_like else 0.8):
+            continue
+        if index < 2 and headline_like and _similar(line, description_key, 0.8):
+            continue
+        top.append(line)
+    lines = top + lines[3:]
 
     before_rules = " ".join(lines[:40])
     lines, hits = rules.clean_lines(lines, host=host, published=published)

@@ -13,7 +13,7 @@ import yaml
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 _FLAGS = re.IGNORECASE | re.UNICODE
-_SENTENCE_END = re.compile(r"[.:;,!]['\")\u201d\u2019]?$")
+_SENTENCE_END = re.compile(r"[.:;,!\u3002\uff01]['\")\u201d\u2019]?$")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

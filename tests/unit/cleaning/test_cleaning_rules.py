@@ -152,3 +152,28 @@ def test_html_title_site_suffix_and_no_repeat(inline_extractor):
     assert art.text.startswith("The city council approved")
     assert art.canonical_url == "https://dailyexample.com/a"
     assert art.language == "en"
+
+
+def test_standfirst_repeating_the_description_goes_but_a_lede_stays(inline_extractor):
+    from .conftest import article_html
+    dek = "Twenty members backed the plan after a long debate about buses"
+    page = article_html([dek] + LOREM, title="Council approves budget")
+    page = page.replace("<head>", f"<head><meta name='description' content='{dek}'>")
+    art = clean(RawArticle(id="1", source="s", html=page), extractor=inline_extractor)
+    assert dek not in art.text and art.text.startswith("The city council approved")
+    # a site that uses its first paragraph as the description keeps that paragraph
+    page = article_html(LOREM, title="Council approves budget")
+    page = page.replace("<head>", f"<head><meta name='description' content=\"{LOREM[0]}\">")
+    art = clean(RawArticle(id="1", source="s", html=page), extractor=inline_extractor)
+    assert art.text.startswith(LOREM[0])
+
+
+@pytest.mark.parametrize("line", [
+    "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+    "Updated at 1:23 p.m.",
+    "Follow AP's full coverage of Brexit and British politics at https://www.apnews.com/Brexit",
+    '[button link="http://example.com/submit/" type="big"] Send us YOUR review[/button]',
+    "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.",
+])
+def test_more_furniture_lines(line):
+    assert clean_lines(PAD[:5] + [line] + PAD[5:]) == PAD
