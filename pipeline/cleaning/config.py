@@ -22,6 +22,9 @@ class CleaningConfig:
     extract_timeout_s: float = 10.0
     #: Extractor processes kept by ``HtmlExtractor`` (each handles one document at a time).
     extractor_workers: int = 1
+    #: Address-space cap of each extractor process in MiB (0: none). A page that makes lxml balloon
+    #: then fails alone with "extraction_failed" instead of taking the machine's memory.
+    worker_memory_mb: int = 2048
     #: trafilatura options of the main pass.
     favor_precision: bool = True
     include_comments: bool = False

@@ -106,7 +106,23 @@ def extraction_options(config: CleaningConfig) -> dict[str, Any]:
             "fallback_gain": config.fallback_gain}
 
 
-def _worker_main(inbox: Connection, outbox: Connection) -> None:
+def _limit_memory(megabytes: int) -> None:
+    """Cap the worker's address space, so a page that makes lxml balloon fails alone (MemoryError)."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # not POSIX, or not allowed: run without the cap
+        pass
+
+
+def _worker_main(inbox: Connection, outbox: Connection, memory_mb: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker ends
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -115,6 +131,7 @@ def _worker_main(inbox: Connection, outbox: Connection) -> None:
     import trafilatura  # noqa: F401  (import before saying ready, so the first deadline is fair)
 
     gc.freeze()  # the imported modules are permanent: keep them out of every later collection
+    _limit_memory(memory_mb)
     outbox.send(("ready", os.getpid()))
     while True:
         try:
@@ -145,7 +162,7 @@ class _Worker:
     and not multiprocessing's spawn either, which re-imports the parent's ``__main__``.
     """
 
-    def __init__(self, startup_timeout_s: float):
+    def __init__(self, startup_timeout_s: float, memory_mb: int = 0):
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -153,7 +170,8 @@ class _Worker:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.cleaning._worker", str(to_child_r), str(from_child_w)],
+                [sys.executable, "-m", "pipeline.cleaning._worker", str(to_child_r), str(from_child_w),
+                 str(memory_mb)],
                 pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env, close_fds=True)
         finally:
             os.close(to_child_r)
@@ -233,7 +251,7 @@ class HtmlExtractor:
             max_workers=max(1, self.workers), thread_name_prefix="newsflow-extract")
 
     def _add_worker(self) -> None:
-        worker = _Worker(self._startup_timeout_s)
+        worker = _Worker(self._startup_timeout_s, self.config.worker_memory_mb)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
