@@ -307,11 +307,12 @@ class HtmlExtractor:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self.extract, html, url)
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the worker processes (after the documents in flight when ``wait``)."""
         if self._closed:
             return
         self._closed = True
-        self._threads.shutdown(wait=True)
+        self._threads.shutdown(wait=wait)
         with self._lock:
             workers, self._all = list(self._all), set()
         for worker in workers:
@@ -325,7 +326,7 @@ class HtmlExtractor:
 
     def __del__(self) -> None:  # best effort; call close()
         try:
-            self.close()
+            self.close(wait=False)
         except Exception:
             pass
 
