@@ -52,16 +52,6 @@ class Assignment:
     evicted: list[str] = field(default_factory=list)
 
 
-def _dot(ad: dict, h: np.ndarray, w: np.ndarray) -> float:
-    g = ad.get
-    s = 0.0
-    for k, v in zip(h.tolist(), w.tolist()):
-        x = g(k)
-        if x is not None:
-            s += x * v
-    return s
-
-
 class StoryClusterer:
     def __init__(self, params: ClusterParams | None = None, store: MutableMapping | None = None):
         self.p = params or ClusterParams.load()
@@ -75,7 +65,6 @@ class StoryClusterer:
         self._exact: dict[int, object] = {}  # content/url key -> id | [ids]
         self._bkt: dict[int, object] = {}  # LSH band key -> id | [ids]
         self._post: dict[int, list] = {}  # term/entity hash -> [ids] in arrival order
-        self._dfw: dict[int, int] = {}  # window document frequency of stored terms/names
         self._heap: list = []  # (t_eff, seq, id)
         self._arrival: deque = deque()  # (seq, id)
         self._n = 0
@@ -185,35 +174,18 @@ class StoryClusterer:
             return sorted(score, key=lambda c: (-score[c], c))
         return [c for c, _ in heapq.nsmallest(p.max_candidates, score.items(), key=lambda x: (-x[1], x[0]))]
 
-    def _discounter(self):
-        """Window-DF discount d(h) in (0, 1]: names/terms that many live articles share
-        (the leaders every story of a beat mentions) count less than rare ones."""
-        dfw = self._dfw
-        n2 = self._n + 2
-        ln = math.log(n2)
-        cache: dict[int, float] = {}
-
-        def d(h: int) -> float:
-            v = cache.get(h)
-            if v is None:
-                v = cache[h] = math.log(n2 / (dfw.get(h, 0) + 1)) / ln
-            return v
-        return d
-
-    def _best_event(self, f: Features, recs):
-        """(probability, event_id) of the best-scoring candidate event, or None."""
+    def event_candidates(self, f: Features, recs) -> list:
+        """[(event_id, feature vector)] for the candidate events of the retrieved articles."""
         p = self.p
-        d = self._discounter()
-        ad = _reweight(f.term_h, f.term_w, d)
-        ed = _reweight(f.ent_h, f.ent_w, d)
+        # best retrieved member of each event (cosine on the members' stored top terms)
+        mw = _cosines(f.wf_h, f.wf_w, [r.term_h for _, r in recs], [r.term_w for _, r in recs])
+        me = _cosines(f.ef_h, f.ef_w, [r.ent_h for _, r in recs], [r.ent_w for _, r in recs])
         best_member: dict[str, float] = {}
-        for cid, r in recs:
-            s = _rcos(ad, r.term_h, r.term_w, d)
+        for (cid, r), x, y in zip(recs, mw.tolist(), me.tolist()):
+            s = 0.5 * (x + y)
             if s > best_member.get(r.event_id, -1.0):
                 best_member[r.event_id] = s
-        a_dates = f.dates.tolist()
-        w = p.weights
-        best = None
+        evs = []
         for eid in sorted(best_member):
             b = self.store.get(EVT_PREFIX + eid)
             if b is None:
@@ -222,8 +194,53 @@ class StoryClusterer:
             if f.time is not None and e.tmin is not None:
                 if f.time < e.tmin - p.max_gap_seconds or f.time > e.tmax + p.max_gap_seconds:
                     continue
-            x = event_features(f, ad, ed, a_dates, e, best_member[eid], d)
-            z = p.bias + sum(wi * xi for wi, xi in zip(w, x))
+            evs.append((eid, e))
+        if not evs:
+            return []
+        cw = _cosines(f.wf_h, f.wf_w, [e.term_h for _, e in evs], [e.term_w for _, e in evs]).tolist()
+        ce = _cosines(f.ef_h, f.ef_w, [e.ent_h for _, e in evs], [e.ent_w for _, e in evs]).tolist()
+        if p.contrast > 0 and len(evs) > 1:
+            # Contrastive weighting: among the plausible candidate events, the article's terms that
+            # all of them share (the beat: same people, same places) count less than the terms
+            # that tell them apart.
+            pl = [i for i in range(len(evs)) if cw[i] + ce[i] >= p.contrast_min]
+            if len(pl) > 1:
+                k = len(pl)
+                for vec, attr, out_c in ((f.wf, "term_h", cw), (f.ef, "ent_h", ce)):
+                    ah, aw = vec
+                    if ah.size == 0:
+                        continue
+                    cnt = np.zeros(ah.size)
+                    for i in pl:
+                        cnt += np.isin(ah, getattr(evs[i][1], attr))
+                    m = 1.0 - p.contrast * np.clip(cnt - 1.0, 0.0, None) / (k - 1)
+                    w2 = aw * m
+                    n = float(np.sqrt(np.dot(w2, w2)))
+                    if n <= 0:
+                        continue
+                    w2 = w2 / n
+                    ws = _cosines(ah, w2, [getattr(evs[i][1], attr) for i in pl],
+                                  [getattr(evs[i][1], attr.replace("_h", "_w")) for i in pl]).tolist()
+                    for j, i in enumerate(pl):
+                        out_c[i] = ws[j]
+        a_dates = f.dates.tolist()
+        out = []
+        for i, (eid, e) in enumerate(evs):
+            out.append((eid, event_features(f, a_dates, e, cw[i], ce[i], best_member[eid], p.top_ents)))
+        return out
+
+    def _best_event(self, f: Features, recs):
+        """(probability, event_id) of the best-scoring candidate event, or None."""
+        w = self.p.weights
+        bias = self.p.bias
+        best = None
+        # long articles carry enough vocabulary for their word cosine to be reliable: a story
+        # of a long article must share a substantial part of it
+        gate = self.p.min_word_cos if f.wf_h.size >= self.p.long_words else 0.0
+        for eid, x in self.event_candidates(f, recs):
+            if x[0] < gate:
+                continue
+            z = bias + sum(wi * xi for wi, xi in zip(w, x))
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
             if best is None or prob > best[0]:
                 best = (prob, eid)
@@ -258,8 +275,8 @@ class StoryClusterer:
             e.tmin = f.time if e.tmin is None else min(e.tmin, f.time)
             e.tmax = f.time if e.tmax is None else max(e.tmax, f.time)
         if rel not in ("exact", "near"):  # copies add nothing new to the profile
-            e.term_h, e.term_w = _merge(e.term_h, e.term_w, f.term_h, f.term_w, p.k_event_terms)
-            e.ent_h, e.ent_w = _merge(e.ent_h, e.ent_w, f.ent_h, f.ent_w, p.k_event_ents)
+            e.term_h, e.term_w = _merge(e.term_h, e.term_w, f.wf_h, f.wf_w, p.k_event_terms)
+            e.ent_h, e.ent_w = _merge(e.ent_h, e.ent_w, f.ef_h, f.ef_w, p.k_event_ents)
             e.date_c, e.date_n = _merge_counts(e.date_c, e.date_n, f.dates, p.k_event_dates)
         st[EVT_PREFIX + eid] = e.encode()
 
@@ -302,9 +319,6 @@ class StoryClusterer:
                 post[h] = [aid]
             else:
                 lst.append(aid)
-        dfw = self._dfw
-        for h in r.term_h.tolist() + r.ent_h.tolist():
-            dfw[h] = dfw.get(h, 0) + 1
         if r.t_eff is not None:
             heapq.heappush(self._heap, (r.t_eff, r.seq, aid))
         self._arrival.append((r.seq, aid))
@@ -326,13 +340,6 @@ class StoryClusterer:
                     pass
                 if not lst:
                     del post[h]
-        dfw = self._dfw
-        for h in r.term_h.tolist() + r.ent_h.tolist():
-            c = dfw.get(h, 0) - 1
-            if c > 0:
-                dfw[h] = c
-            else:
-                dfw.pop(h, None)
 
     def _alive(self, aid: str, seq: int) -> bool:
         if self._pending == (aid, seq):
@@ -421,13 +428,33 @@ def _bdel(d: dict, k: int, aid: str) -> None:
 
 def _merge(h1, w1, h2, w2, k: int):
     """Sum two sparse (hash, weight) vectors, keep the k heaviest (ties by hash)."""
-    acc: dict[int, float] = {}
-    for h, w in zip(np.asarray(h1).tolist(), np.asarray(w1, dtype=np.float32).tolist()):
-        acc[h] = w
-    for h, w in zip(h2.tolist(), w2.astype(np.float32).tolist()):
-        acc[h] = acc.get(h, 0.0) + w
-    items = sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:k]
-    return (np.array([h for h, _ in items], dtype=np.uint32), np.array([w for _, w in items], dtype=np.float32))
+    H = np.concatenate([np.asarray(h1, dtype=np.uint32), np.asarray(h2, dtype=np.uint32)])
+    W = np.concatenate([np.asarray(w1, dtype=np.float32), np.asarray(w2, dtype=np.float32)])
+    if H.size == 0:
+        return H, W
+    u, inv = np.unique(H, return_inverse=True)
+    s = np.bincount(inv, weights=W)
+    top = np.lexsort((u, -s))[:k]
+    return u[top], s[top].astype(np.float32)
+
+
+def _cosines(ah: np.ndarray, aw: np.ndarray, hs: list, ws: list) -> np.ndarray:
+    """Cosine of one vector (ah sorted, aw L2-normalised) with each (hash, weight) vector of a batch."""
+    n = len(hs)
+    if n == 0:
+        return np.zeros(0)
+    lens = np.fromiter((len(h) for h in hs), dtype=np.int64, count=n)
+    if ah is None or ah.size == 0 or lens.sum() == 0:
+        return np.zeros(n)
+    H = np.concatenate(hs)
+    W = np.concatenate([np.asarray(w, dtype=np.float32) for w in ws]).astype(np.float64)
+    seg = np.repeat(np.arange(n), lens)
+    idx = np.searchsorted(ah, H)
+    idx[idx >= ah.size] = 0
+    m = ah[idx] == H
+    dots = np.bincount(seg[m], weights=W[m] * aw[idx[m]], minlength=n)
+    norms = np.sqrt(np.bincount(seg, weights=W * W, minlength=n))
+    return dots / np.maximum(norms, 1e-12)
 
 
 def _merge_counts(c1, n1, c2, k: int):
@@ -484,48 +511,36 @@ def _date_close(a: int, b: int, span: int) -> bool:
     return abs(da - db) <= span or abs(da - db) >= 12 * 31 - span
 
 
-FEATURE_NAMES = ("cos_centroid", "cos_best", "ent_cos", "ent_art_top", "ent_evt_top", "date_match",
-                 "date_conflict", "year_conflict", "log_size", "cos_x_ent")
+FEATURE_NAMES = ("cos_words", "cos_ents", "cos_best", "art_top_missing", "evt_top_missing", "date_match",
+                 "date_conflict", "year_conflict", "log_size")
 
 
-def _reweight(h: np.ndarray, w: np.ndarray, d) -> dict:
-    """{hash: weight * d(hash)}, L2-normalised."""
-    out = {k: v * d(k) for k, v in zip(h.tolist(), w.tolist())}
-    n = math.sqrt(sum(v * v for v in out.values()))
-    if n > 0:
-        for k in out:
-            out[k] /= n
-    return out
+def _year_conflict(a_dates: list, e_codes: list) -> float:
+    ya = {x // 10000 for x in a_dates if x >= 10000 and x % 10000 == 0}
+    ye = {x // 10000 for x in e_codes if x >= 10000 and x % 10000 == 0}
+    return 1.0 if ya and ye and not (ya & ye) else 0.0
 
 
-def _rcos(ad: dict, h: np.ndarray, w: np.ndarray, d) -> float:
-    """Cosine of a reweighted article vector with another (hash, weight) vector, reweighted by d."""
-    g = ad.get
-    s = nn = 0.0
-    for k, v in zip(h.tolist(), w.tolist()):
-        v *= d(k)
-        nn += v * v
-        x = g(k)
-        if x is not None:
-            s += x * v
-    return s / math.sqrt(nn) if nn > 0 else 0.0
-
-
-def event_features(f: Features, ad: dict, ed: dict, a_dates: list, e: EventRec, cos_best: float, d) -> list:
-    """Article-vs-event features fed to the fitted logistic score (names in FEATURE_NAMES).
-
-    ``ad``/``ed`` are the article's term/name vectors reweighted by the window-DF discount ``d``.
-    """
-    cos_c = _rcos(ad, e.term_h, e.term_w, d)
-    ent_c = _rcos(ed, e.ent_h, e.ent_w, d)
-    # the article's three strongest names (after discount): how much of their weight the event knows
-    eset = set(e.ent_h.tolist())
-    top = sorted(ed.items(), key=lambda x: (-x[1], x[0]))[:3]
-    tw = sum(w for _, w in top)
-    art_top = sum(w for h, w in top if h in eset) / tw if tw > 0 else 0.0
-    # the event's three strongest names (after discount): how much of their weight the article has
-    etop = sorted(((h, w * d(h)) for h, w in zip(e.ent_h.tolist(), e.ent_w.tolist())), key=lambda x: (-x[1], x[0]))[:3]
-    tw = sum(w for _, w in etop)
-    evt_top = sum(w for h, w in etop if h in ed) / tw if tw > 0 else 0.0
-    dm, dc, yc = date_relation(a_dates, e.date_c.tolist())
-    return [cos_c, cos_best, ent_c, art_top, evt_top, dm, dc, yc, math.log1p(e.n_alive), cos_c * ent_c]
+def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float, cos_best: float,
+                   k_top: int = 3) -> list:
+    """Article-vs-event features fed to the fitted logistic score (names in FEATURE_NAMES)."""
+    # the article's strongest names: how much of their weight the event lacks
+    ah = f.ent_h[:k_top]
+    if ah.size and e.ent_h.size:
+        aw = f.ent_w[:k_top]
+        miss = ~np.isin(ah, e.ent_h)
+        art_miss = float(aw[miss].sum() / aw.sum())
+    else:
+        art_miss = 1.0 if ah.size else 0.0
+    # the event's strongest names: how much of their weight the article lacks
+    eh = e.ent_h[:k_top]
+    if eh.size:
+        ew = e.ent_w[:k_top]
+        miss = ~np.isin(eh, f.ef_h) if f.ef_h is not None and f.ef_h.size else np.ones(eh.size, bool)
+        evt_miss = float(ew[miss].sum() / max(ew.sum(), 1e-12))
+    else:
+        evt_miss = 0.0
+    e_codes = e.date_c.tolist()
+    dm, dc, _ = date_relation([x for x in a_dates if x % 10000], [x for x in e_codes if x % 10000])
+    yc = _year_conflict(a_dates, e_codes)
+    return [cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)]

@@ -274,12 +274,25 @@ class Features:
     content_key: int
     url_key: int
     minhash: np.ndarray  # uint32[n_minhash]
-    term_h: np.ndarray  # uint32[k]
-    term_w: np.ndarray  # float32[k], L2-normalised over kept terms
-    ent_h: np.ndarray  # uint32[k]
-    ent_w: np.ndarray  # float32[k], L2-normalised
-    dates: np.ndarray  # uint32[k]
+    term_h: np.ndarray  # uint32[k]: top content words by weight (descending)
+    term_w: np.ndarray  # float32[k]: weights, L2-normalised over the FULL word vector
+    ent_h: np.ndarray  # uint32[k]: top entity terms (names, distinctive numbers)
+    ent_w: np.ndarray  # float32[k]
+    dates: np.ndarray  # uint32: named dates y*10000+m*100+d, plus salient years as y*10000
     time: float | None
+    # full vectors (sorted by hash) used for scoring and for the event centroid; not stored
+    wf_h: np.ndarray = None
+    wf_w: np.ndarray = None
+    ef_h: np.ndarray = None
+    ef_w: np.ndarray = None
+
+    @property
+    def wf(self):
+        return self.wf_h, self.wf_w
+
+    @property
+    def ef(self):
+        return self.ef_h, self.ef_w
 
 
 class IdfTable:
@@ -310,57 +323,131 @@ def content_key_of(title: str, text: str) -> int:
     return h64(" ".join(toks))
 
 
+# One pass of one compiled regex: words (letters only), numbers (with decimals / score dashes),
+# and the punctuation that starts a new sentence.
+TOK = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*(?:[-–]\d+)?|[.!?\n\"“”:;|]")
+_PUNCT = frozenset(".!?\n\"“”:;|")
+YEAR_RE = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
+LEAD_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_NUM_E = "#"  # prefix of number entities
+
+
+def _scan(text: str, words: Counter, ents: Counter, years: Counter, toks: list | None, w: float = 1.0,
+          capmid: set | None = None) -> None:
+    """Tokenise once; split into content words and entity terms.
+
+    An entity term is a token capitalised mid-sentence, or capitalised at a sentence start
+    when the same word is capitalised mid-sentence elsewhere in the document; multi-digit
+    numbers (scores, ages, amounts) are entity terms too. Years are counted apart.
+    """
+    raw = TOK.findall(text)
+    seq = []
+    ss = True
+    cm = capmid if capmid is not None else set()
+    for t in raw:
+        c = t[0]
+        if c in _PUNCT:
+            ss = True
+            continue
+        low = t.lower()
+        if toks is not None:
+            toks.append(low)
+        if c.isdigit():
+            if len(t) == 4 and YEAR_RE.fullmatch(t):
+                years[t] += 1
+            elif len(low) >= 2:
+                ents[_NUM_E + low] += w
+            ss = False
+            continue
+        cap = c.isupper()
+        if cap and not ss:
+            cm.add(low)
+        seq.append((low, cap, ss))
+        ss = False
+    stop = STOPWORDS
+    noe = NOT_ENTITIES
+    for low, cap, s in seq:
+        if low in stop or len(low) < 2:
+            continue
+        if cap and (not s or low in cm) and low not in noe:
+            ents[low] += w
+        elif len(low) > 2:
+            words[low] += w
+    return cm
+
+
+def _vec(counts: Counter, idf, k: int, prefix: str = ""):
+    """-> (top-k hashes by weight, their weights, all hashes sorted, their weights); L2 over all."""
+    if not counts:
+        e32, ef = np.zeros(0, np.uint32), np.zeros(0, np.float32)
+        return e32, ef, e32, ef
+    items = []
+    for t, c in counts.items():
+        if t[0] == _NUM_E:
+            wt = idf.max_idf
+        else:
+            wt = idf.idf(t)
+        items.append((h32(prefix + t), (1.0 + math.log(c)) * wt if c >= 1 else c * wt))
+    h = np.fromiter((x[0] for x in items), dtype=np.uint32, count=len(items))
+    w = np.fromiter((x[1] for x in items), dtype=np.float32, count=len(items))
+    n = float(np.sqrt(np.dot(w, w)))
+    if n > 0:
+        w /= n
+    # hash collisions: merge
+    o = np.argsort(h, kind="stable")
+    hs, ws = h[o], w[o]
+    if hs.size > 1 and (hs[1:] == hs[:-1]).any():
+        u, inv = np.unique(hs, return_inverse=True)
+        ws = np.bincount(inv, weights=ws).astype(np.float32)
+        hs = u
+    top = np.lexsort((hs, -ws))[:k]
+    return hs[top], ws[top], hs, ws
+
+
+def salient_years(title: str, body: str, years_all: Counter) -> list[int]:
+    """Years named in the headline/lead (first ~4 lines), else the most frequent year; never guessed."""
+    lead = (title or "") + "\n" + "\n".join((body or "").split("\n", 4)[:3])
+    ly = {int(y) for y in LEAD_YEAR_RE.findall(lead)}
+    if ly:
+        return sorted(ly)
+    if years_all:
+        m = max(years_all.values())
+        return sorted(int(y) for y, c in years_all.items() if c == m)
+    return []
+
+
 def extract(title: str, text: str, url: str | None, published, fetched_at, idf: IdfTable, p) -> Features:
     """Compute the compact features of one article. ``p`` is a ClusterParams."""
     title = title or ""
     body = clean_text(text)
-    full = title + "\n" + body if title else body
-    raw_tokens = TOKEN_RE.findall(body.lower())
-    content_key = h64(" ".join(raw_tokens) if raw_tokens else title.lower())
+    words: Counter = Counter()
+    ents: Counter = Counter()
+    years: Counter = Counter()
+    toks: list = []
+    cm = _scan(body, words, ents, years, toks)
+    if title:
+        _scan(title, words, ents, years, None, float(p.title_boost), cm)
+    content_key = h64(" ".join(toks) if toks else title.lower())
     nurl = normalise_url(url)
     url_key = h64("url:" + nurl) if nurl else 0
-
     # MinHash over the body's token stream (all tokens: copies keep function words too).
-    th = np.fromiter((h32(t) for t in raw_tokens), dtype=np.uint32, count=len(raw_tokens))
+    th = np.fromiter((h32(t) for t in toks), dtype=np.uint32, count=len(toks))
     mh = minhash(th, p.n_minhash)
 
-    # Terms: body tokens + title tokens (boosted), stopwords dropped, light stemming.
-    tf: Counter = Counter(stem(t) for t in raw_tokens if t not in STOPWORDS and len(t) > 1 and not (t.isdigit() and len(t) < 2))
-    if title:
-        for t in TOKEN_RE.findall(title.lower()):
-            if t not in STOPWORDS and len(t) > 1:
-                tf[stem(t)] += p.title_boost
-    lower_seen = set(TOKEN_RE.findall(" ".join(w for w in full.split() if w[:1].islower())))
-    idf_f = idf.idf
-    scored = [(t, (1.0 + math.log(c)) * idf_f(t)) for t, c in tf.items()]
-    scored.sort(key=lambda x: (-x[1], x[0]))
-    scored = scored[: p.k_terms]
-    term_h = np.fromiter((h32(t) for t, _ in scored), dtype=np.uint32, count=len(scored))
-    term_w = np.fromiter((w for _, w in scored), dtype=np.float32, count=len(scored))
-    n = float(np.sqrt((term_w * term_w).sum()))
-    if n > 0:
-        term_w /= n
+    term_h, term_w, wf_h, wf_w = _vec(words, idf, p.k_terms)
+    ent_h, ent_w, ef_h, ef_w = _vec(ents, idf, p.k_ents, "E:")
 
-    ents = extract_entities(full, lower_seen)
-    escored = [(e, (1.0 + math.log(c)) * idf_f(e.rsplit(" ", 1)[-1]) * (1.3 if " " in e else 1.0))
-               for e, c in ents.items()]
-    escored.sort(key=lambda x: (-x[1], x[0]))
-    escored = escored[: p.k_ents]
-    ent_h = np.fromiter((h32("E:" + e) for e, _ in escored), dtype=np.uint32, count=len(escored))
-    ent_w = np.fromiter((w for _, w in escored), dtype=np.float32, count=len(escored))
-    n = float(np.sqrt((ent_w * ent_w).sum()))
-    if n > 0:
-        ent_w /= n
-
+    full = title + "\n" + body if title else body
     dates = extract_dates(full)[: p.k_dates]
+    ys = [y * 10000 for y in salient_years(title, body, years)]
+    dset = sorted(set(dates) | set(ys))
     t = parse_time(published)
     if t is None:
         t = parse_time(fetched_at)
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
-                    np.asarray(dates, dtype=np.uint32), t)
+                    np.asarray(dset, dtype=np.uint32), t, wf_h, wf_w, ef_h, ef_w)
 
 
 def tokens_for_df(text: str) -> set[str]:
     """The term set used to build the shipped document-frequency table."""
-    toks = TOKEN_RE.findall(clean_text(text).lower())
-    return {stem(t) for t in toks if t not in STOPWORDS and len(t) > 1}
+    return {t.lower() for t in TOK.findall(clean_text(text)) if not t[0] in _PUNCT and not t[0].isdigit()}

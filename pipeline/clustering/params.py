@@ -28,14 +28,15 @@ class ClusterParams:
     n_minhash: int = 64
     lsh_bands: int = 8
     lsh_rows: int = 4
-    k_terms: int = 40
-    k_ents: int = 16
+    k_terms: int = 48  # stored per article (best-member similarity, index)
+    k_ents: int = 24
     k_dates: int = 12
-    title_boost: int = 2
-    # event summaries
-    k_event_terms: int = 80
-    k_event_ents: int = 32
+    title_boost: float = 1.0
+    # event summaries (centroids truncated to the heaviest terms)
+    k_event_terms: int = 200
+    k_event_ents: int = 80
     k_event_dates: int = 16
+    top_ents: int = 3  # strongest names checked for absence on either side
     # --- retrieval -------------------------------------------------------
     q_terms: int = 10  # top terms of an article that are indexed / queried
     q_ents: int = 6
@@ -44,9 +45,13 @@ class ClusterParams:
     # --- decisions (fitted) ------------------------------------------------
     near_threshold: float = 0.6  # estimated Jaccard of 3-shingles
     story_threshold: float = 0.5  # on the logistic probability
+    contrast: float = 0.0  # weight cut for terms shared by all plausible candidate events
+    contrast_min: float = 0.3  # cos_words + cos_ents for a candidate event to count as plausible
+    long_words: int = 120  # distinct content words that make an article 'long'
+    min_word_cos: float = 0.3  # a story needs at least this content-word cosine to the event centroid
     # logistic weights over clusterer.FEATURE_NAMES
-    weights: list = field(default_factory=lambda: [2.0, 5.0, 4.5, 0.3, 1.2, 2.5, -1.0, -3.0, -1.0, 1.3])
-    bias: float = -4.0
+    weights: list = field(default_factory=lambda: [6.0, 6.0, 2.0, -2.0, -2.0, 1.5, -1.0, -2.0, 0.0])
+    bias: float = -3.0
     # --- data --------------------------------------------------------------
     df_file: str = "df.json"
     idf: IdfTable | None = field(default=None, repr=False, compare=False)
