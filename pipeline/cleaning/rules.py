@@ -102,7 +102,6 @@ class Rules:
         self.inline = _inline(data.get("inline"))
         self.lines = _lines(data.get("lines"))
         self._any_inline = _compile("|".join(f"(?:{r.regex.pattern})" for r in self.inline) or "(?!)")
-        self._any_line = _any_of(self.lines)
         nav = data.get("navigation") or {}
         default_teaser = int(nav.get("teaser_max_chars", 180))
         self.markers = tuple(
@@ -194,9 +193,8 @@ class Rules:
         # (share buttons, a reprint notice, a permalink) does not push the next piece out of reach.
         removed = [False] * len(stage2)
         kept_before = 0
-        any_line = self._any_line if not site_lines else _any_of(line_rules)
         for index, line in enumerate(stage2):
-            rule = self._match(line_rules, line, head=kept_before < self.head_lines, tail=False, any_line=any_line)
+            rule = self._match(line_rules, line, head=kept_before < self.head_lines, tail=False)
             if rule is not None:
                 hits[rule.name] += 1
                 removed[index] = True
@@ -207,8 +205,7 @@ class Rules:
             if removed[index]:
                 continue
             if kept_after < self.tail_lines:
-                rule = self._match(line_rules, stage2[index], head=False, tail=True, only_tail=True,
-                                   any_line=any_line)
+                rule = self._match(line_rules, stage2[index], head=False, tail=True, only_tail=True)
                 if rule is not None:
                     hits[rule.name] += 1
                     removed[index] = True
@@ -218,11 +215,8 @@ class Rules:
         return kept, hits
 
     @staticmethod
-    def _match(rules, line: str, *, head: bool, tail: bool, only_tail: bool = False,
-               any_line: tuple[re.Pattern, int] | None = None) -> LineRule | None:
+    def _match(rules, line: str, *, head: bool, tail: bool, only_tail: bool = False) -> LineRule | None:
         size = len(line)
-        if any_line is not None and (size > any_line[1] or not any_line[0].fullmatch(line)):
-            return None  # one pass over the line instead of one per rule: most lines match nothing
         for rule in rules:
             if size > rule.max_chars:
                 continue
@@ -242,13 +236,6 @@ class Rules:
             if regex.search(text):
                 return name
         return None
-
-
-def _any_of(rules) -> tuple[re.Pattern, int]:
-    """One pattern that fully matches a line when any of ``rules`` could, and the longest line any rule takes."""
-    if not rules:
-        return _compile("(?!)"), 0
-    return _compile("|".join(f"(?:{r.regex.pattern})" for r in rules)), max(r.max_chars for r in rules)
 
 
 @functools.lru_cache(maxsize=8)
