@@ -125,8 +125,9 @@ class LocalKafka:
         cmd = java_command(libs, self.heap)
         if not (self.data_dir / "logs" / "meta.properties").exists():
             cluster_id = _kraft_cluster_id()
-            fmt = subprocess.run(cmd + ["kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config),
-                                        "--ignore-formatted"], capture_output=True, text=True)
+            # "--cluster-id=ID", not "-t ID": a base64 id may start with "-" and read as an option
+            fmt = subprocess.run(cmd + ["kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
+                                        "-c", str(config), "--ignore-formatted"], capture_output=True, text=True)
             if fmt.returncode != 0:
                 raise BrokerError(f"formatting KRaft storage failed:\n{fmt.stdout}\n{fmt.stderr}")
         if port_open(self.port):
