@@ -117,7 +117,7 @@ def create_app(settings: Settings) -> faust.App:
                 article = await clean_stage.aclean(raw)
             except Rejected as exc:
                 metrics.MESSAGES.labels("clean", "dead_letter").inc()
-                await send_dead_letter(event.value, exc, event.message, raw_id, source)
+                await send_dead_letter(event.value, exc, event.message, raw_id or exc.article_id, source or exc.source)
                 continue
             except Exception as exc:  # a bug must not stop the stream: keep the message, say why
                 log.exception("clean stage failed", extra={"id": raw_id})

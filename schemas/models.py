@@ -21,11 +21,14 @@ MAX_RAW_BYTES_DEFAULT = 8 * 1024 * 1024
 class Rejected(Exception):
     """A record that cannot be processed, with a machine-readable reason and a readable detail."""
 
-    def __init__(self, reason: str, detail: str, *, stage: str = "validate"):
+    def __init__(self, reason: str, detail: str, *, stage: str = "validate", article_id: str | None = None,
+                 source: str | None = None):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
         self.stage = stage
+        self.article_id = article_id  # what the record claimed to be, when that much could be read
+        self.source = source
 
 
 def utcnow_iso() -> str:
@@ -61,13 +64,15 @@ class RawArticle:
         """Validate ``document`` against raw_article.v1 and build the model, or raise Rejected."""
         if not isinstance(document, dict):
             raise Rejected("schema", f"a raw article is a JSON object, got {type(document).__name__}")
+        claimed = {k: v if isinstance(v, str) else None for k, v in
+                   (("article_id", document.get("id")), ("source", document.get("source")))}
         has_html, has_text = "html" in document, "text" in document
         if has_html == has_text:
             raise Rejected("schema", "a raw article carries exactly one of 'html' or 'text'"
-                           + (" (it has both)" if has_html else " (it has neither)"))
+                           + (" (it has both)" if has_html else " (it has neither)"), **claimed)
         errors = schema_errors("raw_article", document)
         if errors:
-            raise Rejected("schema", "; ".join(errors[:5]))
+            raise Rejected("schema", "; ".join(errors[:5]), **claimed)
         fields = {k: v for k, v in document.items() if k != "schema_version"}
         return cls(**fields)
 

@@ -53,3 +53,9 @@ def test_dead_letter_keeps_the_payload_and_validates():
     assert letter["payload_encoding"] == "base64"
     text_letter = dead_letter(b'{"id": 1}', Rejected("schema", "id: not a string"))
     assert text_letter["payload"] == '{"id": 1}' and text_letter["payload_encoding"] == "utf-8"
+
+
+def test_rejection_keeps_the_id_the_record_claimed():
+    with pytest.raises(Rejected) as info:
+        RawArticle.from_json(b'{"id": "a-17", "source": "wire", "text": 5}')
+    assert (info.value.article_id, info.value.source) == ("a-17", "wire")
