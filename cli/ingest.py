@@ -161,10 +161,15 @@ def cmd_rss(args) -> int:
     connector = RssConnector(feeds, sink, fetcher, state_path=state, fetch_pages=args.fetch_pages,
                              delivery_timeout=args.delivery_timeout, jitter=args.jitter,
                              max_backoff=args.max_backoff)
+    return _run(args, connector, sink, connector.poll_all)
+
+
+def _run(args, connector, sink, one_pass) -> int:
+    """One pass (--once, exit 1 if delivery failed) or poll until Ctrl-C; metrics served meanwhile."""
     server = _start_metrics(args, connector.ready)
     try:
         if args.once:
-            summary = connector.poll_all()
+            summary = one_pass()
             print(summary.describe(), file=sys.stderr)
             return 1 if summary.delivery_failed else 0
         connector.run_forever()
@@ -192,21 +197,7 @@ def cmd_urls(args) -> int:
                                per_host_concurrency=args.per_host_concurrency, concurrency=args.concurrency,
                                delivery_timeout=args.delivery_timeout, interval=args.interval,
                                respect_robots=not args.ignore_robots)
-    server = _start_metrics(args, connector.ready)
-    try:
-        if args.once:
-            summary = connector.run_once()
-            print(summary.describe(), file=sys.stderr)
-            return 1 if summary.delivery_failed else 0
-        connector.run_forever()
-        return 0
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        connector.close()
-        sink.close()
-        if server:
-            server.stop()
+    return _run(args, connector, sink, connector.run_once)
 
 
 def cmd_serve_ingest(args) -> int:
