@@ -17,6 +17,7 @@ deduplicate by article id, so that is harmless.
 """
 from __future__ import annotations
 
+import abc
 import logging
 import sys
 import threading
@@ -47,15 +48,19 @@ def _key(source: str | None) -> bytes | None:
     return source.encode("utf-8") if source else None
 
 
-class _BaseSink:
+class _BaseSink(abc.ABC):
+    """Where connectors put raw articles: Kafka, stdout (dry run) or memory (tests)."""
+
     topic: str
     deadletter_topic: str
 
-    def send(self, raw: RawArticle):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, raw: RawArticle) -> Future:
+        """Queue one raw article; the future completes when it is delivered."""
 
-    def send_deadletter(self, record: dict[str, Any]):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send_deadletter(self, record: dict[str, Any]) -> Future:
+        """Queue one dead letter; the future completes when it is delivered."""
 
     def flush(self, timeout: float | None = None) -> None:
         return None
