@@ -182,7 +182,8 @@ def main() -> int:
     watcher.start()
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     lag_consumer = KafkaConsumer(bootstrap_servers=bootstrap)
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True,
+                             max_request_size=settings.message_max_bytes)
     results: dict = {}
     try:
         ready = wait_ready(settings, worker)

@@ -50,6 +50,10 @@ def create_app(settings: Settings) -> faust.App:
         broker_rebalance_timeout=max(10.0, settings.session_timeout_s * 2),
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # Every article means several sends (the next topic, changelogs): let them share batches.
+        producer_linger=settings.producer_linger_ms / 1000.0,
+        producer_max_request_size=settings.message_max_bytes,
+        consumer_max_fetch_size=settings.message_max_bytes,
         topic_replication_factor=settings.replication_factor,
         topic_partitions=settings.raw_partitions,
         topic_allow_declare=True,
@@ -63,7 +67,7 @@ def create_app(settings: Settings) -> faust.App:
     def state_table(name: str, partitions: int, help: str) -> faust.Table:
         return app.Table(name, default=None, partitions=partitions, help=help)
 
-    retention = {"retention.ms": str(settings.raw_retention_ms)}
+    retention = {"retention.ms": str(settings.raw_retention_ms), "max.message.bytes": str(settings.message_max_bytes)}
     raw_topic = app.topic(settings.raw_topic, partitions=settings.raw_partitions, internal=True,
                           key_serializer="raw", value_serializer="raw", config=retention)
     boilerplate = state_table("boilerplate", settings.raw_partitions, "Learned site furniture, per source")
@@ -77,7 +81,7 @@ def create_app(settings: Settings) -> faust.App:
                                key_serializer="raw", value_serializer="raw", config=retention)
     events_topic = app.topic(settings.events_topic, partitions=settings.raw_partitions, internal=True,
                              key_serializer="raw", value_serializer="raw",
-                             config={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
+                             config={"cleanup.policy": "compact", "max.message.bytes": str(settings.message_max_bytes), "retention.ms": str(settings.events_retention_ms),
                                      "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(settings.events_segment_ms)})
     deadletter_topic = app.topic(settings.deadletter_topic, partitions=1, internal=True,
                                  key_serializer="raw", value_serializer="raw", config=retention)

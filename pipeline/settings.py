@@ -38,6 +38,7 @@ class Settings:
     session_timeout_s: float = field(default=6.0, metadata={"help": "Kafka consumer session timeout; a dead worker's partitions move after this long."})
     heartbeat_s: float = field(default=1.0, metadata={"help": "Kafka consumer heartbeat interval."})
     commit_interval_s: float = field(default=1.0, metadata={"help": "How often processed offsets are committed."})
+    producer_linger_ms: float = field(default=5.0, metadata={"help": "How long the worker's producer waits to fill a batch; batching the several sends of each article is what keeps commits short."})
     log_level: str = field(default="info", metadata={"help": "Log level: debug, info, warn, error."})
     log_format: str = field(default="json", metadata={"help": "Log format on stderr: json (one object per line) or text."})
 
@@ -61,6 +62,11 @@ class Settings:
     @property
     def deadletter_topic(self) -> str:
         return f"{self.topic_prefix}news.deadletter"
+
+    @property
+    def message_max_bytes(self) -> int:
+        """Largest record the topics accept: a raw article at the limit, or its dead letter (base64) and headroom."""
+        return self.max_raw_bytes * 4 // 3 + 1024 * 1024
 
     @property
     def window_seconds(self) -> float:

@@ -18,14 +18,14 @@ log = logging.getLogger("newsflow.topics")
 
 
 def topic_specs(settings: Settings) -> list[NewTopic]:
-    retention = {"retention.ms": str(settings.raw_retention_ms)}
+    retention = {"retention.ms": str(settings.raw_retention_ms), "max.message.bytes": str(settings.message_max_bytes)}
     rf = settings.replication_factor
     return [
         NewTopic(settings.raw_topic, settings.raw_partitions, rf, topic_configs=retention),
         NewTopic(settings.cleaned_topic, settings.cluster_partitions, rf, topic_configs=retention),
         NewTopic(settings.articles_topic, settings.raw_partitions, rf, topic_configs=retention),
         NewTopic(settings.events_topic, settings.raw_partitions, rf,
-                 topic_configs={"cleanup.policy": "compact", "retention.ms": str(settings.events_retention_ms),
+                 topic_configs={"cleanup.policy": "compact", "max.message.bytes": str(settings.message_max_bytes), "retention.ms": str(settings.events_retention_ms),
                                 "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(settings.events_segment_ms)}),
         NewTopic(settings.deadletter_topic, 1, rf, topic_configs=retention),
     ]

@@ -96,7 +96,8 @@ def worker(settings, worker_factory) -> WorkerProcess:
 
 
 def produce(settings: Settings, values: list[tuple[bytes | None, bytes]]) -> None:
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True,
+                             max_request_size=settings.message_max_bytes)
     try:
         for key, value in values:
             producer.send(settings.raw_topic, key=key, value=value)

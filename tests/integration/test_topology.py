@@ -53,3 +53,16 @@ def test_malformed_message_is_dead_lettered_and_the_next_one_processed(settings,
         assert letter["detail"] and letter["payload"]
     assert any(letter["payload"] == "{this is not json" for letter in letters)
     assert worker.alive()
+
+
+def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
+    paragraph = "<p>" + "The harbour authority in Gdansk reported record container traffic this quarter. " * 40 + "</p>"
+    page = "<html><head><title>Harbour traffic</title></head><body><article><h1>Harbour traffic</h1>" + \
+        paragraph * 400 + "</article></body></html>"
+    assert len(page) > 1_200_000  # over Kafka's default 1 MB record limit
+    produce(settings, [(b"port", orjson.dumps({"id": "big-page", "source": "port", "html": page})),
+                       raw_value("small-after", "Rail workers in Lyon ended a two-day strike on Friday after the "
+                                 "regional operator agreed to review rosters, union officials said.")])
+    done = wait_for(lambda: {"big-page", "small-after"} <= processed_ids(settings) and processed_ids(settings),
+                    timeout=180, what="the big page and the next one")
+    assert {"big-page", "small-after"} <= done
