@@ -8,7 +8,7 @@
   in one partition of the ``boilerplate`` table) and scales with news.raw's partitions.
 * ``cluster_articles`` consumes news.cleaned (key = language). Every article that could belong to
   the same event must meet the same clusterer, so the clustering stage is partitioned by language
-  only; its state (``cluster-state`` and ``event-state`` tables) is co-partitioned with it.
+  only; its state (the ``cluster-state`` table) is co-partitioned with it.
 
 Agents do no work of their own: they call :mod:`pipeline.core` and route what it returns.
 """
@@ -74,8 +74,11 @@ def create_app(settings: Settings) -> faust.App:
 
     cleaned_topic = app.topic(settings.cleaned_topic, partitions=settings.cluster_partitions, internal=True,
                               key_serializer="raw", value_serializer="raw", config=retention)
-    cluster_state = state_table("cluster-state", settings.cluster_partitions, "Clustering window: signatures and event summaries")
-    event_state = state_table("event-state", settings.cluster_partitions, "Event records under construction, by event id")
+    # One table for the clusterer's window and the events under construction: their writes for an
+    # article then go, in order, to one changelog partition, so whatever prefix of them survives a
+    # crash is a consistent state, and the redelivered article completes it.
+    cluster_state = state_table("cluster-state", settings.cluster_partitions,
+                                "Clustering window (c:) and events under construction (v:)")
 
     articles_topic = app.topic(settings.articles_topic, partitions=settings.raw_partitions, internal=True,
                                key_serializer="raw", value_serializer="raw", config=retention)
@@ -94,8 +97,8 @@ def create_app(settings: Settings) -> faust.App:
         stage = clusterers.get(partition)
         if stage is None:
             started = time.monotonic()
-            stage = ClusterStage(settings, PartitionStore(cluster_state, partition),
-                                 PartitionStore(event_state, partition), restore=True)
+            stage = ClusterStage(settings, PartitionStore(cluster_state, partition, "c:"),
+                                 PartitionStore(cluster_state, partition, "v:"), restore=True)
             clusterers[partition] = stage
             log.info("clustering state restored", extra={"partition": partition, "articles": stage.window_size(),
                                                         "seconds": round(time.monotonic() - started, 3)})

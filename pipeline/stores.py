@@ -27,11 +27,11 @@ def from_json_value(value: Any) -> Any:
 
 
 class PartitionStore(MutableMapping[str, Any]):
-    """The slice of ``table`` that belongs to ``partition`` (keys are stored as "<partition>|<key>")."""
+    """The slice of ``table`` that belongs to ``partition`` and ``namespace`` (keys "<partition>|<namespace><key>")."""
 
-    def __init__(self, table: MutableMapping[str, Any], partition: int):
+    def __init__(self, table: MutableMapping[str, Any], partition: int, namespace: str = ""):
         self.table = table
-        self.prefix = f"{partition}|"
+        self.prefix = f"{partition}|{namespace}"
 
     def __getitem__(self, key: str) -> Any:
         value = self.table.get(self.prefix + key)
