@@ -52,6 +52,7 @@ def test_sigkill_three_times_loses_nothing_and_changes_nothing(kafka_bootstrap, 
         wait_for(lambda: len(accounted(settings)[0]) >= point, timeout=600, interval=1.0,
                  what=f"{point} articles before the kill")
         worker.kill()
+        time.sleep(settings.session_timeout_s + 2)  # the broker expires the dead member first
         worker = worker_factory(settings, f"after-{point}")
         worker.start()
     ids, letters = wait_for(lambda: (a := accounted(settings)) and len(a[0]) >= good and a[1] >= malformed and a,
