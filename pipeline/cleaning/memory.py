@@ -44,7 +44,8 @@ class BoilerplateMemory:
 
     ``store`` is any MutableMapping from source name to a JSON-able value: a dict offline, a Faust
     table in the stream. Deterministic for a given input order; a redelivered article id (within the
-    last ``learned_max_ids`` articles of its source) is filtered but not counted again.
+    last ``learned_max_ids`` articles of its source) is not counted again and loses exactly the
+    lines it lost the first time, so a crash between the state write and the output changes nothing.
     """
 
     def __init__(self, store: MutableMapping[str, Any] | None = None, config: CleaningConfig | None = None):
@@ -71,11 +72,18 @@ class BoilerplateMemory:
         state = _copy_state(raw) if raw else {"v": 1, "seq": 0, "ids": {}, "lines": {}}
         counts: dict[str, list[int]] = state["lines"]
         id_key = _id_key(article_id)
-        redelivered = id_key in state["ids"]
+        earlier = state["ids"].get(id_key)
+        redelivered = earlier is not None
 
         keys = [line_key(line) if self._eligible(line) else None for line in lines]
-        # on a redelivery the article's own earlier contribution must not count against it
-        threshold = cfg.learned_min_articles + (1 if redelivered else 0)
+        if redelivered:
+            # A redelivery (after a crash, before the offset commit) must come out as it did the
+            # first time, although later articles may have been counted since: remove exactly
+            # the lines removed then.
+            removed_then = set(earlier[1]) if isinstance(earlier, list) else set()
+            kept = [line for line, k in zip(lines, keys) if k is None or k not in removed_then]
+            return kept, len(lines) - len(kept)
+        threshold = cfg.learned_min_articles
         furniture = [k is not None and k in counts and counts[k][0] >= threshold for k in keys]
 
         kept = lines
@@ -87,24 +95,24 @@ class BoilerplateMemory:
                 kept = [line for line, f in zip(lines, furniture) if not f]
                 removed = len(lines) - len(kept)
 
-        if not redelivered:
-            state["seq"] += 1
-            seq = state["seq"]
-            seen: set[str] = set()
-            for k in keys:
-                if k is None or k in seen:
-                    continue
-                seen.add(k)
-                if len(seen) > cfg.learned_max_lines_per_article:
-                    break
-                entry = counts.get(k)
-                counts[k] = [entry[0] + 1, seq] if entry else [1, seq]
-            _evict(counts, cfg.learned_max_lines)
-            ids = state["ids"]
-            ids[id_key] = seq
-            _evict_ids(ids, cfg.learned_max_ids)
-            self.store[source] = state
-            self.writes += 1
+        state["seq"] += 1
+        seq = state["seq"]
+        seen: set[str] = set()
+        for k in keys:
+            if k is None or k in seen:
+                continue
+            seen.add(k)
+            if len(seen) > cfg.learned_max_lines_per_article:
+                break
+            entry = counts.get(k)
+            counts[k] = [entry[0] + 1, seq] if entry else [1, seq]
+        _evict(counts, cfg.learned_max_lines)
+        ids = state["ids"]
+        removed_keys = sorted({k for k, f in zip(keys, furniture) if f}) if removed else []
+        ids[id_key] = [seq, removed_keys] if removed_keys else seq
+        _evict_ids(ids, cfg.learned_max_ids)
+        self.store[source] = state
+        self.writes += 1
         return kept, removed
 
 
@@ -122,9 +130,14 @@ def _evict(counts: dict[str, list[int]], limit: int) -> None:
         del counts[k]
 
 
+def _seq_of(entry: int | list) -> int:
+    """An id entry is its sequence number, or [sequence number, keys of the lines removed from it]."""
+    return entry[0] if isinstance(entry, list) else entry
+
+
 def _evict_ids(ids: dict[str, int], limit: int) -> None:
     excess = len(ids) - limit
     if excess <= 0:
         return
-    for k in sorted(ids, key=lambda key: (ids[key], key))[:excess]:
+    for k in sorted(ids, key=lambda key: (_seq_of(ids[key]), key))[:excess]:
         del ids[k]
