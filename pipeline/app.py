@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> faust.App:
     # article then go, in order, to one changelog partition, so whatever prefix of them survives a
     # crash is a consistent state, and the redelivered article completes it.
     cluster_state = state_table("cluster-state", settings.cluster_partitions,
-                                "Clustering window (c:) and events under construction (v:)")
+                                "Clustering window (c:), events under construction (v:), last write batch (j:)")
 
     articles_topic = app.topic(settings.articles_topic, partitions=settings.raw_partitions, internal=True,
                                key_serializer="raw", value_serializer="raw", config=retention)
@@ -98,7 +98,8 @@ def create_app(settings: Settings) -> faust.App:
         if stage is None:
             started = time.monotonic()
             stage = ClusterStage(settings, PartitionStore(cluster_state, partition, "c:"),
-                                 PartitionStore(cluster_state, partition, "v:"), restore=True)
+                                 PartitionStore(cluster_state, partition, "v:"), restore=True,
+                                 journal=PartitionStore(cluster_state, partition, "j:"))
             clusterers[partition] = stage
             log.info("clustering state restored", extra={"partition": partition, "articles": stage.window_size(),
                                                         "seconds": round(time.monotonic() - started, 3)})

@@ -19,6 +19,7 @@ from .cleaning import BoilerplateMemory, CleanedArticle, CleaningConfig, HtmlExt
 from .clustering import Assignment, ClusterDoc, ClusterParams, StoryClusterer
 from .events import EventBuilder, article_facts
 from .settings import Settings
+from .stores import AtomicBatch
 
 
 def cleaning_config(settings: Settings) -> CleaningConfig:
@@ -78,16 +79,27 @@ class ClusterStage:
 
     def __init__(self, settings: Settings, cluster_store: MutableMapping[str, Any],
                  event_store: MutableMapping[str, Any], params: ClusterParams | None = None,
-                 restore: bool = True):
+                 restore: bool = True, journal: MutableMapping[str, Any] | None = None):
         params = params or ClusterParams.load()
         params = params.with_window(window_seconds=settings.window_seconds, max_articles=settings.window_max_articles) \
             if hasattr(params, "with_window") else params
-        self.clusterer = StoryClusterer.restore(params, cluster_store) if restore else StoryClusterer(params, cluster_store)
-        self.events = event_store
+        # An article's writes to both stores reach the changelog as one batch (see AtomicBatch).
+        self.batch = AtomicBatch({} if journal is None else journal, clusters=cluster_store, events=event_store)
+        if restore:
+            self.batch.recover()
+        cluster_view = self.batch.views["clusters"]
+        self.clusterer = StoryClusterer.restore(params, cluster_view) if restore else StoryClusterer(params, cluster_view)
+        self.events = self.batch.views["events"]
         self.builder = EventBuilder()
 
     def process(self, article: dict[str, Any], now: str | None = None) -> ClusterResult:
-        now = now or utcnow_iso()
+        try:
+            return self._process(article, now or utcnow_iso())
+        finally:
+            # even after a failure: the clusterer's in-memory index has moved on, the store must follow
+            self.batch.commit()
+
+    def _process(self, article: dict[str, Any], now: str) -> ClusterResult:
         assignment = self.clusterer.assign(cluster_doc(article))
         record = dict(article)
         record.update(event_id=assignment.event_id, relation=assignment.relation,
