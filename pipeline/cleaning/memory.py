@@ -19,6 +19,7 @@ keeps each source's value on one worker, so updates never race.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections.abc import MutableMapping
 from typing import Any
@@ -117,16 +118,22 @@ class BoilerplateMemory:
 
 
 def _copy_state(raw: Any) -> dict[str, Any]:
+    """A copy that ``filter`` may change. Shallow per entry: ``filter`` replaces a line's
+    ``[count, last_seq]`` list (and an id's entry) but never mutates one, so the caller's value
+    stays intact without copying hundreds of small lists per article."""
     return {"v": 1, "seq": int(raw.get("seq", 0)), "ids": dict(raw.get("ids", {})),
-            "lines": {k: [int(v[0]), int(v[1])] for k, v in raw.get("lines", {}).items()}}
+            "lines": dict(raw.get("lines", {}))}
 
 
 def _evict(counts: dict[str, list[int]], limit: int) -> None:
-    """Drop the least recently seen line counters beyond ``limit`` (ties broken by hash: deterministic)."""
+    """Drop the least recently seen line counters beyond ``limit`` (ties broken by hash: deterministic).
+
+    heapq.nsmallest gives exactly sorted(...)[:excess] (the keys are unique) without sorting the
+    hundreds of counters of a source for the few lines one article pushes out."""
     excess = len(counts) - limit
     if excess <= 0:
         return
-    for k in sorted(counts, key=lambda key: (counts[key][1], counts[key][0], key))[:excess]:
+    for k in heapq.nsmallest(excess, counts, key=lambda key: (counts[key][1], counts[key][0], key)):
         del counts[k]
 
 
@@ -139,5 +146,5 @@ def _evict_ids(ids: dict[str, int], limit: int) -> None:
     excess = len(ids) - limit
     if excess <= 0:
         return
-    for k in sorted(ids, key=lambda key: (_seq_of(ids[key]), key))[:excess]:
+    for k in heapq.nsmallest(excess, ids, key=lambda key: (_seq_of(ids[key]), key)):
         del ids[k]

@@ -108,6 +108,8 @@ class Rules:
             NavMarker(_compile(m["pattern"]), int(m.get("max_teasers", 1)),
                       int(m.get("teaser_max_chars", default_teaser)), bool(m.get("any_teaser", False)))
             for m in nav.get("markers", ()))
+        self._any_marker = _screen(m.regex for m in self.markers)
+        self._screens: dict[tuple[LineRule, ...], _LineScreen] = {}
         self.walls = tuple((w["name"], _compile("|".join(f"(?:{p})" for p in w["patterns"])))
                            for w in data.get("walls", ()))
         self.tracking_params = tuple(str(p).lower() for p in data.get("tracking_params", ()))
@@ -141,6 +143,8 @@ class Rules:
 
     def _marker(self, line: str) -> NavMarker | None:
         if len(line) > 80:
+            return None
+        if self._any_marker is not None and self._any_marker.fullmatch(line) is None:
             return None
         for marker in self.markers:
             if marker.regex.fullmatch(line):
@@ -191,10 +195,17 @@ class Rules:
 
         # line rules. "head" and "tail" count kept lines only, so a stack of furniture at the top
         # (share buttons, a reprint notice, a permalink) does not push the next piece out of reach.
+        screen = self._screens.get(site_lines)
+        if screen is None:
+            screen = self._screens[site_lines] = _LineScreen(line_rules)
         removed = [False] * len(stage2)
         kept_before = 0
         for index, line in enumerate(stage2):
-            rule = self._match(line_rules, line, head=kept_before < self.head_lines, tail=False)
+            head = kept_before < self.head_lines
+            if not screen.may_match(line, "head" if head else "body"):
+                kept_before += 1
+                continue
+            rule = self._match(line_rules, line, head=head, tail=False)
             if rule is not None:
                 hits[rule.name] += 1
                 removed[index] = True
@@ -204,7 +215,7 @@ class Rules:
         for index in range(len(stage2) - 1, -1, -1):
             if removed[index]:
                 continue
-            if kept_after < self.tail_lines:
+            if kept_after < self.tail_lines and screen.may_match(stage2[index], "tail"):
                 rule = self._match(line_rules, stage2[index], head=False, tail=True, only_tail=True)
                 if rule is not None:
                     hits[rule.name] += 1
@@ -236,6 +247,40 @@ class Rules:
             if regex.search(text):
                 return name
         return None
+
+
+def _screen(regexes) -> re.Pattern | None:
+    """One pattern that fullmatches a line whenever one of ``regexes`` does: a line most rules
+    miss then costs one regex call instead of one per rule. None when the patterns cannot be
+    joined safely (back-references or group names would change meaning) or there are none."""
+    patterns = [r.pattern for r in regexes]
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P[<=]|\\g<", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    except re.error:
+        return None
+
+
+class _LineScreen:
+    """For one set of line rules: per position (head, body, tail), a joined pattern of the rules
+    that apply there and the longest line any of them accepts. ``may_match`` False means no rule
+    can match the line there; True means the rules must be tried one by one, in order."""
+
+    _WHERE = {"head": ("any", "head", "edges"), "body": ("any",), "tail": ("tail", "edges")}
+
+    def __init__(self, rules: tuple[LineRule, ...]):
+        self.by_position: dict[str, tuple[int, re.Pattern | None]] = {}
+        for position, wheres in self._WHERE.items():
+            applicable = [r for r in rules if r.where in wheres]
+            longest = max((r.max_chars for r in applicable), default=-1)
+            self.by_position[position] = (longest, _screen(r.regex for r in applicable))
+
+    def may_match(self, line: str, position: str) -> bool:
+        longest, joined = self.by_position[position]
+        if len(line) > longest:
+            return False
+        return joined is None or joined.fullmatch(line) is not None
 
 
 @functools.lru_cache(maxsize=8)

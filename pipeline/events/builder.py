@@ -46,12 +46,18 @@ def _prune(mapping: dict, cap: int, key=lambda kv: kv[1]) -> dict:
     return {k: v for k, v in mapping.items() if k in keep}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _norm(vec: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vec.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], b_norm: float | None = None) -> float:
+    """Cosine of two sparse vectors; pass ``b_norm`` when comparing many vectors with one ``b``."""
     if not a or not b:
         return 0.0
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    get = b.get
+    dot = sum(v * get(k, 0.0) for k, v in a.items())
+    na = _norm(a)
+    nb = _norm(b) if b_norm is None else b_norm
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -154,7 +160,9 @@ class EventBuilder:
                               "lead": facts.get("lead", [])[:4], "vec": _vector(facts)})
         if len(state["reps"]) > self.max_reps:
             centre = self._centre(state)
-            worst = min(range(len(state["reps"])), key=lambda i: (self._rep_score(state["reps"][i], centre), -i))
+            centre_norm = _norm(centre)
+            worst = min(range(len(state["reps"])),
+                        key=lambda i: (self._rep_score(state["reps"][i], centre, centre_norm), -i))
             del state["reps"][worst]
 
     # -- record ------------------------------------------------------------------------
@@ -168,13 +176,14 @@ class EventBuilder:
         return centre
 
     @staticmethod
-    def _rep_score(rep: dict, centre: dict[str, float]) -> float:
-        return _cosine(rep["vec"], centre) * (1.0 if rep["rel"] in ORIGINAL else 0.8) + (0.05 if rep["lead"] else -1.0)
+    def _rep_score(rep: dict, centre: dict[str, float], centre_norm: float | None = None) -> float:
+        return _cosine(rep["vec"], centre, centre_norm) * (1.0 if rep["rel"] in ORIGINAL else 0.8) + (0.05 if rep["lead"] else -1.0)
 
     def record(self, state: dict) -> dict:
         """The full news.events record for ``state`` (schema event.v1)."""
         centre = self._centre(state)
-        ranked = sorted(state["reps"], key=lambda r: -self._rep_score(r, centre))
+        centre_norm = _norm(centre)
+        ranked = sorted(state["reps"], key=lambda r: -self._rep_score(r, centre, centre_norm))
         summary = ""
         for rep in ranked:
             lead = rep["lead"]

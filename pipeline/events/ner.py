@@ -17,6 +17,7 @@ its city (the Kremlin's to Moscow).
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -270,7 +271,9 @@ def _locative_score(before: tuple[str, ...]) -> float:
     return 0.3
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _person_key(name: str) -> str:
+    """Spelling-insensitive key of a person's name; cached, as folding compares every pair of names."""
     toks = [t for t in lx.ascii_fold(name).lower().replace(".", "").split() if t not in _NAME_SUFFIXES]
     if toks:
         toks[0] = lx.FIRST_NAME_VARIANTS.get(toks[0], toks[0])
@@ -406,7 +409,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
 
 
 def _fold_people(people: Counter, aliases: dict) -> None:
-    known = set(lx.KNOWN_PEOPLE)
+    known = lx.KNOWN_PEOPLE
     by_key: dict[str, list[str]] = defaultdict(list)
     for name in people:
         by_key[_person_key(name)].append(name)
@@ -420,15 +423,20 @@ def _fold_people(people: Counter, aliases: dict) -> None:
             aliases[(PEOPLE, keep)] |= aliases.pop((PEOPLE, other), set()) | {other}
     # "Anthony LaCalamita" inside "Anthony LaCalamita III"; "Comeaux" -> "Arcade Joseph Comeaux Jr."
     names = sorted(people, key=len, reverse=True)
+    keys = {name: _person_key(name) for name in names}
     for short in names[::-1]:
         if short not in people:
             continue
-        key = _person_key(short)
+        key = keys[short]
+        head, tail = key + " ", " " + key
+        multiword = " " in key
         for long in names:
-            if long == short or long not in people or len(long) <= len(short):
+            if len(long) <= len(short):
+                break  # names are longest first: no longer name is left
+            if long not in people:
                 continue
-            lkey = _person_key(long)
-            if lkey.startswith(key + " ") or lkey.endswith(" " + key) and " " in key:
+            lkey = keys[long]
+            if lkey.startswith(head) or multiword and lkey.endswith(tail):
                 if short in known and long not in known:
                     continue
                 people[long] += people.pop(short)
