@@ -4,6 +4,7 @@
     .venv/bin/python bench/core.py                    # 3000 articles, timings + result digests
     .venv/bin/python bench/core.py --count 6000 --profile /tmp/core_prof.out
     .venv/bin/python bench/core.py --json             # one JSON line (to compare two checkouts)
+    .venv/bin/python bench/core.py --facts-cache      # as if core.py called article_facts_cached
 
 The stream is ``bench.synthetic.stream`` over the ECB+ dev texts plus the seeds: each base text
 as itself, as an exact copy from another outlet, wrapped in site furniture, and mutated into
@@ -47,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 import pipeline.core as core  # noqa: E402
 from bench.synthetic import load_bases, stream  # noqa: E402
 from pipeline.core import OfflinePipeline  # noqa: E402
+from pipeline.events import article_facts_cached  # noqa: E402
 
 ECB_DEV = Path("/work/shared/data/ecbplus-dev/ecbplus_dev.jsonl")
 SEEDS = ROOT / "seeds"
@@ -81,7 +83,7 @@ class _Timed:
         return out
 
 
-def run_pipeline(values: list[bytes]) -> dict:
+def run_pipeline(values: list[bytes], facts_cache: bool = False) -> dict:
     totals: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     facts_out: list = []
     pipe = OfflinePipeline()
@@ -99,7 +101,7 @@ def run_pipeline(values: list[bytes]) -> dict:
     cluster_stage.clusterer.assign = _Timed(cluster_stage.clusterer.assign, "assign", totals)
     cluster_stage.builder.apply = _Timed(cluster_stage.builder.apply, "apply", totals)
     original_facts = core.article_facts
-    core.article_facts = _Timed(original_facts, "facts", totals, facts_out)
+    core.article_facts = _Timed(article_facts_cached if facts_cache else original_facts, "facts", totals, facts_out)
     try:
         rows = []
         gc.collect()
@@ -143,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ECB_DEV, help="ECB+ dev JSON lines (doc_id/text)")
     ap.add_argument("--repeat", type=int, default=1, help="runs; the fastest is reported")
     ap.add_argument("--profile", type=Path, help="write a cProfile of one pipeline run here and print its top")
+    ap.add_argument("--facts-cache", action="store_true",
+                    help="run the core with article_facts_cached in place of article_facts (a proposal for core.py)")
     ap.add_argument("--json", action="store_true", help="print one JSON line instead of the table")
     args = ap.parse_args(argv)
 
@@ -153,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-        run_pipeline(values)
+        run_pipeline(values, args.facts_cache)
         prof.disable()
         prof.dump_stats(str(args.profile))
         pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(30)
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     best, ref = None, None
     for _ in range(args.repeat):
         ref_s = run_reference(values)
-        result = run_pipeline(values)
+        result = run_pipeline(values, args.facts_cache)
         ref = ref_s if ref is None else min(ref, ref_s)
         if best is None or result["elapsed"] < best["elapsed"]:
             best = result

@@ -41,6 +41,7 @@ _STRONG_LOCATIVE = frozenset([
 ])
 _LOCATIVE = frozenset(["in", "at", "inside", "near", "outside", "within"])
 _APOS = ("'s", "’s")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
 
 
 @dataclass
@@ -72,6 +73,9 @@ def _is_cap(tok: str) -> bool:
 def _tokens(sentence: str) -> list[str]:
     out: list[str] = []
     for tok in TOKEN_RE.findall(sentence):
+        if tok.isalnum():  # a plain word or number (most tokens): none of the cases below applies
+            out.append(tok)
+            continue
         tok = tok.strip()
         if not tok:
             continue
@@ -161,32 +165,34 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
     """Capitalised spans: (tokens, person_cue, up to three lower-case words before, possessive)."""
     raw: list[tuple[list[tuple[str, int]], bool, bool]] = []
     n = len(tokens)
-    i = 0
-    while i < n:
-        if not _is_cap(tokens[i]):
-            i += 1
+    # per token, once: capitalised (as _is_cap; tokens are never empty) and lower-cased
+    caps = [t[0].isupper() and t[0].isalpha() and t[1:2] != " " for t in tokens]
+    lows = [t.lower() for t in tokens]
+    months, weekdays, connectors = lx.MONTHS, lx.WEEKDAYS, lx.CONNECTORS
+    consumed = 0  # tokens before this index are already in a span
+    for i in [k for k, cap in enumerate(caps) if cap]:
+        if i < consumed:
             continue
         j = i
         span: list[tuple[str, int]] = []
         possessive = False
         while j < n:
             t = tokens[j]
-            if _is_cap(t) and t.lower() not in lx.MONTHS and t.lower() not in lx.WEEKDAYS:
+            if caps[j] and lows[j] not in months and lows[j] not in weekdays:
                 bare, possessive = _strip_possessive(t)
                 span.append((bare, j))
                 j += 1
                 if possessive:
                     break
                 continue
-            if (span and t.lower() in lx.CONNECTORS and j + 1 < n and _is_cap(tokens[j + 1])
-                    and tokens[j + 1].lower() not in lx.MONTHS):
+            if span and lows[j] in connectors and j + 1 < n and caps[j + 1] and lows[j + 1] not in months:
                 span.append((t, j))
                 j += 1
                 continue
             break
         if span:
             raw.append((span, i == 0 or tokens[i - 1] in "\"“‘'(", possessive))
-        i = max(j, i + 1)
+        consumed = max(j, i + 1)
     known_p, known_o, places = lx.known_people(), lx.known_orgs(), lx.places()
     refined = []
     for span, at_start, possessive in raw:
@@ -233,11 +239,11 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 if not p:
                     continue
                 first_idx = p[0][1]
-                before = tuple(w.lower() for w in tokens[max(0, first_idx - 3):first_idx])
+                before = tuple(lows[max(0, first_idx - 3):first_idx])
                 person_cue = (cue and p_no == len(pieces) - 1) or any(w in lx.PERSON_TITLES for w in before[-2:])
                 words = [t for t, _ in p]
                 last_idx = p[-1][1]
-                after = tokens[last_idx + 1].lower() if last_idx + 1 < len(tokens) else ""
+                after = lows[last_idx + 1] if last_idx + 1 < n else ""
                 if first_idx > 0 and tokens[first_idx - 1] in ("“", '"', "''", "‘") and after in ("”", '"', "''", "’"):
                     continue  # a quoted title of a work
                 if len(words) == 1 and (after in lx.PERSON_VERBS or before[-1:] and before[-1] in lx.PERSON_VERBS):
@@ -290,7 +296,7 @@ def extract(title: str | None, text: str) -> Entities:
     title_lines: list[str] = []
     if title:
         title_lines.append(title)
-    lower_words = set(w.lower() for w in re.findall(r"\b[a-z][\w'’-]*", text))
+    lower_words = set(map(str.lower, _LOWER_WORD.findall(text)))
     _LOWER.words = lower_words
     mentions: list[Mention] = []
     deferred: list[tuple[str, bool]] = []  # title-case lines: only already-known names are matched

@@ -53,11 +53,14 @@ TOKEN_RE = re.compile(
 )
 
 WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+# The words of WORD_RE longer than three characters, found without listing the short ones: a
+# shorter word fails here at its first letter and at every later one (each leaves a shorter rest).
+_LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]{3,}")
 
 
 def is_titlecase_line(line: str) -> bool:
     """A headline-style line where most longer words are capitalised."""
-    words = [w for w in WORD_RE.findall(line) if len(w) > 3]
+    words = _LONG_WORD_RE.findall(line)
     if len(words) < 3:
         return False
     caps = sum(1 for w in words if w[0].isupper())

@@ -1,0 +1,51 @@
+"""The fast paths of cleaning (joined rule screens, remembered language ids) change no result."""
+from __future__ import annotations
+
+import re
+
+from pipeline.cleaning import Rules
+from pipeline.cleaning.normalize import _identifier, detect_language
+from pipeline.cleaning.rules import _LineScreen, _screen
+
+from .conftest import SEEDS
+
+RULES = Rules.load()
+FURNITURE = ["Share this story", "Advertisement", "Read more:", "Photo: Getty Images", "Comments",
+             "Sign up for our newsletter", "Updated at 1:23 p.m.", "By Jane Doe, Reuters", "Loading...",
+             "© 2024 Example Media. All rights reserved.", "Print Article", "May 3, 2013", "Related Articles",
+             "This site uses cookies to improve your experience. Accept", "Skip to content", "Thank you!"]
+
+
+def _lines() -> list[str]:
+    lines = [line.strip() for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text().splitlines()]
+    return [line for line in lines if line] + FURNITURE + [line.lower() for line in FURNITURE]
+
+
+def test_screen_never_hides_a_matching_rule():
+    screen = _LineScreen(RULES.lines)
+    modes = {"head": {"head": True, "tail": False}, "body": {"head": False, "tail": False},
+             "tail": {"head": False, "tail": True, "only_tail": True}}
+    matched = 0
+    for line in _lines():
+        for position, kwargs in modes.items():
+            rule = Rules._match(RULES.lines, line, **kwargs)
+            matched += rule is not None
+            assert rule is None or screen.may_match(line, position), (line, position, rule.name)
+    assert matched  # the sample does exercise the rules
+
+
+def test_screen_is_not_built_from_patterns_it_cannot_join():
+    assert _screen([re.compile(r"(a)\1"), re.compile("b")]) is None
+    assert _screen([re.compile(r"(?P<x>a)(?P=x)")]) is None
+    assert _screen([]) is None
+    joined = _screen([re.compile("ab+"), re.compile("c")])
+    assert joined.fullmatch("abbb") and joined.fullmatch("c") and not joined.fullmatch("abc")
+
+
+def test_remembered_language_equals_the_model():
+    texts = [path.read_text() for path in sorted(SEEDS.glob("*.txt"))]
+    texts += ["Der Bundestag hat am Donnerstag ein neues Gesetz zur Energiepolitik beschlossen, berichtet die Zeitung.",
+              "Le gouvernement a annoncé mardi une nouvelle réforme des retraites, selon le ministre."]
+    for text in texts + texts:
+        lang, prob = _identifier().classify(text[:800])
+        assert detect_language(text) == (lang if prob >= 0.5 else None)
