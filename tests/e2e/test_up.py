@@ -40,10 +40,17 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         wait_for(lambda: len(processed_ids(settings)) >= 5, timeout=120, what="seeds processed")
         status, body = http_get(f"http://127.0.0.1:{port}/healthz")
         assert status == 200
-        status, body = http_get(f"http://127.0.0.1:{port}/metrics")
-        assert status == 200
-        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
-                   for family in text_string_to_metric_families(body) for s in family.samples}
+
+        def samples_once_counted() -> dict | None:
+            # an article's record can reach Kafka a moment before the worker counts it
+            status, body = http_get(f"http://127.0.0.1:{port}/metrics")
+            assert status == 200
+            found = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                     for family in text_string_to_metric_families(body) for s in family.samples}
+            counted = sum(v for (name, _), v in found.items() if name == "newsflow_articles_total")
+            return found if counted >= 5 else None
+
+        samples = wait_for(samples_once_counted, timeout=30, what="five articles counted in /metrics")
         assert samples[("newsflow_messages_total", (("outcome", "ok"), ("stage", "clean")))] == 5
         assert sum(v for (name, _), v in samples.items() if name == "newsflow_articles_total") == 5
         assert samples[("newsflow_articles_total", (("relation", "new"),))] == 3  # three events
