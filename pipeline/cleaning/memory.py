@@ -128,12 +128,15 @@ def _copy_state(raw: Any) -> dict[str, Any]:
 def _evict(counts: dict[str, list[int]], limit: int) -> None:
     """Drop the least recently seen line counters beyond ``limit`` (ties broken by hash: deterministic).
 
-    heapq.nsmallest gives exactly sorted(...)[:excess] (the keys are unique) without sorting the
-    hundreds of counters of a source for the few lines one article pushes out."""
+    Exactly sorted(...)[:excess] (the keys are unique), without a Python key call for each of the
+    hundreds of counters of a source: the evicted all have a last_seq no later than the
+    ``excess``-th smallest, found first over plain ints; only those are ranked in full."""
     excess = len(counts) - limit
     if excess <= 0:
         return
-    for k in heapq.nsmallest(excess, counts, key=lambda key: (counts[key][1], counts[key][0], key)):
+    cut = heapq.nsmallest(excess, [entry[1] for entry in counts.values()])[-1]
+    candidates = [k for k, entry in counts.items() if entry[1] <= cut]
+    for k in heapq.nsmallest(excess, candidates, key=lambda key: (counts[key][1], counts[key][0], key)):
         del counts[k]
 
 

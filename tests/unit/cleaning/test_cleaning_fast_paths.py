@@ -49,3 +49,19 @@ def test_remembered_language_equals_the_model():
     for text in texts + texts:
         lang, prob = _identifier().classify(text[:800])
         assert detect_language(text) == (lang if prob >= 0.5 else None)
+
+
+def test_eviction_equals_a_full_sort():
+    import random
+
+    from pipeline.cleaning.memory import _evict
+
+    rng = random.Random(3)
+    for _ in range(500):
+        n, limit = rng.randint(1, 200), rng.randint(0, 200)
+        counts = {f"{rng.getrandbits(40):010x}": [rng.randint(1, 5), rng.randint(1, 20)] for _ in range(n)}
+        expected = dict(counts)
+        for k in sorted(expected, key=lambda k: (expected[k][1], expected[k][0], k))[:max(0, n - limit)]:
+            del expected[k]
+        _evict(counts, limit)
+        assert counts == expected
