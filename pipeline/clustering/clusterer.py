@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import orjson
 
+from . import cues
 from .features import Features, event_id_for, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, EventRec, peek_event, peek_seq)
@@ -234,11 +235,12 @@ class StoryClusterer:
         w = self.p.weights
         bias = self.p.bias
         best = None
-        # long articles carry enough vocabulary for their word cosine to be reliable: a story
-        # of a long article must share a substantial part of it
+        # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
+        # the event disagree on the main people or the lead place, only wording shared well beyond
+        # the beat (word cosine >= min_word_cos) can still make them one story
         gate = self.p.min_word_cos if f.wf_h.size >= self.p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
-            if x[0] < gate:
+            if x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT]):
                 continue
             z = bias + sum(wi * xi for wi, xi in zip(w, x))
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -264,7 +266,7 @@ class StoryClusterer:
             e = EventRec.__new__(EventRec)
             e.n_alive = e.n_total = 0
             e.tmin = e.tmax = None
-            e.term_h = e.term_w = e.ent_h = e.ent_w = e.date_c = e.date_n = ()
+            e.term_h = e.term_w = e.ent_h = e.ent_w = e.date_c = e.date_n = e.cue_c = e.cue_n = ()
             e.first_id = aid
             self._n_events += 1
         else:
@@ -278,6 +280,7 @@ class StoryClusterer:
             e.term_h, e.term_w = _merge(e.term_h, e.term_w, f.wf_h, f.wf_w, p.k_event_terms)
             e.ent_h, e.ent_w = _merge(e.ent_h, e.ent_w, f.ef_h, f.ef_w, p.k_event_ents)
             e.date_c, e.date_n = _merge_counts(e.date_c, e.date_n, f.dates, p.k_event_dates)
+            e.cue_c, e.cue_n = _merge_counts(e.cue_c, e.cue_n, f.cues, p.k_event_cues)
         st[EVT_PREFIX + eid] = e.encode()
 
         r = ArticleRec.__new__(ArticleRec)
@@ -285,7 +288,7 @@ class StoryClusterer:
         r.content_key, r.url_key = f.content_key, f.url_key
         r.relation, r.similarity, r.event_id, r.duplicate_of = rel, sim, eid, dup
         r.minhash, r.term_h, r.term_w = mh16, f.term_h, f.term_w
-        r.ent_h, r.ent_w, r.dates = f.ent_h, f.ent_w, f.dates
+        r.ent_h, r.ent_w, r.dates, r.cues = f.ent_h, f.ent_w, f.dates, f.cues
         r.evicted = []
         self._index(aid, r)
         self._pending, self._pending_rec, self._pending_dropped = (aid, seq), r, False
@@ -512,7 +515,8 @@ def _date_close(a: int, b: int, span: int) -> bool:
 
 
 FEATURE_NAMES = ("cos_words", "cos_ents", "cos_best", "art_top_missing", "evt_top_missing", "date_match",
-                 "date_conflict", "year_conflict", "log_size")
+                 "date_conflict", "year_conflict", "log_size", "weekday_match", "weekday_conflict", "place_match",
+                 "place_conflict", "person_art_missing", "person_evt_missing")
 
 
 def _year_conflict(a_dates: list, e_codes: list) -> float:
@@ -543,4 +547,43 @@ def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float
     e_codes = e.date_c.tolist()
     dm, dc, _ = date_relation([x for x in a_dates if x % 10000], [x for x in e_codes if x % 10000])
     yc = _year_conflict(a_dates, e_codes)
-    return [cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)]
+    return [cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)] + cue_features(f, e)
+
+
+_LOW30 = np.uint32((1 << 30) - 1)
+_PLACE_CONFLICT = FEATURE_NAMES.index("place_conflict")
+_PERSON_ART = FEATURE_NAMES.index("person_art_missing")
+_PERSON_EVT = FEATURE_NAMES.index("person_evt_missing")
+
+
+def cue_features(f: Features, e: EventRec) -> list:
+    """Who/where/when agreement between an article and an event (see cues.py).
+
+    weekday/place: match when the article names one of the event's most frequent ones, conflict
+    when both name some and share none; person: the article's main person is absent from the
+    event's names, or the event's main person is absent from the article's names.
+    """
+    a = f.cues.tolist() if f.cues is not None else []
+    ec, en = e.cue_c.tolist(), e.cue_n.tolist()
+    out = []
+    for kind in (cues.WEEKDAY, cues.PLACE):
+        ak = {c for c in a if c >> 30 == kind}
+        ek = {c: n for c, n in zip(ec, en) if c >> 30 == kind}
+        if ak and ek:
+            top = max(ek.values())
+            out += [1.0 if any(ek.get(c, 0) == top for c in ak) else 0.0, 0.0 if ak & ek.keys() else 1.0]
+        else:
+            out += [0.0, 0.0]
+    a_people = [c for c in a if c >> 30 == cues.PERSON]
+    e_people = [(n, c) for c, n in zip(ec, en) if c >> 30 == cues.PERSON]
+    art_missing = evt_missing = 0.0
+    if a_people:
+        low = a_people[0] & int(_LOW30)
+        names = e.ent_h & _LOW30 if e.ent_h.size else e.ent_h
+        known = {c & int(_LOW30) for _, c in e_people}
+        art_missing = 0.0 if (low in known or (names.size and bool((names == low).any()))) else 1.0
+    if e_people:
+        top = max(e_people)[1] & int(_LOW30)
+        mine = f.ef_h & _LOW30 if f.ef_h is not None and f.ef_h.size else np.zeros(0, np.uint32)
+        evt_missing = 0.0 if bool((mine == top).any()) else 1.0
+    return out + [art_missing, evt_missing]

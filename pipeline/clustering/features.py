@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
 
 import numpy as np
 
+from . import cues
+
 # --------------------------------------------------------------------------- #
 # Word lists
 # --------------------------------------------------------------------------- #
@@ -280,6 +282,7 @@ class Features:
     ent_w: np.ndarray  # float32[k]
     dates: np.ndarray  # uint32: named dates y*10000+m*100+d, plus salient years as y*10000
     time: float | None
+    cues: np.ndarray = None  # uint32 tagged who/where/when codes (see cues.py)
     # full vectors (sorted by hash) used for scoring and for the event centroid; not stored
     wf_h: np.ndarray = None
     wf_w: np.ndarray = None
@@ -444,8 +447,13 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     t = parse_time(published)
     if t is None:
         t = parse_time(fetched_at)
+    lead = title + "\n" + body.lstrip()[:400]
+    # kept in rank order (the first person is the article's main one)
+    cue_codes = list(dict.fromkeys(cues.weekdays(full) + cues.lead_places(lead, NOT_ENTITIES, h32)
+                                   + cues.persons(full, NOT_ENTITIES, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
-                    np.asarray(dset, dtype=np.uint32), t, wf_h, wf_w, ef_h, ef_w)
+                    np.asarray(dset, dtype=np.uint32), t, np.asarray(cue_codes, dtype=np.uint32),
+                    wf_h, wf_w, ef_h, ef_w)
 
 
 def tokens_for_df(text: str) -> set[str]:

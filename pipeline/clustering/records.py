@@ -22,8 +22,9 @@ ART_PREFIX = "a:"
 EVT_PREFIX = "e:"
 META_KEY = "m:"
 
-# seq, t, t_eff, content_key, url_key, relation, similarity, n_mh, n_terms, n_ents, n_dates, n_evicted, len_dup
-_AHDR = struct.Struct("<QddQQBdBBBBHH")
+# seq, t, t_eff, content_key, url_key, relation, similarity, n_mh, n_terms, n_ents, n_dates, n_cues, n_evicted,
+# len_dup
+_AHDR = struct.Struct("<QddQQBdBBBBBHH")
 _NONE_DUP = 0xFFFF
 
 
@@ -37,18 +38,18 @@ def _opt(x):
 
 class ArticleRec:
     __slots__ = ("seq", "t", "t_eff", "content_key", "url_key", "relation", "similarity", "event_id",
-                 "minhash", "term_h", "term_w", "ent_h", "ent_w", "dates", "evicted", "duplicate_of")
+                 "minhash", "term_h", "term_w", "ent_h", "ent_w", "dates", "cues", "evicted", "duplicate_of")
 
     def encode(self) -> bytes:
         dup = None if self.duplicate_of is None else self.duplicate_of.encode("utf-8")
         hdr = _AHDR.pack(self.seq, _nan(self.t), _nan(self.t_eff), self.content_key, self.url_key,
                          REL_CODES[self.relation], _nan(self.similarity), len(self.minhash), len(self.term_h),
-                         len(self.ent_h), len(self.dates), len(self.evicted),
+                         len(self.ent_h), len(self.dates), len(self.cues), len(self.evicted),
                          _NONE_DUP if dup is None else len(dup))
         parts = [hdr, bytes.fromhex(self.event_id[4:]), self.minhash.astype("<u2").tobytes(),
                  self.term_h.astype("<u4").tobytes(), self.term_w.astype("<f2").tobytes(),
                  self.ent_h.astype("<u4").tobytes(), self.ent_w.astype("<f2").tobytes(),
-                 self.dates.astype("<u4").tobytes()]
+                 self.dates.astype("<u4").tobytes(), self.cues.astype("<u4").tobytes()]
         parts.extend(bytes.fromhex(e[4:]) for e in self.evicted)
         if dup is not None:
             parts.append(dup)
@@ -57,7 +58,7 @@ class ArticleRec:
     @classmethod
     def decode(cls, b: bytes) -> "ArticleRec":
         r = cls.__new__(cls)
-        (r.seq, t, te, r.content_key, r.url_key, rel, sim, nmh, nt, ne, nd, nev, ldup) = _AHDR.unpack_from(b, 0)
+        (r.seq, t, te, r.content_key, r.url_key, rel, sim, nmh, nt, ne, nd, nc, nev, ldup) = _AHDR.unpack_from(b, 0)
         r.t, r.t_eff, r.similarity = _opt(t), _opt(te), _opt(sim)
         r.relation = REL_NAMES[rel]
         o = _AHDR.size
@@ -69,6 +70,7 @@ class ArticleRec:
         r.ent_h = np.frombuffer(b, "<u4", ne, o); o += 4 * ne
         r.ent_w = np.frombuffer(b, "<f2", ne, o); o += 2 * ne
         r.dates = np.frombuffer(b, "<u4", nd, o); o += 4 * nd
+        r.cues = np.frombuffer(b, "<u4", nc, o); o += 4 * nc
         ev = []
         for _ in range(nev):
             ev.append("evt_" + b[o:o + 8].hex())
@@ -86,27 +88,28 @@ def peek_event(b: bytes) -> str:
     return "evt_" + b[_AHDR.size:_AHDR.size + 8].hex()
 
 
-# n_alive, n_total, tmin, tmax, n_terms, n_ents, n_dates, len_first
-_EHDR = struct.Struct("<IIddHHHH")
+# n_alive, n_total, tmin, tmax, n_terms, n_ents, n_dates, n_cues, len_first
+_EHDR = struct.Struct("<IIddHHHHH")
 
 
 class EventRec:
     __slots__ = ("n_alive", "n_total", "tmin", "tmax", "term_h", "term_w", "ent_h", "ent_w",
-                 "date_c", "date_n", "first_id")
+                 "date_c", "date_n", "cue_c", "cue_n", "first_id")
 
     def encode(self) -> bytes:
         fid = self.first_id.encode("utf-8")
         return b"".join([
             _EHDR.pack(self.n_alive, self.n_total, _nan(self.tmin), _nan(self.tmax), len(self.term_h),
-                       len(self.ent_h), len(self.date_c), len(fid)),
+                       len(self.ent_h), len(self.date_c), len(self.cue_c), len(fid)),
             np.asarray(self.term_h, "<u4").tobytes(), np.asarray(self.term_w, "<f4").tobytes(),
             np.asarray(self.ent_h, "<u4").tobytes(), np.asarray(self.ent_w, "<f4").tobytes(),
-            np.asarray(self.date_c, "<u4").tobytes(), np.asarray(self.date_n, "<u2").tobytes(), fid])
+            np.asarray(self.date_c, "<u4").tobytes(), np.asarray(self.date_n, "<u2").tobytes(),
+            np.asarray(self.cue_c, "<u4").tobytes(), np.asarray(self.cue_n, "<u2").tobytes(), fid])
 
     @classmethod
     def decode(cls, b: bytes) -> "EventRec":
         r = cls.__new__(cls)
-        r.n_alive, r.n_total, tmin, tmax, nt, ne, nd, lf = _EHDR.unpack_from(b, 0)
+        r.n_alive, r.n_total, tmin, tmax, nt, ne, nd, nc, lf = _EHDR.unpack_from(b, 0)
         r.tmin, r.tmax = _opt(tmin), _opt(tmax)
         o = _EHDR.size
         r.term_h = np.frombuffer(b, "<u4", nt, o); o += 4 * nt
@@ -115,5 +118,7 @@ class EventRec:
         r.ent_w = np.frombuffer(b, "<f4", ne, o); o += 4 * ne
         r.date_c = np.frombuffer(b, "<u4", nd, o); o += 4 * nd
         r.date_n = np.frombuffer(b, "<u2", nd, o); o += 2 * nd
+        r.cue_c = np.frombuffer(b, "<u4", nc, o); o += 4 * nc
+        r.cue_n = np.frombuffer(b, "<u2", nc, o); o += 2 * nc
         r.first_id = b[o:o + lf].decode("utf-8")
         return r

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.clustering import Assignment, ClusterDoc, ClusterParams, StoryClusterer
@@ -181,3 +182,30 @@ def test_dates_never_invent_a_year():
     assert extract_dates("on March 20 to 22") == [320, 321, 322]
     assert extract_dates("December 20–21, 2022") == [20221220, 20221221]
     assert extract_dates("no dates here, only Tuesday") == []
+
+
+def test_cues_name_who_where_and_which_day():
+    from pipeline.clustering import cues
+    from pipeline.clustering.features import NOT_ENTITIES, h32
+    text = ("Chargers tackle Jamal Williams was arrested in San Diego on Sunday. Williams was released. "
+            "The team said Williams would play.")
+    assert cues.weekdays(text) == [cues.code(cues.WEEKDAY, 7)]
+    places = cues.lead_places(text, NOT_ENTITIES, h32)
+    assert cues.code(cues.PLACE, h32("diego")) in places and all(cues.kind_of(c) == cues.PLACE for c in places)
+    assert cues.persons(text, NOT_ENTITIES, h32) == [cues.code(cues.PERSON, h32("E:williams"))]
+    # a word that follows "in"/"of" is a place or an organisation, never a person
+    assert cues.persons("Talks in Kremlin. Grand Kremlin hall. The Kremlin said.", NOT_ENTITIES, h32) == []
+
+
+def test_main_person_mismatch_is_a_feature(params):
+    from pipeline.clustering.clusterer import FEATURE_NAMES, cue_features
+    from pipeline.clustering.features import extract
+    from pipeline.clustering.records import EventRec
+    a = extract("", "Jamal Williams was arrested on Sunday. Williams plays for the Chargers.", None, None, None,
+                params.idf, params)
+    b = extract("", "Vincent Jackson was arrested on Tuesday. Jackson plays for the Chargers.", None, None, None,
+                params.idf, params)
+    e = EventRec.__new__(EventRec)
+    e.ent_h, e.cue_c, e.cue_n = b.ent_h, b.cues, np.ones(b.cues.size, np.uint16)
+    x = dict(zip(FEATURE_NAMES[-6:], cue_features(a, e)))
+    assert x["weekday_conflict"] == 1.0 and x["person_art_missing"] == 1.0 and x["person_evt_missing"] == 1.0

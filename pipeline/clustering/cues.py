@@ -1,0 +1,77 @@
+"""Who / where / when cues that tell apart two events of the same kind.
+
+Two stories on one beat (two rehab check-ins, two Putin-Xi meetings) share most of their
+vocabulary; what differs is *who* acts, *where* and on *which day*. Topic similarity alone
+merges them, so each article also carries a few tagged 32-bit cue codes:
+
+* weekday named in the text ("on Saturday")             -> kind 1
+* place named in the headline/lead ("in Beijing", "at the Kremlin") -> kind 2
+* person: a "First Last" name whose surname recurs alone -> kind 3 (the surname's
+  entity hash, so it can also be looked up in an entity profile)
+
+A code is ``kind << 30 | (hash & 0x3FFFFFFF)``; the kind is recovered with ``code >> 30``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+WEEKDAY, PLACE, PERSON = 1, 2, 3
+_LOW30 = (1 << 30) - 1
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+# "in Beijing", "at the Grand Kremlin Palace", "from New Zealand"
+PLACE_RE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]rom|[Nn]ear|[Oo]utside)\s+(?:the\s+)?(" + _CAP + r"(?:[ \t]+" + _CAP + r"){0,3})")
+PLACEISH_RE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Oo]f|[Tt]o|[Ff]rom|[Ii]nto|[Aa]cross)\s+(?:the\s+)?(" + _CAP + r")")
+# "Jamal Williams", "Vladimir V. Putin"
+NAME_RE = re.compile(r"\b(" + _CAP + r")[ \t]+(?:[A-Z]\.[ \t]*)?(" + _CAP + r")\b")
+
+
+def code(kind: int, h: int) -> int:
+    return (kind << 30) | (h & _LOW30)
+
+
+def kind_of(c: int) -> int:
+    return c >> 30
+
+
+def weekdays(text: str) -> list[int]:
+    return sorted({code(WEEKDAY, _WEEKDAYS.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
+
+
+def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6) -> list[int]:
+    """Places the headline/lead situates the story in (each name token, lower-cased)."""
+    out: list[int] = []
+    for m in PLACE_RE.finditer(lead):
+        for w in m.group(1).split():
+            lw = w.strip("'’-").lower()
+            if lw.endswith(("'s", "’s")):
+                lw = lw[:-2]
+            c = code(PLACE, hash_fn(lw))
+            if len(lw) > 2 and lw not in not_names and c not in out:
+                out.append(c)
+    return out[:k]
+
+
+def persons(text: str, not_names: frozenset, hash_fn, k: int = 2) -> list[int]:
+    """The k most mentioned people: a surname seen after a first name and again on its own."""
+    surnames = set()
+    for m in NAME_RE.finditer(text):
+        first, last = m.group(1).lower(), m.group(2).lower()
+        if first not in not_names and last not in not_names and len(last) > 2:
+            surnames.add(m.group(2))
+    # a word that follows "in/at/of/to/from (the)" somewhere is a place or an organisation
+    surnames -= set(PLACEISH_RE.findall(text))
+    if not surnames:
+        return []
+    counts = Counter(w for w in re.findall(r"[A-ZÀ-ÖØ-Þ][\w'’\-]+", text) if w in surnames)
+    top = [w for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= 2][:k]
+    return [code(PERSON, hash_fn("E:" + w.lower())) for w in top]
+
+
+def entity_hash_of(person_code: int, ent_hashes) -> bool:
+    """Whether a person cue's surname is among entity hashes (compared on the low 30 bits)."""
+    low = person_code & _LOW30
+    return any((h & _LOW30) == low for h in ent_hashes)
