@@ -17,7 +17,7 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from .cleaning import BoilerplateMemory, CleanedArticle, CleaningConfig, HtmlExtractor, aclean, clean
 from .clustering import Assignment, ClusterDoc, ClusterParams, StoryClusterer
-from .events import EventBuilder, article_facts
+from .events import EventBuilder, article_facts_cached
 from .settings import Settings
 from .stores import AtomicBatch
 
@@ -107,7 +107,7 @@ class ClusterStage:
         for event_id in assignment.evicted:
             self.events.pop(event_id, None)
         state = self.events.get(assignment.event_id)
-        facts = article_facts(article)
+        facts = article_facts_cached(article)  # copies of one article are common in a stream
         new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now)
         if event is None:
             current = self.builder.record(state) if state is not None else None
