@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from bisect import bisect_left
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from hashlib import blake2b
@@ -170,10 +172,15 @@ def month_num(s: str) -> int:
     return MONTHS.get(s) or MONTHS.get(s[:3], 0)
 
 
-def extract_dates(text: str) -> list[int]:
+def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
+    """Calendar dates named in ``text``. ``hints`` (from the token scan) only skip regexes that
+    cannot match; the result is the same with or without them."""
     out: set[int] = set()
+    if hints is not None and not (hints.month_near_number or hints.hyphen_number or "/" in text):
+        return []
     text = text.lower()
-    has_month = _HAS_MONTH.search(text) is not None
+    has_month = (hints is None or hints.month_near_number) and _HAS_MONTH.search(text) is not None
+    try_iso = hints is None or hints.hyphen_number
 
     def add(y, m, d1, d2=None):
         if not (1 <= m <= 12):
@@ -194,9 +201,9 @@ def extract_dates(text: str) -> list[int]:
         add(m.group(4), month_num(m.group(1)), m.group(2), m.group(3))
     for m in (DATE_DM.finditer(text) if has_month else ()):
         add(m.group(4), month_num(m.group(3)), m.group(1), m.group(2))
-    for m in DATE_ISO.finditer(text):
+    for m in (DATE_ISO.finditer(text) if try_iso else ()):
         add(m.group(1), int(m.group(2)), m.group(3))
-    for m in DATE_NUM.finditer(text):
+    for m in (DATE_NUM.finditer(text) if "/" in text else ()):
         a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
         y = int(y) if len(y) == 4 else 2000 + int(y)  # a two-digit year is stated, not guessed
         if a <= 12:
@@ -306,6 +313,23 @@ class IdfTable:
         self.df = df
         self.max_idf = math.log((self.n_docs + 1) / 1.0) + 1.0
         self._cache: dict[str, float] = {}
+        self._info: dict[str, tuple[int, float]] = {}
+
+    def term_info(self, counts, prefix: str) -> list[tuple[int, float]]:
+        """[(h32(prefix + term), idf weight)] for each term of ``counts``, in its order.
+
+        Cached per table (a bounded dict), so each distinct term is hashed and looked up once.
+        Number entities ('#...') get the maximal IDF."""
+        info = self._info
+        keys = [prefix + t for t in counts] if prefix else list(counts)
+        new = [(k, t) for k, t in zip(keys, counts) if k not in info]
+        if new:
+            if len(info) + len(new) > 200_000:
+                info.clear()
+                new = list(zip(keys, counts))
+            for k, t in new:
+                info[k] = (h32(k), self.max_idf if t[0] == _NUM_E else self.idf(t))
+        return list(map(info.__getitem__, keys))
 
     def idf(self, term: str) -> float:
         v = self._cache.get(term)
@@ -335,67 +359,128 @@ LEAD_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _NUM_E = "#"  # prefix of number entities
 
 
-def _scan(text: str, words: Counter, ents: Counter, years: Counter, toks: list | None, w: float = 1.0,
-          capmid: set | None = None) -> None:
-    """Tokenise once; split into content words and entity terms.
+class DateHints:
+    """What the token scan already knows about dates, so extract_dates can skip regexes."""
+    __slots__ = ("month_near_number", "hyphen_number")
+
+    def __init__(self, month_near_number: bool, hyphen_number: bool):
+        self.month_near_number = month_near_number  # a month word within 6 tokens of a number
+        self.hyphen_number = hyphen_number  # a number token with a hyphen ("2013-05": ISO dates)
+
+
+_MONTH_FORMS = frozenset(MONTHS)
+_WEEKDAY_NAMES = frozenset(cues._WEEKDAYS)
+_TF_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 4096)])  # 1 + ln(tf), as math.log gives
+
+
+def _scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, capmid: set):
+    """Tokenise once; split into content words and entity terms. -> (tokens in order, hyphen number seen).
 
     An entity term is a token capitalised mid-sentence, or capitalised at a sentence start
     when the same word is capitalised mid-sentence elsewhere in the document; multi-digit
     numbers (scores, ages, amounts) are entity terms too. Years are counted apart.
+    Each distinct token form is classified once (a form's class does not depend on where it
+    occurs once ``capmid`` is known), in first-occurrence order, numbers before words, so the
+    counters get the same keys in the same order as a per-token pass would give them.
     """
     raw = TOK.findall(text)
-    seq = []
-    ss = True
-    cm = capmid if capmid is not None else set()
-    for t in raw:
-        c = t[0]
-        if c in _PUNCT:
-            ss = True
-            continue
-        low = t.lower()
-        if toks is not None:
-            toks.append(low)
-        if c.isdigit():
+    punct = _PUNCT
+    capmid.update([t.lower() for prev, t in zip(chain(("\n",), raw), raw) if t[0].isupper() and prev not in punct])
+    terms = [t for t in raw if t not in punct]
+    forms = Counter(terms)
+    hyphen = False
+    letters = []
+    for t, n in forms.items():
+        if t[0].isdigit():
             if len(t) == 4 and YEAR_RE.fullmatch(t):
-                years[t] += 1
-            elif len(low) >= 2:
-                ents[_NUM_E + low] += w
-            ss = False
-            continue
-        cap = c.isupper()
-        if cap and not ss:
-            cm.add(low)
-        seq.append((low, cap, ss))
-        ss = False
-    stop = STOPWORDS
-    noe = NOT_ENTITIES
-    for low, cap, s in seq:
+                years[t] += n
+            else:
+                if "-" in t:
+                    hyphen = True
+                if len(t) >= 2:
+                    _add(ents, _NUM_E + t.lower(), w, n)
+        else:
+            letters.append((t, n))
+    stop, noe = STOPWORDS, NOT_ENTITIES
+    if w == 1.0:  # the common case, inlined (integer sums equal n additions of 1.0)
+        for t, n in letters:
+            low = t.lower()
+            if low in stop or len(low) < 2:
+                continue
+            if low in capmid and t[0].isupper() and low not in noe:
+                ents[low] += n
+            elif len(low) > 2:
+                words[low] += n
+        return terms, hyphen
+    for t, n in letters:
+        low = t.lower()
         if low in stop or len(low) < 2:
             continue
-        if cap and (not s or low in cm) and low not in noe:
-            ents[low] += w
+        if low in capmid and t[0].isupper() and low not in noe:
+            _add(ents, low, w, n)
         elif len(low) > 2:
-            words[low] += w
-    return cm
+            _add(words, low, w, n)
+    return terms, hyphen
 
 
-def _vec(counts: Counter, idf, k: int, prefix: str = ""):
+def _add(counter: Counter, key: str, w: float, n: int) -> None:
+    """counter[key] += w, n times (exactly as n separate additions would round)."""
+    if w == 1.0:
+        counter[key] += n
+    else:
+        v = counter[key]
+        for _ in range(n):
+            v += w
+        counter[key] = v
+
+
+def _month_near_number(lows: list[str]) -> bool:
+    """Whether a month word lies within 6 tokens of a number (every MD/DM/MY date has one)."""
+    if _MONTH_FORMS.isdisjoint(lows):
+        return False
+    nums = [i for i, t in enumerate(lows) if t[0].isdigit()]
+    if not nums:
+        return False
+    for i, t in enumerate(lows):
+        if t in _MONTH_FORMS:
+            j = bisect_left(nums, i - 6)
+            if j < len(nums) and nums[j] <= i + 6:
+                return True
+    return False
+
+
+def hash_tokens(toks: list[str]) -> np.ndarray:
+    """h32 of every token, hashing each distinct token once -> uint32[len(toks)]."""
+    cache = _HASH_CACHE
+    new = set(toks).difference(cache)
+    if new:
+        if len(cache) + len(new) > _HASH_CACHE_MAX:
+            cache.clear()
+            new = set(toks)
+        for t in new:
+            cache[t] = zlib.crc32(t.encode("utf-8"))
+    return np.fromiter(map(cache.__getitem__, toks), dtype=np.uint32, count=len(toks))
+
+
+def _vec(counts, idf, k: int, prefix: str = ""):
     """-> (top-k hashes by weight, their weights, all hashes sorted, their weights); L2 over all."""
     if not counts:
         e32, ef = np.zeros(0, np.uint32), np.zeros(0, np.float32)
         return e32, ef, e32, ef
-    items = []
-    for t, c in counts.items():
-        if t[0] == _NUM_E:
-            wt = idf.max_idf
-        else:
-            wt = idf.idf(t)
-        items.append((h32(prefix + t), (1.0 + math.log(c)) * wt if c >= 1 else c * wt))
-    h = np.fromiter((x[0] for x in items), dtype=np.uint32, count=len(items))
-    w = np.fromiter((x[1] for x in items), dtype=np.float32, count=len(items))
-    n = float(np.sqrt(np.dot(w, w)))
-    if n > 0:
-        w /= n
+    info = idf.term_info(counts, prefix)
+    n = len(info)
+    h = np.fromiter((x[0] for x in info), dtype=np.uint32, count=n)
+    wt = np.fromiter((x[1] for x in info), dtype=np.float64, count=n)
+    c = np.fromiter(counts.values(), dtype=np.float64, count=n)
+    ci = c.astype(np.int64)
+    if (ci == c).all() and c.min() >= 1 and c.max() < _TF_LOG.size:
+        tf = _TF_LOG[ci]
+    else:
+        tf = np.array([(1.0 + math.log(x)) if x >= 1 else x for x in c.tolist()])
+    w = (tf * wt).astype(np.float32)
+    nrm = float(np.sqrt(np.dot(w, w)))
+    if nrm > 0:
+        w /= nrm
     # hash collisions: merge
     o = np.argsort(h, kind="stable")
     hs, ws = h[o], w[o]
@@ -426,30 +511,35 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     words: Counter = Counter()
     ents: Counter = Counter()
     years: Counter = Counter()
-    toks: list = []
-    cm = _scan(body, words, ents, years, toks)
+    cm: set = set()
+    body_terms, hyphen = _scan(body, words, ents, years, 1.0, cm)
+    toks = list(map(str.lower, body_terms))
+    lows_all = toks
     if title:
-        _scan(title, words, ents, years, None, float(p.title_boost), cm)
+        title_terms, t_hyphen = _scan(title, words, ents, years, float(p.title_boost), cm)
+        hyphen = hyphen or t_hyphen
+        lows_all = list(map(str.lower, title_terms)) + toks
     content_key = h64(" ".join(toks) if toks else title.lower())
     nurl = normalise_url(url)
     url_key = h64("url:" + nurl) if nurl else 0
     # MinHash over the body's token stream (all tokens: copies keep function words too).
-    th = np.fromiter((h32(t) for t in toks), dtype=np.uint32, count=len(toks))
-    mh = minhash(th, p.n_minhash)
+    mh = minhash(hash_tokens(toks), p.n_minhash)
 
     term_h, term_w, wf_h, wf_w = _vec(words, idf, p.k_terms)
     ent_h, ent_w, ef_h, ef_w = _vec(ents, idf, p.k_ents, "E:")
 
     full = title + "\n" + body if title else body
-    dates = extract_dates(full)[: p.k_dates]
+    dates = extract_dates(full, DateHints(_month_near_number(lows_all), hyphen))[: p.k_dates]
     ys = [y * 10000 for y in salient_years(title, body, years)]
     dset = sorted(set(dates) | set(ys))
     t = parse_time(published)
     if t is None:
         t = parse_time(fetched_at)
     lead = title + "\n" + body.lstrip()[:400]
+    # a weekday can only be named where a token is one (the regex is case-insensitive: ASCII only)
+    days = cues.weekdays(full) if not (full.isascii() and _WEEKDAY_NAMES.isdisjoint(lows_all)) else []
     # kept in rank order (the first person is the article's main one)
-    cue_codes = list(dict.fromkeys(cues.weekdays(full) + cues.lead_places(lead, NOT_ENTITIES, h32)
+    cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32)
                                    + cues.persons(full, NOT_ENTITIES, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
                     np.asarray(dset, dtype=np.uint32), t, np.asarray(cue_codes, dtype=np.uint32),
