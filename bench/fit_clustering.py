@@ -35,7 +35,6 @@ from pipeline.clustering.features import IdfTable, extract  # noqa: E402
 from pipeline.clustering.params import HERE  # noqa: E402
 from pipeline.clustering.clusterer import FEATURE_NAMES  # noqa: E402
 from pipeline.clustering.features import event_id_for  # noqa: E402
-from pipeline.clustering.records import ART_PREFIX, ArticleRec  # noqa: E402
 
 ORDERS = (None, 1, 2)
 MIN_P = 0.95  # precision first: merging two events costs more than splitting one
@@ -108,7 +107,7 @@ def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS):
             geid = gold_eid.get(r["cluster_id"])
             cands = c._candidates(f, mh16)
             if cands:
-                recs = [(cid, ArticleRec.decode(c.store[ART_PREFIX + cid])) for cid in cands]
+                recs = c.candidate_set(cands)
                 for eid, x in c.event_candidates(f, recs):
                     X.append(x)
                     y.append(1.0 if eid == geid else 0.0)

@@ -26,7 +26,7 @@ import orjson
 from . import cues
 from .features import Features, event_id_for, extract
 from .params import ClusterParams
-from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, EventRec, peek_event, peek_seq)
+from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, peek_event, peek_seq)
 
 _BAND_SALT = np.array([(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFFFFFFFFFFFFFF for i in range(64)], dtype=np.uint64)
 
@@ -136,14 +136,13 @@ class StoryClusterer:
         if rel == "new":
             cands = self._candidates(f, mh16)
             if cands:
-                recs = [(cid, ArticleRec.decode(self.store[ART_PREFIX + cid])) for cid in cands]
+                recs = self.candidate_set(cands)
                 # 2. near duplicate
-                mhs = np.stack([r.minhash for _, r in recs])
-                jac = (mhs == mh16[None, :]).mean(axis=1)
+                jac = (recs.minhash == mh16[None, :]).mean(axis=1)
                 j = int(np.argmax(jac))
                 if jac[j] >= p.near_threshold:
-                    rel, dup, sim = "near", recs[j][0], round(float(jac[j]), 4)
-                    eid = recs[j][1].event_id
+                    rel, dup, sim = "near", recs.ids[j], round(float(jac[j]), 4)
+                    eid = recs.event_ids[j]
                 else:
                     # 3. same story
                     best = self._best_event(f, recs)
@@ -175,17 +174,21 @@ class StoryClusterer:
             return sorted(score, key=lambda c: (-score[c], c))
         return [c for c, _ in heapq.nsmallest(p.max_candidates, score.items(), key=lambda x: (-x[1], x[0]))]
 
-    def event_candidates(self, f: Features, recs) -> list:
+    def candidate_set(self, cands: list[str]) -> CandidateSet:
+        st = self.store
+        return CandidateSet([(cid, st[ART_PREFIX + cid]) for cid in cands])
+
+    def event_candidates(self, f: Features, recs: CandidateSet) -> list:
         """[(event_id, feature vector)] for the candidate events of the retrieved articles."""
         p = self.p
         # best retrieved member of each event (cosine on the members' stored top terms)
-        mw = _cosines(f.wf_h, f.wf_w, [r.term_h for _, r in recs], [r.term_w for _, r in recs])
-        me = _cosines(f.ef_h, f.ef_w, [r.ent_h for _, r in recs], [r.ent_w for _, r in recs])
+        mw = _cosines_flat(f.wf_h, f.wf_w, recs.term_h, recs.term_w, recs.term_len)
+        me = _cosines_flat(f.ef_h, f.ef_w, recs.ent_h, recs.ent_w, recs.ent_len)
         best_member: dict[str, float] = {}
-        for (cid, r), x, y in zip(recs, mw.tolist(), me.tolist()):
+        for ev, x, y in zip(recs.event_ids, mw.tolist(), me.tolist()):
             s = 0.5 * (x + y)
-            if s > best_member.get(r.event_id, -1.0):
-                best_member[r.event_id] = s
+            if s > best_member.get(ev, -1.0):
+                best_member[ev] = s
         evs = []
         for eid in sorted(best_member):
             b = self.store.get(EVT_PREFIX + eid)
@@ -451,6 +454,16 @@ def _cosines(ah: np.ndarray, aw: np.ndarray, hs: list, ws: list) -> np.ndarray:
         return np.zeros(n)
     H = np.concatenate(hs)
     W = np.concatenate([np.asarray(w, dtype=np.float32) for w in ws]).astype(np.float64)
+    return _cosines_flat(ah, aw, H, W, lens)
+
+
+def _cosines_flat(ah: np.ndarray, aw: np.ndarray, H: np.ndarray, W: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """_cosines over a batch already concatenated: H/W (float64) hold len(lens) vectors back to back."""
+    n = lens.size
+    if n == 0:
+        return np.zeros(0)
+    if ah is None or ah.size == 0 or H.size == 0:
+        return np.zeros(n)
     seg = np.repeat(np.arange(n), lens)
     idx = np.searchsorted(ah, H)
     idx[idx >= ah.size] = 0
@@ -532,7 +545,7 @@ def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float
     ah = f.ent_h[:k_top]
     if ah.size and e.ent_h.size:
         aw = f.ent_w[:k_top]
-        miss = ~np.isin(ah, e.ent_h)
+        miss = ~(ah[:, None] == e.ent_h[None, :]).any(axis=1)  # np.isin, without its per-call cost
         art_miss = float(aw[miss].sum() / aw.sum())
     else:
         art_miss = 1.0 if ah.size else 0.0
@@ -540,7 +553,10 @@ def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float
     eh = e.ent_h[:k_top]
     if eh.size:
         ew = e.ent_w[:k_top]
-        miss = ~np.isin(eh, f.ef_h) if f.ef_h is not None and f.ef_h.size else np.ones(eh.size, bool)
+        if f.ef_h is not None and f.ef_h.size:
+            miss = ~(eh[:, None] == f.ef_h[None, :]).any(axis=1)
+        else:
+            miss = np.ones(eh.size, bool)
         evt_miss = float(ew[miss].sum() / max(ew.sum(), 1e-12))
     else:
         evt_miss = 0.0

@@ -122,3 +122,38 @@ class EventRec:
         r.cue_n = np.frombuffer(b, "<u2", nc, o); o += 2 * nc
         r.first_id = b[o:o + lf].decode("utf-8")
         return r
+
+
+class CandidateSet:
+    """The fields scoring needs from a batch of candidate article records, cut straight from
+    their bytes into a few concatenated arrays (no per-record objects: decoding 24 records
+    one by one cost more than scoring them)."""
+    __slots__ = ("ids", "event_ids", "minhash", "term_h", "term_w", "term_len", "ent_h", "ent_w", "ent_len")
+
+    def __init__(self, items: list[tuple[str, bytes]]):
+        unpack, hs = _AHDR.unpack_from, _AHDR.size
+        self.ids = [cid for cid, _ in items]
+        eids, mh, th, tw, eh, ew, tl, el = [], [], [], [], [], [], [], []
+        for _, b in items:
+            nmh, nt, ne = unpack(b, 0)[7:10]
+            o = hs
+            eids.append("evt_" + b[o:o + 8].hex())
+            o += 8
+            mh.append(b[o:o + 2 * nmh]); o += 2 * nmh
+            th.append(b[o:o + 4 * nt]); o += 4 * nt
+            tw.append(b[o:o + 2 * nt]); o += 2 * nt
+            eh.append(b[o:o + 4 * ne]); o += 4 * ne
+            ew.append(b[o:o + 2 * ne])
+            tl.append(nt)
+            el.append(ne)
+        self.event_ids = eids
+        self.minhash = np.frombuffer(b"".join(mh), "<u2").reshape(len(items), -1)
+        self.term_h = np.frombuffer(b"".join(th), "<u4")
+        self.term_w = np.frombuffer(b"".join(tw), "<f2").astype(np.float64)
+        self.term_len = np.array(tl, dtype=np.int64)
+        self.ent_h = np.frombuffer(b"".join(eh), "<u4")
+        self.ent_w = np.frombuffer(b"".join(ew), "<f2").astype(np.float64)
+        self.ent_len = np.array(el, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
