@@ -76,10 +76,6 @@ def test_sigkill_three_times_loses_nothing(killed_three_times):
     assert len(ids) == len(values) - malformed and letters == malformed
 
 
-@pytest.mark.xfail(strict=False, reason="known defect, issue #7 stays open: after three SIGKILLs some runs "
-                   "end with event records that differ from an uninterrupted run (nothing is lost: see the "
-                   "test above). Suspected: the clean stage's learned-boilerplate changelog and its output "
-                   "are not written atomically, so a redelivered article is re-cleaned with more learned furniture")
 def test_sigkill_three_times_leaves_the_event_records_of_an_uninterrupted_run(killed_three_times):
     settings, values = killed_three_times
     ids, _ = accounted(settings)
