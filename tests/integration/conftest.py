@@ -110,7 +110,9 @@ def raw_value(article_id: str, text: str, source: str = "wire", **extra) -> tupl
     return source.encode(), orjson.dumps({"id": article_id, "source": source, "text": text, **extra})
 
 
-def wait_for(predicate, timeout: float = 90.0, interval: float = 0.5, what: str = "condition"):
+def wait_for(predicate, timeout: float = 90.0, interval: float = 0.5, what: str = "condition",
+             workers: tuple["WorkerProcess", ...] = ()):
+    """Poll ``predicate`` until it is truthy; on timeout, fail with the tail of each worker's log."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -118,7 +120,8 @@ def wait_for(predicate, timeout: float = 90.0, interval: float = 0.5, what: str 
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what} (last value: {last!r})")
+    logs = "".join(f"\n--- {w.log_path.name} (alive: {w.alive()}) ---\n{w.log_text()[-4000:]}" for w in workers)
+    raise AssertionError(f"timed out waiting for {what} (last value: {last!r}){logs}")
 
 
 def topic_records(settings: Settings, topic: str) -> list[dict]:

@@ -62,7 +62,7 @@ def killed_three_times(kafka_bootstrap, tmp_path_factory):
         malformed = sum(1 for key, _ in values if key == b"garbage")
         good = len(values) - malformed
         wait_for(lambda: (a := accounted(settings)) and len(a[0]) >= good and a[1] >= malformed,
-                 timeout=900, interval=2.0, what="every raw message accounted for")
+                 timeout=900, interval=2.0, what="every raw message accounted for", workers=(worker,))
         yield settings, values
     finally:
         for worker in workers:
@@ -96,14 +96,14 @@ def test_broker_restart_mid_stream_loses_nothing(tmp_path, unique_prefix, worker
         worker = worker_factory(settings)
         worker.start()
         produce(settings, values[:750])
-        wait_for(lambda: len(accounted(settings)[0]) >= 200, timeout=300, what="some progress")
+        wait_for(lambda: len(accounted(settings)[0]) >= 200, timeout=300, what="some progress", workers=(worker,))
         broker.stop()
         time.sleep(8)
         assert worker.alive(), worker.log_text()[-3000:]
         broker.start()
         produce(settings, values[750:])
         ids, _ = wait_for(lambda: (a := accounted(settings)) and len(a[0]) >= len(values) and a, timeout=600,
-                          interval=2.0, what="all articles after the broker came back")
+                          interval=2.0, what="all articles after the broker came back", workers=(worker,))
         assert len(ids) == len(values)
         assert worker.alive()
     finally:

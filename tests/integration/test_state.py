@@ -73,7 +73,8 @@ def test_killed_worker_restarts_with_the_same_state(kafka_bootstrap, unique_pref
     time.sleep(settings.session_timeout_s + 2)
     restarted = worker_factory(settings, "restarted")
     restarted.start()
-    wait_for(lambda: len(processed_ids(settings)) >= len(values), what="all processed after restart")
+    wait_for(lambda: len(processed_ids(settings)) >= len(values), what="all processed after restart",
+             workers=(restarted,))
     assert stream_assignments(settings) == offline_assignments(values)
     events = latest_by_event(settings)
     assert sum(e["article_count"] for e in events.values()) == len(values)
