@@ -10,15 +10,17 @@ sorted-doc_id order and seeded shuffles; B-cubed and pairwise P/R/F1 vs gold clu
 The baseline is a plain single-pass TF-IDF clusterer (online DF, cosine to cluster centroid)
 whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so it is favoured.
 
-Speed: the window is filled with synthetic articles made from dev texts (names and numbers
-substituted at random so they do not all collide) through ``bulk_fill``, which runs the very
-same assign() path but without timing; then assign() is timed on fresh articles. Memory is the
-tracemalloc growth per window article while filling (index + store dict + event summaries),
-traced only for windows <= 20k (tracemalloc slows the fill several-fold).
+Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
+copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
+re-tokenising a million texts), or with ``--full-fill`` through assign() on synthetic articles
+made from dev texts (names and numbers substituted at random). Then assign() is timed on fresh
+synthetic articles. Memory: tracemalloc growth per window article while filling (index + store
+dict + event summaries; inputs excluded), traced only for windows <= 20k, and RSS growth.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import random
 import re
@@ -30,7 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
+from pipeline.clustering.features import extract  # noqa: E402
 from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_jsonl, order_rows, pairwise,  # noqa: E402
                                             run_baseline, split_title)
 
@@ -130,45 +135,78 @@ def bulk_fill(c: StoryClusterer, docs):
         c.assign(d)
 
 
-def speed(rows, p, sizes, n_measure, with_baseline):
+def feature_pool(c: StoryClusterer, syn: Synth, n: int) -> list:
+    """Features of n synthetic articles, computed once (extract() is the slow half of assign())."""
+    return [extract(d.title, d.text, d.url, d.published, d.fetched_at, c.idf, c.p) for d in syn.docs(n)]
+
+
+def fast_fill(c: StoryClusterer, pool: list, n: int, start: int, rng: random.Random) -> None:
+    """Fill the window through assign_features() (the same index/store path as assign()) with
+    copies of pooled features. Each copy gets fresh exact keys and a random MinHash mask, so it is
+    neither an exact nor a near duplicate of its siblings; its terms and names are the pool's, so
+    inverted lists grow long as in a real window (only their newest postings are read)."""
+    for i in range(start, start + n):
+        f = pool[i % len(pool)]
+        mask = np.frombuffer(rng.randbytes(4 * f.minhash.size), dtype=np.uint32)
+        g = copy.copy(f)
+        g.content_key = rng.getrandbits(64)
+        g.url_key = 0
+        g.minhash = f.minhash ^ mask
+        c.assign_features(f"fill{i}", g)
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096
+
+
+def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
     print("\n== speed / memory (one core; synthetic articles from dev texts; no dates -> count window)")
-    print("   window filled through bulk_fill (the same assign() path, untimed), then assign() timed on"
-          f" {n_measure} fresh articles")
+    how = ("bulk_fill: assign() on synthetic articles" if full_fill else
+           "fast_fill: assign_features() on copies of 20k precomputed synthetic feature sets")
+    print(f"   window filled untimed ({how}), then assign() timed on {n_measure} fresh synthetic articles")
     results = {}
     for size in sizes:
         gc.collect()
         p2 = p.replace(max_articles=size)
         syn = Synth(rows, seed=size)
         c = StoryClusterer(p2, {})
+        rng = random.Random(size)
+        pool = None if full_fill else feature_pool(c, syn, min(size, 20000))
+        fresh = syn.docs(n_measure)
         trace = size <= 20000
+        gc.collect()
+        rss0 = _rss()
         if trace:
             tracemalloc.start()
         t0 = time.perf_counter()
-        fill_rate = None
-        chunk = 20000
         done = 0
         while done < size:
-            k = min(chunk, size - done)
-            docs = syn.docs(k)
-            t = time.perf_counter()
-            bulk_fill(c, docs)
-            fill_rate = k / (time.perf_counter() - t)
+            k = min(20000, size - done)
+            if full_fill:
+                docs = syn.docs(k)
+                bulk_fill(c, docs)
+                del docs  # the inputs are not window state
+            else:
+                fast_fill(c, pool, k, done, rng)
             done += k
+        fill_s = time.perf_counter() - t0
+        gc.collect()
         mem = tracemalloc.get_traced_memory()[0] if trace else None
         if trace:
             tracemalloc.stop()
-        fresh = syn.docs(n_measure)
+        rss = _rss() - rss0
         t = time.perf_counter()
         for d in fresh:
             c.assign(d)
         dt = time.perf_counter() - t
         rate = n_measure / dt
         results[size] = rate
-        print(f"  window {size:>9,}: assign {rate:7.0f} art/s   fill {time.perf_counter() - t0:6.0f}s "
-              f"(last chunk {fill_rate:.0f} art/s)   "
-              + (f"state {mem / size:6.0f} B/article (tracemalloc, incl. store dict) " if mem else "state not traced ")
-              + f"events={c.event_count():,} window={c.window_size():,}")
-        del c
+        print(f"  window {size:>9,}: assign {rate:7.0f} art/s   fill {fill_s:5.0f}s   "
+              + (f"state {mem / size:5.0f} B/article (tracemalloc)  " if mem else "")
+              + f"RSS growth {rss / size:5.0f} B/article   events={c.event_count():,} window={c.window_size():,}",
+              flush=True)
+        del c, pool
     if len(results) > 1:
         lo, hi = min(results), max(results)
         print(f"  slowdown {hi:,} vs {lo:,}: x{results[lo] / results[hi]:.2f}")
@@ -197,6 +235,7 @@ def main(argv=None):
     ap.add_argument("--no-quality", action="store_true")
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--measure", type=int, default=2000)
+    ap.add_argument("--full-fill", action="store_true", help="fill with assign() on synthetic texts (slow)")
     a = ap.parse_args(argv)
     rows = load_jsonl(a.data)
     p = ClusterParams.load(a.params)
@@ -210,7 +249,7 @@ def main(argv=None):
             print(f"-- subset: {name}")
             quality(sub, p, orders, name)
     if a.speed:
-        speed(rows, p, [int(x) for x in a.sizes.split(",")], a.measure, True)
+        speed(rows, p, [int(x) for x in a.sizes.split(",")], a.measure, True, a.full_fill)
 
 
 if __name__ == "__main__":
