@@ -209,3 +209,52 @@ def test_main_person_mismatch_is_a_feature(params):
     e.ent_h, e.cue_c, e.cue_n = b.ent_h, b.cues, np.ones(b.cues.size, np.uint16)
     x = dict(zip(FEATURE_NAMES[-6:], cue_features(a, e)))
     assert x["weekday_conflict"] == 1.0 and x["person_art_missing"] == 1.0 and x["person_evt_missing"] == 1.0
+
+
+def _reference_scan(text, words, ents, years, w, cm):
+    """The plain per-token pass that features._scan must reproduce (same keys, order and sums)."""
+    from pipeline.clustering.features import _NUM_E, _PUNCT, NOT_ENTITIES, STOPWORDS, TOK, YEAR_RE
+    seq, ss = [], True
+    for t in TOK.findall(text):
+        c = t[0]
+        if c in _PUNCT:
+            ss = True
+            continue
+        low = t.lower()
+        if c.isdigit():
+            if len(t) == 4 and YEAR_RE.fullmatch(t):
+                years[t] += 1
+            elif len(low) >= 2:
+                ents[_NUM_E + low] += w
+            ss = False
+            continue
+        cap = c.isupper()
+        if cap and not ss:
+            cm.add(low)
+        seq.append((low, cap, ss))
+        ss = False
+    for low, cap, s in seq:
+        if low in STOPWORDS or len(low) < 2:
+            continue
+        if cap and (not s or low in cm) and low not in NOT_ENTITIES:
+            ents[low] += w
+        elif len(low) > 2:
+            words[low] += w
+
+
+def test_fast_scan_and_date_hints_match_the_plain_pass(seeds):
+    from collections import Counter
+    from pipeline.clustering.features import DateHints, _month_near_number, _scan
+    texts = [(d.title, d.text) for d in seeds] + [("Talks on 20-22 March", "On 2013-05-12, 14/09/2013 and Dec. 3rd.")]
+    for title, body in texts:
+        fast, ref = [Counter(), Counter(), Counter()], [Counter(), Counter(), Counter()]
+        cm_fast, cm_ref = set(), set()
+        terms, hyphen = _scan(body, *fast, 1.0, cm_fast)
+        _scan(title, *fast, 1.0, cm_fast)
+        _reference_scan(body, *ref, 1.0, cm_ref)
+        _reference_scan(title, *ref, 1.0, cm_ref)
+        for a, b in zip(fast, ref):
+            assert list(a.items()) == list(b.items())
+        full = title + "\n" + body
+        lows = [t.lower() for t in _scan(title, Counter(), Counter(), Counter(), 1.0, set())[0]] + [t.lower() for t in terms]
+        assert extract_dates(full, DateHints(_month_near_number(lows), hyphen or "-" in title)) == extract_dates(full)
