@@ -14,13 +14,16 @@ Speed: the window is filled untimed, by default through ``fast_fill`` (assign_fe
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
 re-tokenising a million texts), or with ``--full-fill`` through assign() on synthetic articles
 made from dev texts (names and numbers substituted at random). Then assign() is timed on fresh
-synthetic articles. Memory: tracemalloc growth per window article while filling (index + store
+synthetic articles, each carrying its event facts as ClusterStage passes them (the stage
+computes them first for the event record; the clusterer reads them as who/where cues).
+Memory: tracemalloc growth per window article while filling (index + store
 dict + event summaries; inputs excluded), traced only for windows <= 20k, and RSS growth.
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import gc
 import random
 import re
@@ -35,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
+from pipeline.clustering.clusterer import facts_for  # noqa: E402
 from pipeline.clustering.features import extract  # noqa: E402
 from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_jsonl, order_rows, pairwise,  # noqa: E402
                                             run_baseline, split_title)
@@ -136,8 +140,15 @@ def bulk_fill(c: StoryClusterer, docs):
 
 
 def feature_pool(c: StoryClusterer, syn: Synth, n: int) -> list:
-    """Features of n synthetic articles, computed once (extract() is the slow half of assign())."""
-    return [extract(d.title, d.text, d.url, d.published, d.fetched_at, c.idf, c.p) for d in syn.docs(n)]
+    """Features of n synthetic articles, computed once (extract() is the slow half of assign()),
+    event facts included as the stream stage passes them."""
+    return [extract(d.title, d.text, d.url, d.published, d.fetched_at, c.idf, c.p, facts_for(d)) for d in syn.docs(n)]
+
+
+def with_facts(docs):
+    """The docs as ClusterStage hands them over: facts computed by the stage (it needs them for the
+    event record anyway), so the timed assign() does not pay for the tagger."""
+    return [dataclasses.replace(d, facts=facts_for(d)) for d in docs]
 
 
 def fast_fill(c: StoryClusterer, pool: list, n: int, start: int, rng: random.Random) -> None:
@@ -173,7 +184,7 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
         c = StoryClusterer(p2, {})
         rng = random.Random(size)
         pool = None if full_fill else feature_pool(c, syn, min(size, 20000))
-        fresh = syn.docs(n_measure)
+        fresh = with_facts(syn.docs(n_measure))
         trace = size <= 20000
         gc.collect()
         rss0 = _rss()
@@ -184,7 +195,7 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
         while done < size:
             k = min(20000, size - done)
             if full_fill:
-                docs = syn.docs(k)
+                docs = with_facts(syn.docs(k))
                 bulk_fill(c, docs)
                 del docs  # the inputs are not window state
             else:

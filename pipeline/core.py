@@ -100,14 +100,15 @@ class ClusterStage:
             self.batch.commit()
 
     def _process(self, article: dict[str, Any], now: str) -> ClusterResult:
-        assignment = self.clusterer.assign(cluster_doc(article))
+        facts = article_facts_cached(article)  # copies of one article are common in a stream
+        # the clusterer reads the same facts (who / where / when cues), so they are computed once
+        assignment = self.clusterer.assign(cluster_doc(article, facts))
         record = dict(article)
         record.update(event_id=assignment.event_id, relation=assignment.relation,
                       duplicate_of=assignment.duplicate_of, similarity=_round(assignment.similarity))
         for event_id in assignment.evicted:
             self.events.pop(event_id, None)
         state = self.events.get(assignment.event_id)
-        facts = article_facts_cached(article)  # copies of one article are common in a stream
         new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now)
         if event is None:
             current = self.builder.record(state) if state is not None else None
@@ -128,11 +129,12 @@ class _Member(dict):
     __getattr__ = dict.get
 
 
-def cluster_doc(article: dict[str, Any]) -> ClusterDoc:
+def cluster_doc(article: dict[str, Any], facts: dict | None = None) -> ClusterDoc:
+    """The clusterer's view of an article; ``facts`` (article_facts) spare it recomputing them."""
     return ClusterDoc(id=article["id"], title=article.get("title") or "", text=article.get("text") or "",
                       source=article.get("source") or "", url=article.get("url"),
                       canonical_url=article.get("canonical_url"), published=article.get("published"),
-                      fetched_at=article.get("fetched_at"), language=article.get("language"))
+                      fetched_at=article.get("fetched_at"), language=article.get("language"), facts=facts)
 
 
 def _round(value: float | None) -> float | None:

@@ -28,6 +28,13 @@ from .features import Features, event_id_for, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, peek_event, peek_seq)
 
+def facts_for(doc: ClusterDoc) -> dict:
+    """The event facts of a document, as the stream stage computes them (cached per text)."""
+    from pipeline.events import article_facts_cached  # late: the clustering core stays importable alone
+    return article_facts_cached({"title": doc.title, "text": doc.text, "published": doc.published,
+                                 "language": doc.language})
+
+
 _BAND_SALT = np.array([(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFFFFFFFFFFFFFF for i in range(64)], dtype=np.uint64)
 
 
@@ -42,6 +49,9 @@ class ClusterDoc:
     published: str | None = None
     fetched_at: str | None = None
     language: str | None = None
+    # the article's event facts (pipeline.events.article_facts), when the caller has them already;
+    # computed here when absent, so offline tools get the same decisions as the stream stage
+    facts: dict | None = None
 
 
 @dataclass
@@ -108,8 +118,9 @@ class StoryClusterer:
         if old is not None:
             r = ArticleRec.decode(old)
             return Assignment(r.event_id, r.relation, r.duplicate_of, r.similarity, list(r.evicted))
+        facts = doc.facts if doc.facts is not None else facts_for(doc)
         f = extract(doc.title, doc.text, doc.canonical_url or doc.url, doc.published, doc.fetched_at,
-                    self.idf, self.p)
+                    self.idf, self.p, facts)
         return self.assign_features(doc.id, f)
 
     # ------------------------------------------------------------ core logic
@@ -146,7 +157,7 @@ class StoryClusterer:
                 else:
                     # 3. same story
                     best = self._best_event(f, recs)
-                    if best is not None and best[0] >= p.story_threshold:
+                    if best is not None:
                         rel, sim, eid = "story", round(float(best[0]), 4), best[1]
         if eid is None:
             eid = event_id_for(aid)
@@ -234,14 +245,23 @@ class StoryClusterer:
         return out
 
     def _best_event(self, f: Features, recs):
-        """(probability, event_id) of the best-scoring candidate event, or None."""
-        w = self.p.weights
-        bias = self.p.bias
-        best = None
+        """(probability, event_id) of the event the article joins as a story, or None (new event).
+
+        The best-scoring candidate joins when its probability reaches ``story_threshold``. Second
+        chance: when none does, the best candidate whose fact names agree on both who and where
+        (``_facts_agree``) joins if it is within ``second_chance`` of the threshold; an early event
+        has a thin centroid, so its word score understates a match that its people and places
+        confirm.
+        """
+        p = self.p
+        w = p.weights
+        bias = p.bias
+        best = second = None
         # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
         # the event disagree on the main people or the lead place, only wording shared well beyond
-        # the beat (word cosine >= min_word_cos) can still make them one story
-        gate = self.p.min_word_cos if f.wf_h.size >= self.p.long_words else 0.0
+        # the beat (word cosine >= min_word_cos) can still make them one story. (Letting agreeing
+        # tagged facts lift this veto merges the seeds' two Putin-Xi meetings: not done.)
+        gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
             if x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT]):
                 continue
@@ -249,7 +269,13 @@ class StoryClusterer:
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
             if best is None or prob > best[0]:
                 best = (prob, eid)
-        return best
+            if _facts_agree(x) and (second is None or prob > second[0]):
+                second = (prob, eid)
+        if best is not None and best[0] >= p.story_threshold:
+            return best
+        if second is not None and second[0] >= p.story_threshold - p.second_chance:
+            return second
+        return None
 
     # ------------------------------------------------------------- mutation
     def _commit(self, aid, f: Features, mh16, rel, dup, sim, eid) -> Assignment:
@@ -529,7 +555,8 @@ def _date_close(a: int, b: int, span: int) -> bool:
 
 FEATURE_NAMES = ("cos_words", "cos_ents", "cos_best", "art_top_missing", "evt_top_missing", "date_match",
                  "date_conflict", "year_conflict", "log_size", "weekday_match", "weekday_conflict", "place_match",
-                 "place_conflict", "person_art_missing", "person_evt_missing")
+                 "place_conflict", "person_art_missing", "person_evt_missing", "fact_people_match",
+                 "fact_people_conflict", "fact_place_match", "fact_place_conflict", "fact_org_match")
 
 
 def _year_conflict(a_dates: list, e_codes: list) -> float:
@@ -563,13 +590,44 @@ def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float
     e_codes = e.date_c.tolist()
     dm, dc, _ = date_relation([x for x in a_dates if x % 10000], [x for x in e_codes if x % 10000])
     yc = _year_conflict(a_dates, e_codes)
-    return [cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)] + cue_features(f, e)
+    return ([cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)] + cue_features(f, e)
+            + fact_features(f, e))
 
 
+# the names of cue_features()' outputs, in order
+CUE_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("weekday_match"):FEATURE_NAMES.index("person_evt_missing") + 1]
+FACT_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("fact_people_match"):]
 _LOW30 = np.uint32((1 << 30) - 1)
 _PLACE_CONFLICT = FEATURE_NAMES.index("place_conflict")
 _PERSON_ART = FEATURE_NAMES.index("person_art_missing")
 _PERSON_EVT = FEATURE_NAMES.index("person_evt_missing")
+_FACT_PEOPLE = FEATURE_NAMES.index("fact_people_match")
+_FACT_PEOPLE_CONFLICT = FEATURE_NAMES.index("fact_people_conflict")
+_FACT_PLACE = FEATURE_NAMES.index("fact_place_match")
+_FACT_PLACE_CONFLICT = FEATURE_NAMES.index("fact_place_conflict")
+
+
+def _facts_agree(x: list) -> bool:
+    """The event has some of the article's main tagged people and places, and neither sort conflicts."""
+    return (x[_FACT_PEOPLE] > 0 and x[_FACT_PLACE] > 0 and not x[_FACT_PEOPLE_CONFLICT]
+            and not x[_FACT_PLACE_CONFLICT])
+
+
+def fact_features(f: Features, e: EventRec) -> list:
+    """Agreement of the article's fact names (kind-0 cues: tagged people, places, organisations)
+    with the event's: share of the article's names of each sort the event has, and a conflict
+    flag when both name some people (places) and share none."""
+    a = f.cues.tolist() if f.cues is not None else []
+    ev = {c for c in e.cue_c.tolist() if c >> 30 == cues.FACT}
+    out = []
+    for sub in (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG):
+        mine = [c for c in a if c >> 30 == cues.FACT and (c >> 28) & 3 == sub]
+        theirs = any((c >> 28) & 3 == sub for c in ev)
+        shared = sum(1 for c in mine if c in ev)
+        out.append(shared / len(mine) if mine else 0.0)
+        if sub != cues.FACT_ORG:
+            out.append(1.0 if mine and theirs and not shared else 0.0)
+    return out
 
 
 def cue_features(f: Features, e: EventRec) -> list:

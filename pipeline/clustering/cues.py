@@ -75,3 +75,49 @@ def entity_hash_of(person_code: int, ent_hashes) -> bool:
     """Whether a person cue's surname is among entity hashes (compared on the low 30 bits)."""
     low = person_code & _LOW30
     return any((h & _LOW30) == low for h in ent_hashes)
+
+
+# --- cues from the event facts the pipeline computes anyway (pipeline.events.article_facts) --------
+# Kind 0 codes carry a canonical name from the facts tagger: ``sub << 28 | (hash & 0x0FFFFFFF)``.
+# The tagger folds aliases within an article ("Putin" -> "Vladimir Putin") and types each name,
+# which the capitalised-token heuristics above cannot; people are keyed by surname so that
+# "Lohan" in one article meets "Lindsay Lohan" in another.
+FACT = 0
+FACT_PERSON, FACT_PLACE, FACT_ORG = 1, 2, 3
+_LOW28 = (1 << 28) - 1
+
+
+def fact_code(sub: int, h: int) -> int:
+    return (sub << 28) | (h & _LOW28)
+
+
+def fact_sub(c: int) -> int:
+    """FACT_PERSON / FACT_PLACE / FACT_ORG for a kind-0 code, 0 for any other cue."""
+    return (c >> 28) & 3 if c >> 30 == FACT else 0
+
+
+def fact_cues(facts: dict | None, hash_fn, k_people: int = 3, k_places: int = 3, k_orgs: int = 2) -> list[int]:
+    """Kind-0 codes for an article's main people, where it happens and main organisations,
+    strongest first; [] when there are no facts."""
+    if not facts:
+        return []
+    ents = facts.get("entities") or {}
+    out: list[int] = []
+
+    def add(sub: int, key: str) -> None:
+        key = key.strip().lower()
+        c = fact_code(sub, hash_fn(key))
+        if len(key) > 1 and c not in out:
+            out.append(c)
+
+    people = sorted(ents.get("people") or [], key=lambda x: -x[1])[:k_people]
+    for name, _n, *_ in people:
+        add(FACT_PERSON, name.split()[-1])
+    where = facts.get("where") or {}
+    places = sorted(where.items(), key=lambda x: -x[1])[:k_places] if where else \
+        [(name, n) for name, n, *_ in (ents.get("places") or [])][:k_places]
+    for name, _w in places:
+        add(FACT_PLACE, name)
+    for name, _n, *_ in sorted(ents.get("organisations") or [], key=lambda x: -x[1])[:k_orgs]:
+        add(FACT_ORG, name)
+    return out

@@ -504,8 +504,10 @@ def salient_years(title: str, body: str, years_all: Counter) -> list[int]:
     return []
 
 
-def extract(title: str, text: str, url: str | None, published, fetched_at, idf: IdfTable, p) -> Features:
-    """Compute the compact features of one article. ``p`` is a ClusterParams."""
+def extract(title: str, text: str, url: str | None, published, fetched_at, idf: IdfTable, p,
+            facts: dict | None = None) -> Features:
+    """Compute the compact features of one article. ``p`` is a ClusterParams; ``facts`` are the
+    article's event facts (pipeline.events.article_facts), whose names become kind-0 cues."""
     title = title or ""
     body = clean_text(text)
     words: Counter = Counter()
@@ -540,7 +542,8 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     days = cues.weekdays(full) if not (full.isascii() and _WEEKDAY_NAMES.isdisjoint(lows_all)) else []
     # kept in rank order (the first person is the article's main one)
     cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32)
-                                   + cues.persons(full, NOT_ENTITIES, h32)))
+                                   + cues.persons(full, NOT_ENTITIES, h32)
+                                   + cues.fact_cues(facts, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
                     np.asarray(dset, dtype=np.uint32), t, np.asarray(cue_codes, dtype=np.uint32),
                     wf_h, wf_w, ef_h, ef_w)

@@ -36,7 +36,7 @@ class ClusterParams:
     k_event_terms: int = 200
     k_event_ents: int = 80
     k_event_dates: int = 16
-    k_event_cues: int = 24  # who/where/when cue counts kept per event
+    k_event_cues: int = 40  # who/where/when cue counts kept per event
     top_ents: int = 3  # strongest names checked for absence on either side
     # --- retrieval -------------------------------------------------------
     q_terms: int = 10  # top terms of an article that are indexed / queried
@@ -50,9 +50,10 @@ class ClusterParams:
     contrast_min: float = 0.3  # cos_words + cos_ents for a candidate event to count as plausible
     long_words: int = 120  # distinct content words that make an article 'long'
     min_word_cos: float = 0.3  # a story needs at least this content-word cosine to the event centroid
+    second_chance: float = 0.0  # below-threshold margin accepted when tagged people and places agree
     # logistic weights over clusterer.FEATURE_NAMES
     weights: list = field(default_factory=lambda: [6.0, 6.0, 2.0, -2.0, -2.0, 1.5, -1.0, -2.0, 0.0,
-                                                   0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+                                                   0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
     bias: float = -3.0
     # --- data --------------------------------------------------------------
     df_file: str = "df.json"

@@ -198,7 +198,7 @@ def test_cues_name_who_where_and_which_day():
 
 
 def test_main_person_mismatch_is_a_feature(params):
-    from pipeline.clustering.clusterer import FEATURE_NAMES, cue_features
+    from pipeline.clustering.clusterer import CUE_FEATURE_NAMES, cue_features
     from pipeline.clustering.features import extract
     from pipeline.clustering.records import EventRec
     a = extract("", "Jamal Williams was arrested on Sunday. Williams plays for the Chargers.", None, None, None,
@@ -207,7 +207,7 @@ def test_main_person_mismatch_is_a_feature(params):
                 params.idf, params)
     e = EventRec.__new__(EventRec)
     e.ent_h, e.cue_c, e.cue_n = b.ent_h, b.cues, np.ones(b.cues.size, np.uint16)
-    x = dict(zip(FEATURE_NAMES[-6:], cue_features(a, e)))
+    x = dict(zip(CUE_FEATURE_NAMES, cue_features(a, e)))
     assert x["weekday_conflict"] == 1.0 and x["person_art_missing"] == 1.0 and x["person_evt_missing"] == 1.0
 
 
@@ -258,3 +258,53 @@ def test_fast_scan_and_date_hints_match_the_plain_pass(seeds):
         full = title + "\n" + body
         lows = [t.lower() for t in _scan(title, Counter(), Counter(), Counter(), 1.0, set())[0]] + [t.lower() for t in terms]
         assert extract_dates(full, DateHints(_month_near_number(lows), hyphen or "-" in title)) == extract_dates(full)
+
+
+def _facts(people=(), where=(), orgs=()):
+    return {"entities": {"people": [[n, c, []] for n, c in people], "places": [],
+                         "organisations": [[n, c, []] for n, c in orgs]},
+            "where": dict(where)}
+
+
+def test_fact_cues_key_people_by_surname_and_keep_places_and_orgs():
+    from pipeline.clustering import cues
+    from pipeline.clustering.features import h32
+    got = cues.fact_cues(_facts([("Lindsay Lohan", 3)], [("Malibu", 2.0)], [("LAPD", 1)]), h32)
+    assert got == [cues.fact_code(cues.FACT_PERSON, h32("lohan")), cues.fact_code(cues.FACT_PLACE, h32("malibu")),
+                   cues.fact_code(cues.FACT_ORG, h32("lapd"))]
+    assert all(c >> 30 == cues.FACT for c in got)  # never mistaken for weekday/place/person cues
+    assert cues.fact_cues(None, h32) == [] and cues.fact_cues({}, h32) == []
+
+
+def test_fact_features_agree_and_conflict(params):
+    from pipeline.clustering.clusterer import FACT_FEATURE_NAMES, _facts_agree, FEATURE_NAMES, fact_features
+    from pipeline.clustering.features import extract
+    from pipeline.clustering.records import EventRec
+    text = "A fire broke out. Firefighters came."
+    same = extract("", text, None, None, None, params.idf, params, _facts([("Ann Lee", 2)], [("Oslo", 3.0)]))
+    other = extract("", text, None, None, None, params.idf, params, _facts([("Bo Kim", 2)], [("Rome", 3.0)]))
+    e = EventRec.__new__(EventRec)
+    e.cue_c, e.cue_n = same.cues, np.ones(same.cues.size, np.uint16)
+    x = dict(zip(FACT_FEATURE_NAMES, fact_features(same, e)))
+    assert x["fact_people_match"] == 1.0 and x["fact_place_match"] == 1.0 and x["fact_people_conflict"] == 0.0
+    y = dict(zip(FACT_FEATURE_NAMES, fact_features(other, e)))
+    assert y["fact_people_conflict"] == 1.0 and y["fact_place_conflict"] == 1.0 and y["fact_people_match"] == 0.0
+    full = [0.0] * len(FEATURE_NAMES)
+    full[-len(FACT_FEATURE_NAMES):] = fact_features(same, e)
+    assert _facts_agree(full)
+    full[-len(FACT_FEATURE_NAMES):] = fact_features(other, e)
+    assert not _facts_agree(full)
+
+
+def test_assign_uses_given_facts_or_computes_the_same(params):
+    """A ClusterDoc with the stage's facts and one without (facts computed inside) decide alike."""
+    from pipeline.clustering.clusterer import facts_for
+    from pipeline.clustering import ClusterDoc, StoryClusterer
+    docs = [ClusterDoc(id=f"d{i}", title=f"Storm hits Oslo {i}", text="Ann Lee said the storm hit Oslo on Monday. "
+                       "Lee said roads in Oslo were closed.") for i in range(3)]
+    with_facts = StoryClusterer(params, {})
+    without = StoryClusterer(params, {})
+    for d in docs:
+        given = ClusterDoc(**{**d.__dict__, "facts": facts_for(d)})
+        assert with_facts.assign(given) == without.assign(d)
+    assert with_facts.store == without.store
