@@ -28,6 +28,7 @@ from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
 from . import metrics
 from .core import CleanStage, ClusterStage, routing_key
 from .settings import Settings
+from .stall import StallWatch
 from .stores import JsonStore, PartitionStore
 
 log = logging.getLogger("newsflow.worker")
@@ -114,9 +115,13 @@ def create_app(settings: Settings) -> faust.App:
         log.warning("dead letter", extra={"stage": error.stage, "reason": error.reason, "id": article_id,
                                           "detail": error.detail[:300]})
 
+    # per source partition, the offset after the message in hand (counted as done): lag and stalls
+    processed: dict[Any, int] = {}
+
     @app.agent(raw_topic, name="clean_articles")
     async def clean_articles(stream):
         async for event in stream.events():
+            processed[event.message.tp] = event.message.offset + 1
             started = time.perf_counter()
             raw_id = source = None
             try:
@@ -140,6 +145,7 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(cleaned_topic, name="cluster_articles")
     async def cluster_articles(stream):
         async for event in stream.events():
+            processed[event.message.tp] = event.message.offset + 1
             started = time.perf_counter()
             article: dict[str, Any] | None = None
             try:
@@ -168,15 +174,42 @@ def create_app(settings: Settings) -> faust.App:
     @app.on_partitions_revoked.connect
     async def forget_clusterers(app, revoked, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
+        processed.clear()
         metrics.READY.set(0)
+        stall_watch.reset()
 
     @app.on_rebalance_complete.connect
     async def mark_ready(app, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
         metrics.READY.set(1)
+        stall_watch.reset()
         log.info("worker ready", extra={"assignment": sorted(str(tp) for tp in app.consumer.assignment())})
 
-    install_web_views(app)
+    stall_watch = StallWatch(settings.stall_after_s)
+    source_topics = {settings.raw_topic, settings.cleaned_topic}
+
+    @app.timer(interval=10.0)
+    async def watch_for_stalls() -> None:
+        tps = [tp for tp in app.consumer.assignment() if tp.topic in source_topics]
+        if app.rebalancing or not tps or not worker_ready(app):
+            stall_watch.reset()
+            return
+        try:
+            highwaters = await app.consumer.highwaters(*tps)
+            positions = {tp: processed[tp] if tp in processed else await app.consumer.position(tp) for tp in tps}
+        except Exception as exc:  # the broker cannot be asked: not this worker's stall
+            log.warning("consumer lag unknown", extra={"error": f"{type(exc).__name__}: {exc}"})
+            stall_watch.reset()
+            return
+        stall_watch.observe(positions, highwaters)
+        for topic in source_topics:
+            metrics.CONSUMER_LAG.labels(topic).set(sum(n for tp, n in stall_watch.lag.items() if tp.topic == topic))
+        metrics.STALLED_SECONDS.set(stall_watch.stalled_for)
+        if stall_watch.stalled():
+            log.error("consumer stalled: messages wait and nothing moves",
+                      extra={"seconds": round(stall_watch.stalled_for, 1), "lag": sum(stall_watch.lag.values())})
+
+    install_web_views(app, stall_watch)
     app.newsflow_topics = {  # type: ignore[attr-defined]
         "raw": raw_topic, "cleaned": cleaned_topic, "articles": articles_topic,
         "events": events_topic, "deadletter": deadletter_topic,
@@ -203,13 +236,16 @@ def worker_ready(app: faust.App) -> bool:
         and app.tables.recovery.completed.is_set()
 
 
-def install_web_views(app: faust.App) -> None:
+def install_web_views(app: faust.App, stall_watch: StallWatch) -> None:
     @app.page("/metrics")
     async def prometheus_metrics(web, request):
         return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     @app.page("/healthz")
     async def healthz(web, request):
+        if stall_watch.stalled():
+            return web.json({"status": "stalled", "seconds": round(stall_watch.stalled_for, 1),
+                             "lag": sum(stall_watch.lag.values())}, status=503)
         return web.json({"status": "ok"})
 
     @app.page("/readyz")

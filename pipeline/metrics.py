@@ -16,3 +16,5 @@ WINDOW_ARTICLES = Gauge("newsflow_window_articles", "Articles in the clustering 
 WINDOW_EVENTS = Gauge("newsflow_window_events", "Events in the clustering window (this worker)")
 LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned boilerplate state (this worker)")
 READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and recovered its tables")
+CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages waiting on this worker's assigned partitions, by topic", ["topic"])
+STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages have waited with no consumer progress (0: none waiting or moving)")

@@ -1,0 +1,49 @@
+"""Stall detection for the worker's consumer: work is waiting, yet nothing moves.
+
+Lag alone is normal under load. A worker that holds partitions with messages waiting and whose
+fetch positions have not moved for a while is stuck (Faust over aiokafka has been reported to stop
+fetching some partitions after a rebalance); /healthz says so, and the orchestrator restarts it.
+Plain logic over positions and high-water marks, so it is tested without Kafka.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StallWatch:
+    stall_after_s: float
+    clock: Callable[[], float] = time.monotonic
+    lag: dict[Hashable, int] = field(default_factory=dict)
+    _positions: dict[Hashable, int] = field(default_factory=dict)
+    _last_move: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._last_move = self.clock()
+
+    def reset(self) -> None:
+        """Start over (after a rebalance, or when the broker cannot be asked)."""
+        self._positions = {}
+        self.lag = {}
+        self._last_move = self.clock()
+
+    def observe(self, positions: Mapping[Hashable, int | None], highwaters: Mapping[Hashable, int]) -> None:
+        """Record where the consumer is (next offset to fetch) and where each partition ends."""
+        known = {tp: pos for tp, pos in positions.items() if pos is not None}
+        if known != self._positions:
+            self._positions = known
+            self._last_move = self.clock()
+        # a partition whose position is not known yet counts as waiting from its start
+        self.lag = {tp: max(0, end - known.get(tp, 0)) for tp, end in highwaters.items()}
+        if not any(self.lag.values()):
+            self._last_move = self.clock()  # idle is not stalled
+
+    @property
+    def stalled_for(self) -> float:
+        """Seconds that messages have been waiting without any progress (0 when nothing waits)."""
+        return self.clock() - self._last_move if any(self.lag.values()) else 0.0
+
+    def stalled(self) -> bool:
+        return self.stall_after_s > 0 and self.stalled_for >= self.stall_after_s
