@@ -270,9 +270,10 @@ def minhash(token_hashes: np.ndarray, n: int) -> np.ndarray:
         return np.full(n, 0xFFFFFFFF, dtype=np.uint32)
     sh = np.unique(sh)
     a, b = _mh_coeffs(n)
-    with np.errstate(over="ignore"):
-        v = (sh[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
-    return v.min(axis=0).astype(np.uint32)
+    v = np.multiply.outer(sh, a)  # wraps mod 2**64, as intended
+    v += b
+    # x -> x >> 32 is monotone, so the min can be taken before the shift
+    return (v.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
 # --------------------------------------------------------------------------- #
