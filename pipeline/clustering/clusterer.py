@@ -166,24 +166,26 @@ class StoryClusterer:
     def _candidates(self, f: Features, mh16: np.ndarray) -> list[str]:
         p = self.p
         score: dict[str, float] = {}
+        get = score.get
+        bkt = self._bkt
         for bk in self._band_keys(mh16):
-            v = self._bkt.get(bk)
+            v = bkt.get(bk)
             if v is not None:
                 for cid in ((v,) if isinstance(v, str) else v):
-                    score[cid] = score.get(cid, 0.0) + 10.0
+                    score[cid] = get(cid, 0.0) + 10.0
         post = self._post
         pr = p.posting_read
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
             for h, w in zip(hs[:q].tolist(), ws[:q].tolist()):
                 lst = post.get(h)
                 if lst:
-                    for cid in lst[-pr:]:
-                        score[cid] = score.get(cid, 0.0) + w
+                    for cid in (lst[-pr:] if len(lst) > pr else lst):
+                        score[cid] = get(cid, 0.0) + w
         if not score:
             return []
-        if len(score) <= p.max_candidates:
-            return sorted(score, key=lambda c: (-score[c], c))
-        return [c for c, _ in heapq.nsmallest(p.max_candidates, score.items(), key=lambda x: (-x[1], x[0]))]
+        # best first, ties by id (ids are unique, so plain tuple order is the (-score, id) key order)
+        order = sorted([(-s, c) for c, s in score.items()])
+        return [c for _, c in order[:p.max_candidates]]
 
     def candidate_set(self, cands: list[str]) -> CandidateSet:
         st = self.store

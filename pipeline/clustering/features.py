@@ -323,6 +323,10 @@ class IdfTable:
         Number entities ('#...') get the maximal IDF."""
         info = self._info
         keys = [prefix + t for t in counts] if prefix else list(counts)
+        try:  # the common case: every term seen before
+            return list(map(info.__getitem__, keys))
+        except KeyError:
+            pass
         new = [(k, t) for k, t in zip(keys, counts) if k not in info]
         if new:
             if len(info) + len(new) > 200_000:
@@ -453,6 +457,10 @@ def _month_near_number(lows: list[str]) -> bool:
 def hash_tokens(toks: list[str]) -> np.ndarray:
     """h32 of every token, hashing each distinct token once -> uint32[len(toks)]."""
     cache = _HASH_CACHE
+    try:  # the common case: every token hashed before
+        return np.fromiter(map(cache.__getitem__, toks), dtype=np.uint32, count=len(toks))
+    except KeyError:
+        pass
     new = set(toks).difference(cache)
     if new:
         if len(cache) + len(new) > _HASH_CACHE_MAX:
@@ -470,8 +478,9 @@ def _vec(counts, idf, k: int, prefix: str = ""):
         return e32, ef, e32, ef
     info = idf.term_info(counts, prefix)
     n = len(info)
-    h = np.fromiter((x[0] for x in info), dtype=np.uint32, count=n)
-    wt = np.fromiter((x[1] for x in info), dtype=np.float64, count=n)
+    hs_, wt_ = zip(*info)
+    h = np.array(hs_, dtype=np.uint32)
+    wt = np.array(wt_, dtype=np.float64)
     c = np.fromiter(counts.values(), dtype=np.float64, count=n)
     ci = c.astype(np.int64)
     if (ci == c).all() and c.min() >= 1 and c.max() < _TF_LOG.size:
