@@ -240,10 +240,10 @@ class StoryClusterer:
                                   [getattr(evs[i][1], attr.replace("_h", "_w")) for i in pl]).tolist()
                     for j, i in enumerate(pl):
                         out_c[i] = ws[j]
-        a_dates = f.dates.tolist()
+        ctx = _ArtCtx(f, p.top_ents)
         out = []
         for i, (eid, e) in enumerate(evs):
-            out.append((eid, event_features(f, a_dates, e, cw[i], ce[i], best_member[eid], p.top_ents)))
+            out.append((eid, _event_features(ctx, e, cw[i], ce[i], best_member[eid])))
         return out
 
     def _best_event(self, f: Features, recs):
@@ -570,30 +570,66 @@ def _year_conflict(a_dates: list, e_codes: list) -> float:
 def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float, cos_best: float,
                    k_top: int = 3) -> list:
     """Article-vs-event features fed to the fitted logistic score (names in FEATURE_NAMES)."""
+    ctx = _ArtCtx(f, k_top)
+    if a_dates != ctx.a_dates:
+        ctx.a_dates, ctx.a_dd = a_dates, [x for x in a_dates if x % 10000]
+    return _event_features(ctx, e, cw, ce, cos_best)
+
+
+class _ArtCtx:
+    """The article side of the article-vs-event features, computed once per article (not once
+    per candidate event): its cue codes split by kind, name hashes as sets, dates."""
+    __slots__ = ("f", "k_top", "ah", "aw", "art_miss", "ef_set", "mine30", "a_dates", "a_dd", "ak",
+                 "person_low", "fact_mine")
+
+    def __init__(self, f: Features, k_top: int):
+        self.f, self.k_top = f, k_top
+        self.ah = f.ent_h[:k_top]
+        self.aw = f.ent_w[:k_top]
+        self.art_miss: dict = {}  # miss pattern -> art_top_missing (memo of the numpy expression)
+        ef = f.ef_h if f.ef_h is not None else np.zeros(0, np.uint32)
+        self.ef_set = set(ef.tolist())
+        self.mine30 = set((ef & _LOW30).tolist()) if ef.size else set()
+        self.a_dates = f.dates.tolist()
+        self.a_dd = [x for x in self.a_dates if x % 10000]
+        a = f.cues.tolist() if f.cues is not None else []
+        self.ak = [{c for c in a if c >> 30 == kind} for kind in (cues.WEEKDAY, cues.PLACE)]
+        people = [c for c in a if c >> 30 == cues.PERSON]
+        self.person_low = people[0] & int(_LOW30) if people else None
+        self.fact_mine = [[c for c in a if c >> 30 == cues.FACT and (c >> 28) & 3 == sub]
+                          for sub in (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG)]
+
+
+def _event_features(ctx: _ArtCtx, e: EventRec, cw: float, ce: float, cos_best: float) -> list:
     # the article's strongest names: how much of their weight the event lacks
-    ah = f.ent_h[:k_top]
+    ah = ctx.ah
     if ah.size and e.ent_h.size:
-        aw = f.ent_w[:k_top]
-        miss = ~(ah[:, None] == e.ent_h[None, :]).any(axis=1)  # np.isin, without its per-call cost
-        art_miss = float(aw[miss].sum() / aw.sum())
+        es = set(e.ent_h.tolist())
+        key = tuple(h not in es for h in ah.tolist())
+        art_miss = ctx.art_miss.get(key)
+        if art_miss is None:
+            aw = ctx.aw
+            art_miss = float(aw[np.array(key)].sum() / aw.sum())
+            ctx.art_miss[key] = art_miss
     else:
         art_miss = 1.0 if ah.size else 0.0
     # the event's strongest names: how much of their weight the article lacks
-    eh = e.ent_h[:k_top]
+    eh = e.ent_h[:ctx.k_top]
     if eh.size:
-        ew = e.ent_w[:k_top]
-        if f.ef_h is not None and f.ef_h.size:
-            miss = ~(eh[:, None] == f.ef_h[None, :]).any(axis=1)
+        miss = [h not in ctx.ef_set for h in eh.tolist()]
+        if any(miss):
+            ew = e.ent_w[:ctx.k_top]
+            evt_miss = float(ew[np.array(miss)].sum() / max(ew.sum(), 1e-12))
         else:
-            miss = np.ones(eh.size, bool)
-        evt_miss = float(ew[miss].sum() / max(ew.sum(), 1e-12))
+            evt_miss = 0.0  # an empty float32 sum over a positive total
     else:
         evt_miss = 0.0
     e_codes = e.date_c.tolist()
-    dm, dc, _ = date_relation([x for x in a_dates if x % 10000], [x for x in e_codes if x % 10000])
-    yc = _year_conflict(a_dates, e_codes)
-    return ([cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)] + cue_features(f, e)
-            + fact_features(f, e))
+    dm, dc, _ = date_relation(ctx.a_dd, [x for x in e_codes if x % 10000])
+    yc = _year_conflict(ctx.a_dates, e_codes)
+    ec, en = e.cue_c.tolist(), e.cue_n.tolist()
+    return ([cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)]
+            + _cue_features(ctx, e, ec, en) + _fact_features(ctx, ec))
 
 
 # the names of cue_features()' outputs, in order
@@ -619,15 +655,17 @@ def fact_features(f: Features, e: EventRec) -> list:
     """Agreement of the article's fact names (kind-0 cues: tagged people, places, organisations)
     with the event's: share of the article's names of each sort the event has, and a conflict
     flag when both name some people (places) and share none."""
-    a = f.cues.tolist() if f.cues is not None else []
-    ev = {c for c in e.cue_c.tolist() if c >> 30 == cues.FACT}
+    return _fact_features(_ArtCtx(f, 3), e.cue_c.tolist())
+
+
+def _fact_features(ctx: _ArtCtx, ec: list) -> list:
+    ev = {c for c in ec if c >> 30 == cues.FACT}
     out = []
-    for sub in (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG):
-        mine = [c for c in a if c >> 30 == cues.FACT and (c >> 28) & 3 == sub]
-        theirs = any((c >> 28) & 3 == sub for c in ev)
+    for mine, sub in zip(ctx.fact_mine, (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG)):
         shared = sum(1 for c in mine if c in ev)
         out.append(shared / len(mine) if mine else 0.0)
         if sub != cues.FACT_ORG:
+            theirs = any((c >> 28) & 3 == sub for c in ev)
             out.append(1.0 if mine and theirs and not shared else 0.0)
     return out
 
@@ -639,27 +677,26 @@ def cue_features(f: Features, e: EventRec) -> list:
     when both name some and share none; person: the article's main person is absent from the
     event's names, or the event's main person is absent from the article's names.
     """
-    a = f.cues.tolist() if f.cues is not None else []
-    ec, en = e.cue_c.tolist(), e.cue_n.tolist()
+    return _cue_features(_ArtCtx(f, 3), e, e.cue_c.tolist(), e.cue_n.tolist())
+
+
+def _cue_features(ctx: _ArtCtx, e: EventRec, ec: list, en: list) -> list:
     out = []
-    for kind in (cues.WEEKDAY, cues.PLACE):
-        ak = {c for c in a if c >> 30 == kind}
-        ek = {c: n for c, n in zip(ec, en) if c >> 30 == kind}
-        if ak and ek:
-            top = max(ek.values())
-            out += [1.0 if any(ek.get(c, 0) == top for c in ak) else 0.0, 0.0 if ak & ek.keys() else 1.0]
-        else:
-            out += [0.0, 0.0]
-    a_people = [c for c in a if c >> 30 == cues.PERSON]
+    for ak, kind in zip(ctx.ak, (cues.WEEKDAY, cues.PLACE)):
+        if ak:
+            ek = {c: n for c, n in zip(ec, en) if c >> 30 == kind}
+            if ek:
+                top = max(ek.values())
+                out += [1.0 if any(ek.get(c, 0) == top for c in ak) else 0.0, 0.0 if ak & ek.keys() else 1.0]
+                continue
+        out += [0.0, 0.0]
     e_people = [(n, c) for c, n in zip(ec, en) if c >> 30 == cues.PERSON]
     art_missing = evt_missing = 0.0
-    if a_people:
-        low = a_people[0] & int(_LOW30)
-        names = e.ent_h & _LOW30 if e.ent_h.size else e.ent_h
+    low = ctx.person_low
+    if low is not None:
         known = {c & int(_LOW30) for _, c in e_people}
-        art_missing = 0.0 if (low in known or (names.size and bool((names == low).any()))) else 1.0
+        art_missing = 0.0 if (low in known or (e.ent_h.size and low in set((e.ent_h & _LOW30).tolist()))) else 1.0
     if e_people:
         top = max(e_people)[1] & int(_LOW30)
-        mine = f.ef_h & _LOW30 if f.ef_h is not None and f.ef_h.size else np.zeros(0, np.uint32)
-        evt_missing = 0.0 if bool((mine == top).any()) else 1.0
+        evt_missing = 0.0 if top in ctx.mine30 else 1.0
     return out + [art_missing, evt_missing]
