@@ -74,7 +74,9 @@ _YEAR = r"(?:,?\s+((?:19|20)\d\d))?"
 # "March 20", "March 20 to 22", "Dec. 20-21, 2022"
 DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b" + _RANGE + r"(?!\d)" + _YEAR)
 # "20 March", "20-22 March 2023", "21st of December"
-DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR)
+# (opens with \d: the engine scans for a digit instead of trying every position; "\d(?<!\w.)\d?" is
+# "\b\d{1,2}": same matches)
+DATE_DM = re.compile(r"(\d(?<!\w.)\d?)(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR)
 DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 # "14 / 09 / 2013", "11/28/05" (day-first or month-first; both kept when ambiguous)
 DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")

@@ -308,3 +308,30 @@ def test_assign_uses_given_facts_or_computes_the_same(params):
         given = ClusterDoc(**{**d.__dict__, "facts": facts_for(d)})
         assert with_facts.assign(given) == without.assign(d)
     assert with_facts.store == without.store
+
+
+def test_fast_regex_forms_match_the_plain_patterns():
+    """The cue and date regexes open with a character class for speed; they must find exactly what
+    the plain "\\b..." forms find (same spans, same groups)."""
+    import re
+
+    from pipeline.clustering import cues
+    from pipeline.clustering import features as F
+    cap = cues._CAP
+    plain = {
+        cues.PLACE_RE: r"\b(?:[Ii]n|[Aa]t|[Ff]rom|[Nn]ear|[Oo]utside)\s+(?:the\s+)?(" + cap + r"(?:[ \t]+" + cap + r"){0,3})",
+        cues.PLACEISH_RE: r"\b(?:[Ii]n|[Aa]t|[Oo]f|[Tt]o|[Ff]rom|[Ii]nto|[Aa]cross)\s+(?:the\s+)?(" + cap + r")",
+        cues.NAME_RE: r"\b(" + cap + r")[ \t]+(?:[A-Z]\.[ \t]*)?(" + cap + r")\b",
+        F.DATE_DM: r"\b(\d{1,2})(?:st|nd|rd|th)?" + F._RANGE + r"\s+(?:of\s+)?" + F._MONTH_RE + r"\b" + F._YEAR,
+    }
+    texts = [
+        "Vladimir V. Putin met Xi Jinping in Beijing, at the Grand Kremlin Palace, from New Zealand.",
+        "in Jean-to Smith at the O'Neil into Into X from the From Y near Near Z outside Outside Q",
+        "xSmith Smith's 'In Foo' éIn Bar A B.C D E Jan J. Doe, ÀB Cd inIn Rome Across the Andes",
+        "On 20 March 2013, 21st of December, 1-3 feb. 2014, a1 june x_2 may ²3 june 123 may 12june",
+    ]
+    for fast, src in plain.items():
+        slow = re.compile(src)
+        for t in texts + [t.lower() for t in texts]:
+            assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
+                   [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
