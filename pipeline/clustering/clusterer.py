@@ -77,7 +77,9 @@ class StoryClusterer:
         self._bkt: dict[int, object] = {}  # LSH band key -> id | [ids]
         self._post: dict[int, list] = {}  # term/entity hash -> [ids] in arrival order
         self._heap: list = []  # (t_eff, seq, id)
-        self._arrival: deque = deque()  # (seq, id)
+        # arrival order as two parallel deques (seq, id): no tuple per article
+        self._arr_seq: deque = deque()
+        self._arr_id: deque = deque()
         self._n = 0
         self._n_events = 0
         self._seq = 0
@@ -355,7 +357,8 @@ class StoryClusterer:
                 lst.append(aid)
         if r.t_eff is not None:
             heapq.heappush(self._heap, (r.t_eff, r.seq, aid))
-        self._arrival.append((r.seq, aid))
+        self._arr_seq.append(r.seq)
+        self._arr_id.append(aid)
 
     def _unindex(self, aid: str, r: ArticleRec) -> None:
         self._n -= 1
@@ -396,14 +399,16 @@ class StoryClusterer:
         if self._n - len(victims) > p.max_articles:
             excess = self._n - len(victims) - p.max_articles
             vs = {v[1] for v in victims}
-            arr = self._arrival
-            while excess > 0 and arr:
-                seq, aid = arr.popleft()
+            aseq, aids = self._arr_seq, self._arr_id
+            while excess > 0 and aseq:
+                seq, aid = aseq.popleft(), aids.popleft()
                 if seq not in vs and self._alive(aid, seq):
                     victims.append((aid, seq))
                     excess -= 1
-        elif len(self._arrival) > 2 * max(self._n, 16):  # drop stale arrival entries
-            self._arrival = deque(x for x in self._arrival if self._alive(x[1], x[0]))
+        elif len(self._arr_seq) > 2 * max(self._n, 16):  # drop stale arrival entries
+            keep = [(q, a) for q, a in zip(self._arr_seq, self._arr_id) if self._alive(a, q)]
+            self._arr_seq = deque(q for q, _ in keep)
+            self._arr_id = deque(a for _, a in keep)
         for aid, seq in victims:
             dead.extend(self._drop(aid, seq))
         return dead
