@@ -18,3 +18,5 @@ LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned bo
 READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and recovered its tables")
 CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages waiting on this worker's assigned partitions, by topic", ["topic"])
 STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages have waited with no consumer progress (0: none waiting or moving)")
+SKIPPED_MESSAGES = Counter("newsflow_skipped_messages_total",
+                           "Messages of an assigned partition the agents never saw (an offset jump), by topic", ["topic"])
