@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import deque
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ import orjson
 from . import cues
 from .features import Features, event_id_for, extract
 from .params import ClusterParams
-from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, peek_event, peek_seq)
+from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, minhash_offset, peek_event,
+                      peek_seq)
 
 def facts_for(doc: ClusterDoc) -> dict:
     """The event facts of a document, as the stream stage computes them (cached per text)."""
@@ -36,6 +38,8 @@ def facts_for(doc: ClusterDoc) -> dict:
 
 
 _BAND_SALT = np.array([(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFFFFFFFFFFFFFF for i in range(64)], dtype=np.uint64)
+_FOLD30 = np.uint64((1 << 30) - 1)
+_S30, _S60 = np.uint64(30), np.uint64(60)
 
 
 @dataclass
@@ -77,9 +81,7 @@ class StoryClusterer:
         self._bkt: dict[int, object] = {}  # LSH band key -> id | [ids]
         self._post: dict[int, list] = {}  # term/entity hash -> [ids] in arrival order
         self._heap: list = []  # (t_eff, seq, id)
-        # arrival order as two parallel deques (seq, id): no tuple per article
-        self._arr_seq: deque = deque()
-        self._arr_id: deque = deque()
+        self._arr = _Arrival()  # (seq, id) in arrival order
         self._n = 0
         self._n_events = 0
         self._seq = 0
@@ -170,10 +172,13 @@ class StoryClusterer:
         score: dict[str, float] = {}
         get = score.get
         bkt = self._bkt
-        for bk in self._band_keys(mh16):
+        mhb = None
+        for band, bk in enumerate(self._band_keys(mh16)):
             v = bkt.get(bk)
             if v is not None:
-                for cid in ((v,) if isinstance(v, str) else v):
+                if mhb is None:
+                    mhb = mh16.astype("<u2", copy=False).tobytes()
+                for cid in self._band_members(v, band, mhb[8 * band:8 * band + 8]):
                     score[cid] = get(cid, 0.0) + 10.0
         post = self._post
         pr = p.posting_read
@@ -188,6 +193,22 @@ class StoryClusterer:
         # best first, ties by id (ids are unique, so plain tuple order is the (-score, id) key order)
         order = sorted([(-s, c) for c, s in score.items()])
         return [c for _, c in order[:p.max_candidates]]
+
+    def _band_members(self, v, band: int, want: bytes) -> list[str]:
+        """The articles of bucket ``v`` whose LSH band ``band`` really is ``want`` (4 MinHash u16s).
+
+        Bucket keys are 30-bit folds of the 64-bit band values: a Python int below 2**30 takes
+        28 bytes instead of 36, and there are 8 per article. Folds can collide, so each article
+        found is checked against the band in its stored record: the members returned are exactly
+        the articles that share the band, as with unfolded keys."""
+        st = self.store
+        out = []
+        for cid in ((v,) if isinstance(v, str) else dict.fromkeys(v)):  # an id may sit twice in a fold
+            b = st[ART_PREFIX + cid]
+            o = minhash_offset(b) + 8 * band
+            if b[o:o + 8] == want:
+                out.append(cid)
+        return out
 
     def candidate_set(self, cands: list[str]) -> CandidateSet:
         st = self.store
@@ -336,9 +357,11 @@ class StoryClusterer:
         return Assignment(eid, rel, dup, sim, evicted)
 
     def _band_keys(self, mh16: np.ndarray) -> list[int]:
+        """Bucket keys of the article's LSH bands: each band's four u16 MinHash values as one salted
+        64-bit value, folded to 30 bits (see _band_members for why and how folds stay exact)."""
         nb = self._nband
-        v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64)
-        return (v ^ _BAND_SALT[:nb]).tolist()
+        v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64) ^ _BAND_SALT[:nb]
+        return ((v ^ (v >> _S30) ^ (v >> _S60)) & _FOLD30).tolist()
 
     def _index(self, aid: str, r: ArticleRec) -> None:
         """Add one article to the in-memory index (also used by restore)."""
@@ -357,8 +380,7 @@ class StoryClusterer:
                 lst.append(aid)
         if r.t_eff is not None:
             heapq.heappush(self._heap, (r.t_eff, r.seq, aid))
-        self._arr_seq.append(r.seq)
-        self._arr_id.append(aid)
+        self._arr.append(r.seq, aid)
 
     def _unindex(self, aid: str, r: ArticleRec) -> None:
         self._n -= 1
@@ -399,16 +421,14 @@ class StoryClusterer:
         if self._n - len(victims) > p.max_articles:
             excess = self._n - len(victims) - p.max_articles
             vs = {v[1] for v in victims}
-            aseq, aids = self._arr_seq, self._arr_id
-            while excess > 0 and aseq:
-                seq, aid = aseq.popleft(), aids.popleft()
+            arr = self._arr
+            while excess > 0 and arr:
+                seq, aid = arr.popleft()
                 if seq not in vs and self._alive(aid, seq):
                     victims.append((aid, seq))
                     excess -= 1
-        elif len(self._arr_seq) > 2 * max(self._n, 16):  # drop stale arrival entries
-            keep = [(q, a) for q, a in zip(self._arr_seq, self._arr_id) if self._alive(a, q)]
-            self._arr_seq = deque(q for q, _ in keep)
-            self._arr_id = deque(a for _, a in keep)
+        elif len(self._arr) > 2 * max(self._n, 16):  # drop stale arrival entries
+            self._arr = _Arrival([(q, a) for q, a in self._arr.items() if self._alive(a, q)])
         for aid, seq in victims:
             dead.extend(self._drop(aid, seq))
         return dead
@@ -439,6 +459,38 @@ class StoryClusterer:
 
 
 # ---------------------------------------------------------------- helpers
+class _Arrival:
+    """Arrival order as a FIFO of (seq, id). The seqs sit in an array('q') (8 bytes each instead of
+    a 28-32 byte int object) consumed from a head index and compacted once half of it is consumed;
+    the ids sit in a deque, so an id popped is freed at once."""
+    __slots__ = ("seqs", "ids", "head")
+
+    def __init__(self, pairs=()):
+        self.seqs, self.ids, self.head = array("q"), deque(), 0
+        for q, a in pairs:
+            self.append(q, a)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, seq: int, aid: str) -> None:
+        self.seqs.append(seq)
+        self.ids.append(aid)
+
+    def popleft(self) -> tuple[int, str]:
+        h = self.head
+        seq = self.seqs[h]
+        h += 1
+        if h >= 1024 and 2 * h >= len(self.seqs):
+            del self.seqs[:h]
+            h = 0
+        self.head = h
+        return seq, self.ids.popleft()
+
+    def items(self):
+        return zip(self.seqs[self.head:], self.ids)
+
+
 def _badd(d: dict, k: int, aid: str) -> None:
     v = d.get(k)
     if v is None:

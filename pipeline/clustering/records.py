@@ -22,10 +22,23 @@ ART_PREFIX = "a:"
 EVT_PREFIX = "e:"
 META_KEY = "m:"
 
-# seq, t, t_eff, content_key, url_key, relation, similarity, n_mh, n_terms, n_ents, n_dates, n_cues, n_evicted,
-# len_dup
+# Article records come in two layouts. Both open with a little-endian u64 whose low 63 bits are the
+# arrival number (peek_seq); its top bit marks the compact layout written since speed round 5.
+# Legacy records (top bit clear) stay readable, so a changelog written before still restores.
+_COMPACT = 1 << 63
+
+# Legacy: seq, t, t_eff, content_key, url_key, relation, similarity, n_mh, n_terms, n_ents, n_dates,
+# n_cues, n_evicted, len_dup; then event id, minhash, ...
 _AHDR = struct.Struct("<QddQQBdBBBBBHH")
 _NONE_DUP = 0xFFFF
+
+# Compact: seq|_COMPACT, relation, flags, n_mh, n_terms, n_ents, n_dates, n_cues, n_evicted, len_dup,
+# event id (8 bytes), then the MinHash at a fixed offset (LSH hits are verified against it), then
+# only the optional fields the flags name, then the arrays as in the legacy layout.
+_CHDR = struct.Struct("<QBBBBBBBHH8s")
+_F_T, _F_TEFF, _F_TEFF_IS_T, _F_CKEY, _F_UKEY, _F_SIM16, _F_SIM64 = (1 << i for i in range(7))
+_D, _Q, _H = struct.Struct("<d"), struct.Struct("<Q"), struct.Struct("<H")
+MH_OFFSET = _CHDR.size  # where a compact record's MinHash (u16 values) starts
 
 
 def _nan(x):
@@ -36,17 +49,45 @@ def _opt(x):
     return None if math.isnan(x) else x
 
 
+def _sim16(sim: float) -> int | None:
+    """sim as an exact u16 count of 1/10000 (similarities are rounded to 4 places), else None."""
+    k = round(sim * 10000)
+    return k if 0 <= k < 65535 and k / 10000 == sim else None
+
+
 class ArticleRec:
     __slots__ = ("seq", "t", "t_eff", "content_key", "url_key", "relation", "similarity", "event_id",
                  "minhash", "term_h", "term_w", "ent_h", "ent_w", "dates", "cues", "evicted", "duplicate_of")
 
     def encode(self) -> bytes:
+        """The compact layout: optional fields (times, keys, similarity) take space only when set."""
         dup = None if self.duplicate_of is None else self.duplicate_of.encode("utf-8")
-        hdr = _AHDR.pack(self.seq, _nan(self.t), _nan(self.t_eff), self.content_key, self.url_key,
-                         REL_CODES[self.relation], _nan(self.similarity), len(self.minhash), len(self.term_h),
-                         len(self.ent_h), len(self.dates), len(self.cues), len(self.evicted),
-                         _NONE_DUP if dup is None else len(dup))
-        parts = [hdr, bytes.fromhex(self.event_id[4:]), self.minhash.astype("<u2").tobytes(),
+        flags, opt = 0, []
+        if self.t is not None:
+            flags |= _F_T
+            opt.append(_D.pack(self.t))
+        if self.t_eff is not None:
+            if self.t_eff == self.t:
+                flags |= _F_TEFF_IS_T
+            else:
+                flags |= _F_TEFF
+                opt.append(_D.pack(self.t_eff))
+        for k, flag in ((self.content_key, _F_CKEY), (self.url_key, _F_UKEY)):
+            if k:
+                flags |= flag
+                opt.append(_Q.pack(k))
+        if self.similarity is not None:
+            k = _sim16(self.similarity)
+            if k is None:
+                flags |= _F_SIM64
+                opt.append(_D.pack(self.similarity))
+            else:
+                flags |= _F_SIM16
+                opt.append(_H.pack(k))
+        hdr = _CHDR.pack(self.seq | _COMPACT, REL_CODES[self.relation], flags, len(self.minhash),
+                         len(self.term_h), len(self.ent_h), len(self.dates), len(self.cues), len(self.evicted),
+                         _NONE_DUP if dup is None else len(dup), bytes.fromhex(self.event_id[4:]))
+        parts = [hdr, self.minhash.astype("<u2").tobytes(), *opt,
                  self.term_h.astype("<u4").tobytes(), self.term_w.astype("<f2").tobytes(),
                  self.ent_h.astype("<u4").tobytes(), self.ent_w.astype("<f2").tobytes(),
                  self.dates.astype("<u4").tobytes(), self.cues.astype("<u4").tobytes()]
@@ -58,34 +99,85 @@ class ArticleRec:
     @classmethod
     def decode(cls, b: bytes) -> "ArticleRec":
         r = cls.__new__(cls)
-        (r.seq, t, te, r.content_key, r.url_key, rel, sim, nmh, nt, ne, nd, nc, nev, ldup) = _AHDR.unpack_from(b, 0)
-        r.t, r.t_eff, r.similarity = _opt(t), _opt(te), _opt(sim)
-        r.relation = REL_NAMES[rel]
-        o = _AHDR.size
-        r.event_id = "evt_" + b[o:o + 8].hex()
-        o += 8
+        if not b[7] & 0x80:
+            return _decode_legacy(r, b)
+        (seq, rel, flags, nmh, nt, ne, nd, nc, nev, ldup, eid) = _CHDR.unpack_from(b, 0)
+        r.seq, r.relation, r.event_id = seq & ~_COMPACT, REL_NAMES[rel], "evt_" + eid.hex()
+        o = MH_OFFSET
         r.minhash = np.frombuffer(b, "<u2", nmh, o); o += 2 * nmh
-        r.term_h = np.frombuffer(b, "<u4", nt, o); o += 4 * nt
-        r.term_w = np.frombuffer(b, "<f2", nt, o); o += 2 * nt
-        r.ent_h = np.frombuffer(b, "<u4", ne, o); o += 4 * ne
-        r.ent_w = np.frombuffer(b, "<f2", ne, o); o += 2 * ne
-        r.dates = np.frombuffer(b, "<u4", nd, o); o += 4 * nd
-        r.cues = np.frombuffer(b, "<u4", nc, o); o += 4 * nc
-        ev = []
-        for _ in range(nev):
-            ev.append("evt_" + b[o:o + 8].hex())
-            o += 8
-        r.evicted = ev
-        r.duplicate_of = None if ldup == _NONE_DUP else b[o:o + ldup].decode("utf-8")
-        return r
+        r.t = r.t_eff = r.similarity = None
+        r.content_key = r.url_key = 0
+        if flags & _F_T:
+            r.t = _D.unpack_from(b, o)[0]; o += 8
+        if flags & _F_TEFF:
+            r.t_eff = _D.unpack_from(b, o)[0]; o += 8
+        elif flags & _F_TEFF_IS_T:
+            r.t_eff = r.t
+        if flags & _F_CKEY:
+            r.content_key = _Q.unpack_from(b, o)[0]; o += 8
+        if flags & _F_UKEY:
+            r.url_key = _Q.unpack_from(b, o)[0]; o += 8
+        if flags & _F_SIM16:
+            r.similarity = _H.unpack_from(b, o)[0] / 10000; o += 2
+        elif flags & _F_SIM64:
+            r.similarity = _D.unpack_from(b, o)[0]; o += 8
+        return _decode_arrays(r, b, o, nt, ne, nd, nc, nev, ldup)
+
+
+def _decode_legacy(r: ArticleRec, b: bytes) -> ArticleRec:
+    (r.seq, t, te, r.content_key, r.url_key, rel, sim, nmh, nt, ne, nd, nc, nev, ldup) = _AHDR.unpack_from(b, 0)
+    r.t, r.t_eff, r.similarity = _opt(t), _opt(te), _opt(sim)
+    r.relation = REL_NAMES[rel]
+    o = _AHDR.size
+    r.event_id = "evt_" + b[o:o + 8].hex()
+    o += 8
+    r.minhash = np.frombuffer(b, "<u2", nmh, o); o += 2 * nmh
+    return _decode_arrays(r, b, o, nt, ne, nd, nc, nev, ldup)
+
+
+def _decode_arrays(r: ArticleRec, b: bytes, o: int, nt, ne, nd, nc, nev, ldup) -> ArticleRec:
+    r.term_h = np.frombuffer(b, "<u4", nt, o); o += 4 * nt
+    r.term_w = np.frombuffer(b, "<f2", nt, o); o += 2 * nt
+    r.ent_h = np.frombuffer(b, "<u4", ne, o); o += 4 * ne
+    r.ent_w = np.frombuffer(b, "<f2", ne, o); o += 2 * ne
+    r.dates = np.frombuffer(b, "<u4", nd, o); o += 4 * nd
+    r.cues = np.frombuffer(b, "<u4", nc, o); o += 4 * nc
+    ev = []
+    for _ in range(nev):
+        ev.append("evt_" + b[o:o + 8].hex())
+        o += 8
+    r.evicted = ev
+    r.duplicate_of = None if ldup == _NONE_DUP else b[o:o + ldup].decode("utf-8")
+    return r
+
+
+def _layout(b: bytes) -> tuple[int, int, int, int, int]:
+    """(n_minhash, n_terms, n_ents, offset of the event id, offset of the MinHash) of either layout;
+    the terms follow the MinHash in the legacy layout and the optional fields in the compact one."""
+    if b[7] & 0x80:
+        nmh, nt, ne = _CHDR.unpack_from(b, 0)[3:6]
+        return nmh, nt, ne, MH_OFFSET - 8, MH_OFFSET
+    nmh, nt, ne = _AHDR.unpack_from(b, 0)[7:10]
+    return nmh, nt, ne, _AHDR.size, _AHDR.size + 8
+
+
+def _opt_size(flags: int) -> int:
+    return (8 * bool(flags & _F_T) + 8 * bool(flags & _F_TEFF) + 8 * bool(flags & _F_CKEY)
+            + 8 * bool(flags & _F_UKEY) + 2 * bool(flags & _F_SIM16) + 8 * bool(flags & _F_SIM64))
 
 
 def peek_seq(b: bytes) -> int:
-    return struct.unpack_from("<Q", b, 0)[0]
+    return struct.unpack_from("<Q", b, 0)[0] & ~_COMPACT
 
 
 def peek_event(b: bytes) -> str:
-    return "evt_" + b[_AHDR.size:_AHDR.size + 8].hex()
+    o = _layout(b)[3]
+    return "evt_" + b[o:o + 8].hex()
+
+
+def minhash_offset(b: bytes) -> int:
+    """Byte offset of the record's MinHash (u16 little-endian values)."""
+    return MH_OFFSET if b[7] & 0x80 else _AHDR.size + 8
 
 
 # n_alive, n_total, tmin, tmax, n_terms, n_ents, n_dates, n_cues, len_first
@@ -131,15 +223,19 @@ class CandidateSet:
     __slots__ = ("ids", "event_ids", "minhash", "term_h", "term_w", "term_len", "ent_h", "ent_w", "ent_len")
 
     def __init__(self, items: list[tuple[str, bytes]]):
-        unpack, hs = _AHDR.unpack_from, _AHDR.size
         self.ids = [cid for cid, _ in items]
         eids, mh, th, tw, eh, ew, tl, el = [], [], [], [], [], [], [], []
         for _, b in items:
-            nmh, nt, ne = unpack(b, 0)[7:10]
-            o = hs
-            eids.append("evt_" + b[o:o + 8].hex())
-            o += 8
-            mh.append(b[o:o + 2 * nmh]); o += 2 * nmh
+            if b[7] & 0x80:  # compact layout (see ArticleRec.encode)
+                _, _, flags, nmh, nt, ne = _CHDR.unpack_from(b, 0)[:6]
+                e, o = MH_OFFSET - 8, MH_OFFSET
+                t = o + 2 * nmh + _opt_size(flags)
+            else:
+                nmh, nt, ne, e, o = _layout(b)
+                t = o + 2 * nmh
+            eids.append("evt_" + b[e:e + 8].hex())
+            mh.append(b[o:o + 2 * nmh])
+            o = t
             th.append(b[o:o + 4 * nt]); o += 4 * nt
             tw.append(b[o:o + 2 * nt]); o += 2 * nt
             eh.append(b[o:o + 4 * ne]); o += 4 * ne

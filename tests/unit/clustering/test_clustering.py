@@ -335,3 +335,69 @@ def test_fast_regex_forms_match_the_plain_patterns():
         for t in texts + [t.lower() for t in texts]:
             assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
+
+
+def _with_copies(docs: list[ClusterDoc]) -> list[ClusterDoc]:
+    """The stream plus a near copy (last paragraph dropped) of every fourth article, so LSH buckets hit."""
+    out = []
+    for i, d in enumerate(docs):
+        out.append(d)
+        if i % 4 == 0:
+            text = "\n".join(d.text.split("\n")[:-1]) + "\nA line added by the copy."
+            out.append(ClusterDoc(id=d.id + "c", title=d.title, text=text, source="copy", published=d.published))
+    return out
+
+
+def test_folded_lsh_keys_stay_exact(params, monkeypatch):
+    """Bucket keys are folds of the band values; with 2-bit folds every bucket mixes bands, and the
+    check against the stored MinHash must still give exactly the unfolded assignments."""
+    from pipeline.clustering import clusterer
+    docs = _with_copies(_stream(60, seed=5))
+    c = StoryClusterer(params, {})
+    expected = [c.assign(d) for d in docs]
+    assert any(a.relation == "near" for a in expected)
+    monkeypatch.setattr(clusterer, "_FOLD30", np.uint64(3))
+    c2 = StoryClusterer(params, {})
+    assert [c2.assign(d) for d in docs] == expected
+    assert len(c2._bkt) <= 4
+
+
+def _legacy_article(b: bytes) -> bytes:
+    """An article record in the layout written before speed round 5 (fixed 66-byte header)."""
+    import struct
+    from pipeline.clustering.records import REL_CODES, ArticleRec
+    r = ArticleRec.decode(b)
+    nan = float("nan")
+    dup = None if r.duplicate_of is None else r.duplicate_of.encode()
+    hdr = struct.pack("<QddQQBdBBBBBHH", r.seq, nan if r.t is None else r.t, nan if r.t_eff is None else r.t_eff,
+                      r.content_key, r.url_key, REL_CODES[r.relation], nan if r.similarity is None else r.similarity,
+                      len(r.minhash), len(r.term_h), len(r.ent_h), len(r.dates), len(r.cues), len(r.evicted),
+                      0xFFFF if dup is None else len(dup))
+    parts = [hdr, bytes.fromhex(r.event_id[4:]), r.minhash.tobytes(), r.term_h.tobytes(), r.term_w.tobytes(),
+             r.ent_h.tobytes(), r.ent_w.tobytes(), r.dates.tobytes(), r.cues.tobytes()]
+    parts += [bytes.fromhex(e[4:]) for e in r.evicted] + ([dup] if dup else [])
+    return b"".join(parts)
+
+
+def test_legacy_article_records_still_restore(params):
+    """A store written with the old fixed-header records restores and decides as one never stopped."""
+    from pipeline.clustering.records import ArticleRec, CandidateSet, peek_event, peek_seq
+    p = params.replace(window_seconds=5 * 24 * 3600.0)
+    docs = _with_copies(_stream(60, seed=7))
+    full = StoryClusterer(p, {})
+    expected = [full.assign(d) for d in docs]
+    store: dict = {}
+    first = StoryClusterer(p, store)
+    got = [first.assign(d) for d in docs[:40]]
+    old = {k: (_legacy_article(v) if k.startswith("a:") else v) for k, v in store.items()}
+    for k, v in store.items():
+        if k.startswith("a:"):
+            a, b = ArticleRec.decode(v), ArticleRec.decode(old[k])
+            assert all(np.array_equal(getattr(a, s), getattr(b, s)) if isinstance(getattr(a, s), np.ndarray)
+                       else getattr(a, s) == getattr(b, s) for s in ArticleRec.__slots__)
+            assert (peek_seq(v), peek_event(v)) == (peek_seq(old[k]), peek_event(old[k]))
+            x, y = CandidateSet([("x", v)]), CandidateSet([("x", old[k])])
+            assert all(np.array_equal(getattr(x, s), getattr(y, s)) for s in CandidateSet.__slots__)
+    restored = StoryClusterer.restore(p, old)
+    got += [restored.assign(d) for d in docs[40:]]
+    assert got == expected
