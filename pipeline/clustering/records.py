@@ -33,9 +33,11 @@ _AHDR = struct.Struct("<QddQQBdBBBBBHH")
 _NONE_DUP = 0xFFFF
 
 # Compact: seq|_COMPACT, relation, flags, n_mh, n_terms, n_ents, n_dates, n_cues, n_evicted, len_dup,
-# event id (8 bytes), then the MinHash at a fixed offset (LSH hits are verified against it), then
-# only the optional fields the flags name, then the arrays as in the legacy layout.
+# event id (8 bytes), then the MinHash at a fixed offset (LSH hits are verified against it) and the
+# arrays as in the legacy layout (so a candidate's terms sit at a fixed offset too), then only the
+# optional fields the flags name, then the evicted event ids and the duplicate's id.
 _CHDR = struct.Struct("<QBBBBBBBHH8s")
+_CCOUNTS = struct.Struct("<BBB")  # n_mh, n_terms, n_ents at offset 10 of a compact record
 _F_T, _F_TEFF, _F_TEFF_IS_T, _F_CKEY, _F_UKEY, _F_SIM16, _F_SIM64 = (1 << i for i in range(7))
 _D, _Q, _H = struct.Struct("<d"), struct.Struct("<Q"), struct.Struct("<H")
 MH_OFFSET = _CHDR.size  # where a compact record's MinHash (u16 values) starts
@@ -87,10 +89,10 @@ class ArticleRec:
         hdr = _CHDR.pack(self.seq | _COMPACT, REL_CODES[self.relation], flags, len(self.minhash),
                          len(self.term_h), len(self.ent_h), len(self.dates), len(self.cues), len(self.evicted),
                          _NONE_DUP if dup is None else len(dup), bytes.fromhex(self.event_id[4:]))
-        parts = [hdr, self.minhash.astype("<u2").tobytes(), *opt,
+        parts = [hdr, self.minhash.astype("<u2").tobytes(),
                  self.term_h.astype("<u4").tobytes(), self.term_w.astype("<f2").tobytes(),
                  self.ent_h.astype("<u4").tobytes(), self.ent_w.astype("<f2").tobytes(),
-                 self.dates.astype("<u4").tobytes(), self.cues.astype("<u4").tobytes()]
+                 self.dates.astype("<u4").tobytes(), self.cues.astype("<u4").tobytes(), *opt]
         parts.extend(bytes.fromhex(e[4:]) for e in self.evicted)
         if dup is not None:
             parts.append(dup)
@@ -105,6 +107,7 @@ class ArticleRec:
         r.seq, r.relation, r.event_id = seq & ~_COMPACT, REL_NAMES[rel], "evt_" + eid.hex()
         o = MH_OFFSET
         r.minhash = np.frombuffer(b, "<u2", nmh, o); o += 2 * nmh
+        o = _decode_arrays(r, b, o, nt, ne, nd, nc)
         r.t = r.t_eff = r.similarity = None
         r.content_key = r.url_key = 0
         if flags & _F_T:
@@ -121,7 +124,7 @@ class ArticleRec:
             r.similarity = _H.unpack_from(b, o)[0] / 10000; o += 2
         elif flags & _F_SIM64:
             r.similarity = _D.unpack_from(b, o)[0]; o += 8
-        return _decode_arrays(r, b, o, nt, ne, nd, nc, nev, ldup)
+        return _decode_tail(r, b, o, nev, ldup)
 
 
 def _decode_legacy(r: ArticleRec, b: bytes) -> ArticleRec:
@@ -132,16 +135,21 @@ def _decode_legacy(r: ArticleRec, b: bytes) -> ArticleRec:
     r.event_id = "evt_" + b[o:o + 8].hex()
     o += 8
     r.minhash = np.frombuffer(b, "<u2", nmh, o); o += 2 * nmh
-    return _decode_arrays(r, b, o, nt, ne, nd, nc, nev, ldup)
+    return _decode_tail(r, b, _decode_arrays(r, b, o, nt, ne, nd, nc), nev, ldup)
 
 
-def _decode_arrays(r: ArticleRec, b: bytes, o: int, nt, ne, nd, nc, nev, ldup) -> ArticleRec:
+def _decode_arrays(r: ArticleRec, b: bytes, o: int, nt, ne, nd, nc) -> int:
+    """Read the term/name/date/cue arrays at ``o``; -> the offset after them."""
     r.term_h = np.frombuffer(b, "<u4", nt, o); o += 4 * nt
     r.term_w = np.frombuffer(b, "<f2", nt, o); o += 2 * nt
     r.ent_h = np.frombuffer(b, "<u4", ne, o); o += 4 * ne
     r.ent_w = np.frombuffer(b, "<f2", ne, o); o += 2 * ne
     r.dates = np.frombuffer(b, "<u4", nd, o); o += 4 * nd
     r.cues = np.frombuffer(b, "<u4", nc, o); o += 4 * nc
+    return o
+
+
+def _decode_tail(r: ArticleRec, b: bytes, o: int, nev, ldup) -> ArticleRec:
     ev = []
     for _ in range(nev):
         ev.append("evt_" + b[o:o + 8].hex())
@@ -153,17 +161,11 @@ def _decode_arrays(r: ArticleRec, b: bytes, o: int, nt, ne, nd, nc, nev, ldup) -
 
 def _layout(b: bytes) -> tuple[int, int, int, int, int]:
     """(n_minhash, n_terms, n_ents, offset of the event id, offset of the MinHash) of either layout;
-    the terms follow the MinHash in the legacy layout and the optional fields in the compact one."""
+    in both, the terms follow the MinHash."""
     if b[7] & 0x80:
-        nmh, nt, ne = _CHDR.unpack_from(b, 0)[3:6]
-        return nmh, nt, ne, MH_OFFSET - 8, MH_OFFSET
+        return (*_CCOUNTS.unpack_from(b, 10), MH_OFFSET - 8, MH_OFFSET)
     nmh, nt, ne = _AHDR.unpack_from(b, 0)[7:10]
     return nmh, nt, ne, _AHDR.size, _AHDR.size + 8
-
-
-def _opt_size(flags: int) -> int:
-    return (8 * bool(flags & _F_T) + 8 * bool(flags & _F_TEFF) + 8 * bool(flags & _F_CKEY)
-            + 8 * bool(flags & _F_UKEY) + 2 * bool(flags & _F_SIM16) + 8 * bool(flags & _F_SIM64))
 
 
 def peek_seq(b: bytes) -> int:
@@ -226,16 +228,9 @@ class CandidateSet:
         self.ids = [cid for cid, _ in items]
         eids, mh, th, tw, eh, ew, tl, el = [], [], [], [], [], [], [], []
         for _, b in items:
-            if b[7] & 0x80:  # compact layout (see ArticleRec.encode)
-                _, _, flags, nmh, nt, ne = _CHDR.unpack_from(b, 0)[:6]
-                e, o = MH_OFFSET - 8, MH_OFFSET
-                t = o + 2 * nmh + _opt_size(flags)
-            else:
-                nmh, nt, ne, e, o = _layout(b)
-                t = o + 2 * nmh
+            nmh, nt, ne, e, o = _layout(b)
             eids.append("evt_" + b[e:e + 8].hex())
-            mh.append(b[o:o + 2 * nmh])
-            o = t
+            mh.append(b[o:o + 2 * nmh]); o += 2 * nmh
             th.append(b[o:o + 4 * nt]); o += 4 * nt
             tw.append(b[o:o + 2 * nt]); o += 2 * nt
             eh.append(b[o:o + 4 * ne]); o += 4 * ne
