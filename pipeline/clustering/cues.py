@@ -71,6 +71,8 @@ def persons(text: str, not_names: frozenset, hash_fn, k: int = 2) -> list[int]:
         first, last = m.group(1).lower(), m.group(2).lower()
         if first not in not_names and last not in not_names and len(last) > 2:
             surnames.add(m.group(2))
+    if not surnames:  # nothing for the place pass below to remove: skip its scan
+        return []
     # a word that follows "in/at/of/to/from (the)" somewhere is a place or an organisation
     surnames -= set(PLACEISH_RE.findall(text))
     if not surnames:
