@@ -21,12 +21,16 @@ from typing import Any
 
 import faust
 import orjson
+from mode.utils.objects import cached_property
+from mode.utils.queues import FlowControlEvent
 from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
 
 from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
 
 from . import metrics
 from .core import CleanStage, ClusterStage, routing_key
+from .offsets import OrderedDelivery
+from .refetch import RangeReader
 from .settings import Settings
 from .stall import StallWatch
 from .stores import JsonStore, PartitionStore
@@ -34,8 +38,24 @@ from .stores import JsonStore, PartitionStore
 log = logging.getLogger("newsflow.worker")
 
 
+class SteadyFlowControl(FlowControlEvent):
+    """Faust resumes stream flow after every table recovery, and resuming clears the stream
+    buffers. When the flow was never suspended those buffers hold live messages, fetched after the
+    partitions were resumed, and clearing them loses them. Resume only what was suspended."""
+
+    def resume(self) -> None:
+        if not self.is_active():
+            super().resume()
+
+
+class NewsflowApp(faust.App):
+    @cached_property
+    def flow_control(self) -> FlowControlEvent:
+        return SteadyFlowControl(loop=self.loop)
+
+
 def create_app(settings: Settings) -> faust.App:
-    app = faust.App(
+    app = NewsflowApp(
         settings.app_id,
         broker=[f"kafka://{hp}" for hp in settings.kafka_bootstrap.split(",")],
         store=settings.store,
@@ -115,79 +135,73 @@ def create_app(settings: Settings) -> faust.App:
         log.warning("dead letter", extra={"stage": error.stage, "reason": error.reason, "id": article_id,
                                           "detail": error.detail[:300]})
 
-    # per source partition, the offset after the message in hand (counted as done): lag and stalls
-    processed: dict[Any, int] = {}
+    # Every message of a partition handled once and in order, even when the consumer skips some;
+    # the ledger's next offsets are also the positions the stall watch follows.
+    range_reader = RangeReader(settings.kafka_bootstrap, settings.message_max_bytes)
+    delivery = OrderedDelivery(range_reader.read)
+    ledger = delivery.ledger
 
-    def note_skipped(event) -> None:
-        """Count and log messages the consumer skipped: our topics have no offset gaps, so a jump
-        between consecutive messages of a partition means the worker never saw some (Faust can drop
-        what it had buffered when it resumes streams after a table recovery). Known open defect."""
-        tp, offset = event.message.tp, event.message.offset
-        expected = processed.get(tp)
-        if expected is not None and offset > expected:
-            metrics.SKIPPED_MESSAGES.labels(tp.topic).inc(offset - expected)
-            log.error("messages skipped by the consumer", extra={"topic": tp.topic, "partition": tp.partition,
-                                                                 "from": expected, "to": offset - 1})
+    async def clean_one(value: bytes, message: Any) -> None:
+        started = time.perf_counter()
+        raw_id = source = None
+        try:
+            raw = clean_stage.decode(value)
+            raw_id, source = raw.id, raw.source
+            article = await clean_stage.aclean(raw)
+        except Rejected as exc:
+            metrics.MESSAGES.labels("clean", "dead_letter").inc()
+            await send_dead_letter(value, exc, message, raw_id or exc.article_id, source or exc.source)
+            return
+        except Exception as exc:  # a bug must not stop the stream: keep the message, say why
+            log.exception("clean stage failed", extra={"id": raw_id})
+            metrics.MESSAGES.labels("clean", "dead_letter").inc()
+            await send_dead_letter(value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="clean"),
+                                   message, raw_id, source)
+            return
+        await cleaned_topic.send(key=routing_key(article).encode(), value=dumps(article))
+        metrics.MESSAGES.labels("clean", "ok").inc()
+        metrics.STAGE_SECONDS.labels("clean").observe(time.perf_counter() - started)
+
+    async def cluster_one(value: bytes, message: Any) -> None:
+        started = time.perf_counter()
+        article: dict[str, Any] | None = None
+        try:
+            article = orjson.loads(value)
+            stage = cluster_stage_for(message.partition)
+            result = stage.process(article)
+        except Exception as exc:
+            log.exception("cluster stage failed", extra={"id": (article or {}).get("id")})
+            metrics.MESSAGES.labels("cluster", "dead_letter").inc()
+            await send_dead_letter(value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="cluster"),
+                                   message, (article or {}).get("id"), (article or {}).get("source"))
+            return
+        record = result.article
+        await articles_topic.send(key=record["id"].encode(), value=dumps(record))
+        if result.event is not None:
+            await events_topic.send(key=result.event["event_id"].encode(), value=dumps(result.event))
+            change = "republished" if result.redelivered else ("created" if result.event["version"] == 1 else "updated")
+            metrics.EVENTS.labels(change).inc()
+            observe_end_to_end(record.get("fetched_at"))
+        metrics.ARTICLES.labels(record["relation"]).inc()
+        metrics.MESSAGES.labels("cluster", "redelivered" if result.redelivered else "ok").inc()
+        metrics.STAGE_SECONDS.labels("cluster").observe(time.perf_counter() - started)
+        metrics.WINDOW_ARTICLES.set(sum(s.window_size() for s in clusterers.values()))
+        metrics.WINDOW_EVENTS.set(sum(s.event_count() for s in clusterers.values()))
 
     @app.agent(raw_topic, name="clean_articles")
     async def clean_articles(stream):
         async for event in stream.events():
-            note_skipped(event)
-            processed[event.message.tp] = event.message.offset + 1
-            started = time.perf_counter()
-            raw_id = source = None
-            try:
-                raw = clean_stage.decode(event.value)
-                raw_id, source = raw.id, raw.source
-                article = await clean_stage.aclean(raw)
-            except Rejected as exc:
-                metrics.MESSAGES.labels("clean", "dead_letter").inc()
-                await send_dead_letter(event.value, exc, event.message, raw_id or exc.article_id, source or exc.source)
-                continue
-            except Exception as exc:  # a bug must not stop the stream: keep the message, say why
-                log.exception("clean stage failed", extra={"id": raw_id})
-                metrics.MESSAGES.labels("clean", "dead_letter").inc()
-                await send_dead_letter(event.value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="clean"),
-                                       event.message, raw_id, source)
-                continue
-            await cleaned_topic.send(key=routing_key(article).encode(), value=dumps(article))
-            metrics.MESSAGES.labels("clean", "ok").inc()
-            metrics.STAGE_SECONDS.labels("clean").observe(time.perf_counter() - started)
+            await delivery.deliver(event.message, event.value, clean_one)
 
     @app.agent(cleaned_topic, name="cluster_articles")
     async def cluster_articles(stream):
         async for event in stream.events():
-            note_skipped(event)
-            processed[event.message.tp] = event.message.offset + 1
-            started = time.perf_counter()
-            article: dict[str, Any] | None = None
-            try:
-                article = orjson.loads(event.value)
-                stage = cluster_stage_for(event.message.partition)
-                result = stage.process(article)
-            except Exception as exc:
-                log.exception("cluster stage failed", extra={"id": (article or {}).get("id")})
-                metrics.MESSAGES.labels("cluster", "dead_letter").inc()
-                await send_dead_letter(event.value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="cluster"),
-                                       event.message, (article or {}).get("id"), (article or {}).get("source"))
-                continue
-            record = result.article
-            await articles_topic.send(key=record["id"].encode(), value=dumps(record))
-            if result.event is not None:
-                await events_topic.send(key=result.event["event_id"].encode(), value=dumps(result.event))
-                change = "republished" if result.redelivered else ("created" if result.event["version"] == 1 else "updated")
-                metrics.EVENTS.labels(change).inc()
-                observe_end_to_end(record.get("fetched_at"))
-            metrics.ARTICLES.labels(record["relation"]).inc()
-            metrics.MESSAGES.labels("cluster", "redelivered" if result.redelivered else "ok").inc()
-            metrics.STAGE_SECONDS.labels("cluster").observe(time.perf_counter() - started)
-            metrics.WINDOW_ARTICLES.set(sum(s.window_size() for s in clusterers.values()))
-            metrics.WINDOW_EVENTS.set(sum(s.event_count() for s in clusterers.values()))
+            await delivery.deliver(event.message, event.value, cluster_one)
 
     @app.on_partitions_revoked.connect
     async def forget_clusterers(app, revoked, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
-        processed.clear()
+        ledger.forget()
         metrics.READY.set(0)
         stall_watch.reset()
 
@@ -209,7 +223,8 @@ def create_app(settings: Settings) -> faust.App:
             return
         try:
             highwaters = await app.consumer.highwaters(*tps)
-            positions = {tp: processed[tp] if tp in processed else await app.consumer.position(tp) for tp in tps}
+            positions = {tp: ledger.next_offset[tp] if tp in ledger.next_offset else await app.consumer.position(tp)
+                         for tp in tps}
         except Exception as exc:  # the broker cannot be asked: not this worker's stall
             log.warning("consumer lag unknown", extra={"error": f"{type(exc).__name__}: {exc}"})
             stall_watch.reset()
@@ -221,6 +236,10 @@ def create_app(settings: Settings) -> faust.App:
         if stall_watch.stalled():
             log.error("consumer stalled: messages wait and nothing moves",
                       extra={"seconds": round(stall_watch.stalled_for, 1), "lag": sum(stall_watch.lag.values())})
+
+    @app.on_before_shutdown.connect
+    async def close_range_reader(app, **kwargs) -> None:  # noqa: ARG001
+        await range_reader.close()
 
     install_web_views(app, stall_watch)
     app.newsflow_topics = {  # type: ignore[attr-defined]

@@ -19,4 +19,9 @@ READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and
 CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages waiting on this worker's assigned partitions, by topic", ["topic"])
 STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages have waited with no consumer progress (0: none waiting or moving)")
 SKIPPED_MESSAGES = Counter("newsflow_skipped_messages_total",
-                           "Messages of an assigned partition the agents never saw (an offset jump), by topic", ["topic"])
+                           "Messages the group consumer skipped (an offset jump on an assigned partition), by topic",
+                           ["topic"])
+RECOVERED_MESSAGES = Counter("newsflow_recovered_messages_total",
+                             "Skipped messages read back from the broker and handled in order, by topic", ["topic"])
+DUPLICATE_MESSAGES = Counter("newsflow_duplicate_messages_total",
+                             "Messages delivered again after this worker had handled them (dropped), by topic", ["topic"])

@@ -76,9 +76,6 @@ def test_sigkill_three_times_loses_nothing(killed_three_times):
     assert len(ids) == len(values) - malformed and letters == malformed
 
 
-@pytest.mark.xfail(strict=False, reason="known open defect (issue #7): passed in 3 of 4 runs on 2026-11-30 after the "
-                   "redelivery and journal fixes; one run still ended with event records that differ from an "
-                   "uninterrupted run (nothing was lost: see the test above)")
 def test_sigkill_three_times_leaves_the_event_records_of_an_uninterrupted_run(killed_three_times):
     settings, values = killed_three_times
     ids, _ = accounted(settings)
