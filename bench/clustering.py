@@ -4,6 +4,7 @@
     .venv/bin/python bench/clustering.py                      # quality (sorted + 2 seeded orders)
     .venv/bin/python bench/clustering.py --speed              # + throughput/memory at 10k/100k[/1M]
     .venv/bin/python bench/clustering.py --speed --sizes 10000,100000,1000000
+    .venv/bin/python bench/clustering.py --no-quality --golden /tmp/golden.json  # decisions unchanged?
 
 Quality: articles streamed one by one (title = first line, body = the rest, no dates) in
 sorted-doc_id order and seeded shuffles; B-cubed and pairwise P/R/F1 vs gold cluster_id.
@@ -18,13 +19,21 @@ synthetic articles, each carrying its event facts as ClusterStage passes them (t
 computes them first for the event record; the clusterer reads them as who/where cues).
 Memory: tracemalloc growth per window article while filling (index + store
 dict + event summaries; inputs excluded), traced only for windows <= 20k, and RSS growth.
+
+Golden: every Assignment of ECB+ dev in 3 orders (sorted, seeds 1 and 2) and of a 6.5k synthetic
+stream (times on 2 of 3 articles, a 1,500-article window, so eviction runs, and a clusterer
+restored from the store halfway that must agree with the live one): 8,816 in all. It prints their
+count and sha1, writes them to the file when it does not exist, and otherwise lists the differences.
+A speed or memory change must leave them identical (docs/clustering.md gives the digest).
 """
 from __future__ import annotations
 
 import argparse
 import copy
 import dataclasses
+import datetime
 import gc
+import hashlib
 import random
 import re
 import sys
@@ -36,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+
+import orjson  # noqa: E402
 
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.clusterer import facts_for  # noqa: E402
@@ -237,6 +248,51 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
               f"{k / (time.perf_counter() - t):.0f} art/s (unbounded state, no window)")
 
 
+def golden_assignments(rows, p) -> list:
+    """The 8,816 (id, event, relation, duplicate_of, similarity, evicted) tuples of the golden run."""
+    out = []
+    for seed in (None, 1, 2):
+        c = StoryClusterer(p, {})
+        for r in order_rows(rows, seed):
+            title, body = split_title(r)
+            a = c.assign(ClusterDoc(id=r["doc_id"], title=title, text=body, url=r.get("url")))
+            out.append((r["doc_id"], a.event_id, a.relation, a.duplicate_of, a.similarity, a.evicted))
+    syn = Synth(rows, seed=5)
+    docs = syn.docs(6000)
+    t0 = datetime.datetime(2024, 1, 1)
+    for i, d in enumerate(docs):
+        if i % 3:
+            d.published = (t0 + datetime.timedelta(hours=i // 4)).isoformat() + "Z"
+    p2 = p.replace(max_articles=1500)
+    c = StoryClusterer(p2, {})
+    for d in docs:
+        a = c.assign(d)
+        out.append((d.id, a.event_id, a.relation, a.duplicate_of, a.similarity, a.evicted))
+    c2 = StoryClusterer.restore(p2, c.store)
+    for d in syn.docs(500):
+        a, b = c.assign(d), c2.assign(d)
+        if a != b:
+            raise AssertionError(f"restored clusterer disagrees on {d.id}: {a} vs {b}")
+        out.append((d.id, a.event_id, a.relation, a.duplicate_of, a.similarity, a.evicted))
+    return out
+
+
+def golden(rows, p, path: str) -> bool:
+    blob = orjson.dumps(golden_assignments(rows, p))
+    cur = orjson.loads(blob)
+    print(f"== golden: {len(cur):,} assignments, sha1 {hashlib.sha1(blob).hexdigest()}")
+    f = Path(path)
+    if not f.exists():
+        f.write_bytes(blob)
+        print(f"   saved to {f}")
+        return True
+    ref = orjson.loads(f.read_bytes())
+    diff = [(a, b) for a, b in zip(ref, cur) if a != b]
+    same = not diff and len(ref) == len(cur)
+    print(f"   vs {f}: {'identical' if same else f'{len(diff)} differ (of {len(ref)} saved), first: {diff[:3]}'}")
+    return same
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"))
@@ -247,6 +303,7 @@ def main(argv=None):
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--measure", type=int, default=2000)
     ap.add_argument("--full-fill", action="store_true", help="fill with assign() on synthetic texts (slow)")
+    ap.add_argument("--golden", metavar="FILE", help="check the 8,816 golden assignments against FILE (written if absent)")
     a = ap.parse_args(argv)
     rows = load_jsonl(a.data)
     p = ClusterParams.load(a.params)
@@ -259,6 +316,8 @@ def main(argv=None):
             sub = [r for r in rows if r["topic"] % 2 == par]
             print(f"-- subset: {name}")
             quality(sub, p, orders, name)
+    if a.golden and not golden(rows, p, a.golden):
+        sys.exit(1)
     if a.speed:
         speed(rows, p, [int(x) for x in a.sizes.split(",")], a.measure, True, a.full_fill)
 
