@@ -33,6 +33,7 @@ from .offsets import OrderedDelivery
 from .refetch import RangeReader
 from .settings import Settings
 from .stall import StallWatch
+from .transport import transport_class
 from .stores import JsonStore, PartitionStore
 
 log = logging.getLogger("newsflow.worker")
@@ -52,6 +53,10 @@ class NewsflowApp(faust.App):
     @cached_property
     def flow_control(self) -> FlowControlEvent:
         return SteadyFlowControl(loop=self.loop)
+
+    def _new_transport(self):
+        transport = transport_class(self.conf.newsflow.fetch_max_wait_ms)
+        return transport(self.conf.broker_consumer, self)
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -39,6 +39,7 @@ class Settings:
     heartbeat_s: float = field(default=1.0, metadata={"help": "Kafka consumer heartbeat interval."})
     commit_interval_s: float = field(default=1.0, metadata={"help": "How often processed offsets are committed."})
     producer_linger_ms: float = field(default=5.0, metadata={"help": "How long the worker's producer waits to fill a batch; batching the several sends of each article is what keeps commits short."})
+    fetch_max_wait_ms: int = field(default=100, metadata={"help": "Longest the worker's consumer waits on the broker for new records. Faust's 1500 ms delays each stage hop by up to that much (aiokafka holds partitions with buffered records out of the next fetch until the current one returns)."})
     stall_after_s: float = field(default=120.0, metadata={"help": "Messages waiting on an assigned partition with no consumer progress for this long make /healthz answer 503 (stalled), so an orchestrator restarts the worker; 0 turns the check off."})
     log_level: str = field(default="info", metadata={"help": "Log level: debug, info, warn, error."})
     log_format: str = field(default="json", metadata={"help": "Log format on stderr: json (one object per line) or text."})

@@ -11,6 +11,7 @@ import faust
 
 from . import logs
 from .app import create_app
+from .core import warm_up
 from .settings import Settings
 from .topics import ensure_topics
 
@@ -20,6 +21,7 @@ log = logging.getLogger("newsflow.worker")
 def run_worker(settings: Settings) -> int:
     logs.setup(settings.log_level, settings.log_format)
     ensure_topics(settings)
+    log.info("core warmed up", extra={"seconds": round(warm_up(settings), 3)})
     app = create_app(settings)
     log.info("starting worker", extra={"bootstrap": settings.kafka_bootstrap, "app_id": settings.app_id,
                                        "web": f"{settings.web_host}:{settings.web_port}"})

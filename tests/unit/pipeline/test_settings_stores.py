@@ -29,6 +29,15 @@ def test_topic_prefix_applies_to_every_topic():
 def test_every_setting_is_documented():
     rows = settings_table()
     assert all(variable.startswith("NEWSFLOW_") and meaning for variable, _, meaning in rows)
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    def shown(default: str) -> str:
+        value = default.strip("'")
+        return f"`{value}`" if value else "(empty)"
+
+    missing = [variable for variable, default, _ in rows if f"| `{variable}` | {shown(default)} |" not in readme]
+    assert missing == [], "not in the README's configuration table (or with another default)"
 
 
 @pytest.mark.parametrize("value", [b"\x00\x01binary", {"a": [1, 2.5, None], "b": "text"}, [1, 2, 3], "s", 7])
