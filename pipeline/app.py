@@ -58,6 +58,10 @@ class NewsflowApp(faust.App):
         transport = transport_class(self.conf.newsflow.fetch_max_wait_ms)
         return transport(self.conf.broker_consumer, self)
 
+    def _new_producer_transport(self):
+        transport = transport_class(self.conf.newsflow.fetch_max_wait_ms)
+        return transport(self.conf.broker_producer, self)
+
 
 def create_app(settings: Settings) -> faust.App:
     app = NewsflowApp(
@@ -142,8 +146,8 @@ def create_app(settings: Settings) -> faust.App:
 
     # Every message of a partition handled once and in order, even when the consumer skips some;
     # the ledger's next offsets are also the positions the stall watch follows.
-    range_reader = RangeReader(settings.kafka_bootstrap, settings.message_max_bytes)
-    delivery = OrderedDelivery(range_reader.read)
+    range_reader = RangeReader(settings.kafka_bootstrap, settings.message_max_bytes, group_id=settings.app_id)
+    delivery = OrderedDelivery(range_reader.read, range_reader.committed)
     ledger = delivery.ledger
 
     async def clean_one(value: bytes, message: Any) -> None:

@@ -102,6 +102,7 @@ class ClusterStage:
     def _process(self, article: dict[str, Any], now: str) -> ClusterResult:
         facts = article_facts_cached(article)  # copies of one article are common in a stream
         # the clusterer reads the same facts (who / where / when cues), so they are computed once
+        known = self.clusterer.knows(article["id"])
         assignment = self.clusterer.assign(cluster_doc(article, facts))
         record = dict(article)
         record.update(event_id=assignment.event_id, relation=assignment.relation,
@@ -109,6 +110,10 @@ class ClusterStage:
         for event_id in assignment.evicted:
             self.events.pop(event_id, None)
         state = self.events.get(assignment.event_id)
+        if known and state is not None:
+            # a redelivery, however long ago it was first seen: the event's own member list is
+            # bounded, so in a large event it may no longer name the article
+            return ClusterResult(record, self.builder.record(state), redelivered=True, evicted=list(assignment.evicted))
         new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now)
         if event is None:
             current = self.builder.record(state) if state is not None else None

@@ -34,15 +34,25 @@ DUPLICATE = Verdict(duplicate=True)
 class OffsetLedger:
     next_offset: dict[Hashable, int] = field(default_factory=dict)
 
-    def check(self, tp: Hashable, offset: int) -> Verdict:
-        """Judge a message before handling it. A partition's first message after an assignment is
-        always handled: the group's committed offset may be older than what is in flight."""
+    def check(self, tp: Hashable, offset: int, committed: int | None = None) -> Verdict:
+        """Judge a message before handling it.
+
+        ``committed`` (the group's committed offset, asked for a partition's first message after
+        an assignment) shows messages lost before the first one. A first message below it is
+        still handled: handling it again is harmless, dropping it on a wrong commit is not."""
         expected = self.next_offset.get(tp)
-        if expected is None or offset == expected:
+        if expected is None:
+            if committed is not None and offset > committed:
+                return Verdict(missing=(committed, offset))
+            return HANDLE
+        if offset == expected:
             return HANDLE
         if offset < expected:
             return DUPLICATE
         return Verdict(missing=(expected, offset))
+
+    def knows(self, tp: Hashable) -> bool:
+        return tp in self.next_offset
 
     def done(self, tp: Hashable, offset: int) -> None:
         """Record that the message at ``offset`` (and so everything before it) is handled."""
@@ -54,6 +64,7 @@ class OffsetLedger:
 
 
 ReadRange = Callable[[str, int, int, int], Awaitable[list[Any]]]
+Committed = Callable[[str, int], Awaitable[int | None]]
 Handle = Callable[[bytes, Any], Awaitable[None]]
 
 
@@ -62,10 +73,14 @@ class OrderedDelivery:
 
     Faust can lose messages it had buffered around a rebalance, and its gap bookkeeping then
     commits past them. When a message reveals such a gap, the missing messages are read back with
-    ``read_range(topic, partition, start, end)`` and handled first."""
+    ``read_range(topic, partition, start, end)`` and handled first. A partition's first message
+    after an assignment is measured against ``committed(topic, partition)``, the group's committed
+    offset, so that losing the very first messages is noticed too."""
 
-    def __init__(self, read_range: ReadRange, ledger: OffsetLedger | None = None, retry_delay_s: float = 1.0) -> None:
+    def __init__(self, read_range: ReadRange, committed: Committed | None = None, ledger: OffsetLedger | None = None,
+                 retry_delay_s: float = 1.0) -> None:
         self.read_range = read_range
+        self.committed = committed
         self.retry_delay_s = retry_delay_s
         self.ledger = ledger if ledger is not None else OffsetLedger()
 
@@ -73,7 +88,10 @@ class OrderedDelivery:
         """``message`` has ``topic``, ``partition`` and ``offset``; ``handle(value, message)``
         does the work (records read back are passed as their own message)."""
         tp = (message.topic, message.partition)
-        verdict = self.ledger.check(tp, message.offset)
+        committed = None
+        if self.committed is not None and not self.ledger.knows(tp):
+            committed = await self._committed(message.topic, message.partition)
+        verdict = self.ledger.check(tp, message.offset, committed)
         if verdict.duplicate:
             metrics.DUPLICATE_MESSAGES.labels(message.topic).inc()
             return
@@ -81,6 +99,14 @@ class OrderedDelivery:
             await self._handle_skipped(message.topic, message.partition, *verdict.missing, handle)
         await handle(value, message)
         self.ledger.done(tp, message.offset)
+
+    async def _committed(self, topic: str, partition: int) -> int | None:
+        try:
+            return await self.committed(topic, partition)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - without it only later gaps are caught; say so
+            log.warning("committed offset unknown", extra={"topic": topic, "partition": partition,
+                                                           "error": f"{type(exc).__name__}: {exc}"})
+            return None
 
     async def _handle_skipped(self, topic: str, partition: int, start: int, end: int, handle: Handle) -> None:
         where = {"topic": topic, "partition": partition, "from": start, "to": end - 1}

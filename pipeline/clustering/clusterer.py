@@ -95,6 +95,10 @@ class StoryClusterer:
             self._seq, self._wm = meta["seq"], meta["wm"]
 
     # ------------------------------------------------------------------ public
+    def knows(self, article_id: str) -> bool:
+        """The article is in the window already: assigning it again returns its first assignment."""
+        return ART_PREFIX + article_id in self.store
+
     def window_size(self) -> int:
         return self._n
 

@@ -76,6 +76,16 @@ def test_sigkill_three_times_loses_nothing(killed_three_times):
     assert len(ids) == len(values) - malformed and letters == malformed
 
 
+def test_sigkill_restarts_redo_only_the_work_since_the_last_commit(killed_three_times):
+    # Offsets are committed every second while a backlog is processed, so each restart redoes
+    # about a second of work (a few hundred articles here), not everything since the worker was
+    # last idle. The bound is loose on purpose: ten seconds of work per kill.
+    settings, _ = killed_three_times
+    records = topic_records(settings, settings.articles_topic)
+    redone = len(records) - len({r["id"] for r in records})
+    assert redone <= 3 * 1_500, f"{redone} articles redone over three kills"
+
+
 def test_sigkill_three_times_leaves_the_event_records_of_an_uninterrupted_run(killed_three_times):
     settings, values = killed_three_times
     ids, _ = accounted(settings)

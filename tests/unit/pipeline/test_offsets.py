@@ -76,6 +76,37 @@ def test_first_message_after_an_assignment_is_always_handled():
     assert log.reads == []
 
 
+def committed_at(offset: int | None):
+    async def committed(topic: str, partition: int) -> int | None:
+        return offset
+    return committed
+
+
+def test_messages_lost_before_the_first_one_after_an_assignment_are_read_back_from_the_committed_offset():
+    # the consumer's buffer held 10..12 when it was cleared; the first message it hands over is 13
+    log = Partition("raw", 16)
+    handled = deliver_all(OrderedDelivery(log.read_range, committed_at(10)), log, [13, 14, 15])
+    assert handled == [f"m{i}".encode() for i in range(10, 16)]
+    assert log.reads == [(10, 13)]
+
+
+def test_a_first_message_below_the_committed_offset_is_still_handled():
+    log = Partition("raw", 8)
+    assert deliver_all(OrderedDelivery(log.read_range, committed_at(6)), log, [4, 5, 6]) == [b"m4", b"m5", b"m6"]
+    assert log.reads == []
+
+
+def test_without_a_committed_offset_the_first_message_starts_the_count():
+    log = Partition("raw", 8)
+
+    async def unreachable(topic: str, partition: int) -> int | None:
+        raise TimeoutError("no coordinator")
+
+    assert deliver_all(OrderedDelivery(log.read_range, committed_at(None)), log, [3, 4]) == [b"m3", b"m4"]
+    assert deliver_all(OrderedDelivery(log.read_range, unreachable), log, [5, 6]) == [b"m5", b"m6"]
+    assert log.reads == []
+
+
 def test_partitions_are_tracked_apart():
     ledger = OffsetLedger()
     ledger.done(("raw", 0), 10)
