@@ -6,7 +6,9 @@ Phases, all in one run so the ratios are comparable on a noisy machine:
    the raw topic's consumer lag and the worker's memory;
 2. throughput: a backlog of text articles, drained by one worker process: articles per second;
 3. HTML: the extraction benchmark's pages through the worker, against plain ``trafilatura.extract``
-   over the same pages in this process: pages per second and the ratio.
+   over the same pages in this process: pages per second and the ratio, and pages per CPU-second
+   (the worker's main and extraction processes against this process's CPU time for the baseline):
+   the per-core ratio, which other jobs on a shared machine disturb far less.
 
     python bench/load.py [--duration 180] [--rate 100] [--backlog 60000] [--html-rounds 3]
 """
@@ -98,6 +100,24 @@ def rss_mb(pid: int) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live children (the extraction pool), in seconds:
+    work per CPU-second does not depend on what else runs on a shared machine."""
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    ticks = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def raw_lag(admin: KafkaAdminClient, consumer: KafkaConsumer, settings: Settings) -> int:
@@ -217,6 +237,7 @@ def main() -> int:
 
         # -- phase 2: backlog drained as fast as one worker can -----------------------------------
         print(f"phase 2: backlog of {args.backlog} text articles", file=sys.stderr)
+        cpu_before = cpu_seconds(worker.pid)
         for key, doc in text_messages(bases, args.backlog, "p2-", 2):
             doc["fetched_at"] = now_iso()
             producer.send(settings.raw_topic, key=key, value=orjson.dumps(doc))
@@ -227,10 +248,13 @@ def main() -> int:
             time.sleep(2)
             peak = max(peak, rss_mb(worker.pid))
             print(f"  {watcher.count('p2-')} / {args.backlog}", file=sys.stderr)
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
         arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p2-"))
         span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else float("nan")
         results["phase2"] = {"articles": len(arrivals), "seconds": round(span, 1),
                              "articles_per_s": round((len(arrivals) - 1) / span, 1) if span == span and span > 0 else None,
+                             "worker_cpu_s": round(worker_cpu, 1),
+                             "articles_per_cpu_s": round(len(arrivals) / worker_cpu, 1) if worker_cpu else None,
                              "worker_rss_mb_max": round(peak, 1)}
         print(json.dumps({"phase2": results["phase2"]}), file=sys.stderr)
 
@@ -238,11 +262,13 @@ def main() -> int:
         pages = html_pages(args.extraction)
         import trafilatura
 
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         for _ in range(args.html_rounds):
             for _, url, html in pages:
                 trafilatura.extract(html, url=url)
         plain = args.html_rounds * len(pages) / (time.perf_counter() - started)
+        plain_per_cpu = args.html_rounds * len(pages) / max(1e-9, time.process_time() - started_cpu)
+        cpu_before = cpu_seconds(worker.pid)
         print(f"phase 3: {len(pages)} pages x {args.html_rounds} through the worker", file=sys.stderr)
         count = 0
         for round_no in range(args.html_rounds):
@@ -261,10 +287,16 @@ def main() -> int:
         arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p3-") and k not in watcher.dead)
         span = (max(v for k, v in watcher.arrivals.items() if k.startswith("p3-")) - first_sent) if arrivals else float("nan")
         worker_rate = len(arrivals) / span if span and span == span else float("nan")
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
+        handled = count  # every page costs extraction, whether it became an article or a dead letter
+        worker_per_cpu = handled / worker_cpu if worker_cpu > 0 else float("nan")
         results["phase3"] = {"pages": count, "articles": len(arrivals),
                              "dead_letters": sum(1 for k in watcher.dead if k.startswith("p3-")), "worker_pages_per_s": round(worker_rate, 2),
                              "plain_trafilatura_pages_per_s": round(plain, 2),
-                             "ratio": round(worker_rate / plain, 3) if plain else None}
+                             "ratio": round(worker_rate / plain, 3) if plain else None,
+                             "worker_pages_per_cpu_s": round(worker_per_cpu, 2),
+                             "plain_trafilatura_pages_per_cpu_s": round(plain_per_cpu, 2),
+                             "ratio_per_core": round(worker_per_cpu / plain_per_cpu, 3) if plain_per_cpu else None}
         print(json.dumps({"phase3": results["phase3"]}), file=sys.stderr)
     finally:
         watcher.stop_flag.set()
