@@ -43,10 +43,12 @@ class BarrierProducer(faust_aiokafka.Producer):
     async def flush(self) -> None:
         buffer = self.buffer
         target = self.sent_total + self.sending + buffer.size
-        while self.sent_total < target:
+        while True:
+            buffer.message_sent.clear()  # before the check, so a send right after it still wakes us
+            if self.sent_total >= target:
+                break
             if buffer.state != "running":
                 raise RuntimeError("cannot flush: the producer buffer is not running")
-            buffer.message_sent.clear()
             try:
                 await asyncio.wait_for(buffer.message_sent.wait(), timeout=1.0)
             except asyncio.TimeoutError:
