@@ -33,6 +33,7 @@ DUPLICATE = Verdict(duplicate=True)
 @dataclass
 class OffsetLedger:
     next_offset: dict[Hashable, int] = field(default_factory=dict)
+    epoch: int = 0  # bumped by forget(): a message in hand across a rebalance records nothing
 
     def check(self, tp: Hashable, offset: int, committed: int | None = None) -> Verdict:
         """Judge a message before handling it.
@@ -54,13 +55,16 @@ class OffsetLedger:
     def knows(self, tp: Hashable) -> bool:
         return tp in self.next_offset
 
-    def done(self, tp: Hashable, offset: int) -> None:
-        """Record that the message at ``offset`` (and so everything before it) is handled."""
-        self.next_offset[tp] = offset + 1
+    def done(self, tp: Hashable, offset: int, epoch: int | None = None) -> None:
+        """Record that the message at ``offset`` (and so everything before it) is handled, unless
+        the partitions were revoked since ``epoch`` (the ledger's epoch when handling began)."""
+        if epoch is None or epoch == self.epoch:
+            self.next_offset[tp] = offset + 1
 
     def forget(self) -> None:
         """Partitions were revoked: whoever owns them next starts from the committed offsets."""
         self.next_offset.clear()
+        self.epoch += 1
 
 
 ReadRange = Callable[[str, int, int, int], Awaitable[list[Any]]]
@@ -88,6 +92,7 @@ class OrderedDelivery:
         """``message`` has ``topic``, ``partition`` and ``offset``; ``handle(value, message)``
         does the work (records read back are passed as their own message)."""
         tp = (message.topic, message.partition)
+        epoch = self.ledger.epoch
         committed = None
         if self.committed is not None and not self.ledger.knows(tp):
             committed = await self._committed(message.topic, message.partition)
@@ -96,9 +101,9 @@ class OrderedDelivery:
             metrics.DUPLICATE_MESSAGES.labels(message.topic).inc()
             return
         if verdict.missing is not None:
-            await self._handle_skipped(message.topic, message.partition, *verdict.missing, handle)
+            await self._handle_skipped(message.topic, message.partition, *verdict.missing, handle, epoch)
         await handle(value, message)
-        self.ledger.done(tp, message.offset)
+        self.ledger.done(tp, message.offset, epoch)
 
     async def _committed(self, topic: str, partition: int) -> int | None:
         try:
@@ -108,14 +113,15 @@ class OrderedDelivery:
                                                            "error": f"{type(exc).__name__}: {exc}"})
             return None
 
-    async def _handle_skipped(self, topic: str, partition: int, start: int, end: int, handle: Handle) -> None:
+    async def _handle_skipped(self, topic: str, partition: int, start: int, end: int, handle: Handle,
+                              epoch: int) -> None:
         where = {"topic": topic, "partition": partition, "from": start, "to": end - 1}
         metrics.SKIPPED_MESSAGES.labels(topic).inc(end - start)
         log.warning("consumer skipped messages: reading them back", extra=where)
         records = await self._read_until_done(where, topic, partition, start, end)
         for record in records:
             await handle(record.value, record)
-            self.ledger.done((topic, partition), record.offset)
+            self.ledger.done((topic, partition), record.offset, epoch)
         metrics.RECOVERED_MESSAGES.labels(topic).inc(len(records))
 
     async def _read_until_done(self, where: dict, topic: str, partition: int, start: int, end: int) -> list[Any]:

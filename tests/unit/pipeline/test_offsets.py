@@ -107,6 +107,28 @@ def test_without_a_committed_offset_the_first_message_starts_the_count():
     assert log.reads == []
 
 
+def test_a_message_in_hand_across_a_rebalance_leaves_no_stale_position():
+    # revoked while the message was being handled: the next owner's numbering must not meet ours
+    log = Partition("raw", 300)
+    delivery = OrderedDelivery(log.read_range)
+    handled: list[bytes] = []
+
+    async def handle_and_lose_partitions(value: bytes, message) -> None:
+        handled.append(value)
+        delivery.ledger.forget()
+
+    async def handle(value: bytes, message) -> None:
+        handled.append(value)
+
+    async def run() -> None:
+        await delivery.deliver(log.records[100], log.records[100].value, handle_and_lose_partitions)
+        # back from another worker that went on to 250: no phantom gap 101..249 to read back
+        await delivery.deliver(log.records[250], log.records[250].value, handle)
+
+    asyncio.run(run())
+    assert handled == [b"m100", b"m250"] and log.reads == []
+
+
 def test_partitions_are_tracked_apart():
     ledger = OffsetLedger()
     ledger.done(("raw", 0), 10)
