@@ -289,10 +289,14 @@ class StoryClusterer:
         # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
         # the event disagree on the main people or the lead place, only wording shared well beyond
         # the beat (word cosine >= min_word_cos) can still make them one story. (Letting agreeing
-        # tagged facts lift this veto merges the seeds' two Putin-Xi meetings: not done.)
+        # tagged facts lift this veto merges the seeds' two Putin-Xi meetings: not done.) A named
+        # day-level date that agrees with the event's (date_match) lifts it: two events of one
+        # beat rarely fall on the same day, and a long article's word cosine to a young centroid is
+        # low whatever the event.
         gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
-            if x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT]):
+            if (x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT])
+                    and not x[_DATE_MATCH]):
                 continue
             z = bias + sum(wi * xi for wi, xi in zip(w, x))
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -698,6 +702,7 @@ CUE_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("weekday_match"):FEATURE_N
 FACT_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("fact_people_match"):]
 _LOW30 = np.uint32((1 << 30) - 1)
 _PLACE_CONFLICT = FEATURE_NAMES.index("place_conflict")
+_DATE_MATCH = FEATURE_NAMES.index("date_match")
 _PERSON_ART = FEATURE_NAMES.index("person_art_missing")
 _PERSON_EVT = FEATURE_NAMES.index("person_evt_missing")
 _FACT_PEOPLE = FEATURE_NAMES.index("fact_people_match")

@@ -401,3 +401,22 @@ def test_legacy_article_records_still_restore(params):
     restored = StoryClusterer.restore(p, old)
     got += [restored.assign(d) for d in docs[40:]]
     assert got == expected
+
+
+def test_matching_date_lifts_the_who_where_veto(params, monkeypatch):
+    """A long article whose word cosine to an event is under min_word_cos and whose lead place
+    conflicts is vetoed, unless a named day-level date agrees with the event's (date_match)."""
+    from pipeline.clustering import clusterer as cl
+    from pipeline.clustering.features import Features
+
+    p = params.replace(story_threshold=0.5, second_chance=0.0, weights=[0.0] * len(cl.FEATURE_NAMES), bias=5.0)
+    c = StoryClusterer(p, {})
+    f = Features.__new__(Features)
+    f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)  # a long article
+    x = [0.0] * len(cl.FEATURE_NAMES)
+    x[0] = p.min_word_cos / 2
+    x[cl.FEATURE_NAMES.index("place_conflict")] = 1.0
+    monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", list(x))])
+    assert c._best_event(f, None) is None
+    x[cl.FEATURE_NAMES.index("date_match")] = 1.0
+    assert c._best_event(f, None)[1] == "evt_x"
