@@ -30,10 +30,15 @@ class JsonFormatter(logging.Formatter):
 def dict_config(level: str = "info", fmt: str = "json") -> dict:
     """A logging.config dict: every logger (ours, faust, mode, aiokafka, kafka) to one stderr handler.
 
-    Faust's and the Kafka clients' chatter stays at warning unless the level is debug.
+    Faust's and the Kafka clients' chatter stays at warning unless the level is debug. Faust's
+    producer buffer logs a warning each time the agents wait for changelog sends to drain, which
+    is its normal back-pressure under load (hundreds a minute in ``bench/load.py``), so that
+    logger is kept to errors; consumer lag and the stall watch report a worker that falls behind.
     """
     name = level_name(level)
     quiet = name if name == "DEBUG" else "WARNING"
+    loggers = {noisy: {"level": quiet} for noisy in ("faust", "mode", "aiokafka", "kafka")}
+    loggers["faust.transport.producer"] = {"level": name if name == "DEBUG" else "ERROR"}
     formatter = {"()": JsonFormatter} if fmt == "json" else {
         "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     return {
@@ -42,7 +47,7 @@ def dict_config(level: str = "info", fmt: str = "json") -> dict:
         "formatters": {"newsflow": formatter},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "newsflow", "stream": "ext://sys.stderr"}},
         "root": {"level": name, "handlers": ["stderr"]},
-        "loggers": {noisy: {"level": quiet} for noisy in ("faust", "mode", "aiokafka", "kafka")},
+        "loggers": loggers,
     }
 
 
