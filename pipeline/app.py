@@ -21,8 +21,6 @@ from typing import Any
 
 import faust
 import orjson
-from mode.utils.objects import cached_property
-from mode.utils.queues import FlowControlEvent
 from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
 
 from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
@@ -33,34 +31,10 @@ from .offsets import OrderedDelivery
 from .refetch import RangeReader
 from .settings import Settings
 from .stall import StallWatch
-from .transport import transport_class
+from .faust_app import NewsflowApp
 from .stores import JsonStore, PartitionStore
 
 log = logging.getLogger("newsflow.worker")
-
-
-class SteadyFlowControl(FlowControlEvent):
-    """Faust resumes stream flow after every table recovery, and resuming clears the stream
-    buffers. When the flow was never suspended those buffers hold live messages, fetched after the
-    partitions were resumed, and clearing them loses them. Resume only what was suspended."""
-
-    def resume(self) -> None:
-        if not self.is_active():
-            super().resume()
-
-
-class NewsflowApp(faust.App):
-    @cached_property
-    def flow_control(self) -> FlowControlEvent:
-        return SteadyFlowControl(loop=self.loop)
-
-    def _new_transport(self):
-        transport = transport_class(self.conf.newsflow.fetch_max_wait_ms)
-        return transport(self.conf.broker_consumer, self)
-
-    def _new_producer_transport(self):
-        transport = transport_class(self.conf.newsflow.fetch_max_wait_ms)
-        return transport(self.conf.broker_producer, self)
 
 
 def create_app(settings: Settings) -> faust.App:
