@@ -295,9 +295,7 @@ class StoryClusterer:
         # low whatever the event.
         gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
-            if (x[0] < gate and ((x[_PLACE_CONFLICT] and not (_V & 1 and x[_FACT_PLACE]))
-                                 or (x[_PERSON_ART] and not (_V & 2 and x[_FACT_PEOPLE] and not x[_FACT_PEOPLE_CONFLICT]) and not (_V & 4))
-                                 or x[_PERSON_EVT])
+            if (x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT])
                     and not x[_DATE_MATCH]):
                 continue
             z = bias + sum(wi * xi for wi, xi in zip(w, x))
@@ -703,8 +701,6 @@ def _event_features(ctx: _ArtCtx, e: EventRec, cw: float, ce: float, cos_best: f
 CUE_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("weekday_match"):FEATURE_NAMES.index("person_evt_missing") + 1]
 FACT_FEATURE_NAMES = FEATURE_NAMES[FEATURE_NAMES.index("fact_people_match"):]
 _LOW30 = np.uint32((1 << 30) - 1)
-import os as _os
-_V = int(_os.environ.get('CLR_V', '0'))
 _PLACE_CONFLICT = FEATURE_NAMES.index("place_conflict")
 _DATE_MATCH = FEATURE_NAMES.index("date_match")
 _PERSON_ART = FEATURE_NAMES.index("person_art_missing")
