@@ -70,13 +70,12 @@ def transport_class(fetch_max_wait_ms: int) -> type:
             consumer._fetch_max_wait_ms = fetch_max_wait_ms
             return consumer
 
-    class Consumer(faust_aiokafka.Consumer):
+    class WorkerConsumer(faust_aiokafka.Consumer):
         def _new_consumer_thread(self) -> ConsumerThread:
             return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     class Transport(faust_aiokafka.Transport):
-        pass
+        Consumer = WorkerConsumer
+        Producer = BarrierProducer
 
-    Transport.Consumer = Consumer
-    Transport.Producer = BarrierProducer
     return Transport
