@@ -2,12 +2,15 @@
 """Story-clustering benchmark: quality on ECB+ dev and speed/memory, next to a TF-IDF baseline.
 
     .venv/bin/python bench/clustering.py                      # quality (sorted + 2 seeded orders)
+    .venv/bin/python bench/clustering.py --via-core           # quality through cleaning + facts + clustering
     .venv/bin/python bench/clustering.py --speed              # + throughput/memory at 10k/100k[/1M]
     .venv/bin/python bench/clustering.py --speed --sizes 10000,100000,1000000
     .venv/bin/python bench/clustering.py --no-quality --golden /tmp/golden.json  # decisions unchanged?
 
-Quality: articles streamed one by one (title = first line, body = the rest, no dates) in
-sorted-doc_id order and seeded shuffles; B-cubed and pairwise P/R/F1 vs gold cluster_id.
+Quality: articles streamed one by one (title = first line, body = the rest, no dates, unless a
+row carries its own title or publication time) in sorted-doc_id order and seeded shuffles; B-cubed
+and pairwise P/R/F1 vs gold cluster_id. ``--via-core`` streams them as raw text articles through
+the product's path (cleaning, event facts, clustering), as ``newsflow replay`` does.
 The baseline is a plain single-pass TF-IDF clusterer (online DF, cosine to cluster centroid)
 whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so it is favoured.
 
@@ -57,13 +60,54 @@ from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_jsonl, o
 BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 
 
+PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date")
+
+
+def row_doc(r) -> ClusterDoc:
+    """The clusterer's input for one labelled row: its own title when it has one (else the first
+    line, as for ECB+), and its publication time when it carries one (any of PUBLISHED_FIELDS)."""
+    if r.get("title"):
+        title, body = r["title"], r.get("text") or ""
+    else:
+        title, body = split_title(r)
+    published = next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+    return ClusterDoc(id=r["doc_id"], title=title, text=body, url=r.get("url"), published=published,
+                      fetched_at=r.get("fetched_at"))
+
+
 def run_newsflow(rows, p, seed):
     c = StoryClusterer(p, {})
     t = time.perf_counter()
     pred = {}
     for r in order_rows(rows, seed):
-        title, body = split_title(r)
-        pred[r["doc_id"]] = c.assign(ClusterDoc(id=r["doc_id"], title=title, text=body, url=r.get("url"))).event_id
+        pred[r["doc_id"]] = c.assign(row_doc(r)).event_id
+    return pred, time.perf_counter() - t
+
+
+def run_core(rows, p, seed):
+    """The product's path: each row as a raw text article through OfflinePipeline (cleaning, event
+    facts, clustering), as ``newsflow replay`` runs it. A rejected row is its own event."""
+    from pipeline.core import OfflinePipeline
+    from pipeline.settings import Settings
+
+    op = OfflinePipeline(Settings())
+    op.cluster_stage.clusterer = StoryClusterer(p, op.cluster_stage.clusterer.store)
+    t = time.perf_counter()
+    pred, rejected = {}, 0
+    for r in order_rows(rows, seed):
+        raw = {"schema_version": 1, "id": r["doc_id"], "source": r.get("source") or "bench",
+               "text": r.get("text") or "", "url": r.get("url"), "title": r.get("title")}
+        published = next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+        if published:
+            raw["published"] = published
+        out = op.process(orjson.dumps(raw))
+        if "error" in out:
+            rejected += 1
+            pred[r["doc_id"]] = "rejected:" + r["doc_id"]
+        else:
+            pred[r["doc_id"]] = out["event_id"]
+    if rejected:
+        print(f"    ({rejected} rows rejected by cleaning, each counted as its own event)")
     return pred, time.perf_counter() - t
 
 
@@ -71,7 +115,7 @@ def fmt(m):
     return "B3 P/R/F1 %.3f/%.3f/%.3f  pairwise P/R/F1 %.3f/%.3f/%.3f" % m
 
 
-def quality(rows, p, orders, label=""):
+def quality(rows, p, orders, label="", run=run_newsflow):
     gold = {r["doc_id"]: r["cluster_id"] for r in rows}
     # tune the baseline threshold on these rows (sorted order), then use it for all orders
     best_th, best_f = None, -1.0
@@ -81,7 +125,7 @@ def quality(rows, p, orders, label=""):
             best_th, best_f = th, f
     ours, base = [], []
     for seed in orders:
-        pred, dt = run_newsflow(rows, p, seed)
+        pred, dt = run(rows, p, seed)
         m = bcubed(pred, gold) + pairwise(pred, gold)
         ours.append(m)
         bpred = run_baseline(order_rows(rows, seed), best_th)
@@ -303,6 +347,9 @@ def main(argv=None):
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--measure", type=int, default=2000)
     ap.add_argument("--full-fill", action="store_true", help="fill with assign() on synthetic texts (slow)")
+    ap.add_argument("--via-core", action="store_true",
+                    help="quality through the product's path (cleaning, facts, clustering: what `newsflow replay` runs) "
+                         "instead of the clusterer alone")
     ap.add_argument("--golden", metavar="FILE", help="check the 8,816 golden assignments against FILE (written if absent)")
     a = ap.parse_args(argv)
     rows = load_jsonl(a.data)
@@ -311,11 +358,15 @@ def main(argv=None):
     if not a.no_quality:
         print(f"== quality on {a.data} ({len(rows)} articles, {len({r['cluster_id'] for r in rows})} gold events)")
         print("   (shipped params were fitted on all of this data: see the split below for held-out figures)")
-        quality(rows, p, orders, "all topics")
+        run = run_core if a.via_core else run_newsflow
+        if a.via_core:
+            print("   through the product's path: raw text articles -> cleaning -> event facts -> clustering")
+        quality(rows, p, orders, "all topics", run)
         for par, name in ((1, "odd topics"), (0, "even topics")):
-            sub = [r for r in rows if r["topic"] % 2 == par]
-            print(f"-- subset: {name}")
-            quality(sub, p, orders, name)
+            sub = [r for r in rows if "topic" in r and r["topic"] % 2 == par]
+            if sub:
+                print(f"-- subset: {name}")
+                quality(sub, p, orders, name, run)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

@@ -139,7 +139,8 @@ def cluster_doc(article: dict[str, Any], facts: dict | None = None) -> ClusterDo
     return ClusterDoc(id=article["id"], title=article.get("title") or "", text=article.get("text") or "",
                       source=article.get("source") or "", url=article.get("url"),
                       canonical_url=article.get("canonical_url"), published=article.get("published"),
-                      fetched_at=article.get("fetched_at"), language=article.get("language"), facts=facts)
+                      fetched_at=article.get("fetched_at"), language=article.get("language"), facts=facts,
+                      dateline=article.get("dateline"))
 
 
 def _round(value: float | None) -> float | None:

@@ -22,6 +22,11 @@ STAGE = "clean"
 _WORDS = re.compile(r"\w+")
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
+# a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
+                           r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
+DATELINE_HEAD_LINES = 4
 
 _DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
 _DEFAULT_LOCK = threading.Lock()
@@ -143,6 +148,17 @@ def _strip_site_from_title(title: str | None, site_name: str | None, host: str |
     return " - ".join(pieces).strip() if stripped else title
 
 
+def _removed_dateline(head: list[str], kept: list[str]) -> str | None:
+    """The first line at the top that the rules removed and that names a date ("July 28, 2004",
+    "Posted: 14/09/2013 13:26"). The body is better without it, but it is often the only date an
+    extracted text carries: the clusterer reads it as a date the article names."""
+    kept_set = set(kept[:DATELINE_HEAD_LINES + 2])
+    for line in head:
+        if line not in kept_set and len(line) <= 160 and _DATE_IN_LINE.search(line):
+            return line
+    return None
+
+
 def _headline_like(line: str) -> bool:
     return 0 < len(line) <= 200 and len(line.split()) <= 25 and not _HEADLINE_END.search(line)
 
@@ -196,7 +212,9 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     lines = top + lines[3:]
 
     before_rules = " ".join(lines[:40])
+    head = lines[:DATELINE_HEAD_LINES]
     lines, hits = rules.clean_lines(lines, host=host, published=published)
+    dateline = _removed_dateline(head, lines)
     if hits:
         flags.append("boilerplate_removed")
     if memory is not None and lines:
@@ -230,7 +248,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     return CleanedArticle(
         id=raw.id, source=raw.source, url=raw.url, canonical_url=canonical_url(url, rules.tracking_params),
         title=title, text=text, author=author, published=published, fetched_at=raw.fetched_at,
-        site_name=site_name, language=language, flags=flags)
+        site_name=site_name, language=language, flags=flags, dateline=dateline)
 
 
 def _prepare(raw: RawArticle, cfg: CleaningConfig) -> tuple[str | None, str | None, list[str]]:

@@ -19,6 +19,9 @@ class CleanedArticle:
     site_name: str | None = None
     language: str | None = None
     flags: list[str] = dataclasses.field(default_factory=list)
+    #: a dateline the cleaning removed from the top of the text ("Published: July 29, 2004"), kept
+    #: so that the date it names is not lost to clustering
+    dateline: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict with the field names of schemas/article.v1.json."""

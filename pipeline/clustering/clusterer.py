@@ -56,6 +56,8 @@ class ClusterDoc:
     # the article's event facts (pipeline.events.article_facts), when the caller has them already;
     # computed here when absent, so offline tools get the same decisions as the stream stage
     facts: dict | None = None
+    # a dateline the cleaning removed from the text: read for the date it names, nothing else
+    dateline: str | None = None
 
 
 @dataclass
@@ -128,7 +130,7 @@ class StoryClusterer:
             return Assignment(r.event_id, r.relation, r.duplicate_of, r.similarity, list(r.evicted))
         facts = doc.facts if doc.facts is not None else facts_for(doc)
         f = extract(doc.title, doc.text, doc.canonical_url or doc.url, doc.published, doc.fetched_at,
-                    self.idf, self.p, facts)
+                    self.idf, self.p, facts, dateline=doc.dateline)
         return self.assign_features(doc.id, f)
 
     # ------------------------------------------------------------ core logic

@@ -517,9 +517,10 @@ def salient_years(title: str, body: str, years_all: Counter) -> list[int]:
 
 
 def extract(title: str, text: str, url: str | None, published, fetched_at, idf: IdfTable, p,
-            facts: dict | None = None) -> Features:
+            facts: dict | None = None, dateline: str | None = None) -> Features:
     """Compute the compact features of one article. ``p`` is a ClusterParams; ``facts`` are the
-    article's event facts (pipeline.events.article_facts), whose names become kind-0 cues."""
+    article's event facts (pipeline.events.article_facts), whose names become kind-0 cues;
+    ``dateline`` is a dateline the cleaning removed, read for its dates only."""
     title = title or ""
     body = clean_text(text)
     words: Counter = Counter()
@@ -543,7 +544,10 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     ent_h, ent_w, ef_h, ef_w = _vec(ents, idf, p.k_ents, "E:")
 
     full = title + "\n" + body if title else body
-    dates = extract_dates(full, DateHints(_month_near_number(lows_all), hyphen))[: p.k_dates]
+    dates = extract_dates(full, DateHints(_month_near_number(lows_all), hyphen))
+    if dateline:
+        dates = list(dict.fromkeys(extract_dates(dateline) + dates))
+    dates = dates[: p.k_dates]
     ys = [y * 10000 for y in salient_years(title, body, years)]
     dset = sorted(set(dates) | set(ys))
     t = parse_time(published)
