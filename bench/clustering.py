@@ -24,8 +24,9 @@ Memory: tracemalloc growth per window article while filling (index + store
 dict + event summaries; inputs excluded), traced only for windows <= 20k, and RSS growth.
 
 Golden: every Assignment of ECB+ dev in 3 orders (sorted, seeds 1 and 2) and of a 6.5k synthetic
-stream (times on 2 of 3 articles, a 1,500-article window, so eviction runs, and a clusterer
-restored from the store halfway that must agree with the live one): 8,816 in all. It prints their
+stream (times on 2 of 3 articles, a 1,500-article window and 500 recent arrivals kept, so both
+kinds of eviction run, and a clusterer restored from the store halfway that must agree with the
+live one): 8,816 in all. It prints their
 count and sha1, writes them to the file when it does not exist, and otherwise lists the differences.
 A speed or memory change must leave them identical (docs/clustering.md gives the digest).
 """
@@ -307,7 +308,7 @@ def golden_assignments(rows, p) -> list:
     for i, d in enumerate(docs):
         if i % 3:
             d.published = (t0 + datetime.timedelta(hours=i // 4)).isoformat() + "Z"
-    p2 = p.replace(max_articles=1500)
+    p2 = p.replace(max_articles=1500, recent_kept=500)  # both bounds and the time window at work
     c = StoryClusterer(p2, {})
     for d in docs:
         a = c.assign(d)

@@ -423,8 +423,9 @@ class StoryClusterer:
         victims: list[tuple[str, int]] = []
         if self._wm is not None:
             cutoff = self._wm - p.window_seconds
+            oldest_kept = self._seq - p.recent_kept  # arrivals from this seq on stay (recent_kept)
             h = self._heap
-            while h and h[0][0] < cutoff:
+            while h and h[0][0] < cutoff and h[0][1] < oldest_kept:
                 t, seq, aid = heapq.heappop(h)
                 if self._alive(aid, seq):
                     victims.append((aid, seq))

@@ -22,6 +22,10 @@ class ClusterParams:
     # --- window / bounds -------------------------------------------------
     window_seconds: float = 7 * 24 * 3600.0
     max_articles: int = 1_000_000
+    # The most recent arrivals are never evicted by time, only by max_articles: a replay whose
+    # publication times are out of order (a labelled corpus spanning years, shuffled) would otherwise
+    # lose most of its window each time a newer time moves the watermark on.
+    recent_kept: int = 10_000
     # Two articles whose event times lie further apart than this never form a story.
     max_gap_seconds: float = 10 * 24 * 3600.0
     # --- signatures ------------------------------------------------------

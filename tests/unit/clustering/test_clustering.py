@@ -120,7 +120,8 @@ def _stream(n: int = 80, seed: int = 3):
 
 
 def test_restore_equivalence(params):
-    p = params.replace(window_seconds=5 * 24 * 3600.0)
+    # ten recent arrivals kept whatever their time: the restored clusterer must keep the same ones
+    p = params.replace(window_seconds=5 * 24 * 3600.0, recent_kept=10)
     docs = _stream()
     full = StoryClusterer(p, {})
     expected = [full.assign(d) for d in docs]
@@ -145,7 +146,7 @@ def test_determinism(params):
 
 
 def test_time_window_eviction(params, seeds):
-    p = params.replace(window_seconds=3 * 24 * 3600.0)
+    p = params.replace(window_seconds=3 * 24 * 3600.0, recent_kept=0)
     store: dict = {}
     c = StoryClusterer(p, store)
     a0 = c.assign(ClusterDoc(id="old", title=seeds[0].title, text=seeds[0].text, published="2024-01-01T10:00:00Z"))
@@ -156,6 +157,26 @@ def test_time_window_eviction(params, seeds):
     assert c.window_size() == 2 and "a:old" not in store and f"e:{a0.event_id}" not in store
     # an evicted article's redelivery is treated as new input, not as a stored result
     assert c.assign(ClusterDoc(id="late", title="x", text="y")) == a2
+
+
+def test_recent_arrivals_survive_out_of_order_times(params, seeds):
+    """A replay whose publication times jump back and forth keeps its recent arrivals: an old-dated
+    article still finds its copy after a newer time has moved the watermark on."""
+    def docs(p):
+        c = StoryClusterer(p, {})
+        c.assign(ClusterDoc(id="new1", title=seeds[0].title, text=seeds[0].text, published="2024-06-01T10:00:00Z"))
+        old = c.assign(ClusterDoc(id="old", title=seeds[4].title, text=seeds[4].text, published="2015-03-01T10:00:00Z"))
+        c.assign(ClusterDoc(id="new2", title=seeds[1].title, text=seeds[1].text, published="2024-06-02T10:00:00Z"))
+        copy = c.assign(ClusterDoc(id="copy", title=seeds[4].title, text=seeds[4].text, published="2015-03-01T11:00:00Z"))
+        return old, copy, c
+
+    old, copy, c = docs(params)
+    assert (copy.relation, copy.duplicate_of, copy.event_id) == ("exact", "old", old.event_id)
+    assert c.window_size() == 4
+    # with no recent arrivals kept, the time window alone decides: the old article is gone
+    old, copy, c = docs(params.replace(recent_kept=0))
+    assert copy.relation == "new" and copy.event_id != old.event_id
+    assert "a:old" not in c.store and c.window_size() == 3
 
 
 def test_count_window_without_times(params, seeds):
