@@ -368,6 +368,10 @@ def main(argv=None):
             if sub:
                 print(f"-- subset: {name}")
                 quality(sub, p, orders, name, run)
+        if not a.via_core:
+            print("-- all topics through the product's path (raw text articles -> cleaning -> event facts -> "
+                  "clustering, as `newsflow replay` runs them; --via-core for the subsets too)")
+            quality(rows, p, orders, "product path", run_core)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:
