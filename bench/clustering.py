@@ -64,6 +64,11 @@ BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date")
 
 
+def row_published(r) -> str | None:
+    """A labelled row's publication time, under any of the usual names."""
+    return next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+
+
 def row_doc(r) -> ClusterDoc:
     """The clusterer's input for one labelled row: its own title when it has one (else the first
     line, as for ECB+), and its publication time when it carries one (any of PUBLISHED_FIELDS)."""
@@ -71,7 +76,7 @@ def row_doc(r) -> ClusterDoc:
         title, body = r["title"], r.get("text") or ""
     else:
         title, body = split_title(r)
-    published = next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+    published = row_published(r)
     return ClusterDoc(id=r["doc_id"], title=title, text=body, url=r.get("url"), published=published,
                       fetched_at=r.get("fetched_at"))
 
@@ -98,7 +103,7 @@ def run_core(rows, p, seed):
     for r in order_rows(rows, seed):
         raw = {"schema_version": 1, "id": r["doc_id"], "source": r.get("source") or "bench",
                "text": r.get("text") or "", "url": r.get("url"), "title": r.get("title")}
-        published = next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+        published = row_published(r)
         if published:
             raw["published"] = published
         out = op.process(orjson.dumps(raw))
