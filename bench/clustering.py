@@ -363,7 +363,8 @@ def main(argv=None):
     orders = [None if o == "sorted" else int(o) for o in a.orders.split(",")]
     if not a.no_quality:
         print(f"== quality on {a.data} ({len(rows)} articles, {len({r['cluster_id'] for r in rows})} gold events)")
-        print("   (shipped params were fitted on all of this data: see the split below for held-out figures)")
+        if Path(a.data).name == "ecbplus_dev.jsonl":
+            print("   (shipped params were fitted on all of this data: see the split below for held-out figures)")
         run = run_core if a.via_core else run_newsflow
         if a.via_core:
             print("   through the product's path: raw text articles -> cleaning -> event facts -> clustering")
