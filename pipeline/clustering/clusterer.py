@@ -172,9 +172,16 @@ class StoryClusterer:
         return self._commit(aid, f, mh16, rel, dup, sim, eid)
 
     def _candidates(self, f: Features, mh16: np.ndarray) -> list[str]:
+        """The ``max_candidates`` best-scoring window articles: 10 per shared LSH band plus the
+        article's term/name weight for each of its newest postings, best first, ties by id.
+
+        The hits are gathered as whole list slices and summed by ``np.bincount``, which adds each
+        article's weights in hit order from 0.0 as the per-hit dict loop did (same floats); only
+        the articles that can make the cut (score >= the k-th best) are sorted."""
         p = self.p
-        score: dict[str, float] = {}
-        get = score.get
+        hits: list[str] = []  # every hit, in the order the per-hit loop took them
+        runs: list[float] = []  # the weight of each hit (repeated per run below)
+        lens: list[int] = []
         bkt = self._bkt
         mhb = None
         for band, bk in enumerate(self._band_keys(mh16)):
@@ -182,21 +189,23 @@ class StoryClusterer:
             if v is not None:
                 if mhb is None:
                     mhb = mh16.astype("<u2", copy=False).tobytes()
-                for cid in self._band_members(v, band, mhb[8 * band:8 * band + 8]):
-                    score[cid] = get(cid, 0.0) + 10.0
+                m = self._band_members(v, band, mhb[8 * band:8 * band + 8])
+                hits += m
+                runs.append(10.0)
+                lens.append(len(m))
         post = self._post
         pr = p.posting_read
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
             for h, w in zip(hs[:q].tolist(), ws[:q].tolist()):
                 lst = post.get(h)
                 if lst:
-                    for cid in (lst[-pr:] if len(lst) > pr else lst):
-                        score[cid] = get(cid, 0.0) + w
-        if not score:
+                    sl = lst[-pr:] if len(lst) > pr else lst
+                    hits += sl
+                    runs.append(w)
+                    lens.append(len(sl))
+        if not hits:
             return []
-        # best first, ties by id (ids are unique, so plain tuple order is the (-score, id) key order)
-        order = sorted([(-s, c) for c, s in score.items()])
-        return [c for _, c in order[:p.max_candidates]]
+        return _top_scored(hits, np.repeat(np.array(runs), lens), p.max_candidates)
 
     def _band_members(self, v, band: int, want: bytes) -> list[str]:
         """The articles of bucket ``v`` whose LSH band ``band`` really is ``want`` (4 MinHash u16s).
@@ -497,6 +506,23 @@ class _Arrival:
 
     def items(self):
         return zip(self.seqs[self.head:], self.ids)
+
+
+def _top_scored(hits: list[str], w: np.ndarray, k: int) -> list[str]:
+    """The k ids of ``hits`` with the largest summed weight ``w`` (one weight per hit), best first,
+    ties by id."""
+    uniq = dict.fromkeys(hits)  # first-hit order
+    index = dict(zip(uniq, range(len(uniq))))
+    codes = np.fromiter(map(index.__getitem__, hits), dtype=np.intp, count=len(hits))
+    scores = np.bincount(codes, weights=w, minlength=len(uniq))
+    ids = list(uniq)
+    if len(ids) > k:  # only ids scoring at least the k-th best can be among the k best
+        keep = np.flatnonzero(scores >= np.partition(scores, len(ids) - k)[len(ids) - k]).tolist()
+        ids = [ids[i] for i in keep]
+        scores = scores[keep]
+    # ids are unique, so plain tuple order is the (-score, id) key order
+    order = sorted(zip((-scores).tolist(), ids))
+    return [c for _, c in order[:k]]
 
 
 def _badd(d: dict, k: int, aid: str) -> None:
