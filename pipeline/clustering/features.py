@@ -559,7 +559,11 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
         t = parse_time(fetched_at)
     lead = title + "\n" + body.lstrip()[:400]
     # a weekday can only be named where a token is one (the regex is case-insensitive: ASCII only)
-    days = cues.weekdays(full) if not (full.isascii() and _WEEKDAY_NAMES.isdisjoint(lows_all)) else []
+    if full.isascii():
+        named = _WEEKDAY_NAMES.intersection(lows_all)
+        days = cues.weekdays(full, named) if named else []
+    else:
+        days = cues.weekdays(full)
     # kept in rank order (the first person is the article's main one)
     cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32)
                                    + cues.persons(full, NOT_ENTITIES, h32)
