@@ -370,7 +370,9 @@ def content_key_of(title: str, text: str) -> int:
 TOK = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*(?:[-–]\d+)?|[.!?\n\"“”:;|]")
 _PUNCT = frozenset(".!?\n\"“”:;|")
 YEAR_RE = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
-LEAD_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+# "(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", led by the literals 1 / 2 so the engine scans for them instead
+# of trying the lookbehind at every position ("1(?<!\d1)" is "(?<!\d)1"): same matches, 6.3 -> 1.9 us
+LEAD_YEAR_RE = re.compile(r"(1(?<!\d1)9[5-9]\d|2(?<!\d2)0[0-4]\d)(?!\d)")
 _NUM_E = "#"  # prefix of number entities
 
 
