@@ -368,6 +368,10 @@ def content_key_of(title: str, text: str) -> int:
 # One pass of one compiled regex: words (letters only), numbers (with decimals / score dashes),
 # and the punctuation that starts a new sentence.
 TOK = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*(?:[-–]\d+)?|[.!?\n\"“”:;|]")
+# The same pattern with ASCII classes: on an ASCII text \w, \W and \d mean the same in both modes
+# (and the non-ASCII literals cannot match), so the tokens are the same; the engine's ASCII class
+# checks are cheaper (58 -> 46 us per bench article).
+_TOK_ASCII = re.compile(TOK.pattern, re.ASCII)
 _PUNCT = frozenset(".!?\n\"“”:;|")
 YEAR_RE = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 # "(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", led by the literals 1 / 2 so the engine scans for them instead
@@ -400,7 +404,7 @@ def _scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, ca
     occurs once ``capmid`` is known), in first-occurrence order, numbers before words, so the
     counters get the same keys in the same order as a per-token pass would give them.
     """
-    raw = TOK.findall(text)
+    raw = (_TOK_ASCII if text.isascii() else TOK).findall(text)
     punct = _PUNCT
     capmid.update([t.lower() for prev, t in zip(chain(("\n",), raw), raw) if t[0].isupper() and prev not in punct])
     terms = [t for t in raw if t not in punct]

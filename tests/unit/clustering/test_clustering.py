@@ -339,6 +339,16 @@ def test_fast_regex_forms_match_the_plain_patterns():
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
 
 
+def test_ascii_tokeniser_matches_the_unicode_one_on_ascii_text(seeds):
+    """_scan tokenises ASCII text with an re.ASCII twin of TOK; on ASCII text both must agree."""
+    from pipeline.clustering import features as F
+    texts = ["".join(map(chr, range(128))) * 2 + " Ab Cd x_Y 12Ab Ab_Cd Ab'Cd 3.5 1,000-2 4.x 5,,6 2013-05-12"]
+    texts += [d.title + "\n" + d.text for d in seeds if (d.title + d.text).isascii()]
+    for t in texts:
+        assert t.isascii()
+        assert F._TOK_ASCII.findall(t) == F.TOK.findall(t)
+
+
 def test_weekdays_from_token_names_match_the_regex():
     """weekdays(text, named) searches only the weekday names among the tokens (ASCII text); it must
     give what the case-insensitive WEEKDAY_RE gives."""
