@@ -141,6 +141,7 @@ class StoryClusterer:
             return Assignment(r.event_id, r.relation, r.duplicate_of, r.similarity, list(r.evicted))
         p = self.p
         mh16 = f.minhash.astype(np.uint16)
+        bands = self._band_keys(mh16)  # for the candidate lookup and then for the index
         rel, dup, sim, eid = "new", None, None, None
 
         # 1. exact: content, then canonical URL
@@ -153,7 +154,7 @@ class StoryClusterer:
                 break
 
         if rel == "new":
-            cands = self._candidates(f, mh16)
+            cands = self._candidates(f, mh16, bands)
             if cands:
                 recs = self.candidate_set(cands)
                 # 2. near duplicate
@@ -169,9 +170,9 @@ class StoryClusterer:
                         rel, sim, eid = "story", round(float(best[0]), 4), best[1]
         if eid is None:
             eid = event_id_for(aid)
-        return self._commit(aid, f, mh16, rel, dup, sim, eid)
+        return self._commit(aid, f, mh16, bands, rel, dup, sim, eid)
 
-    def _candidates(self, f: Features, mh16: np.ndarray) -> list[str]:
+    def _candidates(self, f: Features, mh16: np.ndarray, bands: list[int]) -> list[str]:
         """The ``max_candidates`` best-scoring window articles: 10 per shared LSH band plus the
         article's term/name weight for each of its newest postings, best first, ties by id.
 
@@ -184,7 +185,7 @@ class StoryClusterer:
         lens: list[int] = []
         bkt = self._bkt
         mhb = None
-        for band, bk in enumerate(self._band_keys(mh16)):
+        for band, bk in enumerate(bands):
             v = bkt.get(bk)
             if v is not None:
                 if mhb is None:
@@ -321,7 +322,7 @@ class StoryClusterer:
         return None
 
     # ------------------------------------------------------------- mutation
-    def _commit(self, aid, f: Features, mh16, rel, dup, sim, eid) -> Assignment:
+    def _commit(self, aid, f: Features, mh16, bands, rel, dup, sim, eid) -> Assignment:
         p = self.p
         st = self.store
         if f.time is not None:
@@ -362,7 +363,7 @@ class StoryClusterer:
         r.minhash, r.term_h, r.term_w = mh16, f.term_h, f.term_w
         r.ent_h, r.ent_w, r.dates, r.cues = f.ent_h, f.ent_w, f.dates, f.cues
         r.evicted = []
-        self._index(aid, r)
+        self._index(aid, r, bands)
         self._pending, self._pending_rec, self._pending_dropped = (aid, seq), r, False
         try:
             evicted = self._evict()
@@ -381,13 +382,14 @@ class StoryClusterer:
         v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64) ^ _BAND_SALT[:nb]
         return ((v ^ (v >> _S30) ^ (v >> _S60)) & _FOLD30).tolist()
 
-    def _index(self, aid: str, r: ArticleRec) -> None:
-        """Add one article to the in-memory index (also used by restore)."""
+    def _index(self, aid: str, r: ArticleRec, bands: list[int] | None = None) -> None:
+        """Add one article to the in-memory index (also used by restore); ``bands``: its band keys,
+        when the caller has them already."""
         self._n += 1
         for k in (r.content_key, r.url_key):
             if k:
                 _badd(self._exact, k, aid)
-        for bk in self._band_keys(r.minhash):
+        for bk in bands if bands is not None else self._band_keys(r.minhash):
             _badd(self._bkt, bk, aid)
         post = self._post
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
