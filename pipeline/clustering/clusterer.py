@@ -571,11 +571,9 @@ def _cosines(ah: np.ndarray, aw: np.ndarray, hs: list, ws: list) -> np.ndarray:
     n = len(hs)
     if n == 0:
         return np.zeros(0)
-    lens = np.fromiter((len(h) for h in hs), dtype=np.int64, count=n)
+    H, W, lens = _batch(hs, ws)
     if ah is None or ah.size == 0 or lens.sum() == 0:
         return np.zeros(n)
-    H = np.concatenate(hs)
-    W = np.concatenate([np.asarray(w, dtype=np.float32) for w in ws]).astype(np.float64)
     return _cosines_flat(ah, aw, H, W, lens)
 
 
