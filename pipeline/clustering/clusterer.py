@@ -180,9 +180,9 @@ class StoryClusterer:
         article's weights in hit order from 0.0 as the per-hit dict loop did (same floats); only
         the articles that can make the cut (score >= the k-th best) are sorted."""
         p = self.p
-        hits: list[str] = []  # every hit, in the order the per-hit loop took them
-        runs: list[float] = []  # the weight of each hit (repeated per run below)
-        lens: list[int] = []
+        hits: list[str] = []  # every hit: the band members, then the posting slices, in order
+        runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
+        lens: list[int] = []  # the length of each run
         bkt = self._bkt
         mhb = None
         for band, bk in enumerate(bands):
