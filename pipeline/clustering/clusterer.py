@@ -143,6 +143,7 @@ class StoryClusterer:
             return Assignment(r.event_id, r.relation, r.duplicate_of, r.similarity, list(r.evicted))
         p = self.p
         mh16 = f.minhash.astype(np.uint16)
+        bands = self._band_keys(mh16)  # for the candidate lookup and then for the index
         rel, dup, sim, eid = "new", None, None, None
 
         # 1. exact: content, then canonical URL
@@ -155,7 +156,7 @@ class StoryClusterer:
                 break
 
         if rel == "new":
-            cands = self._candidates(f, mh16)
+            cands = self._candidates(f, mh16, bands)
             if cands:
                 recs = self.candidate_set(cands)
                 # 2. near duplicate
@@ -171,34 +172,43 @@ class StoryClusterer:
                         rel, sim, eid = "story", round(float(best[0]), 4), best[1]
         if eid is None:
             eid = event_id_for(aid)
-        return self._commit(aid, f, mh16, rel, dup, sim, eid)
+        return self._commit(aid, f, mh16, bands, rel, dup, sim, eid)
 
-    def _candidates(self, f: Features, mh16: np.ndarray) -> list[str]:
+    def _candidates(self, f: Features, mh16: np.ndarray, bands: list[int]) -> list[str]:
+        """The ``max_candidates`` best-scoring window articles: 10 per shared LSH band plus the
+        article's term/name weight for each of its newest postings, best first, ties by id.
+
+        The hits are gathered as whole list slices and summed by ``np.bincount``, which adds each
+        article's weights in hit order from 0.0 as the per-hit dict loop did (same floats); only
+        the articles that can make the cut (score >= the k-th best) are sorted."""
         p = self.p
-        score: dict[str, float] = {}
-        get = score.get
+        hits: list[str] = []  # every hit: the band members, then the posting slices, in order
+        runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
+        lens: list[int] = []  # the length of each run
         bkt = self._bkt
         mhb = None
-        for band, bk in enumerate(self._band_keys(mh16)):
+        for band, bk in enumerate(bands):
             v = bkt.get(bk)
             if v is not None:
                 if mhb is None:
                     mhb = mh16.astype("<u2", copy=False).tobytes()
-                for cid in self._band_members(v, band, mhb[8 * band:8 * band + 8]):
-                    score[cid] = get(cid, 0.0) + 10.0
+                m = self._band_members(v, band, mhb[8 * band:8 * band + 8])
+                hits += m
+                runs.append(10.0)
+                lens.append(len(m))
         post = self._post
         pr = p.posting_read
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
             for h, w in zip(hs[:q].tolist(), ws[:q].tolist()):
                 lst = post.get(h)
                 if lst:
-                    for cid in (lst[-pr:] if len(lst) > pr else lst):
-                        score[cid] = get(cid, 0.0) + w
-        if not score:
+                    sl = lst[-pr:] if len(lst) > pr else lst
+                    hits += sl
+                    runs.append(w)
+                    lens.append(len(sl))
+        if not hits:
             return []
-        # best first, ties by id (ids are unique, so plain tuple order is the (-score, id) key order)
-        order = sorted([(-s, c) for c, s in score.items()])
-        return [c for _, c in order[:p.max_candidates]]
+        return _top_scored(hits, np.repeat(np.array(runs), lens), p.max_candidates)
 
     def _band_members(self, v, band: int, want: bytes) -> list[str]:
         """The articles of bucket ``v`` whose LSH band ``band`` really is ``want`` (4 MinHash u16s).
@@ -224,8 +234,8 @@ class StoryClusterer:
         """[(event_id, feature vector)] for the candidate events of the retrieved articles."""
         p = self.p
         # best retrieved member of each event (cosine on the members' stored top terms)
-        mw = _cosines_flat(f.wf_h, f.wf_w, recs.term_h, recs.term_w, recs.term_len)
-        me = _cosines_flat(f.ef_h, f.ef_w, recs.ent_h, recs.ent_w, recs.ent_len)
+        mw, me = _cosines_words_ents(f, (recs.term_h, recs.term_w, recs.term_len),
+                                     (recs.ent_h, recs.ent_w, recs.ent_len))
         best_member: dict[str, float] = {}
         for ev, x, y in zip(recs.event_ids, mw.tolist(), me.tolist()):
             s = 0.5 * (x + y)
@@ -243,8 +253,9 @@ class StoryClusterer:
             evs.append((eid, e))
         if not evs:
             return []
-        cw = _cosines(f.wf_h, f.wf_w, [e.term_h for _, e in evs], [e.term_w for _, e in evs]).tolist()
-        ce = _cosines(f.ef_h, f.ef_w, [e.ent_h for _, e in evs], [e.ent_w for _, e in evs]).tolist()
+        cw, ce = _cosines_words_ents(f, _batch([e.term_h for _, e in evs], [e.term_w for _, e in evs]),
+                                     _batch([e.ent_h for _, e in evs], [e.ent_w for _, e in evs]))
+        cw, ce = cw.tolist(), ce.tolist()
         if p.contrast > 0 and len(evs) > 1:
             # Contrastive weighting: among the plausible candidate events, the article's terms that
             # all of them share (the beat: same people, same places) count less than the terms
@@ -313,7 +324,7 @@ class StoryClusterer:
         return None
 
     # ------------------------------------------------------------- mutation
-    def _commit(self, aid, f: Features, mh16, rel, dup, sim, eid) -> Assignment:
+    def _commit(self, aid, f: Features, mh16, bands, rel, dup, sim, eid) -> Assignment:
         p = self.p
         st = self.store
         if f.time is not None:
@@ -354,7 +365,7 @@ class StoryClusterer:
         r.minhash, r.term_h, r.term_w = mh16, f.term_h, f.term_w
         r.ent_h, r.ent_w, r.dates, r.cues = f.ent_h, f.ent_w, f.dates, f.cues
         r.evicted = []
-        self._index(aid, r)
+        self._index(aid, r, bands)
         self._pending, self._pending_rec, self._pending_dropped = (aid, seq), r, False
         try:
             evicted = self._evict()
@@ -373,13 +384,14 @@ class StoryClusterer:
         v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64) ^ _BAND_SALT[:nb]
         return ((v ^ (v >> _S30) ^ (v >> _S60)) & _FOLD30).tolist()
 
-    def _index(self, aid: str, r: ArticleRec) -> None:
-        """Add one article to the in-memory index (also used by restore)."""
+    def _index(self, aid: str, r: ArticleRec, bands: list[int] | None = None) -> None:
+        """Add one article to the in-memory index (also used by restore); ``bands``: its band keys,
+        when the caller has them already."""
         self._n += 1
         for k in (r.content_key, r.url_key):
             if k:
                 _badd(self._exact, k, aid)
-        for bk in self._band_keys(r.minhash):
+        for bk in bands if bands is not None else self._band_keys(r.minhash):
             _badd(self._bkt, bk, aid)
         post = self._post
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
@@ -502,6 +514,23 @@ class _Arrival:
         return zip(self.seqs[self.head:], self.ids)
 
 
+def _top_scored(hits: list[str], w: np.ndarray, k: int) -> list[str]:
+    """The k ids of ``hits`` with the largest summed weight ``w`` (one weight per hit), best first,
+    ties by id."""
+    uniq = dict.fromkeys(hits)  # first-hit order
+    index = dict(zip(uniq, range(len(uniq))))
+    codes = np.fromiter(map(index.__getitem__, hits), dtype=np.intp, count=len(hits))
+    scores = np.bincount(codes, weights=w, minlength=len(uniq))
+    ids = list(uniq)
+    if len(ids) > k:  # only ids scoring at least the k-th best can be among the k best
+        keep = np.flatnonzero(scores >= np.partition(scores, len(ids) - k)[len(ids) - k]).tolist()
+        ids = [ids[i] for i in keep]
+        scores = scores[keep]
+    # ids are unique, so plain tuple order is the (-score, id) key order
+    order = sorted(zip((-scores).tolist(), ids))
+    return [c for _, c in order[:k]]
+
+
 def _badd(d: dict, k: int, aid: str) -> None:
     v = d.get(k)
     if v is None:
@@ -545,12 +574,42 @@ def _cosines(ah: np.ndarray, aw: np.ndarray, hs: list, ws: list) -> np.ndarray:
     n = len(hs)
     if n == 0:
         return np.zeros(0)
-    lens = np.fromiter((len(h) for h in hs), dtype=np.int64, count=n)
+    H, W, lens = _batch(hs, ws)
     if ah is None or ah.size == 0 or lens.sum() == 0:
         return np.zeros(n)
-    H = np.concatenate(hs)
-    W = np.concatenate([np.asarray(w, dtype=np.float32) for w in ws]).astype(np.float64)
     return _cosines_flat(ah, aw, H, W, lens)
+
+
+def _batch(hs: list, ws: list) -> tuple:
+    """(H, W as float64, lens): a list of (hash, weight) vectors concatenated for _cosines_flat."""
+    lens = np.fromiter((len(h) for h in hs), dtype=np.int64, count=len(hs))
+    if not hs:
+        return np.zeros(0, np.uint32), np.zeros(0), lens
+    W = np.concatenate([np.asarray(w, dtype=np.float32) for w in ws]).astype(np.float64)
+    return np.concatenate(hs), W, lens
+
+
+_ENT_KEY = np.int64(1 << 32)
+
+
+def _cosines_words_ents(f: Features, words: tuple, ents: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(cosines of f's word vector with each vector of the ``words`` batch, the same for its entity
+    vector and ``ents``); batches as (H, W, lens) for _cosines_flat.
+
+    One _cosines_flat call instead of two (its ~10 numpy calls dominate at these sizes): entity
+    hashes are lifted above 2**32, so one sorted key array holds both article vectors, and each
+    batch vector keeps its own segment, summed in the same order as in a call of its own (the
+    same floats; an empty side gives 0.0 as the separate call's zeros)."""
+    wh = f.wf_h if f.wf_h is not None else np.zeros(0, np.uint32)
+    eh = f.ef_h if f.ef_h is not None else np.zeros(0, np.uint32)
+    ah = np.concatenate((wh.astype(np.int64), eh.astype(np.int64) + _ENT_KEY))
+    aw = np.concatenate((f.wf_w if f.wf_h is not None else np.zeros(0, np.float32),
+                         f.ef_w if f.ef_h is not None else np.zeros(0, np.float32)))
+    H = np.concatenate((words[0].astype(np.int64), ents[0].astype(np.int64) + _ENT_KEY))
+    W = np.concatenate((words[1], ents[1]))
+    n = words[2].size
+    out = _cosines_flat(ah, aw, H, W, np.concatenate((words[2], ents[2])))
+    return out[:n], out[n:]
 
 
 def _cosines_flat(ah: np.ndarray, aw: np.ndarray, H: np.ndarray, W: np.ndarray, lens: np.ndarray) -> np.ndarray:

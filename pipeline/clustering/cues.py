@@ -46,7 +46,19 @@ def kind_of(c: int) -> int:
     return c >> 30
 
 
-def weekdays(text: str) -> list[int]:
+# "\bmonday\b" on lower-cased text, as a literal-led pattern: the engine finds the literal with a fast
+# substring search instead of trying the pattern at every position
+_DAY_RES = [re.compile(d + r"\b(?<!\w" + d + ")") for d in _WEEKDAYS]
+
+
+def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
+    """Weekday cues of ``text``, sorted. ``named``, when given, holds the weekday names among the
+    text's lower-cased word tokens; for ASCII text every WEEKDAY_RE hit is one of them, so only
+    those names are searched for, in the lower-cased text (same hits: no case folding beyond ASCII
+    can be involved)."""
+    if named is not None and text.isascii():
+        low = text.lower()
+        return [code(WEEKDAY, i + 1) for i, d in enumerate(_WEEKDAYS) if d in named and _DAY_RES[i].search(low)]
     return sorted({code(WEEKDAY, _WEEKDAYS.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
 
 

@@ -344,18 +344,44 @@ def test_fast_regex_forms_match_the_plain_patterns():
         cues.PLACEISH_RE: r"\b(?:[Ii]n|[Aa]t|[Oo]f|[Tt]o|[Ff]rom|[Ii]nto|[Aa]cross)\s+(?:the\s+)?(" + cap + r")",
         cues.NAME_RE: r"\b(" + cap + r")[ \t]+(?:[A-Z]\.[ \t]*)?(" + cap + r")\b",
         F.DATE_DM: r"\b(\d{1,2})(?:st|nd|rd|th)?" + F._RANGE + r"\s+(?:of\s+)?" + F._MONTH_RE + r"\b" + F._YEAR,
+        F.LEAD_YEAR_RE: r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)",
     }
     texts = [
         "Vladimir V. Putin met Xi Jinping in Beijing, at the Grand Kremlin Palace, from New Zealand.",
         "in Jean-to Smith at the O'Neil into Into X from the From Y near Near Z outside Outside Q",
         "xSmith Smith's 'In Foo' éIn Bar A B.C D E Jan J. Doe, ÀB Cd inIn Rome Across the Andes",
         "On 20 March 2013, 21st of December, 1-3 feb. 2014, a1 june x_2 may ²3 june 123 may 12june",
+        "1999 2000x 12000 a1999 _2001 2049 2050 1949 1950 x20011 ٢2010 (1987) 2004-2005",
     ]
     for fast, src in plain.items():
         slow = re.compile(src)
         for t in texts + [t.lower() for t in texts]:
             assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
+
+
+def test_ascii_tokeniser_matches_the_unicode_one_on_ascii_text(seeds):
+    """_scan tokenises ASCII text with an re.ASCII twin of TOK; on ASCII text both must agree."""
+    from pipeline.clustering import features as F
+    texts = ["".join(map(chr, range(128))) * 2 + " Ab Cd x_Y 12Ab Ab_Cd Ab'Cd 3.5 1,000-2 4.x 5,,6 2013-05-12"]
+    texts += [d.title + "\n" + d.text for d in seeds if (d.title + d.text).isascii()]
+    for t in texts:
+        assert t.isascii()
+        assert F._TOK_ASCII.findall(t) == F.TOK.findall(t)
+
+
+def test_weekdays_from_token_names_match_the_regex():
+    """weekdays(text, named) searches only the weekday names among the tokens (ASCII text); it must
+    give what the case-insensitive WEEKDAY_RE gives."""
+    from pipeline.clustering import cues
+    from pipeline.clustering import features as F
+    texts = ["On Monday.TUESDAY and wednesday_ or 2thursday, Friday's Saturdays sunday",
+             "xmonday mondayx Monday1 (Sunday) SUNDAY-sunday", "no day here", "Frißday Monday"]
+    for t in texts:
+        named = F._WEEKDAY_NAMES.intersection(x.lower() for x in F.TOK.findall(t))
+        plain = sorted({cues.code(cues.WEEKDAY, cues._WEEKDAYS.index(m.lower()) + 1)
+                        for m in cues.WEEKDAY_RE.findall(t)})
+        assert cues.weekdays(t, named) == plain == cues.weekdays(t), t
 
 
 def _with_copies(docs: list[ClusterDoc]) -> list[ClusterDoc]:
