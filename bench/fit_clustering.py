@@ -108,7 +108,8 @@ def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS):
             aid, f = r["doc_id"], feats[r["doc_id"]]
             mh16 = f.minhash.astype(np.uint16)
             geid = gold_eid.get(r["cluster_id"])
-            cands = c._candidates(f, mh16)
+            bands = c._band_keys(mh16)
+            cands = c._candidates(f, mh16, bands)
             if cands:
                 recs = c.candidate_set(cands)
                 for eid, x in c.event_candidates(f, recs):
@@ -116,7 +117,7 @@ def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS):
                     y.append(1.0 if eid == geid else 0.0)
             if geid is None:
                 geid = gold_eid[r["cluster_id"]] = event_id_for(aid)
-            c._commit(aid, f, mh16, "story", None, None, geid)
+            c._commit(aid, f, mh16, bands, "story", None, None, geid)
     return np.array(X, dtype=np.float64), np.array(y, dtype=np.float64)
 
 
@@ -161,6 +162,8 @@ def fit(rows, p: ClusterParams, log=print) -> ClusterParams:
                 log(f"    {tag}: B3 P/R/F1 {m[0]:.3f}/{m[1]:.3f}/{m[2]:.3f}")
                 if bm is None or objective(m) > objective(bm) + 1e-9:
                     best, bm = q, m
+    if best is None:
+        raise SystemExit("no grid point keeps the seed grouping on this data: nothing fitted")
     log(f"  story_threshold {best.story_threshold}  min_word_cos {best.min_word_cos}  "
         f"second_chance {best.second_chance}  "
         f"B3 P/R/F1 {bm[0]:.3f}/{bm[1]:.3f}/{bm[2]:.3f} (mean of {len(ORDERS)} orders)")

@@ -1,5 +1,7 @@
-"""The core benchmark still runs against the current pipeline (it patches the core's timing points,
-so a refactor of pipeline/core.py can break it without any other test noticing)."""
+"""The benchmarks and the fitting script still run against the current pipeline: they reach into the
+core and the clusterer, so a refactor there can break them without any other test noticing."""
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,3 +19,45 @@ def test_core_benchmark_times_every_stage_on_a_small_stream():
     result = orjson.loads(proc.stdout.strip().splitlines()[-1])
     assert result["articles"] == 40 and result["errors"] == 0 and result["events"] >= 1
     assert all(result["stage_ms"][stage] > 0 for stage in ("clean", "assign", "facts", "apply"))
+
+
+def _labelled_sample(tmp_path: Path) -> Path:
+    """The ECB+ sample fixture as labelled rows (topic and gold event from each document id)."""
+    out = tmp_path / "labelled.jsonl"
+    with open(ROOT / "tests/fixtures/ecbplus/sample.jsonl", "rb") as src, open(out, "wb") as dst:
+        for line in src:
+            row = orjson.loads(line)
+            topic, kind = re.fullmatch(r"(\d+)_\d+(ecb(?:plus)?)", row["id"]).groups()
+            dst.write(orjson.dumps({"doc_id": row["id"], "topic": int(topic), "cluster_id": f"{topic}_{kind}",
+                                    "text": row["text"]}) + b"\n")
+    return out
+
+
+def test_clustering_benchmark_scores_both_paths(tmp_path):
+    data = _labelled_sample(tmp_path)
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for label in ("all topics", "product path"):
+        m = re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+        assert m, proc.stdout[-2000:]
+        assert float(m.group(3)) > 0.8  # three topics, two events each: an easy sample
+    assert "baseline B3" in proc.stdout
+
+
+def test_fitting_script_runs_its_held_out_split(tmp_path):
+    shared = tmp_path / "shared" / "data" / "extraction"
+    shared.mkdir(parents=True)
+    shutil.copy(ROOT / "tests/fixtures/extraction/ground-truth.json", shared / "ground-truth.json")
+    proc = subprocess.run([sys.executable, "bench/fit_clustering.py", "--split", "--data", str(_labelled_sample(tmp_path)),
+                           "--shared", str(tmp_path / "shared")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    # the gold replay, the logistic fit and the grid ran on the fit half
+    assert re.search(r"logistic on \d+ article-event examples \(\d+ positive\)", proc.stdout), proc.stderr[-2000:]
+    assert re.search(r"gate [\d.]+ second [\d.]+ threshold [\d.]+: ", proc.stdout)
+    # on so small a sample the seed check may reject every grid point: then it must say so and stop
+    if proc.returncode != 0:
+        assert "no grid point keeps the seed grouping" in proc.stderr, proc.stderr[-2000:]
+    else:
+        held_out = re.findall(r"\(held out\)\s+B3 P/R/F1 [\d.]+/[\d.]+/[\d.]+", proc.stdout)
+        assert len(held_out) == 2, proc.stdout[-2000:]
