@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Story-clustering benchmark: quality on ECB+ dev and speed/memory, next to a TF-IDF baseline.
+"""Story-clustering benchmark: quality on ECB+ dev and on real scraped pages, and speed/memory, next to a
+TF-IDF baseline.
 
     .venv/bin/python bench/clustering.py                      # quality (sorted + 2 seeded orders)
     .venv/bin/python bench/clustering.py --via-core           # quality through cleaning + facts + clustering
@@ -13,6 +14,9 @@ and pairwise P/R/F1 vs gold cluster_id. ``--via-core`` streams them as raw text 
 the product's path (cleaning, event facts, clustering), as ``newsflow replay`` does.
 The baseline is a plain single-pass TF-IDF clusterer (online DF, cosine to cluster centroid)
 whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so it is favoured.
+Scraped pages: the extraction benchmark's 181 real pages (``--extraction``) from raw HTML through
+the product's path, with the dates they give, against our labels in bench/data/extraction-events.json;
+the same orders plus publication-time order.
 
 Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
@@ -37,12 +41,14 @@ import copy
 import dataclasses
 import datetime
 import gc
+import gzip
 import hashlib
 import random
 import re
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +108,11 @@ def run_core(rows, p, seed):
     pred, rejected = {}, 0
     for r in order_rows(rows, seed):
         raw = {"schema_version": 1, "id": r["doc_id"], "source": r.get("source") or "bench",
-               "text": r.get("text") or "", "url": r.get("url"), "title": r.get("title")}
+               "url": r.get("url"), "title": r.get("title")}
+        if r.get("html"):  # a scraped page: the product extracts its text (and date) itself
+            raw["html"] = r["html"]
+        else:
+            raw["text"] = r.get("text") or ""
         published = row_published(r)
         if published:
             raw["published"] = published
@@ -115,6 +125,41 @@ def run_core(rows, p, seed):
     if rejected:
         print(f"    ({rejected} rows rejected by cleaning, each counted as its own event)")
     return pred, time.perf_counter() - t
+
+
+def scraped_rows(extraction_dir: Path, events_file: Path) -> list[dict]:
+    """The extraction benchmark's real pages as labelled rows (labels: ``events_file``; a page in no
+    labelled event is an event of its own). ``html`` feeds the product's path, which extracts text and
+    date itself; ``text`` is the product's cleaned title and body, for the baseline, so both cluster
+    the same words; ``published`` is the date the extraction found, for the publication-time order."""
+    from pipeline.core import OfflinePipeline
+    from pipeline.settings import Settings
+    from schemas.models import Rejected
+
+    truth = orjson.loads((extraction_dir / "ground-truth.json").read_bytes())
+    labels = orjson.loads(events_file.read_bytes())["events"]
+    gold = {pid: name for name, ids in labels.items() for pid in ids}
+    pages = extraction_dir / "html" if (extraction_dir / "html").is_dir() else extraction_dir
+    clean_stage = OfflinePipeline(Settings()).clean_stage
+    rows = []
+    for pid in sorted(truth):
+        page = pages / f"{pid}.html.gz"
+        if not page.exists():
+            continue
+        html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
+        row = {"doc_id": pid, "cluster_id": gold.get(pid, "page:" + pid), "url": truth[pid].get("url"),
+               "html": html, "text": ""}
+        raw = {"schema_version": 1, "id": pid, "source": "bench", "url": row["url"], "html": html}
+        try:
+            article = clean_stage.clean(clean_stage.decode(orjson.dumps(raw)))
+        except Rejected:
+            pass
+        else:
+            row["text"] = (article.get("title") or "") + "\n" + (article.get("text") or "")
+            if article.get("published"):
+                row["published"] = article["published"]
+        rows.append(row)
+    return rows
 
 
 def fmt(m):
@@ -137,7 +182,8 @@ def quality(rows, p, orders, label="", run=run_newsflow):
         bpred = run_baseline(order_rows(rows, seed), best_th)
         bm = bcubed(bpred, gold) + pairwise(bpred, gold)
         base.append(bm)
-        name = "sorted doc_id" if seed is None else f"shuffle seed {seed}"
+        name = ("sorted doc_id" if seed is None else "publication time" if seed == "time"
+                else f"shuffle seed {seed}")
         print(f"  order {name:15s} newsflow {fmt(m)}  [{len(rows) / dt:.0f} art/s]")
         print(f"  {'':21s} baseline {fmt(bm)}")
     mo = tuple(sum(x[i] for x in ours) / len(ours) for i in range(6))
@@ -356,6 +402,11 @@ def main(argv=None):
     ap.add_argument("--via-core", action="store_true",
                     help="quality through the product's path (cleaning, facts, clustering: what `newsflow replay` runs) "
                          "instead of the clusterer alone")
+    ap.add_argument("--extraction", default=str(ROOT.parent / "shared/data/extraction"),
+                    help="the extraction benchmark's pages (ground-truth.json and html/*.html.gz), clustered "
+                         "through the product's path against --events")
+    ap.add_argument("--events", default=str(ROOT / "bench/data/extraction-events.json"),
+                    help="same-event labels for those pages")
     ap.add_argument("--golden", metavar="FILE", help="check the 8,816 golden assignments against FILE (written if absent)")
     a = ap.parse_args(argv)
     rows = load_jsonl(a.data)
@@ -378,6 +429,14 @@ def main(argv=None):
             print("-- all topics through the product's path (raw text articles -> cleaning -> event facts -> "
                   "clustering, as `newsflow replay` runs them; --via-core for the subsets too)")
             quality(rows, p, orders, "product path", run_core)
+        if Path(a.extraction, "ground-truth.json").exists():
+            srows = scraped_rows(Path(a.extraction), Path(a.events))
+            n_multi = sum(1 for n in Counter(r["cluster_id"] for r in srows).values() if n > 1)
+            print(f"\n== real scraped pages: {a.extraction} ({len(srows)} pages, {n_multi} labelled events of 2+ pages; "
+                  f"labels {Path(a.events).name})")
+            print("   raw HTML through the product's path (extraction, cleaning, facts, clustering) with the dates the "
+                  "pages give; orders as above plus by publication time")
+            quality(srows, p, orders + ["time"], "scraped pages", run_core)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

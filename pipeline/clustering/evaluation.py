@@ -29,9 +29,12 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
-def order_rows(rows: list[dict], seed: int | None) -> list[dict]:
-    """seed None: sorted by doc_id; else a seeded shuffle (random.Random(seed))."""
+def order_rows(rows: list[dict], seed: int | str | None) -> list[dict]:
+    """seed None: sorted by doc_id; "time": by publication time (rows without one first), then doc_id;
+    else a seeded shuffle (random.Random(seed))."""
     rows = sorted(rows, key=lambda r: r["doc_id"])
+    if seed == "time":
+        return sorted(rows, key=lambda r: str(r.get("published") or ""))
     if seed is not None:
         random.Random(seed).shuffle(rows)
     return rows

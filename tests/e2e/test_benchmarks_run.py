@@ -33,9 +33,10 @@ def _labelled_sample(tmp_path: Path) -> Path:
     return out
 
 
-def test_clustering_benchmark_scores_both_paths(tmp_path):
+def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
     data = _labelled_sample(tmp_path)
-    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted"],
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted",
+                           "--extraction", "tests/fixtures/extraction"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     for label in ("all topics", "product path"):
@@ -43,6 +44,15 @@ def test_clustering_benchmark_scores_both_paths(tmp_path):
         assert m, proc.stdout[-2000:]
         assert float(m.group(3)) > 0.8  # three topics, two events each: an easy sample
     assert "baseline B3" in proc.stdout
+    # the fixture's eight real pages, from HTML, in id order and by publication time: the two reports
+    # of one campaign are the only labelled pair, and the other six pages are six different stories
+    assert "real scraped pages: tests/fixtures/extraction (8 pages, 1 labelled events of 2+ pages" in proc.stdout
+    assert "order publication time" in proc.stdout
+    m = re.search(r"MEAN scraped pages\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)  "
+                  r"pairwise P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+    assert m, proc.stdout[-2000:]
+    assert float(m.group(2)) > 0.9 and float(m.group(5)) == 1.0  # the pair is joined in both orders
+    assert float(m.group(1)) > 0.9  # and no two different stories are
 
 
 def test_fitting_script_runs_its_held_out_split(tmp_path):
