@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from schemas.models import Rejected, RawArticle
 
+from ..times import normalise_published
 from .config import CleaningConfig
 from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
@@ -180,7 +181,12 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     url = raw.url or meta.get("url")
     host = _host(url)
     site_name = normalise_inline(meta.get("sitename"), fix_mojibake=fix)
-    published = raw.published or meta.get("date")
+    # one ISO 8601 form for every later stage; a raw time that cannot be read gives way to the page's own
+    published = normalise_published(raw.published)
+    if raw.published and published is None:
+        flags.append("published_unreadable")
+    if published is None:
+        published = normalise_published(meta.get("date"))
 
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
 
 import numpy as np
 
+from ..times import parse_published
 from . import cues
 
 # --------------------------------------------------------------------------- #
@@ -139,7 +140,10 @@ def normalise_url(url: str | None) -> str | None:
 
 
 def parse_time(value) -> float | None:
-    """ISO-8601 string (or epoch number) -> epoch seconds (UTC); None when absent or unparsable."""
+    """A publication time -> epoch seconds (UTC); None when absent or unreadable.
+
+    ISO 8601 (what the cleaning stage emits) is read directly; anything else (RFC 2822, "November
+    18, 2019", ...) through pipeline.times, as a ClusterDoc may come straight from a labelled file."""
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
@@ -150,7 +154,8 @@ def parse_time(value) -> float | None:
             s = s[:-1] + "+00:00"
         dt = datetime.fromisoformat(s)
     except ValueError:
-        return None
+        got = parse_published(value)
+        return None if got is None else got[0].timestamp()
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.timestamp()

@@ -199,6 +199,19 @@ def test_publication_dates_months_apart_do_not_merge(params, seeds):
     assert b.event_id != a.event_id
 
 
+@pytest.mark.parametrize("first, months_later, next_day", [
+    ("Tue, 21 Mar 2023 08:00:00 GMT", "Thu, 21 Sep 2023 08:00:00 GMT", "Wed, 22 Mar 2023 08:00:00 GMT"),  # RSS
+    ("March 21, 2023", "September 21, 2023", "March 22, 2023"),
+])
+def test_publication_times_in_any_form_gate_stories(params, seeds, first, months_later, next_day):
+    # ClusterDocs straight from a labelled file, not through the cleaning that normalises times
+    for second, same in ((months_later, False), (next_day, True)):
+        c = StoryClusterer(params)
+        a = c.assign(ClusterDoc(id="x1", title=seeds[1].title, text=seeds[1].text, published=first))
+        b = c.assign(ClusterDoc(id="x2", title=seeds[2].title, text=seeds[2].text, published=second))
+        assert (b.event_id == a.event_id) is same, (second, b)
+
+
 def test_dates_never_invent_a_year():
     assert extract_dates("on March 20 to 22") == [320, 321, 322]
     assert extract_dates("December 20–21, 2022") == [20221220, 20221221]

@@ -1,0 +1,101 @@
+"""Publication times as feeds, pages and people write them -> one ISO 8601 form in UTC.
+
+The connectors send ISO 8601, but a raw article can come from anywhere (``serve-ingest``, a JSON
+line, another scraper): RFC 2822 from RSS ("Mon, 18 Nov 2019 10:00:00 GMT"), "November 18, 2019",
+"2019/11/18 10:00", epoch seconds. The cleaning stage normalises ``published`` once, so that every
+later stage (date-bounded cleaning rules, event dates, the clustering window and time gate) reads
+one format; a time it cannot read is dropped and flagged, never guessed.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from dateutil import parser as dateutil_parser
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{13}")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# dateutil fills a missing field from its default date: parsed against two defaults that differ in
+# year, month and day, a value that names all three gives the same date both times
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+# zone names that news sites print after a time (dateutil knows only UTC and the local zone)
+_ZONES = {name: hours * 3600 for name, hours in {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+    "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
+    "JST": 9, "AEST": 10, "AEDT": 11, "ET": -5, "CT": -6, "MT": -7, "PT": -8}.items()}
+
+
+def parse_published(value: object) -> tuple[datetime, bool] | None:
+    """-> (an aware UTC datetime, whether the value named a time of day); None when unreadable.
+
+    A time without a zone is read as UTC. Only whole dates are accepted: a value that names no
+    year, month or day is unreadable rather than completed from some default."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return _epoch(float(value))
+    s = str(value).strip()
+    if not s or len(s) > 100:
+        return None
+    if _ISO_DATE.match(s):
+        got = _iso(s)
+        if got is not None:
+            return got
+    if _EPOCH.fullmatch(s):
+        v = float(s)
+        return _epoch(v / 1000.0 if len(s) == 13 else v)
+    try:
+        dt = parsedate_to_datetime(s)  # RFC 2822, the RSS form
+    except (TypeError, ValueError, IndexError):
+        dt = None
+    if dt is not None:
+        return _checked(dt, True)
+    if not _YEAR.search(s):
+        return None
+    try:
+        with warnings.catch_warnings():  # a zone name it does not know reads as UTC
+            warnings.simplefilter("ignore")
+            a, b = (dateutil_parser.parse(s, default=d, tzinfos=_ZONES, fuzzy=True) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    if a.date() != b.date():  # no year, month or day of its own ("Nov 2019", "March 5")
+        return None
+    return _checked(a, bool(_HAS_TIME.search(s)))
+
+
+def normalise_published(value: object) -> str | None:
+    """ISO 8601: "2019-11-18T10:00:00Z" when a time of day is given, "2019-11-18" for a date alone."""
+    got = parse_published(value)
+    if got is None:
+        return None
+    dt, has_time = got
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if has_time else dt.date().isoformat()
+
+
+def _iso(s: str) -> tuple[datetime, bool] | None:
+    try:
+        if len(s) == 10:
+            d = date.fromisoformat(s)
+            return _checked(datetime(d.year, d.month, d.day), False)
+        return _checked(datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s), True)
+    except ValueError:
+        return None
+
+
+def _epoch(v: float) -> tuple[datetime, bool] | None:
+    try:
+        return _checked(datetime.fromtimestamp(v, tz=timezone.utc), True)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _checked(dt: datetime, has_time: bool) -> tuple[datetime, bool] | None:
+    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        return None
+    return dt, has_time

@@ -1,0 +1,57 @@
+"""Publication times in the forms feeds and sites print are read into one ISO 8601 form; a value that
+does not name a whole date is refused, never completed from a default."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.times import normalise_published, parse_published
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2019-11-18", "2019-11-18"),
+    ("2019-11-18T10:00:00Z", "2019-11-18T10:00:00Z"),
+    ("2019-11-18T10:00:00.123+05:00", "2019-11-18T05:00:00Z"),
+    ("2019-11-18 10:00", "2019-11-18T10:00:00Z"),
+    ("Mon, 18 Nov 2019 10:00:00 GMT", "2019-11-18T10:00:00Z"),  # RFC 2822, as RSS has it
+    ("Mon, 18 Nov 2019 10:00:00 -0500", "2019-11-18T15:00:00Z"),
+    ("November 18, 2019", "2019-11-18"),
+    ("Nov. 19, 2019 at 4:05 p.m. ET", "2019-11-19T21:05:00Z"),
+    ("Tuesday, November 19, 2019 - 3:45 PM EST", "2019-11-19T20:45:00Z"),
+    ("Published 18 Nov 2019, 09:12 GMT", "2019-11-18T09:12:00Z"),
+    ("2019-11-18 10:00:00 PST", "2019-11-18T18:00:00Z"),
+    ("18/11/2019", "2019-11-18"),  # a first number above 12 can only be the day
+    ("19.11.2019", "2019-11-19"),
+    ("1574071200", "2019-11-18T10:00:00Z"),  # epoch seconds
+    ("1574071200000", "2019-11-18T10:00:00Z"),  # epoch milliseconds
+    (1574071200, "2019-11-18T10:00:00Z"),
+])
+def test_readable_times_come_out_in_one_iso_form(value, expected):
+    assert normalise_published(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    None, "", "garbage", "5", "2019", "Nov 2019", "March 5", "posted 3 days ago", "issue 2019 page 5",
+    "2019-13-45", "0001-01-01", "Mon, 18 Nov 2519 10:00:00 GMT", True, "x" * 500,
+])
+def test_values_that_name_no_whole_date_are_refused(value):
+    assert normalise_published(value) is None
+    assert parse_published(value) is None
+
+
+def test_the_result_is_aware_utc_and_says_whether_a_time_was_named():
+    dt, has_time = parse_published("Nov. 19, 2019 at 4:05 p.m. ET")
+    assert has_time and dt == datetime(2019, 11, 19, 21, 5, tzinfo=timezone.utc)
+    dt, has_time = parse_published("November 18, 2019")
+    assert not has_time and dt == datetime(2019, 11, 18, tzinfo=timezone.utc)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(max_size=120), st.from_regex(r"[0-9A-Za-z ,.:/+\-]{1,60}", fullmatch=True),
+                 st.integers(), st.floats(allow_nan=True)))
+def test_no_value_raises(value):
+    got = normalise_published(value)
+    assert got is None or parse_published(got) is not None  # what comes out reads back in
