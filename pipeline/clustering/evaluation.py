@@ -12,7 +12,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .features import TOKEN_RE, STOPWORDS, stem, tokens_for_df
+from .features import TOKEN_RE, STOPWORDS, parse_time, stem, tokens_for_df
 
 
 def load_jsonl(path) -> list[dict]:
@@ -29,12 +29,22 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
+PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date")
+
+
+def row_published(r: dict) -> str | None:
+    """A labelled row's publication time, under any of the usual names."""
+    return next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+
+
 def order_rows(rows: list[dict], seed: int | str | None) -> list[dict]:
-    """seed None: sorted by doc_id; "time": by publication time (rows without one first), then doc_id;
+    """seed None: sorted by doc_id; "time": by publication time (undated rows first), then doc_id;
     else a seeded shuffle (random.Random(seed))."""
     rows = sorted(rows, key=lambda r: r["doc_id"])
     if seed == "time":
-        return sorted(rows, key=lambda r: str(r.get("published") or ""))
+        times = [parse_time(row_published(r)) for r in rows]
+        order = sorted(range(len(rows)), key=lambda i: (times[i] is not None, times[i] or 0.0))
+        return [rows[i] for i in order]
     if seed is not None:
         random.Random(seed).shuffle(rows)
     return rows

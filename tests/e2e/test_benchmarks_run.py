@@ -55,6 +55,34 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
     assert float(m.group(1)) > 0.9  # and no two different stories are
 
 
+def test_clustering_benchmark_reads_other_field_names_and_dates(tmp_path):
+    """Labelled data from elsewhere: ``id``/``event_id``/``body`` and RSS-style dates. The bench reads them
+    and, as most rows are dated, also streams them in publication order."""
+    data = tmp_path / "other.jsonl"
+    with open(_labelled_sample(tmp_path), "rb") as src, open(data, "wb") as dst:
+        for i, line in enumerate(src):
+            row = orjson.loads(line)
+            day = 1 + (row["topic"] % 3) * 10 + i % 3  # the topics' events ten days apart
+            dst.write(orjson.dumps({"id": row["doc_id"], "event_id": row["cluster_id"], "body": row["text"],
+                                    "published": f"{day:02d} Mar 2023 08:00:00 GMT"}) + b"\n")
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted",
+                           "--extraction", str(tmp_path / "none")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "order publication time" in proc.stdout
+    m = re.search(r"MEAN all topics\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+    assert m and float(m.group(3)) > 0.8, proc.stdout[-2000:]
+
+
+def test_clustering_benchmark_names_a_row_it_cannot_read(tmp_path):
+    data = tmp_path / "bad.jsonl"
+    data.write_bytes(orjson.dumps({"id": "a", "text": "no gold event here"}) + b"\n")
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "row 1: needs an id" in proc.stderr and "a gold event" in proc.stderr
+
+
 def test_fitting_script_runs_its_held_out_split(tmp_path):
     shared = tmp_path / "shared" / "data" / "extraction"
     shared.mkdir(parents=True)
