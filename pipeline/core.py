@@ -176,7 +176,9 @@ class OfflinePipeline:
             self.events[result.event["event_id"]] = result.event
         a = result.article
         return {"id": a["id"], "event_id": a["event_id"], "relation": a["relation"],
-                "duplicate_of": a["duplicate_of"], "title": a.get("title"), "text": a.get("text")}
+                "duplicate_of": a["duplicate_of"], "similarity": a.get("similarity"), "url": a.get("url"),
+                "published": a.get("published"), "language": a.get("language"), "flags": a.get("flags") or [],
+                "title": a.get("title"), "text": a.get("text")}
 
 
 # Written for the warm-up: names, places, a date and enough sentences for every part of the core.

@@ -31,11 +31,26 @@ def test_replay_groups_seeds_flags_copies_and_reports_bad_lines(newsflow, tmp_pa
     assert {first["002"]["relation"], first["003"]["relation"]} <= {"story", "near"}
     assert by_id["copy-of-001"]["relation"] == "exact"
     assert by_id["copy-of-001"]["duplicate_of"].startswith("001_")
+    assert by_id["copy-of-001"]["similarity"] == 1.0 and first["000"]["similarity"] is None
+    assert first["001"]["language"] == "en" and isinstance(first["001"]["flags"], list)
     assert "No time to read" not in first["001"]["text"] and "Next Article" not in first["001"]["text"]
     errors = [row for row in rows if "error" in row]
     assert [e["error"]["reason"] for e in errors] == ["invalid_json", "schema"]
     events = [orjson.loads(line) for line in events_path.read_bytes().splitlines()]
     assert len(events) == 3 and sum(e["article_count"] for e in events) == 6
+
+
+def test_replay_reports_publication_times_in_one_form(newsflow, tmp_path):
+    text = orjson.loads(seed_lines()[1])["text"]
+    lines = [orjson.dumps({"id": "rss", "source": "s", "text": text, "published": "Tue, 21 Mar 2023 08:00:00 +0300"}),
+             orjson.dumps({"id": "vague", "source": "s", "text": text + " (mirror)", "published": "last spring"})]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = newsflow("replay", str(path))
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    rows = {row["id"]: row for row in map(orjson.loads, result.stdout.splitlines())}
+    assert rows["rss"]["published"] == "2023-03-21T05:00:00Z"
+    assert rows["vague"]["published"] is None and "published_unreadable" in rows["vague"]["flags"]
 
 
 def test_replay_is_deterministic(newsflow, tmp_path):
