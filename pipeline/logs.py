@@ -27,6 +27,31 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class KnownTransients(logging.Filter):
+    """Client-library errors that are routine on a healthy run, kept out of the error level.
+
+    * kafka-python 3 logs "Metadata refresh: failed Cancelled" at error each time a consumer is
+      closed while its background metadata refresh is in flight (``newsflow demo`` and ``tail``
+      open and close one per read): nothing failed, so it is dropped unless the level is debug.
+    * aiokafka logs GroupCoordinatorNotAvailableError at error while a fresh broker is still
+      loading its offsets topic; the client retries, so it is shown as a warning (a coordinator
+      that never comes keeps repeating it).
+    """
+
+    def __init__(self, debug: bool = False):
+        super().__init__()
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        if record.name == "kafka.cluster" and record.getMessage() == "Metadata refresh: failed Cancelled":
+            return self.debug
+        if record.name.startswith("aiokafka") and "GroupCoordinatorNotAvailableError" in record.getMessage():
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def dict_config(level: str = "info", fmt: str = "json") -> dict:
     """A logging.config dict: every logger (ours, faust, mode, aiokafka, kafka) to one stderr handler.
 
@@ -45,7 +70,9 @@ def dict_config(level: str = "info", fmt: str = "json") -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"newsflow": formatter},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "newsflow", "stream": "ext://sys.stderr"}},
+        "filters": {"transients": {"()": KnownTransients, "debug": name == "DEBUG"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "newsflow", "stream": "ext://sys.stderr",
+                                "filters": ["transients"]}},
         "root": {"level": name, "handlers": ["stderr"]},
         "loggers": loggers,
     }

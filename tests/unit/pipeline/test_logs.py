@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.logs import dict_config
 
-NAMES = ("faust", "faust.transport.producer", "faust.tables", "mode", "aiokafka", "kafka", "newsflow.worker")
+NAMES = ("faust", "faust.transport.producer", "faust.tables", "mode", "aiokafka", "kafka", "newsflow.worker",
+         "kafka.cluster", "aiokafka.consumer.group_coordinator")
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +47,21 @@ def test_debug_shows_everything():
     stream = captured("debug")
     logging.getLogger("faust.transport.producer").warning("producer buffer full size 101")
     assert "producer buffer full" in stream.getvalue()
+
+
+def test_routine_client_errors_are_not_reported_as_errors():
+    stream = captured("info")
+    logging.getLogger("kafka.cluster").error("Metadata refresh: failed %s", "Cancelled")  # a consumer closed
+    logging.getLogger("kafka.cluster").error("Metadata refresh: failed %s", "NodeNotReadyError")  # a real one
+    logging.getLogger("aiokafka.consumer.group_coordinator").error(
+        "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError")
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["level"], line["msg"]) for line in lines] == [
+        ("error", "Metadata refresh: failed NodeNotReadyError"),
+        ("warning", "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError")]
+
+
+def test_debug_still_shows_the_routine_client_errors():
+    stream = captured("debug")
+    logging.getLogger("kafka.cluster").error("Metadata refresh: failed %s", "Cancelled")
+    assert "failed Cancelled" in stream.getvalue()
