@@ -22,7 +22,6 @@ from bisect import bisect_left
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from hashlib import blake2b
 from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
 
@@ -140,25 +139,11 @@ def normalise_url(url: str | None) -> str | None:
 
 
 def parse_time(value) -> float | None:
-    """A publication time -> epoch seconds (UTC); None when absent or unreadable.
-
-    ISO 8601 (what the cleaning stage emits) is read directly; anything else (RFC 2822, "November
-    18, 2019", ...) through pipeline.times, as a ClusterDoc may come straight from a labelled file."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        s = str(value).strip()
-        if s.endswith("Z"):
-            s = s[:-1] + "+00:00"
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        got = parse_published(value)
-        return None if got is None else got[0].timestamp()
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
+    """A publication time -> epoch seconds (UTC); None when absent or unreadable. ISO 8601 is what the
+    cleaning emits; other forms are read too (pipeline.times), as a ClusterDoc may come straight from
+    a labelled file."""
+    got = parse_published(value)
+    return None if got is None else got[0].timestamp()
 
 
 # --------------------------------------------------------------------------- #

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from . import ner
-from .dates import parse_published
+from .dates import published_day
 from .facts import _get
 
 STATE_VERSION = 1
@@ -151,7 +151,7 @@ class EventBuilder:
             state["langs"][lang] = state["langs"].get(lang, 0) + 1
         if source in state["sources"] or len(state["sources"]) < self.max_sources:
             state["sources"][source] = state["sources"].get(source, 0) + 1
-        day = parse_published(published)
+        day = published_day(published)
         if day:
             iso = day.isoformat()
             lo, hi = state["pub"] or (iso, iso)

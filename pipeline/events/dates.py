@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 
+from ..times import parse_published
 from .lexicon import MONTHS
 
 _M = (r"(?P<{g}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -55,16 +56,10 @@ def _fmt(m: int, d: int | None, y: int | None) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}" if y else f"--{m:02d}-{d:02d}"
 
 
-def parse_published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+def published_day(value: str | None) -> date | None:
+    """The UTC day of a publication time (pipeline.times reads it), None when there is none."""
+    got = parse_published(value)
+    return None if got is None else got[0].date()
 
 
 def _anchor(m: int, d: int, published: date | None) -> int | None:
@@ -86,7 +81,7 @@ def mentions(text: str, published: str | None = None, limit: int = 16) -> list[l
     ``year_basis`` is "text" when the text gives the year, "published" when the year was taken
     from the publication date, and None when there is no year.
     """
-    pub = parse_published(published)
+    pub = published_day(published)
     found: Counter = Counter()
     taken: list[tuple[int, int]] = []
 
