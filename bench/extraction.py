@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"worker-process overhead: {overhead:+.1f} ms/doc "
               f"(newsflow {nf['ms_per_doc']:.1f} vs inline {summary['inline']['ms_per_doc']:.1f})")
     if args.worst:
-        print(f"\nlowest Newsflow F1 (plain trafilatura's beside it):")
+        print("\nlowest Newsflow F1 (plain trafilatura's beside it):")
         plain_by_id = dict(results["plain"])
         for page_id, s in sorted(results["newsflow"], key=lambda item: item[1][2])[: args.worst]:
             p = plain_by_id[page_id]

@@ -17,7 +17,6 @@ No randomness other than the fixed order seeds; the same data gives the same fil
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -33,8 +32,9 @@ from pipeline.clustering.evaluation import (bcubed, df_table, extraction_texts, 
                                             order_rows, pairwise, split_title)
 from pipeline.clustering.features import IdfTable, extract  # noqa: E402
 from pipeline.clustering.params import HERE  # noqa: E402
-from pipeline.clustering.clusterer import FEATURE_NAMES, facts_for  # noqa: E402
-from pipeline.clustering.features import event_id_for  # noqa: E402
+from pipeline.clustering.clusterer import facts_for  # noqa: E402
+from pipeline.clustering.scoring import FEATURE_NAMES  # noqa: E402
+from pipeline.clustering.signatures import event_id_for  # noqa: E402
 
 ORDERS = (None, 1, 2)
 MIN_P = 0.95  # precision first: merging two events costs more than splitting one

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.synthetic import load_bases, stream  # noqa: E402
-from cli.service import settings_env, spawn_worker, stop_worker, wait_ready  # noqa: E402
+from cli.service import spawn_worker, stop_worker, wait_ready  # noqa: E402
 from deploy.kafka.broker import LocalKafka, free_port  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.topics import ensure_topics  # noqa: E402

@@ -16,7 +16,7 @@ from typing import Any
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from .cleaning import BoilerplateMemory, CleanedArticle, CleaningConfig, HtmlExtractor, aclean, clean
-from .clustering import Assignment, ClusterDoc, ClusterParams, StoryClusterer
+from .clustering import ClusterDoc, ClusterParams, StoryClusterer
 from .events import EventBuilder, article_facts_cached
 from .settings import Settings
 from .stores import AtomicBatch

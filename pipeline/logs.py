@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import logging.config
-import sys
 from datetime import datetime, timezone
 
 import orjson

@@ -19,8 +19,8 @@ from collections import Counter
 WEEKDAY, PLACE, PERSON = 1, 2, 3
 _LOW30 = (1 << 30) - 1
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAY_NAMES) + r")\b", re.IGNORECASE)
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 # "in Beijing", "at the Grand Kremlin Palace", "from New Zealand"
 # Speed: each pattern opens with a character class, so the regex engine scans for that class in C
@@ -48,7 +48,7 @@ def kind_of(c: int) -> int:
 
 # "\bmonday\b" on lower-cased text, as a literal-led pattern: the engine finds the literal with a fast
 # substring search instead of trying the pattern at every position
-_DAY_RES = [re.compile(d + r"\b(?<!\w" + d + ")") for d in _WEEKDAYS]
+_DAY_RES = [re.compile(d + r"\b(?<!\w" + d + ")") for d in WEEKDAY_NAMES]
 
 
 def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
@@ -58,8 +58,8 @@ def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
     can be involved)."""
     if named is not None and text.isascii():
         low = text.lower()
-        return [code(WEEKDAY, i + 1) for i, d in enumerate(_WEEKDAYS) if d in named and _DAY_RES[i].search(low)]
-    return sorted({code(WEEKDAY, _WEEKDAYS.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
+        return [code(WEEKDAY, i + 1) for i, d in enumerate(WEEKDAY_NAMES) if d in named and _DAY_RES[i].search(low)]
+    return sorted({code(WEEKDAY, WEEKDAY_NAMES.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
 
 
 def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6) -> list[int]:

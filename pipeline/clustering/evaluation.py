@@ -12,7 +12,8 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .features import TOKEN_RE, STOPWORDS, parse_time, stem, tokens_for_df
+from .features import parse_time
+from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 
 
 def load_jsonl(path) -> list[dict]:

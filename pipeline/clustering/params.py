@@ -55,7 +55,7 @@ class ClusterParams:
     long_words: int = 120  # distinct content words that make an article 'long'
     min_word_cos: float = 0.3  # a story needs at least this content-word cosine to the event centroid
     second_chance: float = 0.0  # below-threshold margin accepted when tagged people and places agree
-    # logistic weights over clusterer.FEATURE_NAMES
+    # logistic weights over scoring.FEATURE_NAMES
     weights: list = field(default_factory=lambda: [6.0, 6.0, 2.0, -2.0, -2.0, 1.5, -1.0, -2.0, 0.0,
                                                    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
     bias: float = -3.0

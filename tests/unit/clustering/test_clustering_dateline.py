@@ -4,19 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-import pytest
 
-from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer
+from pipeline.clustering import ClusterDoc, StoryClusterer
 from pipeline.clustering.features import extract
 from pipeline.core import OfflinePipeline, cluster_doc
 from pipeline.settings import Settings
 
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "002_784cf20fb6785547.txt"
-
-
-@pytest.fixture(scope="module")
-def params() -> ClusterParams:
-    return ClusterParams.load()
 
 
 def _features(params, dateline=None):

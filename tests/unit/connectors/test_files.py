@@ -5,10 +5,9 @@ import io
 import json
 
 import orjson
-import pytest
 
 from connectors.files import ingest_files
-from connectors.sink import MemorySink, StdoutSink, DeliveryError
+from connectors.sink import MemorySink, DeliveryError
 from schemas import schema_errors
 
 

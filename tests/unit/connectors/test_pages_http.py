@@ -4,7 +4,6 @@ import asyncio
 import time
 
 import orjson
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from connectors.http_ingest import make_app

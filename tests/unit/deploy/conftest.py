@@ -1,6 +1,8 @@
 """Fixtures of the deployment-file checks (helpers live in deploy_checks.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
