@@ -61,7 +61,7 @@ import orjson  # noqa: E402
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.clusterer import facts_for  # noqa: E402
 from pipeline.clustering.features import extract  # noqa: E402
-from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_jsonl, order_rows, pairwise,  # noqa: E402
+from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled, order_rows, pairwise,  # noqa: E402
                                             row_published, run_baseline, split_title)
 
 BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
@@ -426,7 +426,9 @@ def golden(rows, p, path: str) -> bool:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"))
+    ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"),
+                    help="labelled rows: JSON lines, a JSON array or object of rows, or CSV/TSV with a header "
+                         "(each may be gzipped); field names as below")
     ap.add_argument("--params", default=None, help="params.json (default: the shipped one)")
     ap.add_argument("--orders", default="sorted,1,2",
                     help="comma list: 'sorted', 'time' (publication time; added by itself when most rows are "
@@ -446,7 +448,11 @@ def main(argv=None):
                     help="same-event labels for those pages")
     ap.add_argument("--golden", metavar="FILE", help="check the 8,816 golden assignments against FILE (written if absent)")
     a = ap.parse_args(argv)
-    rows = normalise_rows(load_jsonl(a.data))
+    try:
+        rows = load_labelled(a.data)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"--data: {e}") from None
+    rows = normalise_rows(rows)
     p = ClusterParams.load(a.params)
     orders = [None if o == "sorted" else o if o == "time" else int(o) for o in a.orders.split(",")]
     if "time" not in orders and sum(1 for r in rows if row_published(r)) * 2 > len(rows):

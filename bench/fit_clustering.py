@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
-from pipeline.clustering.evaluation import (bcubed, df_table, extraction_texts, load_jsonl,  # noqa: E402
+from pipeline.clustering.evaluation import (bcubed, df_table, extraction_texts, load_labelled,  # noqa: E402
                                             order_rows, pairwise, split_title)
 from pipeline.clustering.features import IdfTable, extract  # noqa: E402
 from pipeline.clustering.params import HERE  # noqa: E402
@@ -184,7 +184,10 @@ def main(argv=None):
     ap.add_argument("--split", action="store_true", help="fit on odd topics, evaluate on even, and reverse")
     ap.add_argument("--out", default=str(HERE), help="directory for params.json and df.json")
     a = ap.parse_args(argv)
-    rows = load_jsonl(a.data)
+    try:
+        rows = load_labelled(a.data)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"--data: {e}") from None
     extra = extraction_texts(Path(a.shared))
     base = ClusterParams()  # code defaults as the starting point, not the shipped file
     t0 = time.time()

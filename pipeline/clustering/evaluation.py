@@ -2,10 +2,13 @@
 
 * B-cubed and pairwise precision / recall / F1 (as in ../shared/data/README.md);
 * a plain TF-IDF single-pass baseline (cosine to cluster centroid, one threshold);
-* loaders for the ECB+ dev file and the extraction ground truth (for DF tables).
+* readers for labelled rows (JSON lines, JSON, CSV/TSV) and the extraction ground truth (for DF tables).
 """
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 import math
 import random
@@ -16,9 +19,44 @@ from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 
 
-def load_jsonl(path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def load_labelled(path) -> list[dict]:
+    """Labelled rows from a file in any of the usual shapes: JSON lines, a JSON array of rows, a
+    JSON object of rows keyed by id (the key becomes ``id`` where a row has none), or CSV / TSV
+    with a header; each optionally gzipped. Raises ValueError, naming the file, for anything else."""
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            data = fh.read()
+    else:
+        data = path.read_text(encoding="utf-8")
+    if name.endswith((".csv", ".tsv")):
+        csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
+        return [dict(r) for r in csv.DictReader(io.StringIO(data), delimiter="\t" if name.endswith(".tsv") else ",")]
+    try:  # one JSON document (a .json file, or any file that is one)
+        doc = json.loads(data)
+    except ValueError:
+        doc = None  # JSON lines, read below
+    if isinstance(doc, list) and all(isinstance(r, dict) for r in doc):
+        return doc
+    if isinstance(doc, dict) and doc and all(isinstance(r, dict) for r in doc.values()):
+        return [r if any(f in r for f in ("id", "doc_id")) else {"id": k, **r} for k, r in doc.items()]
+    if isinstance(doc, dict) and not name.endswith(".json"):
+        return [doc]  # JSON lines with a single row
+    if doc is not None:
+        raise ValueError(f"{path}: a JSON file of labelled rows holds a list of objects or an object of objects")
+    rows = []
+    for n, line in enumerate(data.splitlines(), 1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise ValueError(f"{path}, line {n}: not JSON ({e})") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{path}, line {n}: a row is a JSON object")
+            rows.append(row)
+    return rows
 
 
 def split_title(row: dict) -> tuple[str, str]:

@@ -1,5 +1,7 @@
 """The benchmarks and the fitting script still run against the current pipeline: they reach into the
 core and the clusterer, so a refactor there can break them without any other test noticing."""
+import csv
+import gzip
 import re
 import shutil
 import subprocess
@@ -56,15 +58,16 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
 
 
 def test_clustering_benchmark_reads_other_field_names_and_dates(tmp_path):
-    """Labelled data from elsewhere: ``id``/``event_id``/``body`` and RSS-style dates. The bench reads them
-    and, as most rows are dated, also streams them in publication order."""
-    data = tmp_path / "other.jsonl"
-    with open(_labelled_sample(tmp_path), "rb") as src, open(data, "wb") as dst:
-        for i, line in enumerate(src):
+    """Labelled data from elsewhere: a gzipped CSV with ``id``/``event_id``/``body`` columns and RSS-style
+    dates. The bench reads it and, as most rows are dated, also streams the rows in publication order."""
+    data = tmp_path / "other.csv.gz"
+    with gzip.open(data, "wt", encoding="utf-8", newline="") as dst:
+        out = csv.writer(dst)
+        out.writerow(["id", "event_id", "body", "published"])
+        for i, line in enumerate(_labelled_sample(tmp_path).read_bytes().splitlines()):
             row = orjson.loads(line)
             day = 1 + (row["topic"] % 3) * 10 + i % 3  # the topics' events ten days apart
-            dst.write(orjson.dumps({"id": row["doc_id"], "event_id": row["cluster_id"], "body": row["text"],
-                                    "published": f"{day:02d} Mar 2023 08:00:00 GMT"}) + b"\n")
+            out.writerow([row["doc_id"], row["cluster_id"], row["text"], f"{day:02d} Mar 2023 08:00:00 GMT"])
     proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted",
                            "--extraction", str(tmp_path / "none")],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -81,6 +84,10 @@ def test_clustering_benchmark_names_a_row_it_cannot_read(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
     assert "row 1: needs an id" in proc.stderr and "a gold event" in proc.stderr
+    data.write_text("{\"id\": \"a\", \"event\": \"e\"}\n<html>not a row</html>\n")
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "--data: " in proc.stderr and "bad.jsonl, line 2: not JSON" in proc.stderr
 
 
 def test_fitting_script_runs_its_held_out_split(tmp_path):
