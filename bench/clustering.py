@@ -50,6 +50,7 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -110,12 +111,30 @@ def _clean_stage():
     return OfflinePipeline(Settings()).clean_stage
 
 
+def raw_article(row: dict) -> dict:
+    """A labelled row as the raw article a connector would send: its page (or text), title, URL and
+    publication time. The source is the row's own, else its URL's host, else the row alone: rows of
+    unknown sites must not teach the cleaning each other's repeated lines as one site's furniture."""
+    url = row.get("url")
+    host = urlsplit(url).hostname if isinstance(url, str) else None
+    raw = {"schema_version": 1, "id": row["doc_id"], "source": row.get("source") or host or "row:" + row["doc_id"],
+           "url": url, "title": row.get("title")}
+    if row.get("html"):  # a scraped page: the product extracts its text (and date) itself
+        raw["html"] = row["html"]
+    else:
+        raw["text"] = row.get("text") or ""
+    published = row_published(row)
+    if published:
+        raw["published"] = published
+    return raw
+
+
 def _extracted(clean_stage, row: dict) -> dict:
     """Title + text (one string, as ECB+ rows hold them), date and dateline of a scraped row's page
     as the product extracts them; empty text when the cleaning rejects the page."""
     from schemas.models import Rejected
 
-    raw = {"schema_version": 1, "id": row["doc_id"], "source": "bench", "url": row.get("url"), "html": row["html"]}
+    raw = raw_article(row)
     try:
         article = clean_stage.clean(clean_stage.decode(orjson.dumps(raw)))
     except Rejected:
@@ -159,16 +178,7 @@ def run_core(rows, p, seed):
     t = time.perf_counter()
     pred, rejected = {}, 0
     for r in order_rows(rows, seed):
-        raw = {"schema_version": 1, "id": r["doc_id"], "source": r.get("source") or "bench",
-               "url": r.get("url"), "title": r.get("title")}
-        if r.get("html"):  # a scraped page: the product extracts its text (and date) itself
-            raw["html"] = r["html"]
-        else:
-            raw["text"] = r.get("text") or ""
-        published = row_published(r)
-        if published:
-            raw["published"] = published
-        out = op.process(orjson.dumps(raw))
+        out = op.process(orjson.dumps(raw_article(r)))
         if "error" in out:
             rejected += 1
             pred[r["doc_id"]] = "rejected:" + r["doc_id"]
