@@ -83,9 +83,8 @@ class IdfTable:
         keys = [prefix + t for t in counts] if prefix else list(counts)
         try:  # the common case: every term seen before
             return list(map(info.__getitem__, keys))
-        except KeyError:
-            pass
-        new = [(k, t) for k, t in zip(keys, counts) if k not in info]
+        except KeyError:  # some term is new: look the new ones up, then read them all
+            new = [(k, t) for k, t in zip(keys, counts) if k not in info]
         if new:
             if len(info) + len(new) > 200_000:
                 info.clear()

@@ -59,9 +59,8 @@ def hash_tokens(toks: list[str]) -> np.ndarray:
     cache = _HASH_CACHE
     try:  # the common case: every token hashed before
         return np.fromiter(map(cache.__getitem__, toks), dtype=np.uint32, count=len(toks))
-    except KeyError:
-        pass
-    new = set(toks).difference(cache)
+    except KeyError:  # some token is new: hash the new ones, then read them all
+        new = set(toks).difference(cache)
     if new:
         if len(cache) + len(new) > _HASH_CACHE_MAX:
             cache.clear()

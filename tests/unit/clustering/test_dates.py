@@ -8,6 +8,13 @@ from pipeline.clustering import dates as D
 from pipeline.clustering.dates import extract_dates
 
 
+REGEX_TEXTS = [
+    "On 20 March 2013, 21st of December, 1-3 feb. 2014, a1 june x_2 may ²3 june 123 may 12june",
+    "1999 2000x 12000 a1999 _2001 2049 2050 1949 1950 x20011 ٢2010 (1987) 2004-2005",
+    "Vladimir V. Putin met Xi Jinping in Beijing on 3 May, 2019 and 12th of june.",
+]
+
+
 def test_dates_never_invent_a_year():
     assert extract_dates("on March 20 to 22") == [320, 321, 322]
     assert extract_dates("December 20–21, 2022") == [20221220, 20221221]
@@ -27,9 +34,3 @@ def test_fast_date_regex_forms_match_the_plain_patterns():
             assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
 
-
-REGEX_TEXTS = [
-    "On 20 March 2013, 21st of December, 1-3 feb. 2014, a1 june x_2 may ²3 june 123 may 12june",
-    "1999 2000x 12000 a1999 _2001 2049 2050 1949 1950 x20011 ٢2010 (1987) 2004-2005",
-    "Vladimir V. Putin met Xi Jinping in Beijing on 3 May, 2019 and 12th of june.",
-]
