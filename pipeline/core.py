@@ -80,9 +80,8 @@ class ClusterStage:
     def __init__(self, settings: Settings, cluster_store: MutableMapping[str, Any],
                  event_store: MutableMapping[str, Any], params: ClusterParams | None = None,
                  restore: bool = True, journal: MutableMapping[str, Any] | None = None):
-        params = params or ClusterParams.load()
-        params = params.with_window(window_seconds=settings.window_seconds, max_articles=settings.window_max_articles) \
-            if hasattr(params, "with_window") else params
+        params = (params or ClusterParams.load()).replace(window_seconds=settings.window_seconds,
+                                                          max_articles=settings.window_max_articles)
         # An article's writes to both stores reach the changelog as one batch (see AtomicBatch).
         self.batch = AtomicBatch({} if journal is None else journal, clusters=cluster_store, events=event_store)
         if restore:

@@ -67,3 +67,15 @@ def test_partition_store_isolates_partitions():
     assert "a" not in p1 and "a" in p0
     with pytest.raises(KeyError):
         del p1["zzz"]
+
+
+def test_the_window_settings_bound_the_clustering_window():
+    from pipeline.core import ClusterStage
+
+    stage = ClusterStage(Settings(window_days=2.0, window_max_articles=5), {}, {}, restore=False)
+    assert stage.clusterer.p.window_seconds == 2 * 86400.0
+    for n in range(12):  # twelve different stories: each stays in the window until the bound drops it
+        stage.process({"id": f"a{n}", "source": "s", "title": f"Story number {n}", "language": "en",
+                       "text": f"Distinct report {n} about topic{n} and place{n} with figure {n * 37}."},
+                      now="2026-01-01T00:00:00Z")
+    assert stage.window_size() == 5
