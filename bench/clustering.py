@@ -21,9 +21,14 @@ the same orders plus publication-time order.
 Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
 re-tokenising a million texts), or with ``--full-fill`` through assign() on synthetic articles
-made from dev texts (names and numbers substituted at random). Then assign() is timed on fresh
-synthetic articles, each carrying its event facts as ClusterStage passes them (the stage
-computes them first for the event record; the clusterer reads them as who/where cues).
+made from dev texts (names and numbers substituted at random). Then two measures are timed in
+alternating chunks on that window, each over its own fresh synthetic articles:
+- the clustering stage: what the serial, language-keyed stage does per article now that the
+  cleaning stage prepares the features (pipeline.clustering.prepared): decode the record's
+  ``cluster_features``, then assign_features();
+- the whole assign(): feature extraction plus the decision, all on one core, as when a record
+  arrives without prepared features.
+Both start from the article's event facts, which the cleaning stage computes as well.
 Memory: tracemalloc growth per window article while filling (index + store
 dict + event summaries; inputs excluded), traced only for windows <= 20k, and RSS growth.
 
@@ -60,7 +65,8 @@ import numpy as np  # noqa: E402
 import orjson  # noqa: E402
 
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
-from pipeline.clustering.clusterer import facts_for  # noqa: E402
+from pipeline.clustering.clusterer import facts_for, features_for  # noqa: E402
+from pipeline.clustering.prepared import decode_features, encode_features, fingerprint  # noqa: E402
 from pipeline.clustering.features import extract  # noqa: E402
 from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled, order_rows, pairwise,  # noqa: E402
                                             row_published, run_baseline, split_title)
@@ -327,7 +333,9 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
     print("\n== speed / memory (one core; synthetic articles from dev texts; no dates -> count window)")
     how = ("bulk_fill: assign() on synthetic articles" if full_fill else
            "fast_fill: assign_features() on copies of 20k precomputed synthetic feature sets")
-    print(f"   window filled untimed ({how}), then assign() timed on {n_measure} fresh synthetic articles")
+    print(f"   window filled untimed ({how}); then, on {n_measure} fresh synthetic articles each, alternating chunks of "
+          "the clustering stage (decode the features the cleaning stage prepared + assign_features()) and of the "
+          "whole assign() (extract + decide)")
     results = {}
     for size in sizes:
         gc.collect()
@@ -336,7 +344,12 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
         c = StoryClusterer(p2, {})
         rng = random.Random(size)
         pool = None if full_fill else feature_pool(c, syn, min(size, 20000))
-        fresh = with_facts(syn.docs(n_measure))
+        # alternate blocks of 100 articles (whole synthetic events of 4) go to the two measures
+        docs = with_facts(syn.docs(2 * n_measure))
+        fresh = [d for i, d in enumerate(docs) if i // 100 % 2 == 0]
+        fp = fingerprint(p2)
+        prepared = [(d.id, encode_features(features_for(d, p2), fp)) for i, d in enumerate(docs) if i // 100 % 2]
+        del docs
         trace = size <= 20000
         gc.collect()
         rss0 = _rss()
@@ -359,20 +372,17 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
         if trace:
             tracemalloc.stop()
         rss = _rss() - rss0
-        t = time.perf_counter()
-        for d in fresh:
-            c.assign(d)
-        dt = time.perf_counter() - t
-        rate = n_measure / dt
-        results[size] = rate
-        print(f"  window {size:>9,}: assign {rate:7.0f} art/s   fill {fill_s:5.0f}s   "
+        whole, stage = timed_interleaved(c, fresh, prepared)
+        results[size] = stage
+        print(f"  window {size:>9,}: clustering stage {stage:6.0f} art/s, whole assign() {whole:6.0f} art/s "
+              f"(x{stage / whole:.2f})   fill {fill_s:4.0f}s   "
               + (f"state {mem / size:5.0f} B/article (tracemalloc)  " if mem else "")
               + f"RSS growth {rss / size:5.0f} B/article   events={c.event_count():,} window={c.window_size():,}",
               flush=True)
         del c, pool
     if len(results) > 1:
         lo, hi = min(results), max(results)
-        print(f"  slowdown {hi:,} vs {lo:,}: x{results[lo] / results[hi]:.2f}")
+        print(f"  clustering stage slowdown {hi:,} vs {lo:,}: x{results[lo] / results[hi]:.2f}")
     if with_baseline:
         n = min(sizes)
         syn = Synth(rows, seed=7)
@@ -387,6 +397,24 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
                 break
         print(f"  baseline TF-IDF single-pass (all centroids sharing a term), first {k:,} articles: "
               f"{k / (time.perf_counter() - t):.0f} art/s (unbounded state, no window)")
+
+
+def timed_interleaved(c: StoryClusterer, fresh: list, prepared: list, chunk: int = 100) -> tuple[float, float]:
+    """(articles/s of assign() on documents, articles/s of the clustering stage's work on features the
+    cleaning stage prepared: decode, then assign_features()), timed in alternating chunks on one
+    window so that both see the same state and the same machine noise."""
+    fp = fingerprint(c.p)
+    t_whole = t_stage = 0.0
+    for i in range(0, len(fresh), chunk):
+        t = time.perf_counter()
+        for d in fresh[i:i + chunk]:
+            c.assign(d)
+        t_whole += time.perf_counter() - t
+        t = time.perf_counter()
+        for aid, value in prepared[i:i + chunk]:
+            c.assign_features(aid, decode_features(value, fp))
+        t_stage += time.perf_counter() - t
+    return len(fresh) / t_whole, len(prepared) / t_stage
 
 
 def golden_assignments(rows, p) -> list:

@@ -159,6 +159,9 @@ def create_app(settings: Settings) -> faust.App:
                                    message, (article or {}).get("id"), (article or {}).get("source"))
             return
         record = result.article
+        metrics.CLUSTER_FEATURES.labels(result.features).inc()
+        if result.features == "invalid":
+            log.warning("unreadable cluster_features: computed again", extra={"id": record["id"]})
         await articles_topic.send(key=record["id"].encode(), value=dumps(record))
         if result.event is not None:
             await events_topic.send(key=result.event["event_id"].encode(), value=dumps(result.event))

@@ -17,7 +17,10 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from .cleaning import BoilerplateMemory, CleanedArticle, CleaningConfig, HtmlExtractor, aclean, clean
 from .clustering import ClusterDoc, ClusterParams, StoryClusterer
+from .clustering.clusterer import features_for
+from .clustering.prepared import FeaturesMismatch, decode_features, encode_features, fingerprint
 from .events import EventBuilder, article_facts_cached
+from .events.facts import FACTS_VERSION
 from .settings import Settings
 from .stores import AtomicBatch
 
@@ -28,25 +31,42 @@ def cleaning_config(settings: Settings) -> CleaningConfig:
 
 
 class CleanStage:
-    """Decode, validate and clean one raw message; learned boilerplate lives in ``memory_store``."""
+    """Decode, validate and clean one raw message; learned boilerplate lives in ``memory_store``.
+
+    The cleaned record also carries the work the clustering stage needs that depends on the article
+    alone (``PREPARED_FIELDS``): this stage scales with the partitions of news.raw, the clustering
+    stage only with the languages of the stream."""
 
     def __init__(self, settings: Settings, memory_store: MutableMapping[str, Any], *,
-                 extractor: HtmlExtractor | None = None):
+                 extractor: HtmlExtractor | None = None, cluster_params: ClusterParams | None = None):
         self.settings = settings
         self.config = cleaning_config(settings)
         self.memory = BoilerplateMemory(memory_store)
         self.extractor = extractor
+        self.cluster_params = cluster_params or ClusterParams.load()
 
     def decode(self, value: bytes | None) -> RawArticle:
         return RawArticle.from_json(value, max_bytes=self.settings.max_raw_bytes)
 
     def clean(self, raw: RawArticle) -> dict[str, Any]:
         article = clean(raw, memory=self.memory, extractor=self.extractor, config=self.config)
-        return article_record(article)
+        return self.prepare(article_record(article))
 
     async def aclean(self, raw: RawArticle) -> dict[str, Any]:
         article = await aclean(raw, memory=self.memory, extractor=self.extractor, config=self.config)
-        return article_record(article)
+        return self.prepare(article_record(article))
+
+    def prepare(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Add the article's event facts and clustering features to its cleaned record."""
+        facts = article_facts_cached(record)
+        p = self.cluster_params
+        record["facts"] = facts
+        record["cluster_features"] = encode_features(features_for(cluster_doc(record, facts), p), fingerprint(p))
+        return record
+
+
+# Fields of a cleaned record that only the clustering stage reads; news.articles does not carry them.
+PREPARED_FIELDS = ("facts", "cluster_features")
 
 
 def article_record(article: CleanedArticle) -> dict[str, Any]:
@@ -66,6 +86,10 @@ class ClusterResult:
     event: dict[str, Any] | None       # the news.events record to publish (None: unchanged)
     redelivered: bool = False          # the article was already a member: nothing changed
     evicted: list[str] = field(default_factory=list)
+    # where the clustering features came from: "upstream" (the cleaned record's), or "computed" here
+    # because the record had none ("absent"), was made under other params ("mismatch") or is broken
+    # ("invalid")
+    features: str = "upstream"
 
 
 class ClusterStage:
@@ -99,11 +123,17 @@ class ClusterStage:
             self.batch.commit()
 
     def _process(self, article: dict[str, Any], now: str) -> ClusterResult:
-        facts = article_facts_cached(article)  # copies of one article are common in a stream
-        # the clusterer reads the same facts (who / where / when cues), so they are computed once
+        facts = article.get("facts")
+        if not (isinstance(facts, dict) and facts.get("v") == FACTS_VERSION):
+            # copies of one article are common in a stream; the clusterer reads the same facts
+            facts = article_facts_cached(article)
         known = self.clusterer.knows(article["id"])
-        assignment = self.clusterer.assign(cluster_doc(article, facts))
-        record = dict(article)
+        features, source = self._upstream_features(article)
+        if features is None:
+            assignment = self.clusterer.assign(cluster_doc(article, facts))
+        else:
+            assignment = self.clusterer.assign_features(article["id"], features)
+        record = {k: v for k, v in article.items() if k not in PREPARED_FIELDS}
         record.update(event_id=assignment.event_id, relation=assignment.relation,
                       duplicate_of=assignment.duplicate_of, similarity=_round(assignment.similarity))
         for event_id in assignment.evicted:
@@ -112,13 +142,26 @@ class ClusterStage:
         if known and state is not None:
             # a redelivery, however long ago it was first seen: the event's own member list is
             # bounded, so in a large event it may no longer name the article
-            return ClusterResult(record, self.builder.record(state), redelivered=True, evicted=list(assignment.evicted))
+            return ClusterResult(record, self.builder.record(state), redelivered=True, evicted=list(assignment.evicted),
+                                 features=source)
         new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now)
         if event is None:
             current = self.builder.record(state) if state is not None else None
-            return ClusterResult(record, current, redelivered=True, evicted=list(assignment.evicted))
+            return ClusterResult(record, current, redelivered=True, evicted=list(assignment.evicted), features=source)
         self.events[assignment.event_id] = new_state
-        return ClusterResult(record, event, evicted=list(assignment.evicted))
+        return ClusterResult(record, event, evicted=list(assignment.evicted), features=source)
+
+    def _upstream_features(self, article: dict[str, Any]):
+        """(the features the cleaning stage computed, "upstream"), or (None, why they cannot be used)."""
+        value = article.get("cluster_features")
+        if value is None:
+            return None, "absent"
+        try:
+            return decode_features(value, fingerprint(self.clusterer.p)), "upstream"
+        except FeaturesMismatch:
+            return None, "mismatch"
+        except ValueError:
+            return None, "invalid"
 
     def window_size(self) -> int:
         return self.clusterer.window_size()

@@ -12,6 +12,10 @@ EVENTS = Counter("newsflow_events_total", "Event records published, by change (c
 STAGE_SECONDS = Histogram("newsflow_stage_seconds", "Processing time of one message, by stage", ["stage"], buckets=LATENCY_BUCKETS)
 END_TO_END_SECONDS = Histogram("newsflow_end_to_end_seconds", "From fetched_at to the event record being published",
                                buckets=LATENCY_BUCKETS)
+CLUSTER_FEATURES = Counter("newsflow_cluster_features_total",
+                           "Articles clustered, by where their features came from: upstream (the cleaning stage), "
+                           "or computed by the clustering stage because they were absent, made under other "
+                           "parameters (mismatch) or unreadable (invalid)", ["source"])
 WINDOW_ARTICLES = Gauge("newsflow_window_articles", "Articles in the clustering window (this worker)")
 WINDOW_EVENTS = Gauge("newsflow_window_events", "Events in the clustering window (this worker)")
 LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned boilerplate state (this worker)")

@@ -40,6 +40,14 @@ def facts_for(doc: ClusterDoc) -> dict:
                                  "language": doc.language})
 
 
+def features_for(doc: ClusterDoc, p: ClusterParams) -> Features:
+    """The features ``assign`` extracts from a document under params ``p`` (stateless: the cleaning
+    stage computes them ahead of the serial clustering stage, see ``prepared``)."""
+    facts = doc.facts if doc.facts is not None else facts_for(doc)
+    return extract(doc.title, doc.text, doc.canonical_url or doc.url, doc.published, doc.fetched_at,
+                   p.ensure_idf(), p, facts, dateline=doc.dateline)
+
+
 _BAND_SALT = np.array([(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFFFFFFFFFFFFFF for i in range(64)], dtype=np.uint64)
 _FOLD30 = np.uint64((1 << 30) - 1)
 _S30, _S60 = np.uint64(30), np.uint64(60)
@@ -131,10 +139,7 @@ class StoryClusterer:
         if old is not None:
             r = ArticleRec.decode(old)
             return Assignment(r.event_id, r.relation, r.duplicate_of, r.similarity, list(r.evicted))
-        facts = doc.facts if doc.facts is not None else facts_for(doc)
-        f = extract(doc.title, doc.text, doc.canonical_url or doc.url, doc.published, doc.fetched_at,
-                    self.idf, self.p, facts, dateline=doc.dateline)
-        return self.assign_features(doc.id, f)
+        return self.assign_features(doc.id, features_for(doc, self.p))
 
     # ------------------------------------------------------------ core logic
     def assign_features(self, aid: str, f: Features) -> Assignment:

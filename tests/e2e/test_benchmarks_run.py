@@ -106,3 +106,14 @@ def test_fitting_script_runs_its_held_out_split(tmp_path):
     else:
         held_out = re.findall(r"\(held out\)\s+B3 P/R/F1 [\d.]+/[\d.]+/[\d.]+", proc.stdout)
         assert len(held_out) == 2, proc.stdout[-2000:]
+
+
+def test_clustering_speed_bench_times_the_stage_and_the_whole_assign(tmp_path):
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(_labelled_sample(tmp_path)),
+                           "--no-quality", "--speed", "--sizes", "300,600", "--measure", "200"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rates = re.findall(r"window\s+(\d+): clustering stage\s+(\d+) art/s, whole assign\(\)\s+(\d+) art/s", proc.stdout)
+    assert [size for size, _, _ in rates] == ["300", "600"], proc.stdout[-2000:]
+    assert all(int(stage) > 0 and int(whole) > 0 for _, stage, whole in rates)
+    assert "clustering stage slowdown 600 vs 300" in proc.stdout

@@ -54,6 +54,8 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         assert samples[("newsflow_messages_total", (("outcome", "ok"), ("stage", "clean")))] == 5
         assert sum(v for (name, _), v in samples.items() if name == "newsflow_articles_total") == 5
         assert samples[("newsflow_articles_total", (("relation", "new"),))] == 3  # three events
+        # every article reached the clustering stage with the features the cleaning stage prepared
+        assert samples[("newsflow_cluster_features_total", (("source", "upstream"),))] == 5
         assert samples[("newsflow_worker_ready", ())] == 1
     finally:
         proc.send_signal(signal.SIGTERM)
