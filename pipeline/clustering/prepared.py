@@ -29,7 +29,7 @@ from .features import Features
 FEATURES_VERSION = 1
 _MAGIC = 0xF1
 # magic, fingerprint, content_key, url_key, time (NaN: none), then the length of each array
-_HDR = struct.Struct("<B8sQQd" + "H" * 11)
+_HDR = struct.Struct("<B8sQQd" + "I" * 11)
 # (Features field, dtype) in the order the arrays follow the header
 _ARRAYS = (("minhash", "<u4"), ("term_h", "<u4"), ("term_w", "<f4"), ("ent_h", "<u4"), ("ent_w", "<f4"),
            ("dates", "<u4"), ("cues", "<u4"), ("wf_h", "<u4"), ("wf_w", "<f4"), ("ef_h", "<u4"), ("ef_w", "<f4"))

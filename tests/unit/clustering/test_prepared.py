@@ -86,3 +86,12 @@ def test_a_truncated_encoding_is_refused(params):
             decode_features(base64.b64encode(raw[:cut]).decode(), fp)
     with pytest.raises(ValueError, match="header promises"):
         decode_features(base64.b64encode(raw + b"\0\0\0\0").decode(), fp)
+
+
+def test_a_page_with_a_huge_vocabulary_still_encodes(params):
+    n = 70_000  # more distinct words than a 16-bit length could count
+    hashes = np.arange(n, dtype=np.uint32)
+    weights = np.full(n, 1 / n ** 0.5, dtype=np.float32)
+    f = dataclasses.replace(features_for(TIMED, params), wf_h=hashes, wf_w=weights)
+    fp = fingerprint(params)
+    same_features(f, decode_features(encode_features(f, fp), fp))
