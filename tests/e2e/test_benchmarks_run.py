@@ -20,7 +20,7 @@ def test_core_benchmark_times_every_stage_on_a_small_stream():
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = orjson.loads(proc.stdout.strip().splitlines()[-1])
     assert result["articles"] == 40 and result["errors"] == 0 and result["events"] >= 1
-    assert all(result["stage_ms"][stage] > 0 for stage in ("clean", "assign", "facts", "apply"))
+    assert all(result["stage_ms"][stage] > 0 for stage in ("clean", "facts", "features", "assign", "apply"))
 
 
 def _labelled_sample(tmp_path: Path) -> Path:
