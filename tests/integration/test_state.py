@@ -100,7 +100,8 @@ def test_two_workers_share_the_work_and_agree_with_one(kafka_bootstrap, unique_p
     second.stop()  # one leaves: its partitions move to the other, nothing is lost
     more = [(k, orjson.dumps({**orjson.loads(v), "id": "again-" + orjson.loads(v)["id"]})) for k, v in values[:10]]
     produce(settings, more)
-    wait_for(lambda: len(processed_ids(settings)) >= len(values) + 10, what="processing after a worker left")
+    wait_for(lambda: len(processed_ids(settings)) >= len(values) + 10, what="processing after a worker left",
+             workers=(first, second))
     assert first.alive()
 
 
