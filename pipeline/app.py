@@ -30,7 +30,7 @@ from .core import CleanStage, ClusterStage, routing_key
 from .offsets import OrderedDelivery
 from .refetch import RangeReader
 from .settings import Settings
-from .stall import StallWatch
+from .stall import RecoveryWatch, StallWatch
 from .faust_app import NewsflowApp
 from .stores import JsonStore, PartitionStore
 
@@ -190,19 +190,41 @@ def create_app(settings: Settings) -> faust.App:
         ledger.forget()
         metrics.READY.set(0)
         stall_watch.reset()
+        recovery_watch.reset()
 
     @app.on_rebalance_complete.connect
     async def mark_ready(app, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
         metrics.READY.set(1)
         stall_watch.reset()
+        recovery_watch.reset()
         log.info("worker ready", extra={"assignment": sorted(str(tp) for tp in app.consumer.assignment())})
 
     stall_watch = StallWatch(settings.stall_after_s)
+    recovery_watch = RecoveryWatch(settings.stall_after_s)
     source_topics = {settings.raw_topic, settings.cleaned_topic}
 
-    @app.timer(interval=10.0)
+    def watch_recovery(recovery) -> None:
+        """Restoring tables: the source partitions wait by design, the changelog reads must move."""
+        stall_watch.reset()
+        recovery_watch.observe(dict(recovery.active_offsets), dict(recovery.active_highwaters))
+        metrics.STALLED_SECONDS.set(recovery_watch.stalled_for)
+        if recovery_watch.should_restart():
+            log.warning("table recovery stalled: running it again",
+                        extra={"seconds": round(recovery_watch.stalled_for, 1), "remaining": recovery_watch.remaining})
+            metrics.RECOVERY_RESTARTS.inc()
+            recovery.signal_recovery_start.set()  # Faust's own path for a new rebalance: seek, resume, read
+        elif recovery_watch.stalled():
+            log.error("table recovery stalled: changelog records wait and none are read",
+                      extra={"seconds": round(recovery_watch.stalled_for, 1), "remaining": recovery_watch.remaining})
+
+    @app.every(10.0)  # not app.timer: it must also watch the recovery that runs at start
     async def watch_for_stalls() -> None:
+        recovery = app.tables.recovery
+        if recovery.in_recovery:
+            watch_recovery(recovery)
+            return
+        recovery_watch.reset()
         tps = [tp for tp in app.consumer.assignment() if tp.topic in source_topics]
         if app.rebalancing or not tps or not worker_ready(app):
             stall_watch.reset()
@@ -227,7 +249,7 @@ def create_app(settings: Settings) -> faust.App:
     async def close_range_reader(app, **kwargs) -> None:  # noqa: ARG001
         await range_reader.close()
 
-    install_web_views(app, stall_watch)
+    install_web_views(app, stall_watch, recovery_watch)
     app.newsflow_topics = {  # type: ignore[attr-defined]
         "raw": raw_topic, "cleaned": cleaned_topic, "articles": articles_topic,
         "events": events_topic, "deadletter": deadletter_topic,
@@ -254,7 +276,7 @@ def worker_ready(app: faust.App) -> bool:
         and app.tables.recovery.completed.is_set()
 
 
-def install_web_views(app: faust.App, stall_watch: StallWatch) -> None:
+def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: RecoveryWatch) -> None:
     @app.page("/metrics")
     async def prometheus_metrics(web, request):
         return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
@@ -264,6 +286,9 @@ def install_web_views(app: faust.App, stall_watch: StallWatch) -> None:
         if stall_watch.stalled():
             return web.json({"status": "stalled", "seconds": round(stall_watch.stalled_for, 1),
                              "lag": sum(stall_watch.lag.values())}, status=503)
+        if recovery_watch.stalled():
+            return web.json({"status": "recovery stalled", "seconds": round(recovery_watch.stalled_for, 1),
+                             "lag": recovery_watch.remaining}, status=503)
         return web.json({"status": "ok"})
 
     @app.page("/readyz")

@@ -21,7 +21,8 @@ WINDOW_EVENTS = Gauge("newsflow_window_events", "Events in the clustering window
 LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned boilerplate state (this worker)")
 READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and recovered its tables")
 CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages waiting on this worker's assigned partitions, by topic", ["topic"])
-STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages have waited with no consumer progress (0: none waiting or moving)")
+STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages (or, during a table recovery, changelog records) have waited with no progress (0: none waiting or moving)")
+RECOVERY_RESTARTS = Counter("newsflow_recovery_restarts_total", "Table recoveries run again because they read nothing from the changelogs for half of NEWSFLOW_STALL_AFTER_S")
 SKIPPED_MESSAGES = Counter("newsflow_skipped_messages_total",
                            "Messages the group consumer skipped (an offset jump on an assigned partition), by topic",
                            ["topic"])

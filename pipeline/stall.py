@@ -47,3 +47,54 @@ class StallWatch:
 
     def stalled(self) -> bool:
         return self.stall_after_s > 0 and self.stalled_for >= self.stall_after_s
+
+
+@dataclass
+class RecoveryWatch:
+    """Table recovery that has stopped reading its changelogs.
+
+    While Faust restores tables the worker is not ready and its source partitions are paused, so
+    StallWatch cannot see a recovery that waits forever (under load Faust has been seen to resume
+    the changelog partitions and then receive nothing). This watch follows the changelog offsets
+    the recovery has applied against the changelogs' ends. Half-way to ``stall_after_s`` without
+    progress it asks once for the recovery to run again (``should_restart``); at ``stall_after_s``
+    it reports a stall, so /healthz turns 503 and the orchestrator restarts the worker.
+    Offsets follow Faust's recovery bookkeeping: the last offset applied (-1 or None: none) and
+    the last offset in the changelog (None or -1: empty).
+    """
+
+    stall_after_s: float
+    clock: Callable[[], float] = time.monotonic
+    progress: StallWatch = field(init=False)
+    _restart_asked: bool = False
+
+    def __post_init__(self) -> None:
+        self.progress = StallWatch(self.stall_after_s, self.clock)
+
+    def reset(self) -> None:
+        """A new rebalance or a finished recovery: start over, with a restart to spare."""
+        self.progress.reset()
+        self._restart_asked = False
+
+    def observe(self, applied: Mapping[Hashable, int | None], last: Mapping[Hashable, int | None]) -> None:
+        ends = {tp: off + 1 for tp, off in last.items() if off is not None and off >= 0}
+        positions = {tp: (applied.get(tp) if applied.get(tp) is not None else -1) + 1 for tp in ends}
+        self.progress.observe(positions, ends)
+
+    @property
+    def remaining(self) -> int:
+        return sum(self.progress.lag.values())
+
+    @property
+    def stalled_for(self) -> float:
+        return self.progress.stalled_for
+
+    def should_restart(self) -> bool:
+        """True once per recovery, when it has made no progress for half of ``stall_after_s``."""
+        if self.stall_after_s <= 0 or self._restart_asked or self.stalled_for < self.stall_after_s / 2:
+            return False
+        self._restart_asked = True
+        return True
+
+    def stalled(self) -> bool:
+        return self.progress.stalled()

@@ -27,10 +27,12 @@ class WorkerProcess:
     process: subprocess.Popen | None = None
     ready_seconds: float | None = None
     starts: list[float] = field(default_factory=list)
+    module: str = "cli.main"  # what `python -m` runs: the CLI, or a test's fault-injecting wrapper of it
 
     def start(self, timeout: float = 120.0) -> float:
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=settings_env(self.settings),
+        argv = [sys.executable, "-m", self.module] + (["worker"] if self.module == "cli.main" else [])
+        self.process = subprocess.Popen(argv, env=settings_env(self.settings),
                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         self.ready_seconds = wait_ready(self.settings, self.process, timeout)
@@ -78,8 +80,8 @@ def settings(kafka_bootstrap, unique_prefix, tmp_path) -> Settings:
 def worker_factory(tmp_path):
     workers: list[WorkerProcess] = []
 
-    def make(settings: Settings, name: str = "worker") -> WorkerProcess:
-        w = WorkerProcess(settings, tmp_path / f"{name}-{len(workers)}.log")
+    def make(settings: Settings, name: str = "worker", module: str = "cli.main") -> WorkerProcess:
+        w = WorkerProcess(settings, tmp_path / f"{name}-{len(workers)}.log", module=module)
         workers.append(w)
         return w
 

@@ -105,6 +105,30 @@ def test_two_workers_share_the_work_and_agree_with_one(kafka_bootstrap, unique_p
     assert first.alive()
 
 
+def test_a_recovery_that_reads_nothing_is_run_again(kafka_bootstrap, unique_prefix, tmp_path, worker_factory):
+    # Half of the stall time without a changelog record read: the worker asks Faust to recover again.
+    settings = make_settings(kafka_bootstrap, unique_prefix, tmp_path, raw_partitions=1, stall_after_s=20.0)
+    ensure_topics(settings)
+    values = sample_values()[:12]
+    worker = worker_factory(settings)
+    worker.start()
+    produce(settings, values)
+    wait_for(lambda: len(processed_ids(settings)) >= len(values), what="first articles processed")
+    worker.stop()
+    # The restarted worker's first recovery leaves the changelogs paused: without the watch it never ends.
+    stalled = worker_factory(settings, "stalled", module="tests.integration.stalled_recovery_worker")
+    stalled.start()
+    log = stalled.log_text()
+    assert "fault injected" in log and "table recovery stalled: running it again" in log
+    # The state came back from the changelog: copies of the first articles are recognised as such.
+    copies = [(k, orjson.dumps({**orjson.loads(v), "id": "copy-" + orjson.loads(v)["id"]})) for k, v in values[:4]]
+    produce(settings, copies)
+    wait_for(lambda: len(processed_ids(settings)) >= len(values) + 4, what="copies processed", workers=(stalled,))
+    relations = {r["id"]: r["relation"] for r in topic_records(settings, settings.articles_topic)}
+    assert [relations["copy-" + orjson.loads(v)["id"]] for _, v in values[:4]] == ["exact"] * 4
+    assert stalled.alive()
+
+
 def _port() -> int:
     from deploy.kafka.broker import free_port
 

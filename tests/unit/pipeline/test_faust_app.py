@@ -19,3 +19,29 @@ def test_resuming_an_active_flow_keeps_buffered_messages_and_a_suspended_one_is_
         return kept, buffer.qsize()
 
     assert asyncio.run(run()) == (1, 0)
+
+
+def test_every_runs_from_the_start_before_any_table_recovery_and_survives_a_failing_tick(tmp_path):
+    from pipeline.app import create_app
+    from pipeline.settings import Settings
+
+    async def run() -> list[str]:
+        app = create_app(Settings(kafka_bootstrap="127.0.0.1:1", data_dir=str(tmp_path)))  # never connects
+        ticks: list[str] = []
+
+        @app.every(0.01)
+        async def tick() -> None:
+            ticks.append("tick")
+            if len(ticks) == 1:
+                raise RuntimeError("a bad tick")
+
+        await app.on_start()  # what Faust runs first; its own timers wait for the first recovery
+        for _ in range(200):
+            if len(ticks) >= 3:
+                break
+            await asyncio.sleep(0.01)
+        app._stopped.set()
+        await app._gather_futures(timeout=1)
+        return ticks
+
+    assert len(asyncio.run(run())) >= 3

@@ -1,5 +1,6 @@
-"""StallWatch: lag with no movement is a stall; lag while moving, or no lag, is not."""
-from pipeline.stall import StallWatch
+"""StallWatch: lag with no movement is a stall; lag while moving, or no lag, is not.
+RecoveryWatch: the same for a table recovery's changelog reads, with one restart before the stall."""
+from pipeline.stall import RecoveryWatch, StallWatch
 
 
 class Clock:
@@ -60,3 +61,52 @@ def test_reset_after_a_rebalance_and_zero_turns_it_off():
     off.observe({"raw-0": 1}, {"raw-0": 9})
     clock.now += 1000
     assert not off.stalled()
+
+
+def test_a_recovery_that_reads_nothing_is_restarted_once_then_reported():
+    clock = Clock()
+    watch = RecoveryWatch(120, clock=clock)
+    # Faust's bookkeeping: last offset applied (-1: none yet) and last offset in each changelog
+    applied, last = {"state-0": 40, "state-1": -1}, {"state-0": 56, "state-1": 9}
+    watch.observe(applied, last)
+    assert watch.remaining == 16 + 10 and not watch.should_restart()
+    clock.now += 59
+    watch.observe(applied, last)
+    assert not watch.should_restart() and not watch.stalled()
+    clock.now += 2
+    watch.observe(applied, last)
+    assert watch.should_restart()
+    assert not watch.should_restart()  # one restart per recovery
+    clock.now += 60
+    watch.observe(applied, last)
+    assert watch.stalled() and not watch.should_restart()
+    watch.reset()  # the recovery ended, or a new rebalance began
+    assert not watch.stalled()
+    watch.observe(applied, last)
+    clock.now += 61
+    watch.observe(applied, last)
+    assert watch.should_restart()
+
+
+def test_a_slow_recovery_that_moves_is_left_alone():
+    clock = Clock()
+    watch = RecoveryWatch(120, clock=clock)
+    for step in range(40):
+        watch.observe({"state-0": step * 10}, {"state-0": 100_000})
+        clock.now += 50
+        assert not watch.should_restart() and not watch.stalled()
+    assert watch.remaining > 0
+
+
+def test_caught_up_or_empty_changelogs_are_not_a_stall():
+    clock = Clock()
+    watch = RecoveryWatch(120, clock=clock)
+    for _ in range(10):
+        watch.observe({"state-0": 56, "state-1": None, "state-2": -1}, {"state-0": 56, "state-1": None, "state-2": -1})
+        clock.now += 60
+    assert not watch.should_restart() and not watch.stalled() and watch.remaining == 0
+    off = RecoveryWatch(0, clock=clock)
+    off.observe({"state-0": 1}, {"state-0": 9})
+    clock.now += 1000
+    off.observe({"state-0": 1}, {"state-0": 9})
+    assert not off.should_restart() and not off.stalled()
