@@ -103,6 +103,9 @@ def test_two_workers_share_the_work_and_agree_with_one(kafka_bootstrap, unique_p
     wait_for(lambda: len(processed_ids(settings)) >= len(values) + 10, what="processing after a worker left",
              workers=(first, second))
     assert first.alive()
+    # The one left took over the clustering state too: the copies are recognised as copies.
+    relations = {r["id"]: r["relation"] for r in topic_records(settings, settings.articles_topic)}
+    assert {relations["again-" + orjson.loads(v)["id"]] for _, v in values[:10]} == {"exact"}
 
 
 def test_a_recovery_that_reads_nothing_is_run_again(kafka_bootstrap, unique_prefix, tmp_path, worker_factory):
