@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import orjson
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +118,29 @@ def test_clustering_speed_bench_times_the_stage_and_the_whole_assign(tmp_path):
     assert [size for size, _, _ in rates] == ["300", "600"], proc.stdout[-2000:]
     assert all(int(stage) > 0 and int(whole) > 0 for _, stage, whole in rates)
     assert "clustering stage slowdown 600 vs 300" in proc.stdout
+
+
+def test_ceiling_bench_cuts_the_offline_clustering_in_hindsight(tmp_path):
+    proc = subprocess.run([sys.executable, "bench/ceiling.py", "--data", str(_labelled_sample(tmp_path))],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    found = dict(re.findall(r"(words|entities|mean)\s+best cut [\d.]+: B3 P/R/F1 [\d.]+/[\d.]+/([\d.]+)", proc.stdout))
+    assert set(found) == {"words", "entities", "mean"}, proc.stdout[-2000:]
+    assert float(found["mean"]) > 0.8  # three topics, two events each: an easy sample
+    assert "online Newsflow, sorted order: B3 P/R/F1" in proc.stdout
+
+
+def test_ceiling_bench_merges_only_what_is_similar_enough():
+    sys.path.insert(0, str(ROOT))
+    from bench.ceiling import average_linkage_cuts
+
+    # two tight pairs {0, 1} and {2, 3}; one cross pair is close (0.6), but on average the two pairs
+    # are 0.3 apart, so average linkage keeps them apart at 0.5 where single linkage would not
+    sim = np.array([[1.0, 0.9, 0.2, 0.2],
+                    [0.9, 1.0, 0.6, 0.2],
+                    [0.2, 0.6, 1.0, 0.8],
+                    [0.2, 0.2, 0.8, 1.0]])
+    cuts = average_linkage_cuts(sim, [0.95, 0.85, 0.5, 0.25, 0.1])
+    groups = {c: len(set(lab.tolist())) for c, lab in cuts.items()}
+    assert groups == {0.95: 4, 0.85: 3, 0.5: 2, 0.25: 1, 0.1: 1}
+    assert cuts[0.5][0] == cuts[0.5][1] and cuts[0.5][2] == cuts[0.5][3] and cuts[0.5][0] != cuts[0.5][2]

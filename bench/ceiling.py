@@ -1,0 +1,134 @@
+#!/usr/bin/env python
+"""How far can the clusterer's own vectors go on labelled data, with no streaming constraint at all?
+
+Offline average-linkage clustering of every article against every other, on the word and entity
+vectors `features_for` gives the online clusterer, cut at the similarity that scores best *in
+hindsight* on the gold labels. No online clusterer on the same vectors can expect to beat that cut
+by much, so when it falls short of a target, the missing part is in what the vectors carry (who,
+where, when), not in the order of the decisions. It prints, for words, entities and their mean:
+the best B-cubed F1 over the cuts, and the best F1 among cuts with B-cubed precision >= --min-p.
+Then the online clusterer in sorted order on the same rows, for comparison.
+
+    .venv/bin/python bench/ceiling.py                       # ECB+ dev
+    .venv/bin/python bench/ceiling.py --data rows.jsonl     # any labelled rows bench/clustering.py reads
+
+Memory and time grow with the square of the row count (a dense similarity matrix and an
+O(n^2) argmax per merge), hence --max-docs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.clustering import fmt, normalise_rows, row_doc, run_newsflow  # noqa: E402
+from pipeline.clustering import ClusterParams  # noqa: E402
+from pipeline.clustering.clusterer import features_for  # noqa: E402
+from pipeline.clustering.evaluation import bcubed, load_labelled, pairwise  # noqa: E402
+
+CUTS = [round(0.01 * i, 2) for i in range(95, 0, -1)]  # 0.95 down to 0.01
+
+
+def cosine_matrix(vectors: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """All-pairs cosine of L2-normalised sparse (hash, weight) vectors, through an inverted index
+    (a dense document-term matrix of a large vocabulary would not fit)."""
+    n = len(vectors)
+    postings: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i, (hs, ws) in enumerate(vectors):
+        for h, w in zip(hs.tolist(), ws.tolist()):
+            postings[h].append((i, w))
+    sim = np.zeros((n, n))
+    for plist in postings.values():
+        if len(plist) < 2:
+            continue
+        ids = np.fromiter((i for i, _ in plist), dtype=np.int64, count=len(plist))
+        ws = np.fromiter((w for _, w in plist), dtype=np.float64, count=len(plist))
+        sim[np.ix_(ids, ids)] += np.outer(ws, ws)
+    return sim
+
+
+def average_linkage_cuts(sim: np.ndarray, cuts: list[float]) -> dict[float, np.ndarray]:
+    """Cluster labels at each cut: merge the two closest clusters (mean pairwise similarity) while
+    that similarity is at least the cut. Cuts in descending order."""
+    n = sim.shape[0]
+    link = sim.astype(np.float64, copy=True)
+    np.fill_diagonal(link, -np.inf)
+    size = np.ones(n)
+    labels = np.arange(n)
+    out: dict[float, np.ndarray] = {}
+    pending = list(cuts)
+    while pending:
+        k = int(np.argmax(link))
+        a, b = divmod(k, n)
+        best = link[a, b]
+        while pending and not best >= pending[0]:
+            out[pending.pop(0)] = labels.copy()
+        if not pending:
+            break
+        merged = (size[a] * link[a] + size[b] * link[b]) / (size[a] + size[b])
+        link[a], link[:, a] = merged, merged
+        link[a, a] = -np.inf
+        link[b], link[:, b] = -np.inf, -np.inf
+        size[a] += size[b]
+        labels[labels == b] = a
+    return out
+
+
+def report(name: str, ids: list[str], gold: dict, cuts: dict[float, np.ndarray], min_p: float) -> None:
+    scored = []
+    for cut, lab in cuts.items():
+        pred = dict(zip(ids, lab.tolist()))
+        scored.append((cut, bcubed(pred, gold) + pairwise(pred, gold)))
+    cut, m = max(scored, key=lambda x: x[1][2])
+    print(f"  {name:8s} best cut {cut:.2f}: {fmt(m)}")
+    precise = [(c, x) for c, x in scored if x[0] >= min_p]
+    if precise:
+        cut, m = max(precise, key=lambda x: x[1][2])
+        print(f"  {'':8s} best cut with B3 P >= {min_p}: {cut:.2f}: {fmt(m)}")
+    else:
+        print(f"  {'':8s} no cut reaches B3 P >= {min_p}")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"),
+                    help="labelled rows, in any form bench/clustering.py reads")
+    ap.add_argument("--params", default=None, help="params.json (default: the shipped one)")
+    ap.add_argument("--min-p", type=float, default=0.97, help="precision floor for the second figure")
+    ap.add_argument("--max-docs", type=int, default=3000)
+    a = ap.parse_args(argv)
+    try:
+        rows = normalise_rows(load_labelled(a.data))
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"--data: {e}") from None
+    if len(rows) > a.max_docs:
+        raise SystemExit(f"--data has {len(rows)} rows; the all-pairs matrix is sized for --max-docs {a.max_docs}")
+    p = ClusterParams.load(a.params)
+    t0 = time.perf_counter()
+    ids = [r["doc_id"] for r in rows]
+    gold = {r["doc_id"]: r["cluster_id"] for r in rows}
+    feats = []
+    for i, r in enumerate(rows, 1):
+        feats.append(features_for(row_doc(r), p))
+        if i % 200 == 0 or i == len(rows):
+            print(f"  features {i}/{len(rows)}", file=sys.stderr, flush=True)
+    words = cosine_matrix([(f.wf_h, f.wf_w) for f in feats])
+    ents = cosine_matrix([(f.ef_h, f.ef_w) for f in feats])
+    print(f"== offline ceiling on {a.data} ({len(rows)} articles, {len(set(gold.values()))} gold events): "
+          "average linkage, cut chosen on the gold labels")
+    for name, sim in (("words", words), ("entities", ents), ("mean", 0.5 * (words + ents))):
+        report(name, ids, gold, average_linkage_cuts(sim, CUTS), a.min_p)
+    pred, _ = run_newsflow(rows, p, None)
+    print(f"  online Newsflow, sorted order: {fmt(bcubed(pred, gold) + pairwise(pred, gold))}")
+    print(f"  [{time.perf_counter() - t0:.0f}s]")
+
+
+if __name__ == "__main__":
+    main()
