@@ -28,6 +28,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
                            r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
 DATELINE_HEAD_LINES = 4
+TITLE_SEARCH_LINES = 2  # a text's headline is its first line, or its second after a removed dateline
 
 _DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
 _DEFAULT_LOCK = threading.Lock()
@@ -196,11 +197,17 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     if not title and page_title:
         title = _strip_site_from_title(page_title, site_name, host)
     if not title and raw.html is None and len(lines) > 1:
-        first, _ = rules.clean_lines(lines[:1], host=host, published=published)
-        if first and _headline_like(first[0]):
-            title = first[0]
-            lines = lines[1:]
-            flags.append("title_from_text")
+        # The headline opens the text, after at most one line the rules remove whole (a dateline
+        # such as "Thursday, December 11, 2008", or "UPDATED: ..."), which stays for the dateline pass.
+        for index in range(min(TITLE_SEARCH_LINES, len(lines) - 1)):
+            first, _ = rules.clean_lines(lines[index:index + 1], host=host, published=published)
+            if not first:
+                continue
+            if _headline_like(first[0]):
+                title = first[0]
+                lines = lines[:index] + lines[index + 1:]
+                flags.append("title_from_text")
+            break
     # The headline is the title, not a line of the body: any of the first three lines that repeats it
     # goes (a headline-like line with a looser match, as sites vary their headlines a little). So does
     # a headline-like standfirst at the top that repeats the page's description; a first paragraph

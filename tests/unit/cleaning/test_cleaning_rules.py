@@ -140,6 +140,20 @@ def test_title_from_text_and_from_raw():
     assert art.title is None and art.text.startswith("The city council approved")
 
 
+def test_title_from_text_after_a_dateline_line():
+    # real openings from ECB+ texts: the headline follows a dateline the rules remove
+    for dateline in ("Thursday, December 11, 2008", "UPDATED: FRIDAY, MAY 3, 2013, 9: 56 AM"):
+        text = f"{dateline}\n\nCouncil approves budget\n\n" + "\n\n".join(LOREM)
+        art = clean(RawArticle(id="1", source="s", text=text))
+        assert art.title == "Council approves budget" and "title_from_text" in art.flags
+        assert art.text.startswith("The city council approved")
+        assert art.dateline == dateline  # the date still reaches the clusterer
+    # only one removed line is skipped, and a first sentence is never taken for a headline
+    art = clean(RawArticle(id="1", source="s", text="\n\n".join(["Thursday, December 11, 2008", LOREM[0],
+                                                               "Council approves budget"] + LOREM[1:])))
+    assert art.title is None and art.text.startswith("The city council approved")
+
+
 def test_html_title_site_suffix_and_no_repeat(inline_extractor):
     from .conftest import article_html
     page = article_html(LOREM, title="Council approves budget | The Daily Example")
