@@ -22,8 +22,15 @@ from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 def load_labelled(path) -> list[dict]:
     """Labelled rows from a file in any of the usual shapes: JSON lines, a JSON array of rows, a
     JSON object of rows keyed by id (the key becomes ``id`` where a row has none), or CSV / TSV
-    with a header; each optionally gzipped. Raises ValueError, naming the file, for anything else."""
-    path = Path(path)
+    with a header; each optionally gzipped. Raises ValueError, naming the file, for anything else,
+    and for a file with no rows (nothing to score)."""
+    rows = _read_rows(Path(path))
+    if not rows:
+        raise ValueError(f"{path}: no labelled rows")
+    return rows
+
+
+def _read_rows(path: Path) -> list[dict]:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]

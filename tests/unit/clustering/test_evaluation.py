@@ -64,6 +64,9 @@ def test_a_single_json_lines_row_is_a_row(tmp_path):
     ("rows.jsonl", json.dumps(ROWS[0]) + "\n[1, 2]\n", "rows.jsonl, line 2: a row is a JSON object"),
     ("rows.json", json.dumps([1, 2]), "rows.json: a JSON file of labelled rows holds a list of objects"),
     ("rows.json", json.dumps({"id": "a", "text": "x"}), "rows.json: a JSON file of labelled rows holds"),
+    ("rows.jsonl", "\n\n", "rows.jsonl: no labelled rows"),
+    ("rows.csv", "id,event,text\n", "rows.csv: no labelled rows"),
+    ("rows.json", "[]", "rows.json: no labelled rows"),
 ])
 def test_unreadable_files_name_the_file_and_line(tmp_path, name, content, message):
     path = tmp_path / name
