@@ -28,7 +28,7 @@ actor actress singer rapper star player striker goalkeeper pitcher baseman quart
 boxer author writer novelist director producer publicist correspondent reporter editor journalist
 host presenter anchor comedian dancer designer model activist candidate nominee chairperson
 minister's foreign defence defense interior commerce finance health economy trade justice
-assistant spokesperson's jr
+assistant spokesperson's jr speaker coroner undersheriff administrator superintendent
 """.split())
 
 # Words right after a name that confirm a person ("Perez said").
@@ -244,6 +244,15 @@ REGIONS = ["Europe", "Asia", "Africa", "North America", "South America", "Latin 
            "Persian Gulf", "Arabian Gulf", "Black Sea", "Baltic Sea", "South China Sea",
            "Mediterranean", "Pacific", "Atlantic", "Scandinavia", "Indo-Pacific", "Hollywood",
            "Queens", "Brooklyn", "Manhattan", "Bronx", "Somerset", "Kent", "Yorkshire", "Bavaria"]
+
+# Place names that are also first names: "Austin Rivers" and "Jordan Peterson" are people, though
+# "Boston Celtics" is a team (ner._place_inside).
+PLACE_FIRST_NAMES = frozenset("""
+austin dallas houston orlando denver tyler sydney paris jordan georgia virginia chad chelsea
+brooklyn india israel sierra savannah camden logan cameron preston stanley kent troy aurora
+phoenix madison charlotte raleigh nelson kingston darwin lincoln alexandria aden regina santiago
+salvador chandler irving arlington adelaide valencia wellington brent
+""".split())
 
 # City names that are also ordinary words or very common surnames: never places by themselves.
 AMBIGUOUS_CITIES = frozenset("""

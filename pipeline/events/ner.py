@@ -41,6 +41,7 @@ _STRONG_LOCATIVE = frozenset([
 ])
 _LOCATIVE = frozenset(["in", "at", "inside", "near", "outside", "within"])
 _APOS = ("'s", "’s")
+_PLACE_QUALIFIERS = frozenset("north south east west northern southern eastern western inner outer central upper lower".split())
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
 
 
@@ -147,6 +148,10 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES
                             or any(t.lower().rstrip(".") in ("mount", "mt") for t in tokens[1:])):
         return PLACES
+    if len(tokens) > 1 and first in _PLACE_QUALIFIERS and " ".join(tokens[1:]) in places:
+        return PLACES  # "Inner Mongolia", "North India"
+    if len(tokens) > 1 and not person_cue and first not in lx.FIRST_NAMES and _place_inside(tokens, places):
+        return ORGS
     if len(tokens) == 1 and _is_acronym(surface):
         return ORGS
     if person_cue and all(t[:1].isupper() or t.lower() in lx.CONNECTORS for t in tokens):
@@ -159,6 +164,29 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     if len(tokens) >= 2 and any(t.lower() in lx.CONNECTORS for t in tokens):
         return ORGS
     return None
+
+
+def _place_inside(tokens: list[str], places: dict) -> bool:
+    """Whether a span that is not itself a place opens with a place ("San Diego Chargers",
+    "California Highway Patrol", "Boston Red Sox") or ends with a country ("Telecom Egypt"): such a
+    name is a team, an agency or a firm of that place, not a person.
+
+    Many towns are also first names ("Taylor Swift", "Kyle Busch", "Mason Rudolph"), so a one-word
+    prefix counts only when it is a state or a country, or a city of at least 300,000 people that is
+    not a common first name (PLACE_FIRST_NAMES); and a span with a first name after the place
+    ("Indiana House Speaker Brian Bosma") is a person with a modifier, left to the rules below."""
+    if any(t.lower() in lx.FIRST_NAMES for t in tokens[1:]):
+        return False
+    for k in range(len(tokens) - 1, 0, -1):
+        entry = places.get(" ".join(tokens[:k]))
+        if entry and entry[1] != "landmark":
+            if k > 1:
+                return True
+            if tokens[0].lower() in lx.PLACE_FIRST_NAMES:
+                return False
+            return entry[1] in ("state", "country") or entry[1] == "city" and entry[2] >= 300_000
+    entry = places.get(tokens[-1])
+    return len(tokens) == 2 and entry is not None and entry[1] == "country"
 
 
 def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool]]:
@@ -217,10 +245,13 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 if not current:
                     if low in lx.CONNECTORS:
                         continue
+                    # "New" is a stop word, but not in "New York" or "New Orleans Saints"
+                    opens_place = low in lx.STOPWORDS and any(
+                        " ".join(w for w, _ in group[k:k + m]) in places for m in (2, 3))
                     if (k == 0 and g_no == 0 and at_start and (low in lx.STOPWORDS or low in lower_words)
-                            and t not in places and t not in known_p and t not in known_o):
+                            and t not in places and t not in known_p and t not in known_o and not opens_place):
                         continue
-                    if low in lx.STOPWORDS or low in lx.DEMONYMS:
+                    if (low in lx.STOPWORDS or low in lx.DEMONYMS) and not opens_place:
                         continue
                 if low in lx.PERSON_TITLES and not group_suffix and not (current and low in ("jr", "general")):
                     if current:
@@ -247,6 +278,13 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 if first_idx > 0 and tokens[first_idx - 1] in ("“", '"', "''", "‘") and after in ("”", '"', "''", "’"):
                     continue  # a quoted title of a work
                 if len(words) == 1 and (after in lx.PERSON_VERBS or before[-1:] and before[-1] in lx.PERSON_VERBS):
+                    person_cue = True
+                # "President-elect Barack Obama", "Notorious Bettie Page": a word the text also writes
+                # in lower case (or a hyphenated title) before a first name is not part of the name
+                lead = words[0].lower()
+                if (len(words) >= 3 and lead not in lx.FIRST_NAMES and words[1].lower() in lx.FIRST_NAMES
+                        and (lead in lower_words or any(w in lx.PERSON_TITLES for w in lead.split("-")[:1]))):
+                    words = words[1:]
                     person_cue = True
                 # "Sergei Markov of Lentoy": a person followed by "of <place/org>"
                 if "of" in words and words[0].lower() in lx.FIRST_NAMES:
@@ -331,6 +369,11 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             kinds[m.surface][m.kind] += 1
     # multi-word people by key, to fold single words and spelling variants into them
     full_people = {m.surface for m in mentions if m.kind == PEOPLE and " " in m.surface}
+    padded = _padded_names(full_people)
+    if padded:
+        for m in mentions:
+            m.surface = padded.get(m.surface, m.surface)
+        full_people -= padded.keys()
     last_index: dict[str, set[str]] = defaultdict(set)
     first_index: dict[str, set[str]] = defaultdict(set)
     for name in full_people:
@@ -357,9 +400,15 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
     where: Counter = Counter()
     pending_orgs: list[Mention] = []
+    tails = _org_tails(m.surface for m in mentions if m.kind == ORGS)
     for m in mentions:
         s = m.surface
         kind = m.kind
+        org = tails.get(s) if kind in (PEOPLE, None) and s not in known_people else None
+        if org and (" " in s or person_canonical(s) is None):
+            counts[ORGS][org] += 1  # "Red Sox" after "Boston Red Sox": the team, not a person
+            aliases[(ORGS, org)].add(s)
+            continue
         pc = person_canonical(s) if kind in (PEOPLE, None, PLACES) and (kind == PEOPLE or " " not in s) else None
         if pc and (kind == PEOPLE or s in known_people or (" " not in s and pc != s and s not in known_orgs)):
             if kind == PLACES and s in places and not m.person_cue and s not in known_people:
@@ -411,6 +460,41 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         for name, n in counts[kind].most_common():
             target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
     out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
+    return out
+
+
+def _padded_names(people: set[str]) -> dict[str, str]:
+    """Person spans that carry a word in front of a name the text also gives alone ("Notorious
+    Bettie Page", "President-elect Barack Obama", "Coroner Gary Hargrove") -> that name. A leading
+    first name is never dropped ("Eric Allen Kirkpatrick" stays whole)."""
+    out = {}
+    for name in people:
+        toks = name.split()
+        if len(toks) >= 3 and toks[0].lower() not in lx.FIRST_NAMES:
+            for k in range(1, len(toks) - 1):
+                tail = " ".join(toks[k:])
+                if tail in people:
+                    out[name] = tail
+                    break
+    return out
+
+
+def _org_tails(org_surfaces) -> dict[str, str]:
+    """Short forms of the text's multi-word organisations: each proper tail ("Red Sox", "Chargers",
+    "Highway Patrol") -> the full name; a tail two organisations share is left out."""
+    out: dict[str, str] = {}
+    shared: set[str] = set()
+    for org in set(org_surfaces):
+        toks = org.split()
+        for k in range(1, len(toks)):
+            tail = " ".join(toks[k:])
+            if toks[k].lower() in lx.CONNECTORS or toks[k].lower() in lx.FIRST_NAMES or not toks[k][:1].isupper():
+                continue
+            if out.get(tail, org) != org:
+                shared.add(tail)
+            out[tail] = org
+    for tail in shared:
+        del out[tail]
     return out
 
 
