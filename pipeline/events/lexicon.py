@@ -245,15 +245,6 @@ REGIONS = ["Europe", "Asia", "Africa", "North America", "South America", "Latin 
            "Mediterranean", "Pacific", "Atlantic", "Scandinavia", "Indo-Pacific", "Hollywood",
            "Queens", "Brooklyn", "Manhattan", "Bronx", "Somerset", "Kent", "Yorkshire", "Bavaria"]
 
-# Place names that are also first names: "Austin Rivers" and "Jordan Peterson" are people, though
-# "Boston Celtics" is a team (ner._place_inside).
-PLACE_FIRST_NAMES = frozenset("""
-austin dallas houston orlando denver tyler sydney paris jordan georgia virginia chad chelsea
-brooklyn india israel sierra savannah camden logan cameron preston stanley kent troy aurora
-phoenix madison charlotte raleigh nelson kingston darwin lincoln alexandria aden regina santiago
-salvador chandler irving arlington adelaide valencia wellington brent
-""".split())
-
 # City names that are also ordinary words or very common surnames: never places by themselves.
 AMBIGUOUS_CITIES = frozenset("""
 of most bar split nice mobile reading bath marks orange temple surprise independence union

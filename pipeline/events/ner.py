@@ -41,7 +41,6 @@ _STRONG_LOCATIVE = frozenset([
 ])
 _LOCATIVE = frozenset(["in", "at", "inside", "near", "outside", "within"])
 _APOS = ("'s", "’s")
-_PLACE_QUALIFIERS = frozenset("north south east west northern southern eastern western inner outer central upper lower".split())
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
 
 
@@ -148,10 +147,6 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES
                             or any(t.lower().rstrip(".") in ("mount", "mt") for t in tokens[1:])):
         return PLACES
-    if len(tokens) > 1 and first in _PLACE_QUALIFIERS and " ".join(tokens[1:]) in places:
-        return PLACES  # "Inner Mongolia", "North India"
-    if len(tokens) > 1 and not person_cue and first not in lx.FIRST_NAMES and _place_inside(tokens, places):
-        return ORGS
     if len(tokens) == 1 and _is_acronym(surface):
         return ORGS
     if person_cue and all(t[:1].isupper() or t.lower() in lx.CONNECTORS for t in tokens):
@@ -164,29 +159,6 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     if len(tokens) >= 2 and any(t.lower() in lx.CONNECTORS for t in tokens):
         return ORGS
     return None
-
-
-def _place_inside(tokens: list[str], places: dict) -> bool:
-    """Whether a span that is not itself a place opens with a place ("San Diego Chargers",
-    "California Highway Patrol", "Boston Red Sox") or ends with a country ("Telecom Egypt"): such a
-    name is a team, an agency or a firm of that place, not a person.
-
-    Many towns are also first names ("Taylor Swift", "Kyle Busch", "Mason Rudolph"), so a one-word
-    prefix counts only when it is a state or a country, or a city of at least 300,000 people that is
-    not a common first name (PLACE_FIRST_NAMES); and a span with a first name after the place
-    ("Indiana House Speaker Brian Bosma") is a person with a modifier, left to the rules below."""
-    if any(t.lower() in lx.FIRST_NAMES for t in tokens[1:]):
-        return False
-    for k in range(len(tokens) - 1, 0, -1):
-        entry = places.get(" ".join(tokens[:k]))
-        if entry and entry[1] != "landmark":
-            if k > 1:
-                return True
-            if tokens[0].lower() in lx.PLACE_FIRST_NAMES:
-                return False
-            return entry[1] in ("state", "country") or entry[1] == "city" and entry[2] >= 300_000
-    entry = places.get(tokens[-1])
-    return len(tokens) == 2 and entry is not None and entry[1] == "country"
 
 
 def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool]]:
