@@ -255,7 +255,7 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 # in lower case (or a hyphenated title) before a first name is not part of the name
                 lead = words[0].lower()
                 if (len(words) >= 3 and lead not in lx.FIRST_NAMES and words[1].lower() in lx.FIRST_NAMES
-                        and (lead in lower_words or any(w in lx.PERSON_TITLES for w in lead.split("-")[:1]))):
+                        and (lead in lower_words or lead.split("-")[0] in lx.PERSON_TITLES)):
                     words = words[1:]
                     person_cue = True
                 # "Sergei Markov of Lentoy": a person followed by "of <place/org>"
@@ -378,7 +378,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         kind = m.kind
         org = tails.get(s) if kind in (PEOPLE, None) and s not in known_people else None
         if org and (" " in s or person_canonical(s) is None):
-            counts[ORGS][org] += 1  # "Red Sox" after "Boston Red Sox": the team, not a person
+            counts[ORGS][org] += 1  # "the Department" after "Los Angeles Police Department"
             aliases[(ORGS, org)].add(s)
             continue
         pc = person_canonical(s) if kind in (PEOPLE, None, PLACES) and (kind == PEOPLE or " " not in s) else None
@@ -452,8 +452,8 @@ def _padded_names(people: set[str]) -> dict[str, str]:
 
 
 def _org_tails(org_surfaces) -> dict[str, str]:
-    """Short forms of the text's multi-word organisations: each proper tail ("Red Sox", "Chargers",
-    "Highway Patrol") -> the full name; a tail two organisations share is left out."""
+    """Short forms of the text's multi-word organisations: each proper tail ("Police Department",
+    "Department") -> the full name; a tail two organisations share is left out."""
     out: dict[str, str] = {}
     shared: set[str] = set()
     for org in set(org_surfaces):
