@@ -10,7 +10,7 @@ from . import dates, ner
 from .lexicon import STOPWORDS
 from .text import paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4

@@ -376,7 +376,8 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     for m in mentions:
         s = m.surface
         kind = m.kind
-        org = tails.get(s) if kind in (PEOPLE, None) and s not in known_people else None
+        # a known place is never a short form: "Russia" after "United Russia" is the country
+        org = tails.get(s) if kind in (PEOPLE, None) and s not in known_people and s not in places else None
         if org and (" " in s or person_canonical(s) is None):
             counts[ORGS][org] += 1  # "the Department" after "Los Angeles Police Department"
             aliases[(ORGS, org)].add(s)
@@ -397,7 +398,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             counts[ORGS][canonical] += 1
             aliases[(ORGS, canonical)].add(s)
             continue
-        if kind == PLACES or (kind is None and s in places) or (kind is None and m.locative >= 2.0 and " " not in s
+        if kind == PLACES or (kind is None and s in places) or (kind == PEOPLE and _is_region(s, places)) or (kind is None and m.locative >= 2.0 and " " not in s
                                                                 and s.lower() not in lx.DEMONYMS):
             entry = places.get(s)
             canonical = entry[0] if entry else s
@@ -433,6 +434,14 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
     out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
     return out
+
+
+def _is_region(surface: str, places: dict) -> bool:
+    """A country or state named where a person could stand ("via Russia's former president") and
+    no person in the text answers to it: the place, not a lost surname. A city is left out, as
+    many share a surname ("Troy", "Lopez")."""
+    entry = places.get(surface)
+    return entry is not None and entry[1] in ("country", "state")
 
 
 def _padded_names(people: set[str]) -> dict[str, str]:

@@ -37,3 +37,14 @@ def test_the_short_form_of_an_organisation_folds_into_it():
                              "The Department declined to comment.")
     assert set(people) == {"Bill Bratton"}
     assert orgs["Los Angeles Police Department"][0] == 2
+
+
+def test_a_country_at_the_end_of_an_organisation_name_stays_a_country():
+    # the make-demo seed 000: "United Russia" is a party, "Russia" alone is the country
+    people, orgs, places = tagged("Dmitri Medvedev, deputy chairman of Russia's Security Council and leader of "
+                                  "United Russia, met Xi Jinping in Beijing. The visit went directly via "
+                                  "Russia's former president. China could face difficulties as Russia engages "
+                                  "in its conflict.")
+    assert orgs["United Russia"] == [1, []]
+    assert places["Russia"][0] == 3
+    assert "Russia" not in people
