@@ -126,6 +126,26 @@ class _Lower:
 _LOWER = _Lower()
 
 
+_JOINING = frozenset(("of", "for", "and", "the", "upon"))
+
+
+def _split_at_connector(span: list[str], person_cue: bool) -> tuple[str | None, list[str]]:
+    """A span with a joining word ("of", "for", "and") names one thing when a word before the join
+    says it is an organisation ("Texas Department of Criminal Justice"). A person's name followed
+    by "of"/"for" is the person and where they are from or what they did ("Xi Jinping of China",
+    "Vincent Jackson for Sunday") -> the person alone. (None, span) when neither applies."""
+    k = next((i for i, t in enumerate(span) if i and t.lower() in _JOINING), 0)
+    if not k:
+        return None, span
+    if any(t.lower().rstrip(".") in lx.ORG_SUFFIXES for t in span[:k]):
+        return ORGS, span
+    head = span[:k]
+    if (k >= 2 and span[k].lower() in ("of", "for") and _classify(head, person_cue) == PEOPLE
+            and (head[0].lower() in lx.FIRST_NAMES or " ".join(head) in lx.known_people())):
+        return PEOPLE, head
+    return None, span
+
+
 def _classify(tokens: list[str], person_cue: bool) -> str | None:
     surface = " ".join(tokens)
     if surface in lx.known_people():
@@ -320,8 +340,9 @@ def extract(title: str | None, text: str) -> Entities:
             sentence_no += 1
             toks = _tokens(sentence)
             for span, person_cue, before, possessive in _spans(toks, lower_words):
+                kind, span = _split_at_connector(span, person_cue)
                 surface = " ".join(span)
-                kind = _classify(span, person_cue)
+                kind = kind or _classify(span, person_cue)
                 if kind == "misc":
                     continue
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0

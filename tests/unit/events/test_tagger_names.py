@@ -48,3 +48,14 @@ def test_a_country_at_the_end_of_an_organisation_name_stays_a_country():
     assert orgs["United Russia"] == [1, []]
     assert places["Russia"][0] == 3
     assert "Russia" not in people
+
+
+def test_of_and_for_end_a_person_but_not_an_organisation():
+    # ECB+ 35_1ecb and a Xinhua-style "Xi Jinping of China"; Texas prisons from ECB+ topic 3
+    people, orgs, _ = tagged("The team will have Vincent Jackson for Sunday, coach Norv Turner said. "
+                             "Xi Jinping of China met the delegation. Xi Jinping spoke first. "
+                             "Officials of the Texas Department of Criminal Justice said the inmate escaped.")
+    assert {"Vincent Jackson", "Xi Jinping", "Norv Turner"} <= set(people)
+    assert people["Xi Jinping"][0] == 2
+    assert not any(" of " in p or " for " in p or "Department" in p for p in people)
+    assert any(o.startswith("Texas Department of Criminal") for o in orgs)
