@@ -126,24 +126,10 @@ class _Lower:
 _LOWER = _Lower()
 
 
-_JOINING = frozenset(("of", "for", "and", "the", "upon"))
-
-
-def _split_at_connector(span: list[str], person_cue: bool) -> tuple[str | None, list[str]]:
-    """A span with a joining word ("of", "for", "and") names one thing when a word before the join
-    says it is an organisation ("Texas Department of Criminal Justice"). A person's name followed
-    by "of"/"for" is the person and where they are from or what they did ("Xi Jinping of China",
-    "Vincent Jackson for Sunday") -> the person alone. (None, span) when neither applies."""
-    k = next((i for i, t in enumerate(span) if i and t.lower() in _JOINING), 0)
-    if not k:
-        return None, span
-    if any(t.lower().rstrip(".") in lx.ORG_SUFFIXES for t in span[:k]):
-        return ORGS, span
-    head = span[:k]
-    if (k >= 2 and span[k].lower() in ("of", "for") and _classify(head, person_cue) == PEOPLE
-            and (head[0].lower() in lx.FIRST_NAMES or " ".join(head) in lx.known_people())):
-        return PEOPLE, head
-    return None, span
+def _org_before_join(tokens: list[str]) -> bool:
+    """An organisation word before a joining "of"/"for"/"and" makes the span one organisation."""
+    k = next((i for i, t in enumerate(tokens) if i and t in ("of", "for", "and")), 0)
+    return bool(k) and any(t.lower().rstrip(".") in lx.ORG_SUFFIXES for t in tokens[:k])
 
 
 def _classify(tokens: list[str], person_cue: bool) -> str | None:
@@ -160,6 +146,8 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
         return "misc"
     if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
         return ORGS
+    if _org_before_join(tokens):
+        return ORGS  # "Texas Department of Criminal Justice", "Max Planck Institute for Astrophysics"
     if surface in places:
         if len(tokens) == 1 and places[surface][1] == "city" and surface.lower() in _LOWER.get():
             return None
@@ -278,12 +266,14 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                         and (lead in lower_words or lead.split("-")[0] in lx.PERSON_TITLES)):
                     words = words[1:]
                     person_cue = True
-                # "Sergei Markov of Lentoy": a person followed by "of <place/org>"
-                if "of" in words and words[0].lower() in lx.FIRST_NAMES:
-                    cut = words.index("of")
+                # "Sergei Markov of Lentoy", "Xi Jinping of China", "Vincent Jackson for Sunday": a
+                # person followed by where they are from or what they did
+                cut = next((k for k, w in enumerate(words) if k and w in ("of", "for")), 0)
+                if (cut and not _org_before_join(words)
+                        and (words[0].lower() in lx.FIRST_NAMES or " ".join(words[:cut]) in known_p)):
                     refined.append((words[:cut], person_cue, before, False))
                     rest = words[cut + 1:]
-                    if rest:
+                    if rest and words[cut] == "of":
                         refined.append((rest, False, ("of",), possessive))
                     continue
                 refined.append((words, person_cue, before, possessive and p is pieces[-1]))
@@ -340,9 +330,8 @@ def extract(title: str | None, text: str) -> Entities:
             sentence_no += 1
             toks = _tokens(sentence)
             for span, person_cue, before, possessive in _spans(toks, lower_words):
-                kind, span = _split_at_connector(span, person_cue)
                 surface = " ".join(span)
-                kind = kind or _classify(span, person_cue)
+                kind = _classify(span, person_cue)
                 if kind == "misc":
                     continue
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
