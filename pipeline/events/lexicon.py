@@ -29,6 +29,7 @@ boxer author writer novelist director producer publicist correspondent reporter 
 host presenter anchor comedian dancer designer model activist candidate nominee chairperson
 minister's foreign defence defense interior commerce finance health economy trade justice
 assistant spokesperson's jr speaker coroner undersheriff administrator superintendent
+insp det supt cpl pte cmdr
 """.split())
 
 # Words right after a name that confirm a person ("Perez said").
@@ -118,6 +119,8 @@ brazilian argentine argentinian chilean peruvian colombian venezuelan cuban aust
 zealander european europeans asian western eastern northern southern soviet arab arabs muslim
 muslims christian christians jewish catholic protestant orthodox sunni shia shiite kurdish kurds
 eurasian latin nordic baltic balkan slavic
+englishman englishwoman frenchman frenchwoman irishman irishwoman scotsman scotswoman welshman
+welshwoman dutchman dutchwoman
 """.split())
 
 # Common first names (international, news-heavy). A capitalised span whose first word is

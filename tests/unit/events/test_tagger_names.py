@@ -59,3 +59,11 @@ def test_of_and_for_end_a_person_but_not_an_organisation():
     assert people["Xi Jinping"][0] == 2
     assert not any(" of " in p or " for " in p or "Department" in p for p in people)
     assert any(o.startswith("Texas Department of Criminal") for o in orgs)
+
+
+def test_nationality_nouns_and_short_titles_are_not_part_of_a_name():
+    # ECB+ 23_3ecbplus and 23_8ecbplus (two climbers killed on Aoraki/Mt Cook)
+    people, _, _ = tagged("Englishman Robert Buckley and Duncan Rait died on the mountain, "
+                          "Inspector Dave Gaskin said. Insp Gaskin said the bodies were recovered.")
+    assert people["Robert Buckley"][0] == 1 and people["Dave Gaskin"][0] == 2
+    assert not any(p.startswith(("Englishman", "Insp")) for p in people)
