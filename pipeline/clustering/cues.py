@@ -133,7 +133,9 @@ def fact_cues(facts: dict | None, hash_fn, k_people: int = 3, k_places: int = 3,
         if len(key) > 1 and c not in out:
             out.append(c)
 
-    people = sorted(ents.get("people") or [], key=lambda x: -x[1])[:k_people]
+    # who: the most mentioned people and capitalised names nothing types (a team, a rescue crew),
+    # which tell two stories of one beat apart as people do (facts["who"]; older facts: people)
+    people = (facts.get("who") or sorted(ents.get("people") or [], key=lambda x: -x[1]))[:k_people]
     for name, _n, *_ in people:
         add(FACT_PERSON, name.split()[-1])
     where = facts.get("where") or {}

@@ -136,8 +136,9 @@ def article_facts(article: Any) -> dict:
         "language": _language(article, body),
         "published": published,
         "entities": {kind: [[name, n, aliases[:8]] for name, (n, aliases) in list(getattr(entities, kind).items())[:MAX_ENTITIES]]
-                     for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES)},
+                     for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES, ner.NAMES)},
         "where": dict(list(entities.where.items())[:10]),
+        "who": entities.who,
         "dates": dates.mentions(body, published),
         "lead": lead,
         "keywords": _keywords(body),

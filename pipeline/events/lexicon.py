@@ -9,6 +9,7 @@ and "Dmitry Medvedev" fold together and "Xi" is "Xi Jinping").
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 import unicodedata
 
 # -- cue words -------------------------------------------------------------------------
@@ -299,6 +300,14 @@ def places() -> dict[str, tuple[str, str, int]]:
         out[landmark] = (landmark, "landmark", 0)
     out["Washington"] = ("Washington", "city", 700_000)
     return out
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """FIRST_NAMES plus the 1990 US Census given names (given_names.txt says where they come from)."""
+    path = Path(__file__).with_name("given_names.txt")
+    words = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return FIRST_NAMES | frozenset(w for w in words if w and not w.startswith("#"))
 
 
 @functools.cache

@@ -26,6 +26,8 @@ from . import lexicon as lx
 from .text import TOKEN_RE, is_titlecase_line, paragraphs, split_sentences
 
 PEOPLE, ORGS, PLACES = "people", "organisations", "places"
+# capitalised names nothing types: "MacBook Pro", "Westpac Rescue Helicopter", "San Diego Chargers"
+NAMES = "names"
 
 _KEEP_DOT = frozenset(["jr.", "sr.", "mt.", "st.", "inc.", "corp.", "co.", "ltd.", "dr.", "mr.",
                        "mrs.", "ms.", "gen.", "gov.", "sen.", "rep.", "lt.", "col.", "capt."]) | {
@@ -60,9 +62,12 @@ class Entities:
     organisations: dict[str, list] = field(default_factory=dict)
     places: dict[str, list] = field(default_factory=dict)
     where: dict[str, float] = field(default_factory=dict)
+    names: dict[str, list] = field(default_factory=dict)  # NAMES: not shown as entities of an event
+    who: list = field(default_factory=list)  # [[name, mentions]]: the top people and NAMES together
 
     def as_dict(self) -> dict:
-        return {PEOPLE: self.people, ORGS: self.organisations, PLACES: self.places, "where": self.where}
+        return {PEOPLE: self.people, ORGS: self.organisations, PLACES: self.places, "where": self.where,
+                NAMES: self.names, "who": self.who}
 
 
 def _is_cap(tok: str) -> bool:
@@ -383,6 +388,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     where: Counter = Counter()
     pending_orgs: list[Mention] = []
     tails = _org_tails(m.surface for m in mentions if m.kind == ORGS)
+    shape_only = _shape_only_people(mentions, known_people)
     for m in mentions:
         s = m.surface
         kind = m.kind
@@ -442,6 +448,10 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     for kind, target in ((PEOPLE, out.people), (ORGS, out.organisations), (PLACES, out.places)):
         for name, n in counts[kind].most_common():
             target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
+    # who the text is about by name, untyped names included, most mentioned first
+    out.who = [[name, n] for name, n in counts[PEOPLE].most_common(5)]
+    for name in shape_only & out.people.keys():
+        out.names[name] = out.people.pop(name)
     out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
     return out
 
@@ -452,6 +462,26 @@ def _is_region(surface: str, places: dict) -> bool:
     many share a surname ("Troy", "Lopez")."""
     entry = places.get(surface)
     return entry is not None and entry[1] in ("country", "state")
+
+
+def _shape_only_people(mentions: list[Mention], known_people) -> set[str]:
+    """Multi-word spans that only their shape calls people (two or three capitalised words:
+    "MacBook Pro", "Cabinet Room", "Drug Abuse"): nothing confirms a person, neither a given name
+    (lexicon.given_names: 5,000 from the US Census) nor a title or a speech verb beside any of their
+    mentions, nor their last word standing alone elsewhere ("Barkov scored"). They are resolved with
+    the people (so they fold and count alike), then listed as NAMES, not people; ``Entities.who``
+    keeps both, as they tell apart two stories of one beat alike."""
+    singles = {m.surface for m in mentions if " " not in m.surface}
+    cued = {m.surface for m in mentions if m.person_cue}
+    out = set()
+    for m in mentions:
+        s = m.surface
+        if m.kind != PEOPLE or " " not in s or s in cued or s in known_people or s in out:
+            continue
+        toks = s.split()
+        if toks[0].lower() not in lx.given_names() and toks[-1] not in singles:
+            out.add(s)
+    return out
 
 
 def _padded_names(people: set[str]) -> dict[str, str]:

@@ -28,6 +28,20 @@ def test_fact_cues_key_people_by_surname_and_keep_places_and_orgs(make_facts):
     assert cues.fact_cues(None, h32) == [] and cues.fact_cues({}, h32) == []
 
 
+def test_fact_cues_read_who_the_story_is_about_including_untyped_names(make_facts):
+    # "San Diego Chargers" is no person, but names the story as well as one: facts["who"] keeps it
+    facts = make_facts([("Vincent Jackson", 2)])
+    facts["who"] = [["San Diego Chargers", 4], ["Vincent Jackson", 2]]
+    got = cues.fact_cues(facts, h32)
+    assert got[:2] == [cues.fact_code(cues.FACT_PERSON, h32("chargers")), cues.fact_code(cues.FACT_PERSON, h32("jackson"))]
+    from pipeline.events import article_facts
+    real = article_facts({"title": "Jackson arrested on DUI charge", "language": "en",
+                          "text": "San Diego Chargers receiver Vincent Jackson was arrested on Tuesday. "
+                                  "Jackson was released. The San Diego Chargers said Jackson would play."})
+    assert "San Diego Chargers" not in dict((n, c) for n, c, _ in real["entities"]["people"])
+    assert cues.fact_code(cues.FACT_PERSON, h32("chargers")) in cues.fact_cues(real, h32)
+
+
 def test_weekdays_from_token_names_match_the_regex():
     """weekdays(text, named) searches only the weekday names among the tokens (ASCII text); it must
     give what the case-insensitive WEEKDAY_RE gives."""

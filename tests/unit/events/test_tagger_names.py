@@ -67,3 +67,15 @@ def test_nationality_nouns_and_short_titles_are_not_part_of_a_name():
                           "Inspector Dave Gaskin said. Insp Gaskin said the bodies were recovered.")
     assert people["Robert Buckley"][0] == 1 and people["Dave Gaskin"][0] == 2
     assert not any(p.startswith(("Englishman", "Insp")) for p in people)
+
+
+def test_two_capitalised_words_are_a_person_only_when_something_says_so():
+    e = ner.extract(None, "Apple showed the MacBook Pro in the Cabinet Room on Monday. Senate leader Mitch McConnell "
+                          "was not there. Aleksander Barkov scored twice; Barkov now leads the league. "
+                          "Zorblat Quexin watched the MacBook Pro launch.")
+    # a given name (US Census list), a title, or the surname standing alone confirm a person
+    assert {"Mitch McConnell", "Aleksander Barkov"} <= set(e.people)
+    # nothing confirms these: they are names, not people, but still count for who the story is about
+    assert not {"MacBook Pro", "Cabinet Room", "Zorblat Quexin"} & set(e.people)
+    assert e.names["MacBook Pro"][0] == 2 and "Zorblat Quexin" in e.names
+    assert ["MacBook Pro", 2] in e.who
