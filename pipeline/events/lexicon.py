@@ -30,7 +30,7 @@ boxer author writer novelist director producer publicist correspondent reporter 
 host presenter anchor comedian dancer designer model activist candidate nominee chairperson
 minister's foreign defence defense interior commerce finance health economy trade justice
 assistant spokesperson's jr speaker coroner undersheriff administrator superintendent
-insp det supt cpl pte cmdr
+insp det supt cpl pte cmdr executive representative
 """.split())
 
 # Words right after a name that confirm a person ("Perez said").

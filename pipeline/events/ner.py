@@ -268,7 +268,10 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 # in lower case (or a hyphenated title) before a first name is not part of the name
                 lead = words[0].lower()
                 if (len(words) >= 3 and lead not in lx.FIRST_NAMES and words[1].lower() in lx.FIRST_NAMES
-                        and (lead in lower_words or lead.split("-")[0] in lx.PERSON_TITLES)):
+                        and (lead in lower_words or lead.split("-")[0] in lx.PERSON_TITLES
+                             or lead in lx.ORG_SUFFIXES or lead in lx.PLACE_SUFFIXES or _is_region(words[0], places))):
+                    # also the end of a role: "Secretary of State Mike Pompeo", "envoy to Ukraine Kurt Volker",
+                    # "ambassador to the European Union Gordon Sondland"
                     words = words[1:]
                     person_cue = True
                 # "Sergei Markov of Lentoy", "Xi Jinping of China", "Vincent Jackson for Sunday": a

@@ -79,3 +79,14 @@ def test_two_capitalised_words_are_a_person_only_when_something_says_so():
     assert not {"MacBook Pro", "Cabinet Room", "Zorblat Quexin"} & set(e.people)
     assert e.names["MacBook Pro"][0] == 2 and "Zorblat Quexin" in e.names
     assert ["MacBook Pro", 2] in e.who
+
+
+def test_the_end_of_a_role_is_not_part_of_the_name():
+    # the 181 pages of the extraction benchmark (impeachment hearings, US-China trade, Hong Kong)
+    people, _, _ = tagged("Secretary of State Mike Pompeo said on Tuesday that the talks would go on for weeks.\n"
+                          "The former special envoy to Ukraine Kurt Volker testified for most of the day, as did "
+                          "the ambassador to the European Union Gordon Sondland later in the week.\n"
+                          "Chief Executive Carrie Lam did not comment on the protests at the university.\n"
+                          "The deal was welcomed by U.S. Trade Representative Robert Lighthizer on the phone.")
+    assert {"Mike Pompeo", "Kurt Volker", "Gordon Sondland", "Carrie Lam", "Robert Lighthizer"} <= set(people)
+    assert not any(p.split()[0] in ("State", "Ukraine", "Union", "Executive", "Representative") for p in people)
