@@ -256,6 +256,7 @@ university college centre center police court ocean deal progress hope faith lib
 victoria florence lincoln clinton jackson hamilton darwin mesa marion
 franklin madison monroe columbia eugene jefferson lee bristol chester norman warren vernon
 douglas mercedes obama trump bush washington hilton page sale dover march may june august
+man central week best buy date green mission enterprise van para
 """.split())
 
 MIN_CITY_POPULATION = 15000

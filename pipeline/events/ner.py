@@ -570,6 +570,7 @@ def _match_deferred(deferred, counts, aliases, where) -> None:
     for surface, canonical in lx.known_orgs().items():
         table.setdefault(surface, (ORGS, canonical))
     places = lx.places()
+    lower = _LOWER.get()
     for line, _ in deferred:
         toks = [t for t in _tokens(line)]
         toks = [_strip_possessive(t)[0] for t in toks]
@@ -585,7 +586,10 @@ def _match_deferred(deferred, counts, aliases, where) -> None:
                 if surface in table:
                     hit = (size, table[surface])
                     break
-                if surface in places and surface.lower() not in lx.STOPWORDS:
+                if surface in places and surface.lower() not in lx.STOPWORDS and not (
+                        size == 1 and places[surface][1] == "city" and surface.lower() in lower):
+                    # a one-word town the text also writes as a plain word is that word in a
+                    # headline ("Man Charged In ...", "Summit Ends"), as in _classify
                     hit = (size, (PLACES, places[surface][0]))
                     break
             if hit:

@@ -90,3 +90,12 @@ def test_the_end_of_a_role_is_not_part_of_the_name():
                           "The deal was welcomed by U.S. Trade Representative Robert Lighthizer on the phone.")
     assert {"Mike Pompeo", "Kurt Volker", "Gordon Sondland", "Carrie Lam", "Robert Lighthizer"} <= set(people)
     assert not any(p.split()[0] in ("State", "Ukraine", "Union", "Executive", "Representative") for p in people)
+
+
+def test_a_town_named_like_a_plain_word_is_that_word():
+    # "Man" (Ivory Coast) and "Central" were places in ECB+ headlines and in "Central Asian nation"
+    e = ner.extract("Waitrose Wellington Fire: Man Denies Arson",
+                    "A man has denied starting the fire in Wellington. The vote in the gas-rich Central Asian "
+                    "nation was the first since the death of its leader.")
+    assert not {"Man", "Central"} & set(e.places)
+    assert "Wellington" in e.places
