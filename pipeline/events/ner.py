@@ -269,7 +269,8 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 lead = words[0].lower()
                 if (len(words) >= 3 and lead not in lx.FIRST_NAMES and words[1].lower() in lx.FIRST_NAMES
                         and (lead in lower_words or lead.split("-")[0] in lx.PERSON_TITLES
-                             or lead in lx.ORG_SUFFIXES or lead in lx.PLACE_SUFFIXES or _is_region(words[0], places))):
+                             or lead in lx.ORG_SUFFIXES or lead in lx.PLACE_SUFFIXES
+                             or _is_region(words[0], places))):
                     # also the end of a role: "Secretary of State Mike Pompeo", "envoy to Ukraine Kurt Volker",
                     # "ambassador to the European Union Gordon Sondland"
                     words = words[1:]
@@ -417,8 +418,8 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             counts[ORGS][canonical] += 1
             aliases[(ORGS, canonical)].add(s)
             continue
-        if kind == PLACES or (kind is None and s in places) or (kind == PEOPLE and _is_region(s, places)) or (kind is None and m.locative >= 2.0 and " " not in s
-                                                                and s.lower() not in lx.DEMONYMS):
+        if (kind == PLACES or (kind is None and s in places) or (kind == PEOPLE and _is_region(s, places))
+                or (kind is None and m.locative >= 2.0 and " " not in s and s.lower() not in lx.DEMONYMS)):
             entry = places.get(s)
             canonical = entry[0] if entry else s
             counts[PLACES][canonical] += 1
