@@ -180,8 +180,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 seconds = wait_ready(settings, worker)
                 log.info("worker ready", extra={"seconds": round(seconds, 2)})
                 delivered = ingest_paths(settings, args.paths)
+                deadline = time.monotonic() + args.timeout
                 wait_processed(settings, delivered, args.timeout)
-                events = latest_events(settings)
+                events = wait_events(settings, max(1.0, deadline - time.monotonic()))
             finally:
                 stop_worker(worker)
     for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
@@ -215,6 +216,31 @@ def processed_ids(settings: Settings) -> set[str]:
         if letter.get("stage") != "connector":
             seen.add(letter.get("id") or f"#deadletter-{letter.get('partition')}-{letter.get('offset')}-{index}")
     return seen
+
+
+def wait_events(settings: Settings, timeout: float) -> dict[str, dict]:
+    """The latest event records once they account for every article on the articles topic.
+
+    The clustering stage sends an article's record before its event's, so the last articles can be
+    on their topic while their events are still on the way; reading the events right away printed
+    too few, or none, on a busy machine."""
+    from .kafka_read import read_all
+
+    deadline = time.monotonic() + timeout
+    while True:
+        members: dict[str, set[str]] = {}
+        for _, value in read_all(settings.kafka_bootstrap, settings.articles_topic):
+            if value is not None:
+                record = orjson.loads(value)
+                members.setdefault(record["event_id"], set()).add(record["id"])
+        events = latest_events(settings)
+        missing = [eid for eid, ids in members.items()
+                   if eid not in events or events[eid]["article_count"] < len(ids)]
+        if not missing:
+            return events
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(missing)} of {len(members)} events not published after {timeout:.0f} s")
+        time.sleep(0.3)
 
 
 def latest_events(settings: Settings) -> dict[str, dict]:
