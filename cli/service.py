@@ -95,9 +95,13 @@ def wait_ready(settings: Settings, worker: subprocess.Popen, timeout: float = 12
     while time.monotonic() - started < timeout:
         if worker.poll() is not None:
             raise RuntimeError(f"the worker exited with code {worker.returncode} before it was ready")
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
+                answer = orjson.loads(response.read()) if response.status == 200 else {}
+                if answer.get("app_id") not in (None, settings.app_id):
+                    raise RuntimeError(f"port {settings.web_port} is served by another worker "
+                                       f"(app {answer['app_id']!r}): stop it or choose --web-port")
+                if answer:
                     return time.monotonic() - started
         time.sleep(0.2)
     raise RuntimeError(f"the worker was not ready after {timeout:.0f} s")
@@ -128,8 +132,10 @@ def ingest_paths(settings: Settings, paths: list[str]) -> int:
     return result.delivered
 
 
-def with_free_port(settings: Settings) -> Settings:
-    if settings.web_port:
+def with_free_port(settings: Settings, args: argparse.Namespace) -> Settings:
+    """A free web port unless one was asked for (--web-port or NEWSFLOW_WEB_PORT): the default 6066
+    may belong to a worker already running here."""
+    if getattr(args, "web_port", None) or os.environ.get("NEWSFLOW_WEB_PORT"):
         return settings
     from deploy.kafka.broker import free_port
 
@@ -167,10 +173,13 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
+    # SIGTERM (a CI timeout, `timeout`, systemd) unwinds like Ctrl-C, so the worker and the broker
+    # are stopped; by default Python would die at once and leave both running
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as state:
         unique = uuid.uuid4().hex[:8]
         settings = with_free_port(settings.with_(data_dir=str(Path(state) / "worker"),
-                                                 app_id=f"{settings.app_id}-demo-{unique}"))
+                                                 app_id=f"{settings.app_id}-demo-{unique}"), args)
         with embedded_broker(settings, persistent=False) as settings:
             if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):  # a shared broker: topics of our own
                 settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
@@ -184,7 +193,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 wait_processed(settings, delivered, args.timeout)
                 events = wait_events(settings, max(1.0, deadline - time.monotonic()))
             finally:
-                stop_worker(worker)
+                log.info("worker stopped", extra={"code": stop_worker(worker)})
     for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
         sys.stdout.write(orjson.dumps(event).decode() + "\n")
     sys.stdout.flush()

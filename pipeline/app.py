@@ -294,4 +294,5 @@ def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: R
     @app.page("/readyz")
     async def readyz(web, request):
         ready = worker_ready(app)
-        return web.json({"ready": ready}, status=200 if ready else 503)
+        # the app id lets a caller tell this worker from another one on the same port
+        return web.json({"ready": ready, "app_id": app.conf.id}, status=200 if ready else 503)

@@ -1,5 +1,11 @@
 """`newsflow demo seeds/`: the whole service on the real broker, three event records on stdout."""
+import contextlib
+import os
 import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import orjson
 import pytest
@@ -25,3 +31,33 @@ def test_demo_prints_the_three_seed_events(newsflow):
         assert not FURNITURE.search(result.stdout.decode())
     # logs are structured JSON on stderr, never mixed into stdout
     assert any(line.startswith("{") and '"level"' in line for line in result.stderr.decode().splitlines())
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(stat.parent.name))
+    return out
+
+
+def test_a_terminated_demo_stops_its_worker(kafka_bootstrap, tmp_path):
+    """SIGTERM (a CI timeout, `timeout`) used to kill the demo at once and leave its worker running."""
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_HOME=str(tmp_path / "home"),
+               NEWSFLOW_LOG_LEVEL="info")
+    demo = subprocess.Popen([sys.executable, "-m", "cli.main", "demo", str(SEEDS)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines = []
+    for line in demo.stderr:
+        lines.append(line.decode(errors="replace"))
+        if '"logger":"newsflow.cli"' in lines[-1] and '"worker ready"' in lines[-1]:
+            break
+    workers = _children(demo.pid)
+    assert workers, "".join(lines[-20:])
+    demo.send_signal(signal.SIGTERM)
+    rest = demo.communicate(timeout=90)[1].decode(errors="replace")
+    assert demo.returncode == 128 + signal.SIGTERM, rest[-3000:]
+    assert '"worker stopped"' in rest
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]

@@ -34,3 +34,16 @@ def test_the_demo_waits_until_every_article_has_its_event(settings):
     finally:
         producer.close()
     assert {eid: e["version"] for eid, e in events.items()} == {"evt_1": 2, "evt_2": 1}
+
+
+def test_a_worker_is_never_taken_for_another_one_on_its_port(worker, worker_factory, kafka_bootstrap,
+                                                               tmp_path):
+    """The second worker cannot bind the port the first one serves. Before, the first one's /readyz
+    answered for it, and `newsflow demo` waited for articles that no worker would ever process."""
+    from .conftest import make_settings
+
+    other = make_settings(kafka_bootstrap, "other" + worker.settings.app_id[-8:], tmp_path,
+                          web_port=worker.settings.web_port)
+    second = worker_factory(other, name="second")
+    with pytest.raises(RuntimeError, match="another worker|exited"):
+        second.start(timeout=60)
