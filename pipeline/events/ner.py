@@ -133,6 +133,8 @@ _LOWER = _Lower()
 
 def _org_before_join(tokens: list[str]) -> bool:
     """An organisation word before a joining "of"/"for"/"and" makes the span one organisation."""
+    if len(tokens) < 3:
+        return False
     k = next((i for i, t in enumerate(tokens) if i and t in ("of", "for", "and")), 0)
     return bool(k) and any(t.lower().rstrip(".") in lx.ORG_SUFFIXES for t in tokens[:k])
 
@@ -277,7 +279,7 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                     person_cue = True
                 # "Sergei Markov of Lentoy", "Xi Jinping of China", "Vincent Jackson for Sunday": a
                 # person followed by where they are from or what they did
-                cut = next((k for k, w in enumerate(words) if k and w in ("of", "for")), 0)
+                cut = next((k for k, w in enumerate(words) if k and w in ("of", "for")), 0) if len(words) > 2 else 0
                 if (cut and not _org_before_join(words)
                         and (words[0].lower() in lx.FIRST_NAMES or " ".join(words[:cut]) in known_p)):
                     refined.append((words[:cut], person_cue, before, False))
@@ -454,7 +456,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
     # who the text is about by name, untyped names included, most mentioned first
     out.who = [[name, n] for name, n in counts[PEOPLE].most_common(5)]
-    for name in shape_only & out.people.keys():
+    for name in [n for n in out.people if n in shape_only]:  # most mentioned first, as people
         out.names[name] = out.people.pop(name)
     out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
     return out
