@@ -24,6 +24,37 @@ from pipeline.topics import ensure_topics
 from .options import add_service_flags, settings_from
 
 log = logging.getLogger("newsflow.cli")
+_stop_signal: list[int] = []  # the SIGTERM or SIGINT that asked the demo to stop
+_in_kafka_call = 0
+
+
+def _exit_on_signal(signum, frame):  # noqa: ARG001
+    """SIGTERM and Ctrl-C unwind `newsflow demo`, so its worker and broker are stopped.
+
+    kafka-python 3 runs its network loop in the calling thread and catches BaseException there: an
+    exit raised inside a client call is lost, and can leave the client waiting for ever (seen in
+    KafkaProducer's bootstrap). Inside `kafka_call()` the signal is therefore only recorded, and
+    acted on when the call returns."""
+    _stop_signal.append(signum)
+    if not _in_kafka_call:
+        raise SystemExit(128 + signum)
+
+
+def exit_if_terminated() -> None:
+    if _stop_signal:
+        raise SystemExit(128 + _stop_signal[0])
+
+
+@contextlib.contextmanager
+def kafka_call() -> Iterator[None]:
+    """A Kafka client call that SIGTERM or Ctrl-C must not interrupt (see `_exit_on_signal`)."""
+    global _in_kafka_call
+    _in_kafka_call += 1
+    try:
+        yield
+    finally:
+        _in_kafka_call -= 1
+    exit_if_terminated()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -173,9 +204,9 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
-    # SIGTERM (a CI timeout, `timeout`, systemd) unwinds like Ctrl-C, so the worker and the broker
-    # are stopped; by default Python would die at once and leave both running
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # by default a SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once, leaving both running
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
     with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as state:
         unique = uuid.uuid4().hex[:8]
         settings = with_free_port(settings.with_(data_dir=str(Path(state) / "worker"),
@@ -183,17 +214,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with embedded_broker(settings, persistent=False) as settings:
             if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):  # a shared broker: topics of our own
                 settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
-            ensure_topics(settings)
+            with kafka_call():
+                ensure_topics(settings)
             worker = spawn_worker(settings)
             try:
                 seconds = wait_ready(settings, worker)
                 log.info("worker ready", extra={"seconds": round(seconds, 2)})
-                delivered = ingest_paths(settings, args.paths)
+                with kafka_call():
+                    delivered = ingest_paths(settings, args.paths)
                 deadline = time.monotonic() + args.timeout
                 wait_processed(settings, delivered, args.timeout)
                 events = wait_events(settings, max(1.0, deadline - time.monotonic()))
             finally:
                 log.info("worker stopped", extra={"code": stop_worker(worker)})
+    exit_if_terminated()
     for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
         sys.stdout.write(orjson.dumps(event).decode() + "\n")
     sys.stdout.flush()
@@ -205,7 +239,8 @@ def wait_processed(settings: Settings, expected: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     done = 0
     while time.monotonic() < deadline:
-        done = len(processed_ids(settings))
+        with kafka_call():
+            done = len(processed_ids(settings))
         if done >= expected:
             return
         time.sleep(0.3)
@@ -233,16 +268,11 @@ def wait_events(settings: Settings, timeout: float) -> dict[str, dict]:
     The clustering stage sends an article's record before its event's, so the last articles can be
     on their topic while their events are still on the way; reading the events right away printed
     too few, or none, on a busy machine."""
-    from .kafka_read import read_all
-
     deadline = time.monotonic() + timeout
     while True:
-        members: dict[str, set[str]] = {}
-        for _, value in read_all(settings.kafka_bootstrap, settings.articles_topic):
-            if value is not None:
-                record = orjson.loads(value)
-                members.setdefault(record["event_id"], set()).add(record["id"])
-        events = latest_events(settings)
+        with kafka_call():
+            members = event_members(settings)
+            events = latest_events(settings)
         missing = [eid for eid, ids in members.items()
                    if eid not in events or events[eid]["article_count"] < len(ids)]
         if not missing:
@@ -250,6 +280,18 @@ def wait_events(settings: Settings, timeout: float) -> dict[str, dict]:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{len(missing)} of {len(members)} events not published after {timeout:.0f} s")
         time.sleep(0.3)
+
+
+def event_members(settings: Settings) -> dict[str, set[str]]:
+    """Article ids by event id, as the articles topic has them."""
+    from .kafka_read import read_all
+
+    members: dict[str, set[str]] = {}
+    for _, value in read_all(settings.kafka_bootstrap, settings.articles_topic):
+        if value is not None:
+            record = orjson.loads(value)
+            members.setdefault(record["event_id"], set()).add(record["id"])
+    return members
 
 
 def latest_events(settings: Settings) -> dict[str, dict]:

@@ -138,7 +138,11 @@ class LocalKafka:
                                         stdin=subprocess.DEVNULL, start_new_session=detach)
         self.pid = self.process.pid
         logfile.close()
-        self._wait_ready(start_offset, timeout)
+        try:
+            self._wait_ready(start_offset, timeout)
+        except BaseException:  # also SIGTERM or Ctrl-C during start-up: never leave the JVM behind
+            self.stop()
+            raise
         log.info("kafka %s ready on %s (pid %s)", KAFKA_VERSION, self.bootstrap, self.pid)
         return self.bootstrap
 
