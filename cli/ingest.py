@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
@@ -56,6 +58,9 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
                             " (env NEWSFLOW_DELIVERY_TIMEOUT; default %(default)s)")
     group.add_argument("--log-level", default=env("NEWSFLOW_LOG_LEVEL", "INFO"),
                        help="logging level (env NEWSFLOW_LOG_LEVEL; default %(default)s)")
+    group.add_argument("--log-format", choices=["json", "text"], default=env("NEWSFLOW_LOG_FORMAT", "json"),
+                       help="logs on stderr: one JSON object per line, or text (env NEWSFLOW_LOG_FORMAT;"
+                            " default %(default)s)")
 
 
 def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) -> None:
@@ -86,10 +91,13 @@ def _allow_networks(args) -> list[str]:
 
 
 def _setup_logging(args) -> None:
-    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "httpcore", "kafka"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings."""
+    from pipeline import logs
+
+    logs.setup(str(args.log_level), args.log_format)
+    quiet = logging.DEBUG if logs.level_name(str(args.log_level)) == "DEBUG" else logging.WARNING
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(quiet)
 
 
 def _service_settings():
@@ -164,9 +172,30 @@ def cmd_rss(args) -> int:
     return _run(args, connector, sink, connector.poll_all)
 
 
+def _stop_on_signals(connector) -> None:
+    """SIGTERM (systemd stop, a Kubernetes rollout) or Ctrl-C ends the loop after the feed or page in
+    hand, so the sink is flushed and closed; by default Python would die with messages in flight.
+
+    The handler hands the work to a thread: Event.set() inside it could wait for a lock the
+    interrupted code holds. A second signal ends the process at once."""
+    def on_signal(signum, frame):  # noqa: ARG001
+        if connector.stop_event.is_set():
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        logging.getLogger("newsflow.ingest").info("stopping after the current item (%s)",
+                                                  signal.Signals(signum).name)
+        threading.Thread(target=connector.stop_event.set, daemon=True).start()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+
+
 def _run(args, connector, sink, one_pass) -> int:
-    """One pass (--once, exit 1 if delivery failed) or poll until Ctrl-C; metrics served meanwhile."""
+    """One pass (--once, exit 1 if delivery failed) or poll until SIGTERM or Ctrl-C; metrics served
+    meanwhile. A stop asked for by a signal is a clean exit (0)."""
     server = _start_metrics(args, connector.ready)
+    _stop_on_signals(connector)
     try:
         if args.once:
             summary = one_pass()
@@ -174,8 +203,6 @@ def _run(args, connector, sink, one_pass) -> int:
             return 1 if summary.delivery_failed else 0
         connector.run_forever()
         return 0
-    except KeyboardInterrupt:
-        return 130
     finally:
         connector.close()
         sink.close()

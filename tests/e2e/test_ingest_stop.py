@@ -1,0 +1,50 @@
+"""`newsflow ingest rss` under systemd or Kubernetes: SIGTERM ends it cleanly, with what it fetched delivered."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import orjson
+import pytest
+
+from cli.kafka_read import read_all
+from tests.unit.connectors.conftest import Site
+
+pytestmark = pytest.mark.kafka
+
+
+def _feed(n: int) -> bytes:
+    items = "".join(f"<item><guid>urn:stop:{i}</guid><title>Story {i}</title>"
+                    f"<description>Body of story {i}.</description></item>" for i in range(n))
+    return f'<rss version="2.0"><channel><title>Stop test</title>{items}</channel></rss>'.encode()
+
+
+def test_sigterm_stops_the_rss_connector_cleanly(kafka_bootstrap, unique_prefix, tmp_path):
+    site = Site()
+    site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, _feed(3))
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - url: {site.url('/feed.xml')}\n    name: stop-test\n")
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_STATE_DIR=str(tmp_path / "state"), NEWSFLOW_LOG_LEVEL="info")
+    connector = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", "rss", "--feeds", str(feeds),
+                                  "--allow-network", "127.0.0.1/32", "--interval", "3600"],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while site.hits("/feed.xml") == 0 and connector.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert site.hits("/feed.xml") == 1, "the connector never polled its feed"
+        time.sleep(1.0)
+        connector.send_signal(signal.SIGTERM)
+        err = connector.communicate(timeout=60)[1].decode(errors="replace")
+    finally:
+        if connector.poll() is None:
+            connector.kill()
+        site.close()
+    assert connector.returncode == 0, err[-3000:]
+    logs = [orjson.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any(entry["msg"].startswith("stopping after the current item") for entry in logs), err[-3000:]
+    assert not [entry for entry in logs if entry["level"] in ("error", "critical")], err[-3000:]
+    ids = {orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")}
+    assert ids == {"urn:stop:0", "urn:stop:1", "urn:stop:2"}
