@@ -31,8 +31,15 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     ]
 
 
-def ensure_topics(settings: Settings, timeout: float = 60.0) -> list[str]:
-    """Create the topics that do not exist yet; returns the names created."""
+class MissingTopics(RuntimeError):
+    """Topics named by the user (not Newsflow's own) that the cluster does not have."""
+
+
+def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[str, ...] = ()) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created.
+
+    ``required`` names other topics that must already exist (a connector's ``--topic``): with
+    auto-creation off, producing to a missing topic only times out, minutes later."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -55,6 +62,11 @@ def ensure_topics(settings: Settings, timeout: float = 60.0) -> list[str]:
                 pass
         if created:
             log.info("topics created", extra={"topics": created})
+        absent = sorted({name for name in required if name not in existing and name not in created})
+        if absent:
+            raise MissingTopics(f"topic {', '.join(map(repr, absent))} does not exist on {settings.kafka_bootstrap}"
+                                " and Newsflow creates only its own topics: create it first, or set"
+                                " NEWSFLOW_TOPIC_PREFIX instead of naming a topic")
         return created
     finally:
         admin.close()

@@ -1,4 +1,4 @@
-"""`newsflow ingest rss` under systemd or Kubernetes: SIGTERM ends it cleanly, with what it fetched delivered."""
+"""`newsflow ingest` and `tail` as an operator meets them: clean stops, clear errors instead of tracebacks or timeouts."""
 import os
 import signal
 import subprocess
@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from cli.kafka_read import read_all
+from tests.conftest import SEEDS
 from tests.unit.connectors.conftest import Site
 
 pytestmark = pytest.mark.kafka
@@ -48,3 +49,18 @@ def test_sigterm_stops_the_rss_connector_cleanly(kafka_bootstrap, unique_prefix,
     assert not [entry for entry in logs if entry["level"] in ("error", "critical")], err[-3000:]
     ids = {orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")}
     assert ids == {"urn:stop:0", "urn:stop:1", "urn:stop:2"}
+
+
+def test_ingest_to_a_topic_the_cluster_lacks_fails_at_once(newsflow):
+    """Auto-creation is off: producing to a missing topic used to retry for the whole delivery timeout."""
+    result = newsflow("ingest", "files", str(SEEDS), "--topic", "no-such-topic", timeout=120)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "topic 'no-such-topic' does not exist" in err and "Traceback" not in err
+
+
+def test_tail_of_a_missing_topic_says_so(newsflow):
+    result = newsflow("tail", "no-such-topic", timeout=120)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "topic 'no-such-topic' does not exist" in err and "Traceback" not in err
