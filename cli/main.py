@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+
+from kafka.errors import KafkaError
 
 from . import broker_cmd, replay_cmd, service, tail_cmd
 
@@ -35,6 +38,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (OSError, RuntimeError, KafkaError) as exc:
+        return operational_failure(args.command, exc)
+
+
+def operational_failure(command: str, exc: BaseException) -> int:
+    """A missing file, an unreachable broker, a worker that never got ready: one line that says so
+    (a JSON log line once logging is set up), not a traceback, which debug level still shows."""
+    log = logging.getLogger("newsflow.cli")
+    message = f"newsflow {command}: {exc}"
+    if logging.getLogger().handlers:
+        log.error(message, exc_info=exc if log.isEnabledFor(logging.DEBUG) else None)
+    else:
+        print(message, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

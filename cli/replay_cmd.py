@@ -62,6 +62,10 @@ def count_inputs(inputs: list[str]) -> int | None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    missing = [name for name in args.inputs if name != "-" and not Path(name).exists()]
+    if missing:
+        print(f"newsflow replay: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
     logs.setup("warn", "text")
     settings = Settings.from_env(window_days=args.window_days)
     from pipeline.cleaning import HtmlExtractor

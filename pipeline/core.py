@@ -212,7 +212,7 @@ class OfflinePipeline:
             raw_id = raw.id
             article = self.clean_stage.clean(raw)
         except Rejected as exc:
-            return {"id": raw_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
+            return {"id": raw_id or exc.article_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
         result = self.cluster_stage.process(article)
         if result.event is not None:
             self.events[result.event["event_id"]] = result.event

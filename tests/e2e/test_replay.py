@@ -36,6 +36,7 @@ def test_replay_groups_seeds_flags_copies_and_reports_bad_lines(newsflow, tmp_pa
     assert "No time to read" not in first["001"]["text"] and "Next Article" not in first["001"]["text"]
     errors = [row for row in rows if "error" in row]
     assert [e["error"]["reason"] for e in errors] == ["invalid_json", "schema"]
+    assert [e["id"] for e in errors] == [None, "x"]  # a rejected record that has an id is named by it
     events = [orjson.loads(line) for line in events_path.read_bytes().splitlines()]
     assert len(events) == 3 and sum(e["article_count"] for e in events) == 6
 
@@ -59,3 +60,18 @@ def test_replay_is_deterministic(newsflow, tmp_path):
     first = newsflow("replay", str(path))
     second = newsflow("replay", str(path))
     assert first.returncode == 0 and first.stdout == second.stdout
+
+
+def test_replay_of_a_missing_input_says_so(newsflow, tmp_path):
+    result = newsflow("replay", str(tmp_path / "nowhere.jsonl"))
+    assert result.returncode == 2
+    assert b"no such file or folder" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_an_unwritable_events_file_is_one_clear_error(newsflow, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(seed_lines()) + b"\n")
+    result = newsflow("replay", str(path), "--events", str(tmp_path / "no-such-folder" / "events.jsonl"))
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "newsflow replay:" in err and "No such file or directory" in err and "Traceback" not in err
