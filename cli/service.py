@@ -129,9 +129,10 @@ def wait_ready(settings: Settings, worker: subprocess.Popen, timeout: float = 12
         with contextlib.suppress(OSError, ValueError):
             with urllib.request.urlopen(url, timeout=2) as response:
                 answer = orjson.loads(response.read()) if response.status == 200 else {}
-                if answer.get("app_id") not in (None, settings.app_id):
-                    raise RuntimeError(f"port {settings.web_port} is served by another worker "
-                                       f"(app {answer['app_id']!r}): stop it or choose --web-port")
+                if answer and answer.get("pid") != worker.pid:
+                    raise RuntimeError(f"port {settings.web_port} is served by another worker (app "
+                                       f"{answer.get('app_id')!r}, pid {answer.get('pid')}): stop it or "
+                                       "give this one its own --web-port or NEWSFLOW_WEB_PORT")
                 if answer:
                     return time.monotonic() - started
         time.sleep(0.2)

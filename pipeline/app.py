@@ -15,6 +15,7 @@ Agents do no work of their own: they call :mod:`pipeline.core` and route what it
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import datetime
 from typing import Any
@@ -294,5 +295,5 @@ def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: R
     @app.page("/readyz")
     async def readyz(web, request):
         ready = worker_ready(app)
-        # the app id lets a caller tell this worker from another one on the same port
-        return web.json({"ready": ready, "app_id": app.conf.id}, status=200 if ready else 503)
+        # app id and pid let a caller that started a worker tell it from another one on the same port
+        return web.json({"ready": ready, "app_id": app.conf.id, "pid": os.getpid()}, status=200 if ready else 503)

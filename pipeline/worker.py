@@ -6,6 +6,7 @@ consumer leaves its group before the process exits.
 from __future__ import annotations
 
 import logging
+import socket
 
 import faust
 
@@ -18,8 +19,21 @@ from .topics import ensure_topics
 log = logging.getLogger("newsflow.worker")
 
 
+def require_web_port(settings: Settings) -> None:
+    """Fail before joining the group when the web port is taken, typically by another worker on
+    this host: Faust would find out only after start-up, and end with a traceback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds it
+        try:
+            sock.bind((settings.web_host, settings.web_port))
+        except OSError as exc:
+            raise RuntimeError(f"the web port {settings.web_host}:{settings.web_port} is taken ({exc.strerror}): "
+                               "another worker on this host? Give each its own NEWSFLOW_WEB_PORT") from None
+
+
 def run_worker(settings: Settings) -> int:
     logs.setup(settings.log_level, settings.log_format)
+    require_web_port(settings)
     ensure_topics(settings)
     log.info("core warmed up", extra={"seconds": round(warm_up(settings), 3)})
     app = create_app(settings)

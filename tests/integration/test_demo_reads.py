@@ -47,3 +47,13 @@ def test_a_worker_is_never_taken_for_another_one_on_its_port(worker, worker_fact
     second = worker_factory(other, name="second")
     with pytest.raises(RuntimeError, match="another worker|exited"):
         second.start(timeout=60)
+
+
+def test_a_second_worker_of_the_same_app_on_the_same_port_is_refused(worker, worker_factory):
+    """`newsflow up` twice on one host: the second worker could not bind the port, yet the first
+    one's /readyz (same app id) answered for it, and `up` logged 'worker ready'."""
+    second = worker_factory(worker.settings, name="same-app")
+    with pytest.raises(RuntimeError, match="another worker|exited"):
+        second.start(timeout=60)
+    assert second.process.wait(timeout=60) == 1  # the worker itself refuses the taken port
+    assert "is taken" in second.log_text()
