@@ -205,7 +205,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
-    # by default a SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once, leaving both running
+    # by default SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once and leaves the worker
+    # and the broker running
     signal.signal(signal.SIGTERM, _exit_on_signal)
     signal.signal(signal.SIGINT, _exit_on_signal)
     with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as state:
