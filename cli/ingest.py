@@ -145,6 +145,9 @@ def _start_metrics(args, ready):
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_files(args) -> int:
+    from .options import require_paths
+
+    require_paths("ingest files", args.paths)
     _setup_logging(args)
     from connectors.files import ingest_files
     sink = _make_sink(args)

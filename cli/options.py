@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from pipeline.settings import Settings
 
@@ -23,3 +25,12 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
     overrides = {name: getattr(args, name, None) for name in names}
     overrides.update(extra)
     return Settings.from_env(**overrides)
+
+
+def require_paths(command: str, paths: list[str]) -> None:
+    """Exit 2 naming the input paths that do not exist ('-' is stdin): a mistyped path is a usage
+    error, reported before a broker is started or a message sent, not a rejected input."""
+    missing = [path for path in paths if path != "-" and not os.path.exists(path)]
+    if missing:
+        print(f"newsflow {command}: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        raise SystemExit(2)

@@ -18,6 +18,8 @@ from pipeline import logs
 from pipeline.core import OfflinePipeline
 from pipeline.settings import Settings
 
+from .options import require_paths
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run clean+cluster+events offline over raw articles (JSON lines, '-' for stdin, or files/folders)")
@@ -62,10 +64,7 @@ def count_inputs(inputs: list[str]) -> int | None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    missing = [name for name in args.inputs if name != "-" and not Path(name).exists()]
-    if missing:
-        print(f"newsflow replay: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    require_paths("replay", args.inputs)
     logs.setup("warn", "text")
     settings = Settings.from_env(window_days=args.window_days)
     from pipeline.cleaning import HtmlExtractor

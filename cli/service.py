@@ -21,7 +21,7 @@ from pipeline import logs
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 
-from .options import add_service_flags, settings_from
+from .options import add_service_flags, require_paths, settings_from
 
 log = logging.getLogger("newsflow.cli")
 _stop_signal: list[int] = []  # the SIGTERM or SIGINT that asked the demo to stop
@@ -177,6 +177,7 @@ def with_free_port(settings: Settings, args: argparse.Namespace) -> Settings:
 # -- commands ---------------------------------------------------------------------------------------
 
 def cmd_up(args: argparse.Namespace) -> int:
+    require_paths("up", args.paths)
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
     stop = {"now": False}
@@ -203,6 +204,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    require_paths("demo", args.paths)
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
     # by default SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once and leaves the worker

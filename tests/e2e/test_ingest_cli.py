@@ -64,3 +64,12 @@ def test_tail_of_a_missing_topic_says_so(newsflow):
     assert result.returncode == 1
     err = result.stderr.decode()
     assert "topic 'no-such-topic' does not exist" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [("ingest", "files"), ("demo",), ("up",)])
+def test_a_mistyped_input_path_is_a_usage_error(newsflow, tmp_path, command):
+    """Before, `ingest files` and `demo` counted it as one rejected input and exited 0."""
+    result = newsflow(*command, str(SEEDS), str(tmp_path / "nowhere"), timeout=120)
+    assert result.returncode == 2
+    assert f"no such file or folder: {tmp_path / 'nowhere'}" in result.stderr.decode()
+    assert result.stdout == b""
