@@ -180,7 +180,7 @@ def cmd_rss(args) -> int:
 
 
 def _stop_on_signals(connector) -> None:
-    """SIGTERM (systemd stop, a Kubernetes rollout) or Ctrl-C ends the loop after the feed or page in
+    """SIGTERM (systemd stop, a Kubernetes rollout) or Ctrl-C ends the loop after the request in
     hand, so the sink is flushed and closed; by default Python would die with messages in flight.
 
     The handler hands the work to a thread: Event.set() inside it could wait for a lock the

@@ -278,9 +278,13 @@ class RssConnector:
         new_ids = self.state.unseen(feed.url, by_id)
         raws: list[RawArticle] = []
         deadletters: list[dict[str, Any]] = []
+        stopped = False
         for item_id, (index, entry) in by_id.items():
             if item_id not in new_ids:
                 continue
+            if self.stop_event.is_set():  # with --fetch-pages, each entry can take a page fetch
+                stopped = True
+                break
             try:
                 raws.append(self._entry_article(entry, item_id, source, feed, feed_language))
             except Rejected as exc:
@@ -304,6 +308,13 @@ class RssConnector:
         for reason, n in result.rejected.items():
             metrics.DEADLETTERS.labels(self.connector, reason).inc(n)
         metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()
+        if stopped:
+            # the rest is read at the next start: due at once, and under the old validators, so
+            # that an unchanged feed is not answered 304 with entries still unread
+            log.info("feed %s: stopped after %d of %d new entries", feed.url, len(raws) + len(deadletters),
+                     len(new_ids))
+            self.state.update_feed(feed.url, next_poll=0.0, last_status="stopped")
+            return result
         self._schedule_ok(feed, etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
                           last_status="ok")
         return result

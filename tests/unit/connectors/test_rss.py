@@ -209,3 +209,33 @@ def test_entity_declarations_are_refused_before_parsing(doc, reason):
 ])
 def test_ordinary_documents_pass(doc):
     check_xml(doc)
+
+
+def test_a_stop_between_page_fetches_keeps_the_rest_for_the_next_start(site, tmp_path):
+    """With --fetch-pages a feed of many new entries takes a page fetch each: a SIGTERM must not
+    wait for all of them, nor lose the ones not fetched (no 304 under the new ETag either)."""
+    guids = [f"s:{i}" for i in range(5)]
+    feed_route(site, "/feed.xml", lambda: (
+        '<rss version="2.0"><channel>' + "".join(
+            f"<item><guid>{g}</guid><link>{site.url('/page/' + g[2:])}</link><description>teaser</description></item>"
+            for g in guids) + "</channel></rss>").encode())
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink, fetch_pages=True)
+
+    def page(request):
+        if site.hits(request.path) and sum(site.hits(f"/page/{i}") for i in range(5)) == 2:
+            c.stop_event.set()  # the SIGTERM arrives while the second page is fetched
+        return 200, {"Content-Type": "text/html"}, f"<p>page {request.path}</p>".encode()
+    for i in range(5):
+        site.routes[f"/page/{i}"] = page
+
+    first = c.poll_feed(c.feeds[0])
+    assert first.status == "ok" and first.new == 2
+    assert c.state.feed(c.feeds[0].url)["next_poll"] == 0.0  # due again at once
+
+    c.stop_event.clear()  # the next start
+    second = c.poll_feed(c.feeds[0])
+    assert second.new == 3
+    assert sorted(r.id for r in sink.raws) == guids  # every entry once
+    assert c.poll_feed(c.feeds[0]).status == "not_modified"
+    c.close()
