@@ -46,9 +46,10 @@ def operational_failure(command: str, exc: BaseException) -> int:
     """A missing file, an unreachable broker, a worker that never got ready: one line that says so
     (a JSON log line once logging is set up), not a traceback, which debug level still shows."""
     log = logging.getLogger("newsflow.cli")
-    message = f"newsflow {command}: {exc}"
+    debug = log.isEnabledFor(logging.DEBUG)
+    message = f"newsflow {command}: {exc}" + ("" if debug else " (NEWSFLOW_LOG_LEVEL=debug shows the traceback)")
     if logging.getLogger().handlers:
-        log.error(message, exc_info=exc if log.isEnabledFor(logging.DEBUG) else None)
+        log.error(message, exc_info=exc if debug else None)
     else:
         print(message, file=sys.stderr)
     return 1

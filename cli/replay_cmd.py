@@ -65,8 +65,8 @@ def count_inputs(inputs: list[str]) -> int | None:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     require_paths("replay", args.inputs)
-    logs.setup("warn", "text")
     settings = Settings.from_env(window_days=args.window_days)
+    logs.setup("debug" if logs.level_name(settings.log_level) == "DEBUG" else "warn", "text")
     from pipeline.cleaning import HtmlExtractor
     from pipeline.core import cleaning_config
 
