@@ -10,10 +10,11 @@ setup: $(STAMP) kafka-jars
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	@echo "setting up $(VENV) (pip install -e .[test])" >&2
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip >&2
+	@$(PY) -m pip install -q -e ".[test]" >&2
+	@touch $(STAMP)
 
 # Java 17+ and Maven fetch and run the real Apache Kafka broker; install them if missing (Debian).
 .PHONY: kafka-jars
@@ -23,10 +24,11 @@ kafka-jars: $(STAMP)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null; \
 	  else echo "Java 17+ and Maven are needed for the local Kafka broker"; exit 1; fi; \
 	fi
-	$(PY) -c "from deploy.kafka.broker import ensure_jars; print('kafka jars:', ensure_jars())"
+	@$(PY) -c "import sys; from deploy.kafka.broker import ensure_jars; print('kafka jars:', ensure_jars(), file=sys.stderr)"
 
+# stdout carries only the event records (make's own lines are silenced), so `make demo | jq .` works
 demo: setup
-	$(VENV)/bin/newsflow demo seeds/
+	@$(VENV)/bin/newsflow demo seeds/
 
 test: setup
 	$(PY) -m pytest tests -q
