@@ -149,12 +149,17 @@ def cmd_files(args) -> int:
 
     require_paths("ingest files", args.paths)
     _setup_logging(args)
+    from tqdm import tqdm
+
     from connectors.files import ingest_files
     sink = _make_sink(args)
+    # the record count is not known before the files are read: the bar shows the count and the rate
+    bar = tqdm(desc="ingest files", unit=" records", file=sys.stderr, mininterval=1.0, disable=args.no_progress)
     try:
         result = ingest_files(args.paths, sink, source=args.source, max_bytes=args.max_bytes,
-                              delivery_timeout=args.delivery_timeout)
+                              delivery_timeout=args.delivery_timeout, progress=bar.update)
     finally:
+        bar.close()
         try:
             sink.close()
         except Exception as exc:  # noqa: BLE001
@@ -266,6 +271,7 @@ def register(subparsers) -> None:
                             " default: the parent folder's name)")
     files.add_argument("--max-bytes", type=int, default=env_int("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024),
                        help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
+    files.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _add_sink_options(files)
     files.set_defaults(func=cmd_files)
 

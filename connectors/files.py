@@ -21,7 +21,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 import orjson
 
@@ -212,20 +212,25 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
 
 def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None = None,
                  max_bytes: int = MAX_RAW_BYTES_DEFAULT, batch_size: int = 500,
-                 delivery_timeout: float = 300.0, err: TextIO | None = None) -> FilesResult:
-    """Read, validate and deliver; returns counts. Delivery failures set ``result.failed``."""
+                 delivery_timeout: float = 300.0, err: TextIO | None = None,
+                 progress: Callable[[int], None] | None = None) -> FilesResult:
+    """Read, validate and deliver; returns counts. Delivery failures set ``result.failed``.
+    ``progress`` is called with the number of records each delivered batch settled."""
     err = err or sys.stderr
     result = FilesResult()
     batch: list[RawArticle] = []
     deadletters: list[dict[str, Any]] = []
 
     def flush_batch() -> None:
+        settled = len(batch) + len(deadletters)
         if batch:
             result.delivered += sink.deliver(batch, deadline=time.monotonic() + delivery_timeout)
             batch.clear()
         if deadletters:
             sink.deliver_deadletters(deadletters, deadline=time.monotonic() + delivery_timeout)
             deadletters.clear()
+        if progress and settled:
+            progress(settled)
 
     try:
         for path, explicit in walk(paths):

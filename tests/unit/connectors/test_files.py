@@ -104,3 +104,13 @@ def test_cli_files_stdout_and_exit_codes(tmp_path, capsys, monkeypatch):
                         lambda self, raws, deadline=None: (_ for _ in ()).throw(DeliveryError("down")))
     args = parser.parse_args(["ingest", "files", str(tmp_path), "--stdout"])
     assert args.func(args) == 1
+
+
+def test_progress_counts_every_settled_record(tmp_path):
+    """A long `ingest files` shows progress: each delivered batch reports its records and dead letters."""
+    lines = [orjson.dumps({"id": f"r{i}", "source": "s", "text": f"text {i}"}).decode() for i in range(1203)]
+    _write(tmp_path, "bulk.jsonl", "\n".join(lines + ['{"id": "bad"}']) + "\n")
+    counts: list[int] = []
+    result = ingest_files([tmp_path], MemorySink(), batch_size=500, err=io.StringIO(), progress=counts.append)
+    assert result.delivered == 1203 and sum(result.rejected.values()) == 1
+    assert counts[:2] == [500, 500] and sum(counts) == 1204
