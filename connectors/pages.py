@@ -110,7 +110,8 @@ class PagesConnector:
                  sitemaps: list[str] | None = None, urls: list[str] | None = None, source: str | None = None,
                  state_path: str | Path = ":memory:", per_host_delay: float = 1.0, per_host_concurrency: int = 1,
                  concurrency: int = 4, delivery_timeout: float = 300.0, interval: float = 900.0,
-                 respect_robots: bool = True, robots_ttl: float = 3600.0, max_sitemap_urls: int = 50_000):
+                 respect_robots: bool = True, robots_ttl: float = 3600.0, max_sitemap_urls: int = 50_000,
+                 progress_every: float = 30.0):
         self.sink = sink
         self.fetcher = fetcher
         self.url_file = url_file
@@ -125,6 +126,7 @@ class PagesConnector:
         self.respect_robots = respect_robots
         self.robots_ttl = robots_ttl
         self.max_sitemap_urls = max_sitemap_urls
+        self.progress_every = progress_every
         self._robots: dict[str, tuple[float, Protego | None]] = {}
         self._robots_lock = threading.Lock()
         self.stop_event = threading.Event()
@@ -265,9 +267,14 @@ class PagesConnector:
                 self.state.mark_seen("pages", permanent, status="failed")
                 permanent.clear()
 
+        reported = time.monotonic()
         try:
             with ThreadPoolExecutor(self.concurrency, thread_name_prefix="pages") as pool:
-                for url, raw, error in pool.map(self._work, todo):
+                for done, (url, raw, error) in enumerate(pool.map(self._work, todo), 1):
+                    if time.monotonic() - reported >= self.progress_every:  # a long pass says how far it is
+                        reported = time.monotonic()
+                        log.info("pages: %d of %d fetched or failed, %d delivered", done - 1, len(todo),
+                                 summary.delivered)
                     if raw is not None:
                         summary.fetched += 1
                         batch.append(raw)

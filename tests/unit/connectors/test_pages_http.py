@@ -129,3 +129,16 @@ def test_ingest_answers_503_when_kafka_does_not_ack():
         assert (await _req(client, "GET", "/readyz"))[0] == 503
 
     run_with_client(app, steps)
+
+
+def test_a_long_pass_logs_its_progress(site, tmp_path, caplog):
+    site.routes["/robots.txt"] = (404, {}, b"")
+    for i in range(4):
+        site.routes[f"/p{i}"] = (200, HTML, f"<p>page {i}</p>".encode())
+    c = pages(site, tmp_path, MemorySink(), [site.url(f"/p{i}") for i in range(4)], per_host_delay=0,
+              progress_every=0.0)
+    with caplog.at_level("INFO", logger="connectors.pages"):
+        assert c.run_once().delivered == 4
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("pages: ")]
+    assert lines[-1] == "pages: 3 of 4 fetched or failed, 0 delivered"
+    c.close()
