@@ -24,20 +24,26 @@ from pipeline.topics import ensure_topics
 from .options import add_service_flags, require_paths, settings_from
 
 log = logging.getLogger("newsflow.cli")
-_stop_signal: list[int] = []  # the SIGTERM or SIGINT that asked the demo to stop
-_in_kafka_call = 0
+_stop_signal: list[int] = []  # the SIGTERM or SIGINT that asked `up` or `demo` to stop
+_deferring = 0
 
 
 def _exit_on_signal(signum, frame):  # noqa: ARG001
-    """SIGTERM and Ctrl-C unwind `newsflow demo`, so its worker and broker are stopped.
+    """SIGTERM and Ctrl-C unwind `newsflow up` and `demo`, so the worker (and the demo's broker)
+    are stopped on the way out.
 
     kafka-python 3 runs its network loop in the calling thread and catches BaseException there: an
     exit raised inside a client call is lost, and can leave the client waiting for ever (seen in
-    KafkaProducer's bootstrap). Inside `kafka_call()` the signal is therefore only recorded, and
-    acted on when the call returns."""
+    KafkaProducer's bootstrap). Inside `signals_deferred()` the signal is therefore only recorded,
+    and acted on when the block ends."""
     _stop_signal.append(signum)
-    if not _in_kafka_call:
+    if not _deferring:
         raise SystemExit(128 + signum)
+
+
+def stop_on_signals() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
 
 
 def exit_if_terminated() -> None:
@@ -46,14 +52,15 @@ def exit_if_terminated() -> None:
 
 
 @contextlib.contextmanager
-def kafka_call() -> Iterator[None]:
-    """A Kafka client call that SIGTERM or Ctrl-C must not interrupt (see `_exit_on_signal`)."""
-    global _in_kafka_call
-    _in_kafka_call += 1
+def signals_deferred() -> Iterator[None]:
+    """A Kafka client call, or the start of the worker process, that SIGTERM or Ctrl-C must not
+    cut in two (see `_exit_on_signal`)."""
+    global _deferring
+    _deferring += 1
     try:
         yield
     finally:
-        _in_kafka_call -= 1
+        _deferring -= 1
     exit_if_terminated()
 
 
@@ -180,27 +187,27 @@ def cmd_up(args: argparse.Namespace) -> int:
     require_paths("up", args.paths)
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
-    stop = {"now": False}
-
-    def on_signal(signum, frame):  # noqa: ARG001
-        stop["now"] = True
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    with embedded_broker(settings, persistent=True) as settings:
-        ensure_topics(settings)
-        worker = spawn_worker(settings)
-        try:
-            seconds = wait_ready(settings, worker)
-            log.info("worker ready", extra={"seconds": round(seconds, 2), "web_port": settings.web_port})
-            if args.paths:
-                ingest_paths(settings, args.paths)
-            while not stop["now"] and worker.poll() is None:
-                time.sleep(0.2)
-        finally:
-            code = stop_worker(worker)
-            log.info("worker stopped", extra={"code": code})
-    return 0 if stop["now"] else (worker.returncode or 1)
+    stop_on_signals()
+    try:
+        with embedded_broker(settings, persistent=True) as settings:
+            with signals_deferred():
+                ensure_topics(settings)
+                worker = spawn_worker(settings)
+            try:
+                seconds = wait_ready(settings, worker)
+                log.info("worker ready", extra={"seconds": round(seconds, 2), "web_port": settings.web_port})
+                if args.paths:
+                    with signals_deferred():
+                        ingest_paths(settings, args.paths)
+                while worker.poll() is None:
+                    time.sleep(0.2)
+            finally:
+                log.info("worker stopped", extra={"code": stop_worker(worker)})
+    except SystemExit:
+        if _stop_signal:  # the stop asked for: a clean exit (the local broker keeps running)
+            return 0
+        raise
+    return worker.returncode or 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -209,8 +216,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     logs.setup(settings.log_level, settings.log_format)
     # by default SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once and leaves the worker
     # and the broker running
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    signal.signal(signal.SIGINT, _exit_on_signal)
+    stop_on_signals()
     with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as state:
         unique = uuid.uuid4().hex[:8]
         settings = with_free_port(settings.with_(data_dir=str(Path(state) / "worker"),
@@ -218,13 +224,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with embedded_broker(settings, persistent=False) as settings:
             if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):  # a shared broker: topics of our own
                 settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
-            with kafka_call():
+            with signals_deferred():
                 ensure_topics(settings)
-            worker = spawn_worker(settings)
+                worker = spawn_worker(settings)
             try:
                 seconds = wait_ready(settings, worker)
                 log.info("worker ready", extra={"seconds": round(seconds, 2)})
-                with kafka_call():
+                with signals_deferred():
                     delivered = ingest_paths(settings, args.paths)
                 deadline = time.monotonic() + args.timeout
                 wait_processed(settings, delivered, args.timeout)
@@ -243,7 +249,7 @@ def wait_processed(settings: Settings, expected: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     done = 0
     while time.monotonic() < deadline:
-        with kafka_call():
+        with signals_deferred():
             done = len(processed_ids(settings))
         if done >= expected:
             return
@@ -274,7 +280,7 @@ def wait_events(settings: Settings, timeout: float) -> dict[str, dict]:
     too few, or none, on a busy machine."""
     deadline = time.monotonic() + timeout
     while True:
-        with kafka_call():
+        with signals_deferred():
             members = event_members(settings)
             events = latest_events(settings)
         missing = [eid for eid, ids in members.items()

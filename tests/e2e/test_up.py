@@ -61,3 +61,26 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=90)
     assert proc.returncode == 0, err.decode()[-3000:]
+
+
+def test_up_terminated_during_start_up_leaves_no_worker(kafka_bootstrap, unique_prefix, tmp_path):
+    """SIGTERM while the worker is still starting: `up` stops it and exits 0 (a requested stop)."""
+    from .test_demo import _children
+
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_APP_ID=f"up-{unique_prefix}", NEWSFLOW_WEB_PORT=str(free_port()),
+               NEWSFLOW_DATA_DIR=str(tmp_path / "data"), NEWSFLOW_HOME=str(tmp_path / "home"), NEWSFLOW_LOG_LEVEL="info")
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "up"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines = []
+    for line in proc.stderr:  # the worker process logs from its first seconds on
+        lines.append(line.decode(errors="replace"))
+        if '"logger":"newsflow.worker"' in lines[-1]:
+            break
+    workers = _children(proc.pid)
+    assert workers, "".join(lines[-20:])
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=90)[1].decode(errors="replace")
+    assert proc.returncode == 0, rest[-3000:]
+    assert '"worker stopped"' in rest and "Traceback" not in rest
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]

@@ -34,7 +34,7 @@ def test_sigterm_exits_at_once_outside_kafka_calls(demo_sigterm_handler):
 def test_sigterm_inside_a_kafka_call_waits_for_it_to_return(demo_sigterm_handler):
     finished = []
     with pytest.raises(SystemExit) as exited:
-        with service.kafka_call():
+        with service.signals_deferred():
             _sigterm_self()
             finished.append("the call ran to its end")
     assert finished == ["the call ran to its end"]
@@ -42,6 +42,6 @@ def test_sigterm_inside_a_kafka_call_waits_for_it_to_return(demo_sigterm_handler
 
 
 def test_no_sigterm_no_exit(demo_sigterm_handler):
-    with service.kafka_call():
+    with service.signals_deferred():
         pass
     service.exit_if_terminated()
