@@ -22,7 +22,8 @@ log = logging.getLogger("newsflow.worker")
 def require_web_port(settings: Settings) -> None:
     """Fail before joining the group when the web port is taken, typically by another worker on
     this host: Faust would find out only after start-up, and end with a traceback."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in settings.web_host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds it
         try:
             sock.bind((settings.web_host, settings.web_port))
