@@ -114,11 +114,8 @@ def _make_sink(args):
         # the broker never creates them by accident (auto-creation is off on our brokers).
         from pipeline.topics import ensure_topics
 
-        try:
-            ensure_topics(_service_settings().with_(kafka_bootstrap=args.bootstrap),
-                          required=(args.topic, args.deadletter_topic))
-        except RuntimeError as exc:  # unreachable broker, or a --topic the cluster lacks
-            raise SystemExit(f"newsflow ingest: {exc}") from None
+        ensure_topics(_service_settings().with_(kafka_bootstrap=args.bootstrap),
+                      required=(args.topic, args.deadletter_topic))
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
                      deadletter_topic=args.deadletter_topic)
 

@@ -5,7 +5,6 @@ import argparse
 import sys
 
 import orjson
-from kafka.errors import KafkaError
 
 from pipeline.settings import Settings
 
@@ -27,15 +26,11 @@ def cmd_tail(args: argparse.Namespace) -> int:
     topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     latest: dict[bytes | None, bytes | None] = {}
-    try:
-        for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow):
-            if args.latest and not args.follow:
-                latest[key] = value
-                continue
-            emit(key, value, option)
-    except (RuntimeError, KafkaError) as exc:  # no such topic, no broker
-        print(f"newsflow tail: {exc}", file=sys.stderr)
-        return 1
+    for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow):
+        if args.latest and not args.follow:
+            latest[key] = value
+            continue
+        emit(key, value, option)
     for key, value in latest.items():
         if value is not None:
             emit(key, value, option)

@@ -24,14 +24,14 @@ def _sigterm_self() -> None:
     time.sleep(0.5)  # the handler runs during this sleep
 
 
-def test_sigterm_exits_at_once_outside_kafka_calls(demo_sigterm_handler):
+def test_sigterm_exits_at_once_outside_deferred_blocks(demo_sigterm_handler):
     with pytest.raises(SystemExit) as exited:
         _sigterm_self()
         pytest.fail("the handler did not raise")
     assert exited.value.code == 128 + signal.SIGTERM
 
 
-def test_sigterm_inside_a_kafka_call_waits_for_it_to_return(demo_sigterm_handler):
+def test_sigterm_inside_a_deferred_block_waits_for_its_end(demo_sigterm_handler):
     finished = []
     with pytest.raises(SystemExit) as exited:
         with service.signals_deferred():
@@ -42,6 +42,8 @@ def test_sigterm_inside_a_kafka_call_waits_for_it_to_return(demo_sigterm_handler
 
 
 def test_no_sigterm_no_exit(demo_sigterm_handler):
+    ran = []
     with service.signals_deferred():
-        pass
+        ran.append("the block")
     service.exit_if_terminated()
+    assert ran == ["the block"]
