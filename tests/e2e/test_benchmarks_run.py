@@ -144,3 +144,35 @@ def test_ceiling_bench_merges_only_what_is_similar_enough():
     groups = {c: len(set(lab.tolist())) for c, lab in cuts.items()}
     assert groups == {0.95: 4, 0.85: 3, 0.5: 2, 0.25: 1, 0.1: 1}
     assert cuts[0.5][0] == cuts[0.5][1] and cuts[0.5][2] == cuts[0.5][3] and cuts[0.5][0] != cuts[0.5][2]
+
+
+def test_second_order_similarity_counts_shared_neighbours():
+    sys.path.insert(0, str(ROOT))
+    from bench.ceiling import second_order, single_pass
+
+    # 0 and 1 barely match each other (0.1) but both match 2 and 3; 4 matches 0 directly (0.3) and
+    # shares no neighbour with the rest of {0..3}
+    sim = np.array([[1.0, 0.1, 0.6, 0.6, 0.3],
+                    [0.1, 1.0, 0.6, 0.6, 0.0],
+                    [0.6, 0.6, 1.0, 0.7, 0.0],
+                    [0.6, 0.6, 0.7, 1.0, 0.0],
+                    [0.3, 0.0, 0.0, 0.0, 1.0]])
+    second = second_order(sim, 2)
+    assert second[0, 1] > 0.4 > sim[0, 1]
+    assert second[0, 4] < sim[0, 4]
+    # the single pass in arrival order: plain similarity at 0.5 joins 2, 3 to 0's event, and 1 on average
+    labels = single_pass(sim, [0, 2, 3, 1, 4], 0.4)
+    assert labels.tolist() == [0, 0, 0, 0, 1]
+    # causal profiles: 1 arrives after 0, 2, 3 and shares their neighbourhood, 4 does not
+    labels = single_pass(sim, [0, 2, 3, 1, 4], 0.5, k=2)
+    assert labels[1] == labels[0] and labels[4] != labels[0]
+
+
+def test_ceiling_bench_reports_the_causal_second_order_pass(tmp_path):
+    proc = subprocess.run([sys.executable, "bench/ceiling.py", "--data", str(_labelled_sample(tmp_path)),
+                           "--neighbours", "3", "--orders", "sorted,1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert re.search(r"2nd K=3\s+best cut [\d.]+: B3", proc.stdout), proc.stdout[-2000:]
+    assert re.search(r"plain\s+best threshold [\d.]+: B3", proc.stdout)
+    assert re.search(r"2nd K=3\s+best threshold [\d.]+: B3", proc.stdout)
