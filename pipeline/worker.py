@@ -32,8 +32,19 @@ def require_web_port(settings: Settings) -> None:
                                "another worker on this host? Give each its own NEWSFLOW_WEB_PORT") from None
 
 
+def require_data_dir(settings: Settings) -> None:
+    """Create the table-state folder with its parents: Faust makes only the last level, so a fresh
+    directory (or NEWSFLOW_DATA_DIR under a folder not made yet) ended the start in a traceback."""
+    try:
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RuntimeError(f"cannot create the worker's data folder {settings.data_dir} ({exc.strerror}): "
+                           "set NEWSFLOW_DATA_DIR to a writable folder") from None
+
+
 def run_worker(settings: Settings) -> int:
     logs.setup(settings.log_level, settings.log_format)
+    require_data_dir(settings)
     require_web_port(settings)
     ensure_topics(settings)
     log.info("core warmed up", extra={"seconds": round(warm_up(settings), 3)})

@@ -29,9 +29,10 @@ def http_get(url: str) -> tuple[int, str]:
 
 def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_path):
     port = free_port()
+    # the data folder's parent does not exist yet either: the worker makes both
     env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
                NEWSFLOW_APP_ID=f"up-{unique_prefix}", NEWSFLOW_WEB_PORT=str(port),
-               NEWSFLOW_DATA_DIR=str(tmp_path / "data"), NEWSFLOW_HOME=str(tmp_path / "home"))
+               NEWSFLOW_DATA_DIR=str(tmp_path / "state" / "worker"), NEWSFLOW_HOME=str(tmp_path / "home"))
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "up", str(SEEDS)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
