@@ -99,7 +99,10 @@ def embedded_broker(settings: Settings, *, persistent: bool) -> Iterator[Setting
 
     if persistent:
         broker = start_persistent()
-        log.info("local broker", extra={"bootstrap": broker.bootstrap, "data": str(broker.data_dir)})
+        found = {"bootstrap": broker.bootstrap, "data": str(broker.data_dir)}
+        if broker.bootstrap != Settings().kafka_bootstrap:  # port 9092 was taken when it was made
+            found["hint"] = f"other newsflow commands reach it with NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}"
+        log.info("local broker", extra=found)
         yield settings.with_(kafka_bootstrap=broker.bootstrap)
         return
     with tempfile.TemporaryDirectory(prefix="newsflow-kafka-") as folder:

@@ -46,6 +46,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+DEFAULT_PORT = 9092  # Kafka's own, and the default of NEWSFLOW_KAFKA_BOOTSTRAP
+
+
+def preferred_port(port: int = DEFAULT_PORT) -> int:
+    """``port`` if it can be bound on 127.0.0.1 now, else a free one: the persistent broker takes
+    Kafka's default port when it can, so that the other commands reach it without configuration."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return free_port()
+    return port
+
+
 def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=timeout):
         return True
@@ -232,13 +246,14 @@ def _pid_alive(pid: int) -> bool:
 
 
 def persistent_broker() -> LocalKafka:
-    """The broker of ``newsflow broker start`` (reused if already running, else a new one on fixed ports)."""
+    """The broker of ``newsflow broker start`` and ``newsflow up``: the one recorded here (its ports
+    are kept across restarts), else a new one on port 9092 when that is free."""
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     existing = LocalKafka.load(folder / "broker.json")
     if existing is not None:
         return existing
-    return LocalKafka(folder / "data")
+    return LocalKafka(folder / "data", port=preferred_port())
 
 
 def start_persistent(timeout: float = 90.0) -> LocalKafka:
