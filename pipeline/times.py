@@ -68,6 +68,18 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
     return _checked(a, bool(_HAS_TIME.search(s)))
 
 
+# A site's clock or zone can slip by a day; a time further ahead of the moment the article is processed
+# is a wrong one (a typo, a scheduled-post placeholder), and the clustering window, which advances
+# with the newest time it has seen, must not jump ahead with it.
+MAX_AHEAD_SECONDS = 2 * 86400
+
+
+def in_future(value: str | None, now: float) -> bool:
+    """Whether a time lies more than MAX_AHEAD_SECONDS after ``now`` (epoch seconds)."""
+    got = parse_published(value)
+    return got is not None and got[0].timestamp() > now + MAX_AHEAD_SECONDS
+
+
 def normalise_published(value: object) -> str | None:
     """ISO 8601: "2019-11-18T10:00:00Z" when a time of day is given, "2019-11-18" for a date alone."""
     got = parse_published(value)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import atexit
 import re
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from schemas.models import Rejected, RawArticle
 
-from ..times import normalise_published
+from ..times import in_future, normalise_published
 from .config import CleaningConfig
 from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
@@ -183,11 +184,22 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     host = _host(url)
     site_name = normalise_inline(meta.get("sitename"), fix_mojibake=fix)
     # one ISO 8601 form for every later stage; a raw time that cannot be read gives way to the page's own
+    # and a time days ahead of now is dropped too (flagged), as is such a fetched_at
+    now = time.time()
     published = normalise_published(raw.published)
     if raw.published and published is None:
         flags.append("published_unreadable")
+    elif in_future(published, now):
+        flags.append("published_in_future")
+        published = None
     if published is None:
         published = normalise_published(meta.get("date"))
+        if in_future(published, now):
+            published = None
+    fetched_at = raw.fetched_at
+    if in_future(fetched_at, now):
+        flags.append("fetched_at_in_future")
+        fetched_at = None
 
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
@@ -260,7 +272,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     author = normalise_inline(meta.get("author"), fix_mojibake=fix)
     return CleanedArticle(
         id=raw.id, source=raw.source, url=raw.url, canonical_url=canonical_url(url, rules.tracking_params),
-        title=title, text=text, author=author, published=published, fetched_at=raw.fetched_at,
+        title=title, text=text, author=author, published=published, fetched_at=fetched_at,
         site_name=site_name, language=language, flags=flags, dateline=dateline)
 
 

@@ -2,6 +2,9 @@
 a raw time that cannot be read is flagged and gives way to the page's own date."""
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 from pipeline.cleaning import clean
 from schemas.models import RawArticle
 
@@ -39,3 +42,20 @@ def test_the_page_date_stands_in_for_an_unreadable_raw_time(inline_extractor):
     raw = RawArticle(id="p2", source="test", html=article_html(LOREM), published="last Tuesday")
     art = clean(raw, extractor=inline_extractor)
     assert art.published is None and "published_unreadable" in art.flags
+
+
+def test_a_time_days_ahead_of_now_is_flagged_and_dropped(inline_extractor):
+    art = clean(_text_article("2099-01-01T00:00:00Z"))
+    assert art.published is None and "published_in_future" in art.flags
+    # a slip of hours (a wrong zone, a clock ahead) is kept as it is
+    soon = datetime.fromtimestamp(time.time() + 6 * 3600, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    art = clean(_text_article(soon))
+    assert art.published == soon and "published_in_future" not in art.flags
+    # the page's own date stands in, as for an unreadable time
+    raw = RawArticle(id="p3", source="test", html=fixture_html(DATED_PAGE), published="2099-01-01")
+    art = clean(raw, extractor=inline_extractor)
+    assert art.published == "2019-11-19" and "published_in_future" in art.flags
+    raw = RawArticle(id="t2", source="test", title="Council approves budget", text="\n".join(LOREM),
+                     published="2019-11-18", fetched_at="2099-01-01T00:00:00Z")
+    art = clean(raw)
+    assert art.fetched_at is None and "fetched_at_in_future" in art.flags and art.published == "2019-11-18"
