@@ -176,3 +176,19 @@ def test_ceiling_bench_reports_the_causal_second_order_pass(tmp_path):
     assert re.search(r"2nd K=3\s+best cut [\d.]+: B3", proc.stdout), proc.stdout[-2000:]
     assert re.search(r"plain\s+best threshold [\d.]+: B3", proc.stdout)
     assert re.search(r"2nd K=3\s+best threshold [\d.]+: B3", proc.stdout)
+
+
+def test_a_lookahead_lets_later_arrivals_into_the_profiles():
+    sys.path.insert(0, str(ROOT))
+    from bench.ceiling import single_pass
+
+    sim = np.array([[1.0, 0.1, 0.6, 0.6, 0.3],
+                    [0.1, 1.0, 0.6, 0.6, 0.0],
+                    [0.6, 0.6, 1.0, 0.7, 0.0],
+                    [0.6, 0.6, 0.7, 1.0, 0.0],
+                    [0.3, 0.0, 0.0, 0.0, 1.0]])
+    # decided on arrival, 1 has only 0 to compare with, and they barely match
+    assert single_pass(sim, [0, 1, 2, 3, 4], 0.35, k=2).tolist()[:2] == [0, 1]
+    # decided once 2 has arrived too, 1 and 0 share a neighbour
+    labels = single_pass(sim, [0, 1, 2, 3, 4], 0.35, k=2, lookahead=1)
+    assert labels[1] == labels[0]
