@@ -7,6 +7,8 @@ import sys
 
 from kafka.errors import KafkaError
 
+from pipeline.settings import SettingsError
+
 from . import broker_cmd, replay_cmd, service, tail_cmd
 
 
@@ -30,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()  # the connectors' defaults read the service settings
+    except SettingsError as exc:
+        print(f"newsflow: {exc}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
@@ -38,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except SettingsError as exc:  # a usage error, like a bad flag
+        print(f"newsflow {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (OSError, RuntimeError, KafkaError) as exc:
         return operational_failure(args.command, exc)
 

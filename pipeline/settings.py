@@ -14,6 +14,20 @@ from typing import Any
 ENV_PREFIX = "NEWSFLOW_"
 
 
+class SettingsError(ValueError):
+    """A setting with a value the service cannot run with: a usage error, reported before anything starts."""
+
+
+_AT_LEAST_ONE = ("raw_partitions", "cluster_partitions", "replication_factor", "window_max_articles",
+                 "max_raw_bytes", "max_html_bytes")
+_NOT_NEGATIVE = ("extract_workers", "producer_linger_ms", "fetch_max_wait_ms", "stall_after_s")
+_POSITIVE = ("window_days", "extract_timeout_s", "session_timeout_s", "heartbeat_s", "commit_interval_s",
+             "events_segment_ms")
+_RETENTION = ("events_retention_ms", "raw_retention_ms")  # -1 keeps records for ever
+_LOG_LEVELS = ("DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL")
+_STORES = ("memory://", "rocksdb://")
+
+
 @dataclass(frozen=True)
 class Settings:
     kafka_bootstrap: str = field(default="127.0.0.1:9092", metadata={"help": "Kafka bootstrap servers (host:port[,host:port])."})
@@ -43,6 +57,36 @@ class Settings:
     stall_after_s: float = field(default=120.0, metadata={"help": "Messages waiting on an assigned partition with no consumer progress for this long make /healthz answer 503 (stalled), so an orchestrator restarts the worker; a table recovery that reads nothing from its changelogs for half this time is run again once, and reported the same way at the full time; 0 turns the checks off."})
     log_level: str = field(default="info", metadata={"help": "Log level: debug, info, warn, error."})
     log_format: str = field(default="json", metadata={"help": "Log format on stderr: json (one object per line) or text."})
+
+    def __post_init__(self) -> None:
+        def bad(name: str, why: str) -> SettingsError:
+            return SettingsError(f"{ENV_PREFIX}{name.upper()}={getattr(self, name)!r}: {why}")
+
+        for name in _AT_LEAST_ONE:
+            if getattr(self, name) < 1:
+                raise bad(name, "must be at least 1")
+        for name in _NOT_NEGATIVE:
+            if getattr(self, name) < 0:
+                raise bad(name, "must not be negative")
+        for name in _POSITIVE:
+            if not getattr(self, name) > 0:
+                raise bad(name, "must be more than 0")
+        for name in _RETENTION:
+            if getattr(self, name) != -1 and getattr(self, name) < 1:
+                raise bad(name, "must be -1 (for ever) or a number of milliseconds")
+        if not 1 <= self.web_port <= 65535:
+            raise bad("web_port", "must be a port number, 1 to 65535")
+        if not self.app_id.strip():
+            raise bad("app_id", "must not be empty")
+        hosts = [h.strip() for h in self.kafka_bootstrap.split(",")]
+        if not all(h.rpartition(":")[0] and h.rpartition(":")[2].isdigit() for h in hosts):
+            raise bad("kafka_bootstrap", "must be host:port[,host:port...]")
+        if not self.store.startswith(_STORES):
+            raise bad("store", "must be memory:// or rocksdb://")
+        if self.log_level.strip().upper() not in _LOG_LEVELS:
+            raise bad("log_level", "must be debug, info, warn or error")
+        if self.log_format not in ("json", "text"):
+            raise bad("log_format", "must be json or text")
 
     # -- topic names ------------------------------------------------------------------------------
     @property
@@ -102,7 +146,7 @@ def _coerce(f: dataclasses.Field, raw: str) -> Any:
             return raw.strip().lower() in ("1", "true", "yes", "on")
         return kind(raw)
     except ValueError:
-        raise ValueError(f"{ENV_PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from None
+        raise SettingsError(f"{ENV_PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from None
 
 
 def settings_table() -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ consumer leaves its group before the process exits.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import socket
 
@@ -42,8 +43,24 @@ def require_data_dir(settings: Settings) -> None:
                            "set NEWSFLOW_DATA_DIR to a writable folder") from None
 
 
+def require_store(settings: Settings) -> None:
+    """rocksdb:// needs a RocksDB binding (the 'rocksdb' extra installs rocksdict); without one Faust
+    fails only when it opens the tables, after the worker has joined the group."""
+    if not settings.store.startswith("rocksdb://"):
+        return
+    for module in ("rocksdict", "rocksdb"):  # Faust takes either
+        try:
+            importlib.import_module(module)
+            return
+        except ImportError:
+            pass
+    raise RuntimeError("NEWSFLOW_STORE=rocksdb:// needs a RocksDB binding: pip install 'newsflow[rocksdb]' "
+                       "(or use memory://)")
+
+
 def run_worker(settings: Settings) -> int:
     logs.setup(settings.log_level, settings.log_format)
+    require_store(settings)
     require_data_dir(settings)
     require_web_port(settings)
     ensure_topics(settings)

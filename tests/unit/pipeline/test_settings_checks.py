@@ -1,0 +1,50 @@
+"""Settings the service cannot run with are refused before anything starts, naming the variable;
+the CLI reports them as usage errors (exit 2), not tracebacks."""
+import sys
+
+import pytest
+
+from cli.main import main
+from pipeline.settings import Settings, SettingsError
+from pipeline.worker import require_store
+
+
+@pytest.mark.parametrize("variable, value, why", [
+    ("NEWSFLOW_WEB_PORT", "abc", "not a valid int"),
+    ("NEWSFLOW_WEB_PORT", "70000", "1 to 65535"),
+    ("NEWSFLOW_WINDOW_DAYS", "-3", "more than 0"),
+    ("NEWSFLOW_WINDOW_DAYS", "nan", "more than 0"),
+    ("NEWSFLOW_RAW_PARTITIONS", "0", "at least 1"),
+    ("NEWSFLOW_RAW_RETENTION_MS", "0", "for ever"),
+    ("NEWSFLOW_STALL_AFTER_S", "-1", "not be negative"),
+    ("NEWSFLOW_STORE", "redis://cache", "memory:// or rocksdb://"),
+    ("NEWSFLOW_LOG_LEVEL", "loud", "debug, info, warn or error"),
+    ("NEWSFLOW_LOG_FORMAT", "xml", "json or text"),
+    ("NEWSFLOW_KAFKA_BOOTSTRAP", "localhost", "host:port"),
+])
+def test_a_setting_out_of_range_is_refused_by_name(variable, value, why):
+    with pytest.raises(SettingsError, match=why) as caught:
+        Settings.from_env({variable: value})
+    assert variable in str(caught.value)
+
+
+def test_the_defaults_and_usual_values_pass():
+    Settings()
+    Settings.from_env({"NEWSFLOW_EVENTS_RETENTION_MS": "-1", "NEWSFLOW_STALL_AFTER_S": "0",
+                       "NEWSFLOW_EXTRACT_WORKERS": "0", "NEWSFLOW_LOG_LEVEL": "WARN",
+                       "NEWSFLOW_KAFKA_BOOTSTRAP": "kafka-1:9092, kafka-2:9092", "NEWSFLOW_STORE": "rocksdb://"})
+
+
+def test_the_cli_reports_a_bad_setting_as_a_usage_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("NEWSFLOW_WINDOW_DAYS", "-3")
+    assert main(["replay", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "NEWSFLOW_WINDOW_DAYS=-3.0: must be more than 0" in err and "Traceback" not in err
+
+
+def test_rocksdb_without_a_binding_is_refused_before_the_worker_starts(monkeypatch):
+    for module in ("rocksdict", "rocksdb"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    with pytest.raises(RuntimeError, match=r"newsflow\[rocksdb\]"):
+        require_store(Settings(store="rocksdb://"))
+    require_store(Settings(store="memory://"))
