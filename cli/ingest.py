@@ -21,12 +21,42 @@ def env(name: str, default=None):
     return default if value is None or value == "" else value
 
 
-def env_int(name: str, default: int) -> int:
-    return int(env(name, default))
+def bounded(kind: type, low: float, high: float | None = None, *, above: bool = False):
+    """An argparse type that also reads the variables: a ``kind`` number of at least ``low`` (more
+    than it with ``above``) and at most ``high``; NaN and words are refused."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a valid {kind.__name__}") from None
+        if not (value > low if above else value >= low) or (high is not None and value > high):
+            limit = f"more than {low}" if above else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"{text!r} must be {limit}" + (f" and at most {high}" if high else ""))
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its message
+    return parse
 
 
-def env_float(name: str, default: float) -> float:
-    return float(env(name, default))
+SECONDS = bounded(float, 0, above=True)
+SECONDS_OR_ZERO = bounded(float, 0)
+COUNT = bounded(int, 1)
+COUNT_OR_ZERO = bounded(int, 0)
+PORT = bounded(int, 1, 65535)
+PORT_OR_OFF = bounded(int, 0, 65535)
+FRACTION = bounded(float, 0, 1)
+
+
+def env_number(name: str, default, parse):
+    """The variable read through ``parse``; a value it refuses is a usage error naming the variable."""
+    from pipeline.settings import SettingsError
+
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return parse(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
 
 
 def env_bool(name: str) -> bool:
@@ -53,7 +83,7 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
                        help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
     group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
                        help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
-    group.add_argument("--delivery-timeout", type=float, default=env_float("NEWSFLOW_DELIVERY_TIMEOUT", 300.0),
+    group.add_argument("--delivery-timeout", type=SECONDS, default=env_number("NEWSFLOW_DELIVERY_TIMEOUT", 300.0, SECONDS),
                        help="seconds to keep retrying one batch while the broker does not acknowledge"
                             " (env NEWSFLOW_DELIVERY_TIMEOUT; default %(default)s)")
     group.add_argument("--log-level", default=env("NEWSFLOW_LOG_LEVEL", "INFO"),
@@ -71,15 +101,15 @@ def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) 
                             " repeatable (env NEWSFLOW_ALLOW_NETWORKS, comma-separated)")
     group.add_argument("--user-agent", default=env("NEWSFLOW_USER_AGENT", None),
                        help="User-Agent header (env NEWSFLOW_USER_AGENT)")
-    group.add_argument("--timeout", type=float, default=env_float("NEWSFLOW_HTTP_TIMEOUT", 15.0),
+    group.add_argument("--timeout", type=SECONDS, default=env_number("NEWSFLOW_HTTP_TIMEOUT", 15.0, SECONDS),
                        help="total seconds for one HTTP request, body included (env NEWSFLOW_HTTP_TIMEOUT;"
                             " default %(default)s)")
-    group.add_argument("--max-bytes", type=int, default=env_int("NEWSFLOW_HTTP_MAX_BYTES", 5 * 1024 * 1024),
+    group.add_argument("--max-bytes", type=COUNT, default=env_number("NEWSFLOW_HTTP_MAX_BYTES", 5 * 1024 * 1024, COUNT),
                        help="largest response body read (env NEWSFLOW_HTTP_MAX_BYTES; default %(default)s)")
-    group.add_argument("--max-redirects", type=int, default=env_int("NEWSFLOW_HTTP_MAX_REDIRECTS", 5),
+    group.add_argument("--max-redirects", type=COUNT_OR_ZERO, default=env_number("NEWSFLOW_HTTP_MAX_REDIRECTS", 5, COUNT_OR_ZERO),
                        help="redirects followed per request (env NEWSFLOW_HTTP_MAX_REDIRECTS; default %(default)s)")
     if metrics:
-        group.add_argument("--metrics-port", type=int, default=env_int("NEWSFLOW_METRICS_PORT", 0),
+        group.add_argument("--metrics-port", type=PORT_OR_OFF, default=env_number("NEWSFLOW_METRICS_PORT", 0, PORT_OR_OFF),
                            help="serve /metrics, /healthz, /readyz on this port, 0 = off"
                                 " (env NEWSFLOW_METRICS_PORT; default %(default)s)")
         group.add_argument("--metrics-host", default=env("NEWSFLOW_METRICS_HOST", "127.0.0.1"),
@@ -266,7 +296,7 @@ def register(subparsers) -> None:
     files.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
                        help="source for .txt/.html files and records without one (env NEWSFLOW_SOURCE;"
                             " default: the parent folder's name)")
-    files.add_argument("--max-bytes", type=int, default=env_int("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024),
+    files.add_argument("--max-bytes", type=COUNT, default=env_number("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024, COUNT),
                        help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
     files.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _add_sink_options(files)
@@ -278,12 +308,12 @@ def register(subparsers) -> None:
     rss.add_argument("--once", action="store_true", help="poll every feed once and exit")
     rss.add_argument("--state", default=env("NEWSFLOW_RSS_STATE"),
                      help="SQLite state file (env NEWSFLOW_RSS_STATE; default $NEWSFLOW_STATE_DIR/rss.sqlite)")
-    rss.add_argument("--interval", type=float, default=env_float("NEWSFLOW_FEED_INTERVAL", 900.0),
+    rss.add_argument("--interval", type=SECONDS, default=env_number("NEWSFLOW_FEED_INTERVAL", 900.0, SECONDS),
                      help="default seconds between polls of one feed (env NEWSFLOW_FEED_INTERVAL; default %(default)s)")
-    rss.add_argument("--jitter", type=float, default=env_float("NEWSFLOW_FEED_JITTER", 0.1),
+    rss.add_argument("--jitter", type=FRACTION, default=env_number("NEWSFLOW_FEED_JITTER", 0.1, FRACTION),
                      help="random fraction added to/removed from each interval (env NEWSFLOW_FEED_JITTER;"
                           " default %(default)s)")
-    rss.add_argument("--max-backoff", type=float, default=env_float("NEWSFLOW_FEED_MAX_BACKOFF", 6 * 3600.0),
+    rss.add_argument("--max-backoff", type=SECONDS, default=env_number("NEWSFLOW_FEED_MAX_BACKOFF", 6 * 3600.0, SECONDS),
                      help="longest wait after repeated errors (env NEWSFLOW_FEED_MAX_BACKOFF; default %(default)s)")
     rss.add_argument("--fetch-pages", action="store_true", default=env_bool("NEWSFLOW_FETCH_PAGES"),
                      help="fetch the full page of each new entry as html (env NEWSFLOW_FETCH_PAGES)")
@@ -299,15 +329,15 @@ def register(subparsers) -> None:
                       help="source name (env NEWSFLOW_SOURCE; default: the page's host name)")
     urls.add_argument("--state", default=env("NEWSFLOW_PAGES_STATE"),
                       help="SQLite state file (env NEWSFLOW_PAGES_STATE; default $NEWSFLOW_STATE_DIR/pages.sqlite)")
-    urls.add_argument("--interval", type=float, default=env_float("NEWSFLOW_URLS_INTERVAL", 900.0),
+    urls.add_argument("--interval", type=SECONDS, default=env_number("NEWSFLOW_URLS_INTERVAL", 900.0, SECONDS),
                       help="seconds between re-reading the list/sitemap without --once (env NEWSFLOW_URLS_INTERVAL;"
                            " default %(default)s)")
-    urls.add_argument("--per-host-delay", type=float, default=env_float("NEWSFLOW_PER_HOST_DELAY", 1.0),
+    urls.add_argument("--per-host-delay", type=SECONDS_OR_ZERO, default=env_number("NEWSFLOW_PER_HOST_DELAY", 1.0, SECONDS_OR_ZERO),
                       help="minimum seconds between requests to one host; robots.txt Crawl-delay wins when longer"
                            " (env NEWSFLOW_PER_HOST_DELAY; default %(default)s)")
-    urls.add_argument("--per-host-concurrency", type=int, default=env_int("NEWSFLOW_PER_HOST_CONCURRENCY", 1),
+    urls.add_argument("--per-host-concurrency", type=COUNT, default=env_number("NEWSFLOW_PER_HOST_CONCURRENCY", 1, COUNT),
                       help="requests in flight per host (env NEWSFLOW_PER_HOST_CONCURRENCY; default %(default)s)")
-    urls.add_argument("--concurrency", type=int, default=env_int("NEWSFLOW_CONCURRENCY", 4),
+    urls.add_argument("--concurrency", type=COUNT, default=env_number("NEWSFLOW_CONCURRENCY", 4, COUNT),
                       help="requests in flight in all (env NEWSFLOW_CONCURRENCY; default %(default)s)")
     urls.add_argument("--ignore-robots", action="store_true", default=env_bool("NEWSFLOW_IGNORE_ROBOTS"),
                       help="do not read robots.txt (only for sites you run; env NEWSFLOW_IGNORE_ROBOTS)")
@@ -318,17 +348,17 @@ def register(subparsers) -> None:
     serve = subparsers.add_parser("serve-ingest", help="HTTP endpoint that puts posted articles on news.raw")
     serve.add_argument("--host", default=env("NEWSFLOW_INGEST_HOST", "127.0.0.1"),
                        help="listen address (env NEWSFLOW_INGEST_HOST; default %(default)s)")
-    serve.add_argument("--port", type=int, default=env_int("NEWSFLOW_INGEST_PORT", 8088),
+    serve.add_argument("--port", type=PORT, default=env_number("NEWSFLOW_INGEST_PORT", 8088, PORT),
                        help="listen port (env NEWSFLOW_INGEST_PORT; default %(default)s)")
     serve.add_argument("--token", default=env("NEWSFLOW_INGEST_TOKEN"),
                        help="bearer token clients must send (env NEWSFLOW_INGEST_TOKEN)")
     serve.add_argument("--no-auth", action="store_true", help="accept requests without a token (local tests only)")
-    serve.add_argument("--max-body", type=int, default=env_int("NEWSFLOW_INGEST_MAX_BYTES", 8 * 1024 * 1024),
+    serve.add_argument("--max-body", type=COUNT, default=env_number("NEWSFLOW_INGEST_MAX_BYTES", 8 * 1024 * 1024, COUNT),
                        help="largest request body; larger ones get 413 (env NEWSFLOW_INGEST_MAX_BYTES;"
                             " default %(default)s)")
-    serve.add_argument("--max-items", type=int, default=env_int("NEWSFLOW_INGEST_MAX_ITEMS", 1000),
+    serve.add_argument("--max-items", type=COUNT, default=env_number("NEWSFLOW_INGEST_MAX_ITEMS", 1000, COUNT),
                        help="largest batch (env NEWSFLOW_INGEST_MAX_ITEMS; default %(default)s)")
-    serve.add_argument("--ack-timeout", type=float, default=env_float("NEWSFLOW_INGEST_ACK_TIMEOUT", 10.0),
+    serve.add_argument("--ack-timeout", type=SECONDS, default=env_number("NEWSFLOW_INGEST_ACK_TIMEOUT", 10.0, SECONDS),
                        help="seconds to wait for the broker's ack before answering 503"
                             " (env NEWSFLOW_INGEST_ACK_TIMEOUT; default %(default)s)")
     _add_sink_options(serve)

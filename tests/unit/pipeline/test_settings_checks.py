@@ -48,3 +48,26 @@ def test_rocksdb_without_a_binding_is_refused_before_the_worker_starts(monkeypat
     with pytest.raises(RuntimeError, match=r"newsflow\[rocksdb\]"):
         require_store(Settings(store="rocksdb://"))
     require_store(Settings(store="memory://"))
+
+
+@pytest.mark.parametrize("variable, value, why", [
+    ("NEWSFLOW_DELIVERY_TIMEOUT", "abc", "not a valid float"),
+    ("NEWSFLOW_FEED_INTERVAL", "-5", "more than 0"),
+    ("NEWSFLOW_INGEST_PORT", "99999", "at most 65535"),
+    ("NEWSFLOW_CONCURRENCY", "0", "at least 1"),
+    ("NEWSFLOW_FEED_JITTER", "nan", "at least 0"),
+])
+def test_a_bad_connector_variable_is_a_usage_error_for_every_command(monkeypatch, capsys, variable, value, why):
+    # the connectors' variables are read when the command line is built, so they stop any command
+    monkeypatch.setenv(variable, value)
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert f"{variable}: {value!r} must" in err or f"{variable}: {value!r} is not" in err
+    assert why in err and "Traceback" not in err
+
+
+def test_a_connector_flag_out_of_range_is_refused_by_argparse(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["ingest", "urls", "list.txt", "--concurrency", "0"])
+    assert stopped.value.code == 2
+    assert "--concurrency: '0' must be at least 1" in capsys.readouterr().err
