@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import faust
-import orjson
 from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
 
 from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
@@ -150,14 +149,17 @@ def create_app(settings: Settings) -> faust.App:
         started = time.perf_counter()
         article: dict[str, Any] | None = None
         try:
-            article = orjson.loads(value)
-            stage = cluster_stage_for(message.partition)
-            result = stage.process(article)
-        except Exception as exc:
-            log.exception("cluster stage failed", extra={"id": (article or {}).get("id")})
+            article = ClusterStage.decode(value)
+            result = cluster_stage_for(message.partition).process(article)
+        except Rejected as exc:
+            metrics.MESSAGES.labels("cluster", "dead_letter").inc()
+            await send_dead_letter(value, exc, message, exc.article_id)
+            return
+        except Exception as exc:  # a bug must not stop the stream: keep the message, say why
+            log.exception("cluster stage failed", extra={"id": article and article["id"]})
             metrics.MESSAGES.labels("cluster", "dead_letter").inc()
             await send_dead_letter(value, Rejected("internal", f"{type(exc).__name__}: {exc}", stage="cluster"),
-                                   message, (article or {}).get("id"), (article or {}).get("source"))
+                                   message, article and article["id"], article and article["source"])
             return
         record = result.article
         metrics.CLUSTER_FEATURES.labels(result.features).inc()

@@ -13,6 +13,8 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from .cleaning import BoilerplateMemory, CleanedArticle, CleaningConfig, HtmlExtractor, aclean, clean
@@ -114,6 +116,21 @@ class ClusterStage:
         self.clusterer = StoryClusterer.restore(params, cluster_view) if restore else StoryClusterer(params, cluster_view)
         self.events = self.batch.views["events"]
         self.builder = EventBuilder()
+
+    @staticmethod
+    def decode(value: bytes | None) -> dict[str, Any]:
+        """A news.cleaned record, or Rejected: the topic is internal, but whatever else writes to it
+        must end as a dead letter with a reason, not as a failure of the stream."""
+        try:
+            record = orjson.loads(value) if value is not None else None
+        except orjson.JSONDecodeError as exc:
+            raise Rejected("invalid_json", f"not a JSON cleaned article: {exc}", stage="cluster") from None
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
+            raise Rejected("schema", "a cleaned article is a JSON object with a non-empty string id", stage="cluster")
+        if not isinstance(record.get("text"), str) or not isinstance(record.get("source"), str):
+            raise Rejected("schema", "a cleaned article has a string text and source", stage="cluster",
+                           article_id=record["id"])
+        return record
 
     def process(self, article: dict[str, Any], now: str | None = None) -> ClusterResult:
         try:

@@ -97,12 +97,12 @@ def worker(settings, worker_factory) -> WorkerProcess:
     return w
 
 
-def produce(settings: Settings, values: list[tuple[bytes | None, bytes]]) -> None:
+def produce(settings: Settings, values: list[tuple[bytes | None, bytes]], topic: str | None = None) -> None:
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True,
                              max_request_size=settings.message_max_bytes)
     try:
         for key, value in values:
-            producer.send(settings.raw_topic, key=key, value=value)
+            producer.send(topic or settings.raw_topic, key=key, value=value)
         producer.flush(60)
     finally:
         producer.close()

@@ -55,6 +55,25 @@ def test_malformed_message_is_dead_lettered_and_the_next_one_processed(settings,
     assert worker.alive()
 
 
+def test_malformed_records_on_the_internal_topic_are_dead_lettered_too(settings, worker):
+    """news.cleaned is internal, but anything with access can write to it: records that are not an
+    article object (a list, a number for an id, bytes that are not JSON) become dead letters of the
+    cluster stage, and the stream goes on."""
+    produce(settings, [(b"en", b"[1, 2]"), (b"en", orjson.dumps({"id": 5, "source": 7, "text": 3})),
+                       (b"en", b"\xff\xfe")], topic=settings.cleaned_topic)
+    produce(settings, [raw_value("good-after-cleaned", "Storms cut power to 40,000 homes in Brittany on Sunday, "
+                                 "the grid operator said. Crews restored most lines by the evening. " * 3)])
+    wait_for(lambda: any(a["id"] == "good-after-cleaned" for a in topic_records(settings, settings.articles_topic)),
+             what="the good article after the bad records")
+    letters = wait_for(lambda: (d := topic_records(settings, settings.deadletter_topic)) and len(d) >= 3 and d,
+                       what="three dead letters", workers=(worker,))
+    assert len(letters) == 3 and {letter["stage"] for letter in letters} == {"cluster"}
+    assert sorted(letter["reason"] for letter in letters) == ["invalid_json", "schema", "schema"]
+    for letter in letters:
+        assert schema_errors("deadletter", letter) == []
+    assert worker.alive()
+
+
 def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
     paragraph = "<p>" + "The harbour authority in Gdansk reported record container traffic this quarter. " * 40 + "</p>"
     page = "<html><head><title>Harbour traffic</title></head><body><article><h1>Harbour traffic</h1>" + \
