@@ -260,8 +260,8 @@ def create_app(settings: Settings) -> faust.App:
     return app
 
 
-def observe_end_to_end(fetched_at: str | None) -> None:
-    if not fetched_at:
+def observe_end_to_end(fetched_at: object) -> None:
+    if not isinstance(fetched_at, str) or not fetched_at:  # a record from elsewhere may carry anything
         return
     try:
         fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))

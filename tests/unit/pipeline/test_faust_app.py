@@ -45,3 +45,19 @@ def test_every_runs_from_the_start_before_any_table_recovery_and_survives_a_fail
         return ticks
 
     assert len(asyncio.run(run())) >= 3
+
+
+def test_end_to_end_latency_skips_fetch_times_it_cannot_read():
+    from prometheus_client import REGISTRY
+
+    from pipeline.app import observe_end_to_end
+
+    def count() -> float:
+        return REGISTRY.get_sample_value("newsflow_end_to_end_seconds_count") or 0.0
+
+    before = count()
+    for odd in (5, None, "", "yesterday", "2019-11-18T10:00:00", ["2019"]):  # no zone, or not a time
+        observe_end_to_end(odd)
+    assert count() == before
+    observe_end_to_end("2019-11-18T10:00:00Z")
+    assert count() == before + 1
