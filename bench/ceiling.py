@@ -168,14 +168,19 @@ def report(name: str, ids: list[str], gold: dict, cuts: dict[float, np.ndarray],
     for cut, lab in cuts.items():
         pred = dict(zip(ids, lab.tolist()))
         scored.append((cut, bcubed(pred, gold) + pairwise(pred, gold)))
-    cut, m = max(scored, key=lambda x: x[1][2])
-    print(f"  {name:8s} best cut {cut:.2f}: {fmt(m)}")
-    precise = [(c, x) for c, x in scored if x[0] >= min_p]
+    print_best(name, 8, "cut", scored, min_p, 2)
+
+
+def print_best(name: str, width: int, what: str, scored: list[tuple[float, tuple]], min_p: float, digits: int) -> None:
+    """The setting (cut, threshold) of best B-cubed F1, and the best among those of precision >= min_p."""
+    value, m = max(scored, key=lambda x: x[1][2])
+    print(f"  {name:{width}s} best {what} {value:.{digits}f}: {fmt(m)}")
+    precise = [(v, x) for v, x in scored if x[0] >= min_p]
     if precise:
-        cut, m = max(precise, key=lambda x: x[1][2])
-        print(f"  {'':8s} best cut with B3 P >= {min_p}: {cut:.2f}: {fmt(m)}")
+        value, m = max(precise, key=lambda x: x[1][2])
+        print(f"  {'':{width}s} best {what} with B3 P >= {min_p}: {value:.{digits}f}: {fmt(m)}")
     else:
-        print(f"  {'':8s} no cut reaches B3 P >= {min_p}")
+        print(f"  {'':{width}s} no {what} reaches B3 P >= {min_p}")
 
 
 ONLINE_THRESHOLDS = [round(0.025 * i, 3) for i in range(2, 25)]  # 0.05 .. 0.6
@@ -194,12 +199,7 @@ def report_online(name: str, ids: list[str], gold: dict, sim: np.ndarray, k: int
             pred = dict(zip(ids, lab.tolist()))
             runs.append(bcubed(pred, gold) + pairwise(pred, gold))
         scored.append((th, tuple(np.mean(runs, axis=0))))
-    th, m = max(scored, key=lambda x: x[1][2])
-    print(f"  {name:14s} best threshold {th:.3f}: {fmt(m)}")
-    precise = [(t, x) for t, x in scored if x[0] >= min_p]
-    if precise:
-        th, m = max(precise, key=lambda x: x[1][2])
-        print(f"  {'':14s} best with B3 P >= {min_p}: {th:.3f}: {fmt(m)}")
+    print_best(name, 14, "threshold", scored, min_p, 3)
 
 
 def main(argv=None) -> None:

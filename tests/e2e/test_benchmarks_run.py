@@ -146,17 +146,20 @@ def test_ceiling_bench_merges_only_what_is_similar_enough():
     assert cuts[0.5][0] == cuts[0.5][1] and cuts[0.5][2] == cuts[0.5][3] and cuts[0.5][0] != cuts[0.5][2]
 
 
+# 0 and 1 barely match each other (0.1) but both match 2 and 3; 4 matches 0 directly (0.3) and
+# shares no neighbour with the rest of {0..3}
+NEIGHBOURS = np.array([[1.0, 0.1, 0.6, 0.6, 0.3],
+                       [0.1, 1.0, 0.6, 0.6, 0.0],
+                       [0.6, 0.6, 1.0, 0.7, 0.0],
+                       [0.6, 0.6, 0.7, 1.0, 0.0],
+                       [0.3, 0.0, 0.0, 0.0, 1.0]])
+
+
 def test_second_order_similarity_counts_shared_neighbours():
     sys.path.insert(0, str(ROOT))
     from bench.ceiling import second_order, single_pass
 
-    # 0 and 1 barely match each other (0.1) but both match 2 and 3; 4 matches 0 directly (0.3) and
-    # shares no neighbour with the rest of {0..3}
-    sim = np.array([[1.0, 0.1, 0.6, 0.6, 0.3],
-                    [0.1, 1.0, 0.6, 0.6, 0.0],
-                    [0.6, 0.6, 1.0, 0.7, 0.0],
-                    [0.6, 0.6, 0.7, 1.0, 0.0],
-                    [0.3, 0.0, 0.0, 0.0, 1.0]])
+    sim = NEIGHBOURS
     second = second_order(sim, 2)
     assert second[0, 1] > 0.4 > sim[0, 1]
     assert second[0, 4] < sim[0, 4]
@@ -182,11 +185,7 @@ def test_a_lookahead_lets_later_arrivals_into_the_profiles():
     sys.path.insert(0, str(ROOT))
     from bench.ceiling import single_pass
 
-    sim = np.array([[1.0, 0.1, 0.6, 0.6, 0.3],
-                    [0.1, 1.0, 0.6, 0.6, 0.0],
-                    [0.6, 0.6, 1.0, 0.7, 0.0],
-                    [0.6, 0.6, 0.7, 1.0, 0.0],
-                    [0.3, 0.0, 0.0, 0.0, 1.0]])
+    sim = NEIGHBOURS
     # decided on arrival, 1 has only 0 to compare with, and they barely match
     assert single_pass(sim, [0, 1, 2, 3, 4], 0.35, k=2).tolist()[:2] == [0, 1]
     # decided once 2 has arrived too, 1 and 0 share a neighbour
