@@ -5,6 +5,8 @@ fetch and its ack re-emits (at-least-once) and never skips.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -32,10 +34,16 @@ CREATE INDEX IF NOT EXISTS seen_by_age ON seen (scope, seen_at);
 """
 
 
+class StateInUse(RuntimeError):
+    """Another connector process holds this state file."""
+
+
 class State:
     def __init__(self, path: str | Path, *, keep_per_scope: int = 20_000):
+        self._lock_fd: int | None = None
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = _hold(Path(str(path) + ".lock"))
         self.path = str(path)
         self.keep_per_scope = keep_per_scope
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -47,6 +55,9 @@ class State:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
 
     # feeds ----------------------------------------------------------------------------------
     def feed(self, url: str) -> dict:
@@ -104,3 +115,16 @@ class State:
             if scope is None:
                 return self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
             return self._db.execute("SELECT COUNT(*) FROM seen WHERE scope = ?", (scope,)).fetchone()[0]
+
+
+def _hold(lock_path: Path) -> int:
+    """One connector per state file: two would poll the same feeds and race on the same rows (the
+    second one ended in "database is locked"). The lock goes with the process, however it ends."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StateInUse(f"{lock_path.with_suffix('')} is in use by another connector; run one connector per "
+                         "state file (--state, or NEWSFLOW_STATE_DIR)") from None
+    return fd
