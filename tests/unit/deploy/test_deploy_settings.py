@@ -36,3 +36,17 @@ def test_every_compose_service_passes_the_settings_check():
             Settings.from_env({key: str(value) for key, value in env.items()})
             checked += 1
     assert checked >= 3  # the worker, the topic set-up and the connectors
+
+
+def test_the_kubernetes_window_bound_fits_the_workers_memory_limit():
+    # ~2.1 KB per article in the window and a ~300 MB base (deploy/README.md): a window that outgrows
+    # the limit gets the worker killed, and the restart rebuilds the same window from the changelog
+    config = next(doc for doc in yaml.safe_load_all((DEPLOY / "k8s" / "config.yaml").read_text())
+                  if doc and doc.get("kind") == "ConfigMap")
+    workers = [doc for doc in yaml.safe_load_all((DEPLOY / "k8s" / "worker.yaml").read_text())
+               if doc and doc.get("kind") == "StatefulSet"]
+    limit = workers[0]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
+    units = {"Mi": 2 ** 20, "Gi": 2 ** 30}
+    limit_bytes = int(limit[:-2]) * units[limit[-2:]]
+    window = int(config["data"]["NEWSFLOW_WINDOW_MAX_ARTICLES"])
+    assert 300e6 + 2100 * window <= 0.9 * limit_bytes
