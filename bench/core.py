@@ -158,6 +158,33 @@ def run_reference(values: list[bytes], passes: int = 5) -> float:
     return best
 
 
+def _rss_bytes() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def window_memory(values: list[bytes]) -> dict:
+    """Resident memory the core's state adds per article in the clustering window (the window, the
+    event state, the learned furniture: what the worker's tables hold). Nothing ages out; event
+    records are dropped once built, as the worker publishes them."""
+    from pipeline.settings import Settings
+
+    pipeline = OfflinePipeline(Settings(window_days=36500.0))
+    warm = min(2000, len(values) // 10)
+    for i, value in enumerate(values):
+        if i == warm:
+            gc.collect()
+            before, start = _rss_bytes(), pipeline.cluster_stage.window_size()
+        pipeline.process(value)
+        pipeline.events.clear()
+        if i and i % 10000 == 0:
+            print(f"  memory: {i}/{len(values)} articles", file=sys.stderr, flush=True)
+    gc.collect()
+    after, end = _rss_bytes(), pipeline.cluster_stage.window_size()
+    return {"articles": end - start, "events": pipeline.cluster_stage.event_count(),
+            "rss_mb": [round(before / 1e6), round(after / 1e6)], "bytes_per_article": round((after - before) / (end - start))}
+
+
 def _digest(obj) -> str:
     return hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
@@ -171,12 +198,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--facts-cache", action="store_true",
                     help="in a checkout whose core.py calls article_facts, run it with article_facts_cached instead")
     ap.add_argument("--json", action="store_true", help="print one JSON line instead of the table")
+    ap.add_argument("--memory", action="store_true",
+                    help="instead of timing: resident memory per article in the window (use a --count of 40000 or so)")
     args = ap.parse_args(argv)
 
     if args.facts_cache and article_facts_cached is None:
         ap.error("--facts-cache: this checkout has no pipeline.events.article_facts_cached")
     values = messages(args.count, args.data)
     n = len(values)
+    if args.memory:
+        got = window_memory(values)
+        print(orjson.dumps(got).decode() if args.json else
+              f"window memory: {got['bytes_per_article']} B per article in the window ({got['articles']} articles, "
+              f"{got['events']} events; RSS {got['rss_mb'][0]} -> {got['rss_mb'][1]} MB)")
+        return 0
     OfflinePipeline().process(values[0])  # warm the lazy loads (lexicons, gazetteer, langid model)
 
     if args.profile:

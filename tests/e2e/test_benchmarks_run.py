@@ -24,6 +24,16 @@ def test_core_benchmark_times_every_stage_on_a_small_stream():
     assert all(result["stage_ms"][stage] > 0 for stage in ("clean", "facts", "features", "assign", "apply"))
 
 
+def test_core_benchmark_measures_memory_per_article_in_the_window():
+    proc = subprocess.run([sys.executable, "bench/core.py", "--memory", "--count", "400", "--json",
+                           "--data", "tests/fixtures/ecbplus/sample.jsonl"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = orjson.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["articles"] >= 300 and result["events"] >= 1  # the first tenth warms up
+    assert result["rss_mb"][1] >= result["rss_mb"][0] and isinstance(result["bytes_per_article"], int)
+
+
 def _labelled_sample(tmp_path: Path) -> Path:
     """The ECB+ sample fixture as labelled rows (topic and gold event from each document id)."""
     out = tmp_path / "labelled.jsonl"
