@@ -70,6 +70,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from pipeline.cleaning import HtmlExtractor
     from pipeline.core import cleaning_config
 
+    # opened first: a path that cannot be written fails now, not after a long replay
+    events_file = open(args.events, "wb") if args.events else None  # noqa: SIM115 - closed below
     extractor = HtmlExtractor(cleaning_config(settings))
     pipeline = OfflinePipeline(settings, extractor=extractor)
     total = count_inputs(args.inputs)
@@ -82,13 +84,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
             out.write(orjson.dumps(row).decode() + "\n")
             progress.update(1)
         progress.close()
+        out.flush()
+        if events_file is not None:
+            for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
+                events_file.write(orjson.dumps(event) + b"\n")
     finally:
         extractor.close()
-    out.flush()
-    if args.events:
-        with open(args.events, "wb") as fh:
-            for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
-                fh.write(orjson.dumps(event) + b"\n")
+        if events_file is not None:
+            events_file.close()
     return 0
 
 

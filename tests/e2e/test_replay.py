@@ -75,3 +75,4 @@ def test_an_unwritable_events_file_is_one_clear_error(newsflow, tmp_path):
     assert result.returncode == 1
     err = result.stderr.decode()
     assert "newsflow replay:" in err and "No such file or directory" in err and "Traceback" not in err
+    assert result.stdout == b""  # found before the replay, not after it
