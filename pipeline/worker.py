@@ -5,6 +5,7 @@ consumer leaves its group before the process exits.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import socket
@@ -49,11 +50,9 @@ def require_store(settings: Settings) -> None:
     if not settings.store.startswith("rocksdb://"):
         return
     for module in ("rocksdict", "rocksdb"):  # Faust takes either
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(module)
             return
-        except ImportError:
-            pass
     raise RuntimeError("NEWSFLOW_STORE=rocksdb:// needs a RocksDB binding: pip install 'newsflow[rocksdb]' "
                        "(or use memory://)")
 
