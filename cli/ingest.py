@@ -136,18 +136,22 @@ def _service_settings():
     return Settings.from_env()
 
 
-def _make_sink(args):
+def _make_sink(args, *, check_topics: bool = True):
     from connectors.sink import make_sink
 
-    if not args.stdout:
-        # The topics are declared with their partitions and configs before anything is produced:
-        # the broker never creates them by accident (auto-creation is off on our brokers).
-        from pipeline.topics import ensure_topics
-
-        ensure_topics(_service_settings().with_(kafka_bootstrap=args.bootstrap),
-                      required=(args.topic, args.deadletter_topic))
+    if check_topics and not args.stdout:
+        _topic_check(args)()
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
                      deadletter_topic=args.deadletter_topic)
+
+
+def _topic_check(args, timeout: float = 60.0):
+    """The topics are declared with their partitions and configs before anything is produced: the
+    broker never creates them by accident (auto-creation is off on our brokers)."""
+    from pipeline.topics import ensure_topics
+
+    settings = _service_settings().with_(kafka_bootstrap=args.bootstrap)
+    return lambda: ensure_topics(settings, timeout, required=(args.topic, args.deadletter_topic))
 
 
 def _make_fetcher(args, connector: str):
@@ -274,12 +278,15 @@ def cmd_serve_ingest(args) -> int:
         print("serve-ingest: set NEWSFLOW_INGEST_TOKEN (or --token), or pass --no-auth for a local test",
               file=sys.stderr)
         return 2
-    sink = _make_sink(args)
+    from pipeline.topics import MissingTopics
+
+    # The port opens first and answers 503 until the topics are checked, so a broker that starts
+    # later is waited for (with /healthz up) instead of ending the process.
+    sink = _make_sink(args, check_topics=False)
     try:
         serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
-              max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout)
-    except KeyboardInterrupt:
-        pass
+              max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout,
+              prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
     finally:
         sink.close()
     return 0

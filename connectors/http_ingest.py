@@ -9,14 +9,21 @@ Requests need ``Authorization: Bearer <NEWSFLOW_INGEST_TOKEN>`` (401 otherwise).
 request gets 400 with the reasons per item and nothing is produced (the client fixes and resends).
 202 is answered only after Kafka acknowledged every record; when the broker cannot ack within
 ``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
+
+The port opens at once, before Kafka is known to be there: /healthz answers, while /readyz and
+every POST answer 503 until ``prepare`` (the topic check) has succeeded. It is retried with
+backoff, so the endpoint waits out a broker that starts after it instead of exiting.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
+import signal
+import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 from aiohttp import web
@@ -32,6 +39,7 @@ from .sink import DeliveryError, _BaseSink
 log = logging.getLogger(__name__)
 
 REQUESTS = Counter("newsflow_ingest_requests", "HTTP ingest requests by status code", ["code"])
+STATE = web.AppKey("newsflow_ingest_state", dict)
 
 
 def _json(data: Any, status: int) -> web.Response:
@@ -40,8 +48,9 @@ def _json(data: Any, status: int) -> web.Response:
 
 
 def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1024, max_items: int = 1000,
-             ack_timeout: float = 10.0) -> web.Application:
-    state = {"ready": True}
+             ack_timeout: float = 10.0, connected: bool = True) -> web.Application:
+    """``connected=False``: answer 503 until ``app[STATE]["connected"]`` is set (see ``serve``)."""
+    state = {"ready": True, "connected": connected}
     expected = f"Bearer {token}".encode() if token else None
 
     def authorised(request: web.Request) -> bool:
@@ -62,6 +71,8 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         return b"".join(chunks)
 
     async def deliver(raws: list[RawArticle]) -> web.Response:
+        if not state["connected"]:
+            return _json({"error": "unavailable", "detail": "not connected to Kafka yet; retry"}, 503)
         deadline = time.monotonic() + ack_timeout
         try:
             await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline), ack_timeout + 1.0)
@@ -134,9 +145,12 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         return web.Response(text="ok\n")
 
     async def readyz(request: web.Request) -> web.Response:
+        if not state["connected"]:
+            return web.Response(text="not ready: waiting for Kafka\n", status=503)
         return web.Response(text="ready\n" if state["ready"] else "not ready\n", status=200 if state["ready"] else 503)
 
     app = web.Application(client_max_size=max_body + 1024)
+    app[STATE] = state
     app.router.add_post("/ingest", ingest)
     app.router.add_post("/ingest/html", ingest_html)
     app.router.add_get("/metrics", metrics_view)
@@ -146,7 +160,69 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
 
 
 def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: str | None = None,
-          max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0) -> None:
-    app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout)
-    log.info("serve-ingest on http://%s:%d (auth %s)", host, port, "on" if token else "OFF")
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+          max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0,
+          prepare: Callable[[], Any] | None = None, fatal: tuple[type[BaseException], ...] = (),
+          retry_max: float = 10.0) -> None:
+    """Serve until SIGTERM or SIGINT. ``prepare`` runs in a daemon thread, retried with backoff up to
+    ``retry_max`` seconds apart until it returns; an exception of a ``fatal`` type (a configuration
+    error, such as a topic that does not exist) stops the server and is raised here."""
+    app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout,
+                   connected=prepare is None)
+    asyncio.run(_serve(app, host, port, token is not None, prepare, fatal, retry_max))
+
+
+async def _serve(app: web.Application, host: str, port: int, auth: bool, prepare, fatal, retry_max: float) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    failed: asyncio.Future = loop.create_future()
+    halt = threading.Event()  # tells the prepare thread to give up when the server stops
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("serve-ingest on http://%s:%d (auth %s)", host, port, "on" if auth else "OFF")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        if prepare is not None:
+            def connected() -> None:
+                app[STATE]["connected"] = True
+
+            def give_up(exc: BaseException) -> None:
+                if not failed.done():
+                    failed.set_exception(exc)
+
+            log.info("serve-ingest: waiting for Kafka before accepting articles (/readyz answers 503 until then)")
+            threading.Thread(target=_prepare_until_done, name="serve-ingest-prepare", daemon=True,
+                             args=(prepare, fatal, retry_max, halt, lambda: _call_in(loop, connected),
+                                   lambda exc: _call_in(loop, give_up, exc))).start()
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({stopping, failed}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if failed.done():
+            failed.result()  # raises the fatal error
+    finally:
+        halt.set()
+        await runner.cleanup()
+
+
+def _call_in(loop: asyncio.AbstractEventLoop, fn, *args) -> None:
+    with contextlib.suppress(RuntimeError):  # the server stopped meanwhile and its loop is closed
+        loop.call_soon_threadsafe(fn, *args)
+
+
+def _prepare_until_done(prepare, fatal, retry_max: float, halt: threading.Event, done, give_up) -> None:
+    delay = 1.0
+    while not halt.is_set():
+        try:
+            prepare()
+        except fatal as exc:
+            give_up(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - Kafka not there yet: readiness stays 503, try again
+            log.warning("serve-ingest: Kafka not ready (%s); /readyz answers 503, retrying in %.0fs", exc, delay)
+            halt.wait(delay)
+            delay = min(retry_max, delay * 2)
+            continue
+        log.info("serve-ingest: Kafka ready, accepting articles")
+        done()
+        return

@@ -41,10 +41,13 @@ def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[
     ``required`` names other topics that must already exist (a connector's ``--topic``): with
     auto-creation off, producing to a missing topic only times out, minutes later."""
     deadline = time.monotonic() + timeout
+    options = dict(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin", request_timeout_ms=15000,
+                   reconnect_backoff_max_ms=2000)
+    if "bootstrap_timeout_ms" in KafkaAdminClient.DEFAULT_CONFIG:  # kafka-python 3: one try within our deadline
+        options["bootstrap_timeout_ms"] = int(max(1.0, min(timeout, 30.0)) * 1000)
     while True:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
-                                     request_timeout_ms=15000)
+            admin = KafkaAdminClient(**options)
             break
         except KafkaError as exc:
             if time.monotonic() > deadline:

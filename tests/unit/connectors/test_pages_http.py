@@ -6,7 +6,7 @@ import time
 import orjson
 from aiohttp.test_utils import TestClient, TestServer
 
-from connectors.http_ingest import make_app
+from connectors.http_ingest import STATE, make_app
 from connectors.net import Fetcher, NetworkPolicy
 from connectors.pages import PagesConnector
 from connectors.sink import DeliveryError, MemorySink
@@ -127,6 +127,29 @@ def test_ingest_answers_503_when_kafka_does_not_ack():
                                data=orjson.dumps({"id": "1", "source": "s", "text": "t"}))
         assert status == 503
         assert (await _req(client, "GET", "/readyz"))[0] == 503
+
+    run_with_client(app, steps)
+
+
+def test_ingest_answers_503_until_connected_and_keeps_nothing_meanwhile():
+    sink = MemorySink()
+    app = make_app(sink, token="s3cret", connected=False)
+    article = orjson.dumps({"id": "1", "source": "s", "text": "t"})
+
+    async def steps(client):
+        assert (await _req(client, "GET", "/healthz"))[0] == 200  # alive: not to be restarted
+        status, body = await _req(client, "GET", "/readyz")
+        assert status == 503 and b"waiting for Kafka" in body
+        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=article)
+        assert status == 503 and orjson.loads(body)["error"] == "unavailable"
+        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=AUTH,
+                               data=b"<p>page</p>")
+        assert status == 503 and sink.raws == []
+        assert (await _req(client, "POST", "/ingest", data=article))[0] == 401  # auth still comes first
+        app[STATE]["connected"] = True
+        assert (await _req(client, "GET", "/readyz"))[0] == 200
+        assert (await _req(client, "POST", "/ingest", headers=AUTH, data=article))[0] == 202
+        assert [r.id for r in sink.raws] == ["1"]
 
     run_with_client(app, steps)
 

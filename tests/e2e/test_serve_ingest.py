@@ -1,0 +1,131 @@
+"""`newsflow serve-ingest` as a process: the port opens before Kafka answers, the endpoint waits for
+a broker that comes later, then every accepted article is on news.raw."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+
+import orjson
+import pytest
+
+from deploy.kafka.broker import free_port
+from pipeline.settings import Settings
+
+from ..integration.conftest import topic_records, wait_for
+
+pytestmark = pytest.mark.kafka
+TOKEN = "e2e-token"
+
+
+def call(url: str, body: bytes | None = None, token: str | None = TOKEN) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+class Forwarder:
+    """A TCP relay from a fixed loopback port to the session broker: 'the broker' that starts
+    after serve-ingest does (Kafka's metadata then sends clients to the broker's own port)."""
+
+    def __init__(self, port: int, target: str):
+        host, target_port = target.rsplit(":", 1)
+        self.target = (host, int(target_port))
+        self.server = socket.create_server(("127.0.0.1", port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                s.close()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def start(env: dict, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "serve-ingest", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def stop(proc: subprocess.Popen) -> tuple[int, str]:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    return proc.returncode, err.decode()
+
+
+def test_waits_for_a_broker_that_comes_later_then_delivers(kafka_bootstrap, unique_prefix, tmp_path):
+    late_port, http_port = free_port(), free_port()
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=f"127.0.0.1:{late_port}", NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_INGEST_TOKEN=TOKEN, NEWSFLOW_INGEST_PORT=str(http_port), NEWSFLOW_HOME=str(tmp_path / "home"))
+    base = f"http://127.0.0.1:{http_port}"
+    proc = start(env)
+    relay = None
+    try:
+        # nothing listens on the bootstrap port: alive and answering, but not ready
+        wait_for(lambda: call(f"{base}/healthz")[0] == 200, timeout=60, what="/healthz 200 with no broker")
+        status, body = call(f"{base}/readyz")
+        assert (status, body) == (503, b"not ready: waiting for Kafka\n")
+        status, body = call(f"{base}/ingest", orjson.dumps({"id": "early", "source": "e2e", "text": "too early"}))
+        assert status == 503 and orjson.loads(body)["error"] == "unavailable"
+        assert proc.poll() is None
+
+        relay = Forwarder(late_port, kafka_bootstrap)  # the broker arrives
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=120, what="/readyz 200 once Kafka answers")
+        batch = [{"id": "late-1", "source": "e2e", "text": "A ferry ran aground off the coast on Monday."},
+                 {"id": "late-2", "source": "e2e", "html": "<html><body><p>Rescuers reached the ferry.</p></body></html>"}]
+        status, body = call(f"{base}/ingest", orjson.dumps(batch))
+        assert status == 202 and orjson.loads(body)["ids"] == ["late-1", "late-2"]
+        assert call(f"{base}/ingest", orjson.dumps(batch), token="wrong")[0] == 401
+    finally:
+        code, log = stop(proc)
+        if relay:
+            relay.close()
+    assert code == 0, log
+    assert log.index("waiting for Kafka") < log.index("Kafka ready, accepting articles")  # the wait is logged
+
+    settings = Settings.from_env(dict(env, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap))
+    records = topic_records(settings, settings.raw_topic)
+    assert sorted(r["id"] for r in records) == ["late-1", "late-2"]  # the early one was refused, not kept
+
+
+def test_a_topic_that_does_not_exist_stops_it_with_the_reason(kafka_bootstrap, unique_prefix, tmp_path):
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_INGEST_TOKEN=TOKEN, NEWSFLOW_HOME=str(tmp_path / "home"))
+    proc = start(env, "--port", str(http_port), "--topic", f"{unique_prefix}.no-such-topic")
+    try:
+        proc.wait(timeout=120)
+    finally:
+        code, log = stop(proc)
+    assert code == 1
+    assert f"topic '{unique_prefix}.no-such-topic' does not exist" in log
+    assert "Traceback" not in log
