@@ -204,9 +204,13 @@ def cmd_files(args) -> int:
 
 def cmd_rss(args) -> int:
     _setup_logging(args)
-    from connectors.rss import RssConnector, load_feeds
-    feeds = load_feeds(args.feeds, default_interval=args.interval)
-    sink = _make_sink(args)
+    from connectors.rss import FeedListError, RssConnector, load_feeds
+    from pipeline.settings import SettingsError
+    try:
+        feeds = load_feeds(args.feeds, default_interval=args.interval)
+    except FeedListError as exc:
+        raise SettingsError(f"--feeds {exc}") from None
+    sink = _make_sink(args, check_topics=False)  # _run checks them
     fetcher = _make_fetcher(args, "rss")
     state = args.state or str(state_dir() / "rss.sqlite")
     connector = RssConnector(feeds, sink, fetcher, state_path=state, fetch_pages=args.fetch_pages,
@@ -236,10 +240,17 @@ def _stop_on_signals(connector) -> None:
 
 def _run(args, connector, sink, one_pass) -> int:
     """One pass (--once, exit 1 if delivery failed) or poll until SIGTERM or Ctrl-C; metrics served
-    meanwhile. A stop asked for by a signal is a clean exit (0)."""
-    server = _start_metrics(args, connector.ready)
+    meanwhile. A stop asked for by a signal is a clean exit (0).
+
+    The topics are checked first. A single pass gives up after a minute, as a batch job should; a
+    poller started before its broker waits for it, /healthz up and /readyz 503 meanwhile."""
+    reachable = threading.Event()
+    server = _start_metrics(args, lambda: reachable.is_set() and connector.ready())
     _stop_on_signals(connector)
     try:
+        if not args.stdout and not _topics_ready(args, connector.stop_event):
+            return 0  # stopped while waiting for the broker
+        reachable.set()
         if args.once:
             summary = one_pass()
             print(summary.describe(), file=sys.stderr)
@@ -253,13 +264,24 @@ def _run(args, connector, sink, one_pass) -> int:
             server.stop()
 
 
+def _topics_ready(args, stop: threading.Event) -> bool:
+    if args.once:
+        _topic_check(args)()
+        return True
+    from connectors.sink import wait_until_reachable
+    from pipeline.topics import MissingTopics
+
+    return wait_until_reachable(_topic_check(args, timeout=10.0), stop, name=f"ingest {args.ingest_command}",
+                                fatal=(MissingTopics,))
+
+
 def cmd_urls(args) -> int:
     _setup_logging(args)
     from connectors.pages import PagesConnector
     if not args.file and not args.sitemap:
         print("ingest urls: give a FILE of URLs or --sitemap URL", file=sys.stderr)
         return 2
-    sink = _make_sink(args)
+    sink = _make_sink(args, check_topics=False)  # _run checks them
     fetcher = _make_fetcher(args, "pages")
     state = args.state or str(state_dir() / "pages.sqlite")
     connector = PagesConnector(sink, fetcher, url_file=args.file, sitemaps=args.sitemap or [],

@@ -34,7 +34,7 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 from . import metrics
 from .common import stable_id
 from .net import decode_html
-from .sink import DeliveryError, _BaseSink
+from .sink import DeliveryError, _BaseSink, wait_until_reachable
 
 log = logging.getLogger(__name__)
 
@@ -192,9 +192,14 @@ async def _serve(app: web.Application, host: str, port: int, auth: bool, prepare
                     failed.set_exception(exc)
 
             log.info("serve-ingest: waiting for Kafka before accepting articles (/readyz answers 503 until then)")
-            threading.Thread(target=_prepare_until_done, name="serve-ingest-prepare", daemon=True,
-                             args=(prepare, fatal, retry_max, halt, lambda: _call_in(loop, connected),
-                                   lambda exc: _call_in(loop, give_up, exc))).start()
+            def wait() -> None:
+                try:
+                    if wait_until_reachable(prepare, halt, name="serve-ingest", fatal=fatal, retry_max=retry_max):
+                        _call_in(loop, connected)
+                except fatal as exc:
+                    _call_in(loop, give_up, exc)
+
+            threading.Thread(target=wait, name="serve-ingest-wait", daemon=True).start()
         stopping = asyncio.ensure_future(stop.wait())
         await asyncio.wait({stopping, failed}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
@@ -208,21 +213,3 @@ async def _serve(app: web.Application, host: str, port: int, auth: bool, prepare
 def _call_in(loop: asyncio.AbstractEventLoop, fn, *args) -> None:
     with contextlib.suppress(RuntimeError):  # the server stopped meanwhile and its loop is closed
         loop.call_soon_threadsafe(fn, *args)
-
-
-def _prepare_until_done(prepare, fatal, retry_max: float, halt: threading.Event, done, give_up) -> None:
-    delay = 1.0
-    while not halt.is_set():
-        try:
-            prepare()
-        except fatal as exc:
-            give_up(exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - Kafka not there yet: readiness stays 503, try again
-            log.warning("serve-ingest: Kafka not ready (%s); /readyz answers 503, retrying in %.0fs", exc, delay)
-            halt.wait(delay)
-            delay = min(retry_max, delay * 2)
-            continue
-        log.info("serve-ingest: Kafka ready, accepting articles")
-        done()
-        return

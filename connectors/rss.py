@@ -45,37 +45,70 @@ class Feed:
     interval: float = 900.0
 
 
+class FeedListError(ValueError):
+    """The feed list cannot be read: the message names the file and what is wrong."""
+
+
 def load_feeds(path: str | Path, *, default_interval: float = 900.0) -> list[Feed]:
-    """Feeds from an OPML file (outlines with xmlUrl) or a YAML file (``feeds:`` list)."""
+    """Feeds from an OPML file (outlines with xmlUrl), a YAML file (a ``feeds:`` list of URLs or of
+    {url, name, interval}), or plain text with one URL per line (``#`` starts a comment)."""
     data = Path(path).read_bytes()
-    feeds: list[Feed] = []
-    if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
-        import defusedxml.ElementTree as SafeET
-        root = SafeET.fromstring(data)
-        for outline in root.iter("outline"):
-            attrs = {k.lower(): v for k, v in outline.attrib.items()}
-            if attrs.get("xmlurl"):
-                interval = attrs.get("interval")
-                feeds.append(Feed(attrs["xmlurl"].strip(), attrs.get("title") or attrs.get("text"),
-                                  float(interval) if interval else default_interval))
-    else:
-        import yaml
-        document = yaml.safe_load(data) or {}
-        items = document.get("feeds", []) if isinstance(document, dict) else document
-        if not isinstance(items, list):
-            raise ValueError(f"{path}: 'feeds' must be a list")
-        for item in items:
-            if isinstance(item, str):
-                item = {"url": item}
-            if not isinstance(item, dict) or not item.get("url"):
-                raise ValueError(f"{path}: every feed needs a url, got {item!r}")
-            feeds.append(Feed(str(item["url"]).strip(), item.get("name"),
-                              float(item.get("interval") or default_interval)))
+    try:
+        if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
+            feeds = _opml_feeds(data, default_interval)
+        elif (urls := _url_lines(data)) is not None:
+            feeds = [Feed(url, None, default_interval) for url in urls]
+        else:
+            feeds = _yaml_feeds(data, default_interval)
+    except FeedListError as exc:
+        raise FeedListError(f"{path}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - malformed XML/YAML, a number that is not one
+        raise FeedListError(f"{path}: not a readable feed list ({type(exc).__name__}: {exc})") from None
+    if not feeds:
+        raise FeedListError(f"{path}: no feeds in it")
     for feed in feeds:
         if urlsplit(feed.url).scheme not in ("http", "https"):
-            raise ValueError(f"{path}: {feed.url!r} is not an http(s) URL")
+            raise FeedListError(f"{path}: {feed.url!r} is not an http(s) URL")
     unique = {feed.url: feed for feed in feeds}
     return list(unique.values())
+
+
+def _opml_feeds(data: bytes, default_interval: float) -> list[Feed]:
+    import defusedxml.ElementTree as SafeET
+    feeds = []
+    for outline in SafeET.fromstring(data).iter("outline"):
+        attrs = {k.lower(): v for k, v in outline.attrib.items()}
+        if attrs.get("xmlurl"):
+            interval = attrs.get("interval")
+            feeds.append(Feed(attrs["xmlurl"].strip(), attrs.get("title") or attrs.get("text"),
+                              float(interval) if interval else default_interval))
+    return feeds
+
+
+def _url_lines(data: bytes) -> list[str] | None:
+    """The URLs of a plain list, one per line; None when the text is something else (YAML)."""
+    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    if lines and all("://" in line and not any(c.isspace() for c in line) and not line.startswith("-")
+                     for line in lines):
+        return lines
+    return None
+
+
+def _yaml_feeds(data: bytes, default_interval: float) -> list[Feed]:
+    import yaml
+    document = yaml.safe_load(data) or {}
+    items = document.get("feeds", []) if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise FeedListError("'feeds' must be a list (of URLs or of {url, name, interval})")
+    feeds = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not item.get("url"):
+            raise FeedListError(f"every feed needs a url, got {item!r}")
+        feeds.append(Feed(str(item["url"]).strip(), item.get("name"), float(item.get("interval") or default_interval)))
+    return feeds
 
 
 @dataclasses.dataclass

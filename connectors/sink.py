@@ -314,6 +314,28 @@ class KafkaSink(_BaseSink):
                 self._producer = None
 
 
+def wait_until_reachable(check: Callable[[], Any], stop: threading.Event, *, name: str,
+                         fatal: tuple[type[BaseException], ...] = (), retry_max: float = 10.0) -> bool:
+    """Call ``check`` (the topic check, which needs the broker) until it succeeds: True, or False if
+    ``stop`` was set first. A long-running connector started before its broker waits for it this way
+    (not ready meanwhile) instead of exiting; an error of a ``fatal`` type (a configuration error)
+    is raised, any other is logged and retried 1, 2, 4 ... at most ``retry_max`` seconds apart."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            check()
+        except fatal:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the broker is not there yet: not ready, try again
+            log.warning("%s: Kafka not ready (%s); /readyz answers 503, retrying in %.0fs", name, exc, delay)
+            stop.wait(delay)
+            delay = min(retry_max, delay * 2)
+            continue
+        log.info("%s: Kafka ready", name)
+        return True
+    return False
+
+
 def _is_fatal_producer_error(error: BaseException) -> bool:
     """Errors after which a fresh producer is the safer way on (it re-bootstraps, new producer id)."""
     name = type(error).__name__

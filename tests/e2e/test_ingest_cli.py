@@ -10,7 +10,12 @@ import pytest
 
 from cli.kafka_read import read_all
 from tests.conftest import SEEDS
+from deploy.kafka.broker import free_port
 from tests.unit.connectors.conftest import Site
+
+from ..integration.conftest import wait_for
+from .conftest import Forwarder
+from .test_serve_ingest import call
 
 pytestmark = pytest.mark.kafka
 
@@ -49,6 +54,39 @@ def test_sigterm_stops_the_rss_connector_cleanly(kafka_bootstrap, unique_prefix,
     assert not [entry for entry in logs if entry["level"] in ("error", "critical")], err[-3000:]
     ids = {orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")}
     assert ids == {"urn:stop:0", "urn:stop:1", "urn:stop:2"}
+
+
+def test_the_rss_poller_waits_for_a_broker_that_comes_later(kafka_bootstrap, unique_prefix, tmp_path):
+    """Before, it gave up after a minute with no /healthz meanwhile, and an orchestrator restarted it."""
+    site = Site()
+    site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, _feed(2))
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"# one feed, listed as plain text\n{site.url('/feed.xml')}\n")
+    late_port, metrics_port = free_port(), free_port()
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=f"127.0.0.1:{late_port}", NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_STATE_DIR=str(tmp_path / "state"), NEWSFLOW_LOG_LEVEL="info")
+    connector = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", "rss", "--feeds", str(feeds),
+                                  "--allow-network", "127.0.0.1/32", "--interval", "3600",
+                                  "--metrics-port", str(metrics_port)],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base, relay = f"http://127.0.0.1:{metrics_port}", None
+    try:
+        wait_for(lambda: call(f"{base}/healthz")[0] == 200, timeout=60, what="/healthz 200 with no broker")
+        assert call(f"{base}/readyz")[0] == 503 and site.hits("/feed.xml") == 0  # nothing polled yet
+        relay = Forwarder(late_port, kafka_bootstrap)
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=120, what="/readyz 200 once Kafka answers")
+        wait_for(lambda: len(list(read_all(kafka_bootstrap, f"{unique_prefix}.news.raw"))) == 2, timeout=60,
+                 what="the feed's two entries on news.raw")
+        connector.send_signal(signal.SIGTERM)
+        err = connector.communicate(timeout=60)[1].decode(errors="replace")
+    finally:
+        if connector.poll() is None:
+            connector.kill()
+        if relay:
+            relay.close()
+        site.close()
+    assert connector.returncode == 0, err[-3000:]
+    assert "ingest rss: Kafka ready" in err
 
 
 def test_ingest_to_a_topic_the_cluster_lacks_fails_at_once(newsflow):

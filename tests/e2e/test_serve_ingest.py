@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import urllib.request
 
 import orjson
@@ -17,6 +15,7 @@ from deploy.kafka.broker import free_port
 from pipeline.settings import Settings
 
 from ..integration.conftest import topic_records, wait_for
+from .conftest import Forwarder
 
 pytestmark = pytest.mark.kafka
 TOKEN = "e2e-token"
@@ -33,41 +32,6 @@ def call(url: str, body: bytes | None = None, token: str | None = TOKEN) -> tupl
         return exc.code, exc.read()
     except OSError:
         return 0, b""
-
-
-class Forwarder:
-    """A TCP relay from a fixed loopback port to the session broker: 'the broker' that starts
-    after serve-ingest does (Kafka's metadata then sends clients to the broker's own port)."""
-
-    def __init__(self, port: int, target: str):
-        host, target_port = target.rsplit(":", 1)
-        self.target = (host, int(target_port))
-        self.server = socket.create_server(("127.0.0.1", port))
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                s.close()
-
-    def close(self) -> None:
-        self.server.close()
 
 
 def start(env: dict, *args: str) -> subprocess.Popen:
@@ -110,7 +74,7 @@ def test_waits_for_a_broker_that_comes_later_then_delivers(kafka_bootstrap, uniq
         if relay:
             relay.close()
     assert code == 0, log
-    assert log.index("waiting for Kafka") < log.index("Kafka ready, accepting articles")  # the wait is logged
+    assert log.index("waiting for Kafka") < log.index("serve-ingest: Kafka ready")  # the wait is logged
 
     settings = Settings.from_env(dict(env, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap))
     records = topic_records(settings, settings.raw_topic)

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 
 from connectors.net import Fetcher, NetworkPolicy
-from connectors.rss import Feed, RssConnector, load_feeds
+from connectors.rss import Feed, FeedListError, RssConnector, load_feeds
 from connectors.sink import DeliveryError, MemorySink
 from connectors.xmlsafety import check_xml
 from schemas.models import Rejected
@@ -168,6 +168,30 @@ def test_load_feeds_yaml_and_opml(tmp_path):
         load_feeds(bad)
 
 
+def test_load_feeds_from_a_plain_list_of_urls(tmp_path):
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("# world desks\nhttps://a.example/rss\n\n  https://b.example/atom#main  \nhttps://a.example/rss\n")
+    feeds = load_feeds(listing, default_interval=120)
+    assert [(f.url, f.interval) for f in feeds] == [("https://a.example/rss", 120.0), ("https://b.example/atom#main", 120.0)]
+
+
+@pytest.mark.parametrize("text, says", [
+    ("feeds: https://a.example/rss\n", "'feeds' must be a list"),
+    ("feeds:\n  - name: no url\n", "every feed needs a url"),
+    ("feeds:\n  - url: https://a.example/rss\n    interval: often\n", "not a readable feed list"),
+    ("feeds: [\n", "not a readable feed list"),
+    ("<opml><body><outline xmlUrl='https://a.example/rss'", "not a readable feed list"),
+    ("# nothing yet\n", "no feeds in it"),
+    ("ftp://a.example/rss\n", "is not an http(s) URL"),
+])
+def test_an_unreadable_feed_list_is_one_error_naming_the_file(tmp_path, text, says):
+    listing = tmp_path / "feeds.cfg"
+    listing.write_text(text)
+    with pytest.raises(FeedListError) as caught:
+        load_feeds(listing)
+    assert str(caught.value).startswith(f"{listing}: ") and says in str(caught.value)
+
+
 # -- XML entities -------------------------------------------------------------------------------
 def test_feedparser_alone_does_not_expand_the_inline_bomb():
     """What feedparser does with the exponential-entity document: the declarations are dropped."""
@@ -239,3 +263,13 @@ def test_a_stop_between_page_fetches_keeps_the_rest_for_the_next_start(site, tmp
     assert sorted(r.id for r in sink.raws) == guids  # every entry once
     assert c.poll_feed(c.feeds[0]).status == "not_modified"
     c.close()
+
+
+def test_the_cli_reports_an_unreadable_feed_list_in_one_line(tmp_path, capsys):
+    from cli.main import main
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: https://a.example/rss\n")
+    assert main(["ingest", "rss", "--feeds", str(feeds), "--stdout", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert f"--feeds {feeds}: 'feeds' must be a list" in err and "Traceback" not in err
