@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -23,20 +23,27 @@ def partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> li
         time.sleep(0.2)
 
 
-def read_all(bootstrap: str, topic: str, *, follow: bool = False) -> Iterator[tuple[bytes | None, bytes | None]]:
-    """(key, value) of every record now in ``topic``; with ``follow``, keep waiting for new ones."""
+def read_all(bootstrap: str, topic: str, *, follow: bool = False,
+             on_caught_up: Callable[[], None] | None = None) -> Iterator[tuple[bytes | None, bytes | None]]:
+    """(key, value) of every record now in ``topic``; with ``follow``, keep waiting for new ones.
+    ``on_caught_up`` is called once, when the records that were there at the start have all come."""
     consumer = _consumer(bootstrap)
     try:
         tps = partitions(consumer, topic)
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         end = consumer.end_offsets(tps)
+        caught_up = False
         while True:
             batch = consumer.poll(timeout_ms=500)
             for records in batch.values():
                 for record in records:
                     yield record.key, record.value
-            if not follow and all(consumer.position(tp) >= end[tp] for tp in tps):
-                return
+            if not caught_up and all(consumer.position(tp) >= end[tp] for tp in tps):
+                caught_up = True
+                if on_caught_up is not None:
+                    on_caught_up()
+                if not follow:
+                    return
     finally:
         consumer.close()

@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", default=None, help="Kafka bootstrap servers (NEWSFLOW_KAFKA_BOOTSTRAP)")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     p.add_argument("--follow", "-f", action="store_true", help="keep printing new records until Ctrl-C")
-    p.add_argument("--latest", action="store_true", help="news.events: only the latest version of each event")
+    p.add_argument("--latest", action="store_true",
+                   help="news.events: only the latest version of each event (with --follow: then every new version)")
     p.set_defaults(func=cmd_tail)
 
 
@@ -26,14 +27,21 @@ def cmd_tail(args: argparse.Namespace) -> int:
     topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     latest: dict[bytes | None, bytes | None] = {}
-    for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow):
-        if args.latest and not args.follow:
-            latest[key] = value
-            continue
-        emit(key, value, option)
-    for key, value in latest.items():
-        if value is not None:
+    live = not args.latest  # --latest: gather the records already there, print the last of each key
+
+    def caught_up() -> None:
+        nonlocal live
+        for key, value in latest.items():
+            if value is not None:
+                emit(key, value, option)
+        latest.clear()
+        live = True  # from here on (--follow), every new record as it comes
+
+    for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow, on_caught_up=caught_up):
+        if live:
             emit(key, value, option)
+        else:
+            latest[key] = value
     return 0
 
 
