@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_replay)
 
 
-def raw_values(inputs: list[str]) -> Iterator[bytes]:
-    """Each input record as the bytes a news.raw message would carry."""
+def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[bytes]:
+    """Each input record as the bytes a news.raw message would carry. Files of other kinds met in a
+    folder are left out, and listed in ``skipped``."""
     for name in inputs:
         if name == "-":
             yield from (line.rstrip(b"\n") for line in sys.stdin.buffer if line.strip())
@@ -39,9 +41,11 @@ def raw_values(inputs: list[str]) -> Iterator[bytes]:
             with open(name, "rb") as fh:
                 yield from (line.rstrip(b"\n") for line in fh if line.strip())
         else:
-            from connectors.files import read_file, walk
+            from connectors.files import read_file, supported, walk
 
             for path, explicit in walk([name]):
+                if skipped is not None and not explicit and not supported(path):
+                    skipped.append(path)
                 for item in read_file(Path(path), explicit=explicit):
                     if item.raw is not None:
                         yield item.raw.to_json()
@@ -76,15 +80,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
     pipeline = OfflinePipeline(settings, extractor=extractor)
     total = count_inputs(args.inputs)
     out = sys.stdout
+    outcomes: Counter = Counter()
+    skipped: list[Path] = []
     try:
         progress = tqdm(total=total, unit="article", file=sys.stderr, mininterval=1.0,
                         disable=args.no_progress or (total is not None and total < 50))
-        for value in raw_values(args.inputs):
+        for value in raw_values(args.inputs, skipped):
             row = file_error_row(value) or pipeline.process(value)
             out.write(orjson.dumps(row).decode() + "\n")
+            outcomes[("rejected", row["error"]["reason"]) if "error" in row else ("article", row["relation"])] += 1
             progress.update(1)
         progress.close()
         out.flush()
+        print(summary(outcomes, len(pipeline.events), skipped), file=sys.stderr)
         if events_file is not None:
             for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
                 events_file.write(orjson.dumps(event) + b"\n")
@@ -93,6 +101,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if events_file is not None:
             events_file.close()
     return 0
+
+
+def summary(outcomes: Counter, events: int, skipped: list[Path]) -> str:
+    """One line for stderr: what came in and what became of it."""
+    def listed(kind: str) -> str:
+        parts = [f"{name}={n}" for (k, name), n in sorted(outcomes.items()) if k == kind]
+        return ", ".join(parts) or "none"
+
+    articles = sum(n for (kind, _), n in outcomes.items() if kind == "article")
+    rejected = sum(outcomes.values()) - articles
+    line = (f"replay: {sum(outcomes.values())} inputs, {articles} articles ({listed('article')}) in {events} events,"
+            f" {rejected} rejected ({listed('rejected')})")
+    if skipped:
+        shown = ", ".join(str(p) for p in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+        line += f"; {len(skipped)} files of other kinds skipped ({shown})"
+    return line
 
 
 def file_error_row(value: bytes) -> dict | None:

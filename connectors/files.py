@@ -65,6 +65,11 @@ class FilesResult:
         return sum(self.rejected.values())
 
 
+def supported(path: Path) -> bool:
+    """Whether ``path`` is a kind of file the reader takes (a folder walk skips the others)."""
+    return _kind(path)[0] in SUPPORTED
+
+
 def _kind(path: Path) -> tuple[str, bool]:
     """(suffix that decides the format, gzipped?)"""
     suffixes = [s.lower() for s in path.suffixes]

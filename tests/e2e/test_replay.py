@@ -39,6 +39,24 @@ def test_replay_groups_seeds_flags_copies_and_reports_bad_lines(newsflow, tmp_pa
     assert [e["id"] for e in errors] == [None, "x"]  # a rejected record that has an id is named by it
     events = [orjson.loads(line) for line in events_path.read_bytes().splitlines()]
     assert len(events) == 3 and sum(e["article_count"] for e in events) == 6
+    last = result.stderr.decode().splitlines()[-1]  # the summary
+    assert last.startswith("replay: 8 inputs, 6 articles (exact=1, new=3, ")
+    assert last.endswith(") in 3 events, 2 rejected (invalid_json=1, schema=1)")
+
+
+def test_replay_of_a_folder_names_the_files_it_skipped(newsflow, tmp_path):
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "notes.md").write_text("# what to read next")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    result = newsflow("replay", str(folder))
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert len(result.stdout.splitlines()) == 2
+    last = result.stderr.decode().splitlines()[-1]
+    assert last.startswith("replay: 2 inputs, 2 articles (")
+    assert last.endswith(f"; 2 files of other kinds skipped ({folder / 'notes.md'}, {folder / 'scan.pdf'})")
 
 
 def test_replay_reports_publication_times_in_one_form(newsflow, tmp_path):
