@@ -12,7 +12,8 @@ request gets 400 with the reasons per item and nothing is produced (the client f
 
 The port opens at once, before Kafka is known to be there: /healthz answers, while /readyz and
 every POST answer 503 until ``prepare`` (the topic check) has succeeded. It is retried with
-backoff, so the endpoint waits out a broker that starts after it instead of exiting.
+backoff, so the endpoint waits out a broker that starts after it instead of exiting. After a
+failed delivery the same check runs again, and /readyz turns 200 as soon as the broker answers.
 """
 from __future__ import annotations
 
@@ -48,8 +49,12 @@ def _json(data: Any, status: int) -> web.Response:
 
 
 def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1024, max_items: int = 1000,
-             ack_timeout: float = 10.0, connected: bool = True) -> web.Application:
-    """``connected=False``: answer 503 until ``app[STATE]["connected"]`` is set (see ``serve``)."""
+             ack_timeout: float = 10.0, connected: bool = True,
+             on_unavailable: Callable[[], None] | None = None) -> web.Application:
+    """``connected=False``: answer 503 until ``app[STATE]["connected"]`` is set. ``on_unavailable``
+    is called when a delivery failed and /readyz turned 503: ``serve`` then watches the broker and
+    sets ``ready`` again when it answers, since a load balancer sends no request to an endpoint that
+    is not ready, and a successful delivery could never clear it (see ``serve``)."""
     state = {"ready": True, "connected": connected}
     expected = f"Bearer {token}".encode() if token else None
 
@@ -80,6 +85,8 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             state["ready"] = False
             metrics.ERRORS.labels("http", "delivery").inc()
             log.warning("ingest: %d records not acknowledged: %s", len(raws), exc)
+            if on_unavailable is not None:
+                on_unavailable()
             return _json({"error": "unavailable", "detail": "Kafka did not acknowledge in time; retry"}, 503)
         state["ready"] = True
         metrics.NEW_ENTRIES.labels("http").inc(len(raws))
@@ -163,50 +170,76 @@ def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: 
           max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0,
           prepare: Callable[[], Any] | None = None, fatal: tuple[type[BaseException], ...] = (),
           retry_max: float = 10.0) -> None:
-    """Serve until SIGTERM or SIGINT. ``prepare`` runs in a daemon thread, retried with backoff up to
-    ``retry_max`` seconds apart until it returns; an exception of a ``fatal`` type (a configuration
-    error, such as a topic that does not exist) stops the server and is raised here."""
+    """Serve until SIGTERM or SIGINT. ``prepare`` (the topic check, which needs the broker) runs in a
+    daemon thread at start and again after a failed delivery, retried with backoff up to
+    ``retry_max`` seconds apart until it returns; until then /readyz answers 503 (and, at start,
+    every POST). An exception of a ``fatal`` type (a configuration error, such as a topic that does
+    not exist) stops the server and is raised here."""
+    watcher = _BrokerWatch(prepare, fatal, retry_max)
     app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout,
-                   connected=prepare is None)
-    asyncio.run(_serve(app, host, port, token is not None, prepare, fatal, retry_max))
+                   connected=prepare is None, on_unavailable=watcher.start if prepare is not None else None)
+    asyncio.run(_serve(app, host, port, token is not None, watcher))
 
 
-async def _serve(app: web.Application, host: str, port: int, auth: bool, prepare, fatal, retry_max: float) -> None:
+class _BrokerWatch:
+    """Runs the broker check in a thread, one at a time, and reports back to the server's loop."""
+
+    def __init__(self, check: Callable[[], Any] | None, fatal: tuple[type[BaseException], ...], retry_max: float):
+        self.check, self.fatal, self.retry_max = check, fatal, retry_max
+        self.halt = threading.Event()  # set when the server stops: the thread gives up
+        self.running = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.state: dict = {}
+        self.failed: asyncio.Future | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop, state: dict) -> None:
+        self.loop, self.state, self.failed = loop, state, loop.create_future()
+
+    def start(self) -> None:
+        """From the loop: watch the broker until it answers (nothing if a watch is running)."""
+        if self.check is None or self.running:
+            return
+        self.running = True
+        threading.Thread(target=self._watch, name="serve-ingest-broker-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        try:
+            if wait_until_reachable(self.check, self.halt, name="serve-ingest", fatal=self.fatal,
+                                    retry_max=self.retry_max):
+                _call_in(self.loop, self._reached)
+        except self.fatal as exc:
+            _call_in(self.loop, self._give_up, exc)
+
+    def _reached(self) -> None:
+        self.running = False
+        self.state["connected"] = self.state["ready"] = True
+
+    def _give_up(self, exc: BaseException) -> None:
+        if not self.failed.done():
+            self.failed.set_exception(exc)
+
+
+async def _serve(app: web.Application, host: str, port: int, auth: bool, watcher: _BrokerWatch) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    failed: asyncio.Future = loop.create_future()
-    halt = threading.Event()  # tells the prepare thread to give up when the server stops
+    watcher.bind(loop, app[STATE])
     try:
         await web.TCPSite(runner, host, port).start()
         log.info("serve-ingest on http://%s:%d (auth %s)", host, port, "on" if auth else "OFF")
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        if prepare is not None:
-            def connected() -> None:
-                app[STATE]["connected"] = True
-
-            def give_up(exc: BaseException) -> None:
-                if not failed.done():
-                    failed.set_exception(exc)
-
+        if not app[STATE]["connected"]:
             log.info("serve-ingest: waiting for Kafka before accepting articles (/readyz answers 503 until then)")
-            def wait() -> None:
-                try:
-                    if wait_until_reachable(prepare, halt, name="serve-ingest", fatal=fatal, retry_max=retry_max):
-                        _call_in(loop, connected)
-                except fatal as exc:
-                    _call_in(loop, give_up, exc)
-
-            threading.Thread(target=wait, name="serve-ingest-wait", daemon=True).start()
+            watcher.start()
         stopping = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({stopping, failed}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({stopping, watcher.failed}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
-        if failed.done():
-            failed.result()  # raises the fatal error
+        if watcher.failed.done():
+            watcher.failed.result()  # raises the fatal error
     finally:
-        halt.set()
+        watcher.halt.set()
         await runner.cleanup()
 
 

@@ -11,7 +11,7 @@ import urllib.request
 import orjson
 import pytest
 
-from deploy.kafka.broker import free_port
+from deploy.kafka.broker import LocalKafka, free_port
 from pipeline.settings import Settings
 
 from ..integration.conftest import topic_records, wait_for
@@ -93,3 +93,39 @@ def test_a_topic_that_does_not_exist_stops_it_with_the_reason(kafka_bootstrap, u
     assert code == 1
     assert f"topic '{unique_prefix}.no-such-topic' does not exist" in log
     assert "Traceback" not in log
+
+
+def test_ready_again_when_the_broker_returns_without_waiting_for_a_request(tmp_path, unique_prefix):
+    """A load balancer sends nothing to an endpoint that is not ready: had readiness waited for the
+    next successful delivery, one broker outage would have kept every replica out for good."""
+    broker = LocalKafka(tmp_path / "own-broker")
+    broker.start()
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=broker.bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_INGEST_TOKEN=TOKEN, NEWSFLOW_HOME=str(tmp_path / "home"))
+    base = f"http://127.0.0.1:{http_port}"
+    proc = start(env, "--port", str(http_port), "--ack-timeout", "3")
+    try:
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=120, what="/readyz 200")
+        before = {"id": "before", "source": "e2e", "text": "The bridge reopened on Friday after repairs."}
+        assert call(f"{base}/ingest", orjson.dumps(before))[0] == 202
+
+        broker.stop()
+        during = {"id": "during", "source": "e2e", "text": "Posted while the broker was down."}
+        status, body = call(f"{base}/ingest", orjson.dumps(during))
+        assert status == 503 and orjson.loads(body)["error"] == "unavailable"
+        assert call(f"{base}/readyz")[0] == 503
+
+        broker.start()
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=120, what="/readyz 200 with no request sent")
+        after = {"id": "after", "source": "e2e", "text": "The bridge carried its first trucks on Saturday."}
+        assert call(f"{base}/ingest", orjson.dumps(after))[0] == 202
+        code, log = stop(proc)
+        assert code == 0, log
+        settings = Settings.from_env(env)
+        ids = {r["id"] for r in topic_records(settings, settings.raw_topic)}
+        assert {"before", "after"} <= ids  # "during" was refused with 503: its client resends it
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        broker.stop()

@@ -120,13 +120,15 @@ def test_ingest_answers_503_when_kafka_does_not_ack():
             time.sleep(0.2)
             raise DeliveryError("no ack", list(raws))
 
-    app = make_app(Down(), token="s3cret", ack_timeout=1.0)
+    outages = []
+    app = make_app(Down(), token="s3cret", ack_timeout=1.0, on_unavailable=lambda: outages.append(1))
 
     async def steps(client):
         status, _ = await _req(client, "POST", "/ingest", headers=AUTH,
                                data=orjson.dumps({"id": "1", "source": "s", "text": "t"}))
         assert status == 503
         assert (await _req(client, "GET", "/readyz"))[0] == 503
+        assert outages == [1]  # the server is told, to watch the broker until it answers
 
     run_with_client(app, steps)
 
