@@ -35,6 +35,26 @@ class MissingTopics(RuntimeError):
     """Topics named by the user (not Newsflow's own) that the cluster does not have."""
 
 
+def partition_mismatches(admin: KafkaAdminClient, settings: Settings, specs: list[NewTopic]) -> list[str]:
+    """Existing topics whose partition count is not the configured one. The topic's own count is the
+    one that counts (the worker's tables follow it), so a changed setting would otherwise have no
+    effect without a word: more workers than partitions only wait."""
+    variables = {settings.raw_topic: "NEWSFLOW_RAW_PARTITIONS", settings.articles_topic: "NEWSFLOW_RAW_PARTITIONS",
+                 settings.events_topic: "NEWSFLOW_RAW_PARTITIONS", settings.cleaned_topic: "NEWSFLOW_CLUSTER_PARTITIONS"}
+    wanted = {spec.name: spec.num_partitions for spec in specs if spec.name in variables}
+    if not wanted:
+        return []
+    out = []
+    for topic in admin.describe_topics(sorted(wanted)):
+        name = topic.get("name") or topic.get("topic")
+        have = len(topic.get("partitions") or ())
+        if name in wanted and have and have != wanted[name]:
+            out.append(f"topic {name} has {have} partition{'s' * (have != 1)}, not the {wanted[name]} that {variables[name]} asks for:"
+                       f" the topic's {have} are used (the count is fixed when a topic is created; deploy/README.md,"
+                       " 'Scaling', says how to change it)")
+    return out
+
+
 def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[str, ...] = ()) -> list[str]:
     """Create the topics that do not exist yet; returns the names created.
 
@@ -65,6 +85,8 @@ def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[
                 pass
         if created:
             log.info("topics created", extra={"topics": created})
+        for message in partition_mismatches(admin, settings, [s for s in topic_specs(settings) if s.name in existing]):
+            log.warning(message)
         absent = sorted({name for name in required if name not in existing and name not in created})
         if absent:
             raise MissingTopics(f"topic {', '.join(map(repr, absent))} does not exist on {settings.kafka_bootstrap}"

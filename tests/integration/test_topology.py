@@ -85,3 +85,22 @@ def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
     done = wait_for(lambda: {"big-page", "small-after"} <= processed_ids(settings) and processed_ids(settings),
                     timeout=180, what="the big page and the next one")
     assert {"big-page", "small-after"} <= done
+
+
+def test_a_changed_partition_count_is_reported_not_silently_ignored(kafka_bootstrap, unique_prefix, tmp_path, caplog):
+    from pipeline.topics import ensure_topics
+
+    from .conftest import make_settings
+
+    first = make_settings(kafka_bootstrap, unique_prefix, tmp_path, raw_partitions=2)
+    assert set(ensure_topics(first)) == {first.raw_topic, first.cleaned_topic, first.articles_topic,
+                                         first.events_topic, first.deadletter_topic}
+    caplog.set_level("WARNING", logger="newsflow.topics")
+    assert ensure_topics(first) == [] and not caplog.records  # as configured: nothing to say
+    # later, more workers are planned and the setting raised: the topics keep their 2 partitions
+    assert ensure_topics(first.with_(raw_partitions=6, cluster_partitions=3)) == []
+    said = sorted(record.getMessage() for record in caplog.records)
+    assert len(said) == 4
+    assert said[0].startswith(f"topic {first.articles_topic} has 2 partitions, not the 6 that NEWSFLOW_RAW_PARTITIONS")
+    assert f"topic {first.cleaned_topic} has 1 partition, not the 3 that NEWSFLOW_CLUSTER_PARTITIONS" in said[1]
+    assert all("deploy/README.md" in message for message in said)
