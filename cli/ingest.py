@@ -136,13 +136,14 @@ def _service_settings():
     return Settings.from_env()
 
 
-def _make_sink(args, *, check_topics: bool = True):
+def _make_sink(args, connector: str, *, check_topics: bool = True):
     from connectors.sink import make_sink
 
     if check_topics and not args.stdout:
         _topic_check(args)()
+    kafka_options = {} if args.stdout else {"connector": connector}
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
-                     deadletter_topic=args.deadletter_topic)
+                     deadletter_topic=args.deadletter_topic, **kafka_options)
 
 
 def _topic_check(args, timeout: float = 60.0):
@@ -183,7 +184,7 @@ def cmd_files(args) -> int:
     from tqdm import tqdm
 
     from connectors.files import ingest_files
-    sink = _make_sink(args)
+    sink = _make_sink(args, "files")
     # the record count is not known before the files are read: the bar shows the count and the rate
     bar = tqdm(desc="ingest files", unit=" records", file=sys.stderr, mininterval=1.0, disable=args.no_progress)
     try:
@@ -210,7 +211,7 @@ def cmd_rss(args) -> int:
         feeds = load_feeds(args.feeds, default_interval=args.interval)
     except FeedListError as exc:
         raise SettingsError(f"--feeds {exc}") from None
-    sink = _make_sink(args, check_topics=False)  # _run checks them
+    sink = _make_sink(args, "rss", check_topics=False)  # _run checks them
     fetcher = _make_fetcher(args, "rss")
     state = args.state or str(state_dir() / "rss.sqlite")
     connector = RssConnector(feeds, sink, fetcher, state_path=state, fetch_pages=args.fetch_pages,
@@ -281,7 +282,7 @@ def cmd_urls(args) -> int:
     if not args.file and not args.sitemap:
         print("ingest urls: give a FILE of URLs or --sitemap URL", file=sys.stderr)
         return 2
-    sink = _make_sink(args, check_topics=False)  # _run checks them
+    sink = _make_sink(args, "pages", check_topics=False)  # _run checks them
     fetcher = _make_fetcher(args, "pages")
     state = args.state or str(state_dir() / "pages.sqlite")
     connector = PagesConnector(sink, fetcher, url_file=args.file, sitemaps=args.sitemap or [],
@@ -304,7 +305,7 @@ def cmd_serve_ingest(args) -> int:
 
     # The port opens first and answers 503 until the topics are checked, so a broker that starts
     # later is waited for (with /healthz up) instead of ending the process.
-    sink = _make_sink(args, check_topics=False)
+    sink = _make_sink(args, "http", check_topics=False)
     try:
         serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
               max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout,

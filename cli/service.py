@@ -165,7 +165,7 @@ def ingest_paths(settings: Settings, paths: list[str]) -> int:
     from connectors.sink import make_sink
 
     with make_sink(stdout=False, bootstrap=settings.kafka_bootstrap, topic=settings.raw_topic,
-                   deadletter_topic=settings.deadletter_topic) as sink:
+                   deadletter_topic=settings.deadletter_topic, connector="files") as sink:
         result = ingest_files(paths, sink)
     if result.failed:
         raise RuntimeError("delivery to Kafka could not be confirmed")

@@ -29,6 +29,8 @@ import orjson
 
 from schemas.models import RawArticle
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
@@ -183,8 +185,10 @@ class KafkaSink(_BaseSink):
                  deadletter_topic: str = DEADLETTER_TOPIC, *, client_id: str = "newsflow-connector",
                  delivery_timeout_ms: int = 30_000, request_timeout_ms: int = 10_000,
                  max_block_ms: int = 10_000, max_request_size: int = 16 * 1024 * 1024,
-                 backoff_max: float = 10.0, producer_options: dict[str, Any] | None = None):
+                 backoff_max: float = 10.0, producer_options: dict[str, Any] | None = None,
+                 connector: str = "connector"):
         self.bootstrap = bootstrap
+        self.connector = connector  # the label of newsflow_connector_delivery_retries_total
         self.topic, self.deadletter_topic = topic, deadletter_topic
         self.backoff_max = backoff_max
         self._options = dict(
@@ -208,7 +212,6 @@ class KafkaSink(_BaseSink):
         self._producer = None
         self._pending: list[Any] = []
         self._lock = threading.Lock()
-        self.on_retry: Callable[[int, BaseException], None] | None = None
 
     # -- producer ------------------------------------------------------------------------------
     @property
@@ -286,8 +289,7 @@ class KafkaSink(_BaseSink):
             delay = min(self.backoff_max, 0.25 * 2 ** min(attempt, 8))
             log.warning("%d of %d records not acknowledged (attempt %d: %r); retrying in %.1fs",
                         len(left), len(items), attempt, error, delay)
-            if self.on_retry is not None:
-                self.on_retry(len(left), error)
+            metrics.DELIVERY_RETRIES.labels(self.connector).inc()
             if deadline is not None and time.monotonic() + delay > deadline:
                 raise DeliveryError(f"{len(left)} of {len(items)} records not acknowledged before the"
                                     f" deadline (last error: {error!r})", left)

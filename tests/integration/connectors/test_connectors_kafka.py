@@ -9,6 +9,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient, NewTopic
+from prometheus_client import REGISTRY
 
 from connectors.files import ingest_files
 from connectors.net import Fetcher, NetworkPolicy
@@ -72,7 +73,8 @@ def test_rss_survives_a_broker_stop_mid_poll_and_skips_nothing(kafka_broker, kaf
                                      f'<rss version="2.0"><channel><title>F{f}</title>{items}</channel></rss>'.encode())
     feeds = [Feed(site.url(f"/f{f}.xml"), name=f"feed{f}") for f in range(n_feeds)]
     sink = KafkaSink(kafka_bootstrap, raw, dead, delivery_timeout_ms=5000, request_timeout_ms=2000,
-                     max_block_ms=2000, backoff_max=2.0)
+                     max_block_ms=2000, backoff_max=2.0, connector="rss")
+    retries_before = REGISTRY.get_sample_value("newsflow_connector_delivery_retries_total", {"connector": "rss"}) or 0
     connector = RssConnector(feeds, sink, Fetcher(NetworkPolicy(["127.0.0.1/32"])),
                              state_path=tmp_path / "rss.sqlite", delivery_timeout=120)
     # the first two feeds go through with the broker up
@@ -86,6 +88,8 @@ def test_rss_survives_a_broker_stop_mid_poll_and_skips_nothing(kafka_broker, kaf
     finally:
         restarter.join()
     assert all(r.status == "ok" for r in results), [(r.status, r.detail) for r in results]
+    # the resends while the broker was away are counted, for the dashboard and the alert
+    assert REGISTRY.get_sample_value("newsflow_connector_delivery_retries_total", {"connector": "rss"}) > retries_before
     # a second round emits nothing new (state marked only after the acks)
     assert sum(connector.poll_feed(feed).new for feed in feeds) == 0
     connector.close()
