@@ -221,6 +221,10 @@ def create_app(settings: Settings) -> faust.App:
             log.error("table recovery stalled: changelog records wait and none are read",
                       extra={"seconds": round(recovery_watch.stalled_for, 1), "remaining": recovery_watch.remaining})
 
+    @app.timer(5.0)
+    async def count_learned_sources() -> None:
+        metrics.LEARNED_SOURCES.set(len(boilerplate))  # the sources of this worker's partitions
+
     @app.every(10.0)  # not app.timer: it must also watch the recovery that runs at start
     async def watch_for_stalls() -> None:
         recovery = app.tables.recovery

@@ -58,6 +58,9 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         # every article reached the clustering stage with the features the cleaning stage prepared
         assert samples[("newsflow_cluster_features_total", (("source", "upstream"),))] == 5
         assert samples[("newsflow_worker_ready", ())] == 1
+        # the seeds' one source has learned-boilerplate state on this worker (the gauge was never set)
+        wait_for(lambda: (s := samples_once_counted()) and s.get(("newsflow_boilerplate_sources", ())) == 1,
+                 timeout=30, what="newsflow_boilerplate_sources 1")
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=90)
