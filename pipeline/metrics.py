@@ -10,8 +10,9 @@ DEAD_LETTERS = Counter("newsflow_dead_letters_total", "Messages dead-lettered, b
 ARTICLES = Counter("newsflow_articles_total", "Articles assigned to events, by relation", ["relation"])
 EVENTS = Counter("newsflow_events_total", "Event records published, by change (created, updated, republished)", ["change"])
 STAGE_SECONDS = Histogram("newsflow_stage_seconds", "Processing time of one message, by stage", ["stage"], buckets=LATENCY_BUCKETS)
+# fetch to event record spans queues as well as work: minutes when there is a backlog
 END_TO_END_SECONDS = Histogram("newsflow_end_to_end_seconds", "From fetched_at to the event record being published",
-                               buckets=LATENCY_BUCKETS)
+                               buckets=LATENCY_BUCKETS + (120, 300, 600, 1800, 3600))
 CLUSTER_FEATURES = Counter("newsflow_cluster_features_total",
                            "Articles clustered, by where their features came from: upstream (the cleaning stage), "
                            "or computed by the clustering stage because they were absent, made under other "

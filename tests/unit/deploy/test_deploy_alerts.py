@@ -3,6 +3,9 @@ same for compose and the Prometheus Operator."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -82,8 +85,100 @@ def test_compose_prometheus_loads_the_rules():
 
 
 def test_the_operator_rule_has_the_same_groups():
-    operator = yaml.safe_load((DEPLOY / "k8s" / "prometheusrule.yaml").read_text())
+    from deploy.prometheus.operator_rule import TARGET, render
+
+    assert TARGET.read_text() == render(), "run: .venv/bin/python -m deploy.prometheus.operator_rule"
+    operator = yaml.safe_load(TARGET.read_text())
     assert operator["kind"] == "PrometheusRule" and operator["apiVersion"] == "monitoring.coreos.com/v1"
     assert operator["spec"]["groups"] == yaml.safe_load(ALERTS.read_text())["groups"]
     kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
     assert "prometheusrule.yaml" in kustomization["resources"]
+
+
+def test_latency_thresholds_are_within_the_histogram_buckets():
+    """histogram_quantile never returns more than the highest finite bucket: above it, a rule cannot fire."""
+    from prometheus_client import REGISTRY
+
+    for rule in rules():
+        found = re.search(r"histogram_quantile\([^,]+,.*?(newsflow_\w+)_bucket.*\)\s*>\s*([\d.]+)", rule["expr"])
+        if found:
+            histogram = REGISTRY._names_to_collectors[found[1]]  # noqa: SLF001
+            highest = max(b for b in histogram._upper_bounds if b != float("inf"))  # noqa: SLF001
+            assert float(found[2]) < highest, (rule["alert"], found[2], highest)
+
+
+def promtool() -> str | None:
+    return shutil.which("promtool") or next(
+        (str(p) for p in [Path.home() / ".cache" / "newsflow" / "bin" / "promtool"] if p.exists()), None)
+
+
+def description(alert: str) -> str:
+    return next(rule for rule in rules() if rule["alert"] == alert)["annotations"]["description"]
+
+
+# (alert, input series, minutes at which to evaluate, expected labels and summary, or None for silence)
+CASES = [
+    ("NewsflowNoWorkerReady", [("newsflow_worker_ready{instance='w1'}", "0x20")], 15,
+     ({}, "No Newsflow worker is ready")),
+    ("NewsflowNoWorkerReady", [("newsflow_worker_ready{instance='w1'}", "0x20"),
+                               ("newsflow_worker_ready{instance='w2'}", "1x20")], 15, None),  # a spare is unready
+    ("NewsflowNoWorkerReady", [("newsflow_connector_new_entries_total{connector='rss'}", "0x20")], 15,
+     ({}, "No Newsflow worker is ready")),  # no worker exports anything at all
+    ("NewsflowWorkerStalled", [("newsflow_stalled_seconds{instance='w1'}", "0+60x20")], 12,
+     ({"instance": "w1"}, "Newsflow worker w1 has made no progress for 12m 0s")),
+    ("NewsflowWorkerStalled", [("newsflow_stalled_seconds{instance='w1'}", "0+10x20")], 12, None),
+    ("NewsflowBacklogGrowing", [("newsflow_consumer_lag{topic='news.raw',instance='w1'}", "10000+500x40")], 30,
+     ({"topic": "news.raw"}, "news.raw: a backlog of 25000 messages that keeps growing")),
+    ("NewsflowBacklogGrowing", [("newsflow_consumer_lag{topic='news.raw',instance='w1'}", "30000-500x40")], 30, None),
+    ("NewsflowDeadLetterRateHigh", [("newsflow_messages_total{stage='clean',outcome='ok'}", "0+70x40"),
+                                    ("newsflow_messages_total{stage='clean',outcome='dead_letter'}", "0+30x40")], 35,
+     ({"stage": "clean"}, "clean: 30% of messages dead-lettered")),
+    ("NewsflowDeadLetterRateHigh", [("newsflow_messages_total{stage='clean',outcome='ok'}", "0+95x40"),
+                                    ("newsflow_messages_total{stage='clean',outcome='dead_letter'}", "0+5x40")], 35, None),
+    ("NewsflowSkippedMessagesNotRecovered", [("newsflow_skipped_messages_total{topic='news.raw'}", "0 0 12x60"),
+                                             ("newsflow_recovered_messages_total{topic='news.raw'}", "0x60")], 45,
+     ({"topic": "news.raw"}, "news.raw: messages skipped by the consumer were not read back")),
+    ("NewsflowSkippedMessagesNotRecovered", [("newsflow_skipped_messages_total{topic='news.raw'}", "0 0 12x60"),
+                                             ("newsflow_recovered_messages_total{topic='news.raw'}", "0 0 0 12x60")],
+     45, None),  # read back a minute later, as the worker does
+    ("NewsflowEndToEndSlow", [("newsflow_end_to_end_seconds_bucket{le='300'}", "0x40"),
+                              ("newsflow_end_to_end_seconds_bucket{le='600'}", "0x40"),
+                              ("newsflow_end_to_end_seconds_bucket{le='1800'}", "0+10x40"),
+                              ("newsflow_end_to_end_seconds_bucket{le='+Inf'}", "0+10x40")], 35,
+     ({}, "p99 from fetch to event record is 29m 47s")),
+    ("NewsflowEndToEndSlow", [("newsflow_end_to_end_seconds_bucket{le='60'}", "0+10x40"),
+                              ("newsflow_end_to_end_seconds_bucket{le='+Inf'}", "0+10x40")], 35, None),
+    ("NewsflowPollerIdle", [("newsflow_connector_last_success_timestamp_seconds{connector='rss'}", "0x150")], 140,
+     ({"connector": "rss"}, "The rss connector has had no successful poll for 2h 20m 0s")),
+    ("NewsflowPollerIdle", [("newsflow_connector_last_success_timestamp_seconds{connector='http'}", "0x150")], 140,
+     None),  # nobody posting to serve-ingest is not a failure
+    ("NewsflowConnectorDeliveryFailing", [("newsflow_connector_delivery_retries_total{connector='rss'}", "0+1x40")], 30,
+     ({"connector": "rss"}, "The rss connector keeps resending batches that Kafka did not acknowledge")),
+    ("NewsflowIngestUnavailable", [("newsflow_ingest_requests_total{code='202'}", "0+90x30"),
+                                   ("newsflow_ingest_requests_total{code='503'}", "0+10x30")], 20,
+     ({}, "serve-ingest answered 503 to 10% of requests")),
+    ("NewsflowIngestUnavailable", [("newsflow_ingest_requests_total{code='202'}", "0+99x30"),
+                                   ("newsflow_ingest_requests_total{code='503'}", "0+1x30")], 20, None),
+]
+
+
+def test_rules_fire_as_described(tmp_path):
+    """promtool's rule unit tests over synthetic series: each alert fires on what it describes, with
+    the labels and summary it promises, and stays silent on the look-alike case beside it."""
+    tool = promtool()
+    if tool is None:
+        pytest.skip("promtool not found (make promtool builds it with Go into ~/.cache/newsflow/bin)")
+    tests = []
+    for alert, series, minutes, expected in CASES:
+        wanted = [] if expected is None else [{
+            "exp_labels": {"severity": next(r for r in rules() if r["alert"] == alert)["labels"]["severity"],
+                           **expected[0]},
+            "exp_annotations": {"summary": expected[1], "description": description(alert)}}]
+        tests.append({"interval": "1m", "input_series": [{"series": s, "values": v} for s, v in series],
+                      "alert_rule_test": [{"eval_time": f"{minutes}m", "alertname": alert, "exp_alerts": wanted}]})
+    spec = tmp_path / "alerts.test.yml"
+    spec.write_text(yaml.safe_dump({"rule_files": [str(ALERTS)], "evaluation_interval": "1m", "tests": tests}))
+    checked = subprocess.run([tool, "check", "rules", str(ALERTS)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    ran = subprocess.run([tool, "test", "rules", str(spec)], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stdout[-6000:] + ran.stderr[-3000:]
