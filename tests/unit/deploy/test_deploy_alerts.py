@@ -182,3 +182,13 @@ def test_rules_fire_as_described(tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     ran = subprocess.run([tool, "test", "rules", str(spec)], capture_output=True, text=True)
     assert ran.returncode == 0, ran.stdout[-6000:] + ran.stderr[-3000:]
+
+
+def test_promtool_accepts_the_compose_prometheus_config(tmp_path):
+    tool = promtool()
+    if tool is None:
+        pytest.skip("promtool not found (make promtool builds it with Go into ~/.cache/newsflow/bin)")
+    config = (DEPLOY / "prometheus" / "prometheus.yml").read_text().replace("/etc/prometheus/alerts.yml", str(ALERTS))
+    (tmp_path / "prometheus.yml").write_text(config)
+    checked = subprocess.run([tool, "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True, text=True)
+    assert checked.returncode == 0 and "SUCCESS: 9 rules found" in checked.stdout, checked.stdout + checked.stderr
