@@ -138,3 +138,12 @@ def test_quantiles_p50_and_p99():
         quantiles = {q for _, expr in expressions() if metric in expr
                      for q in re.findall(r"histogram_quantile\(\s*([0-9.]+)", expr)}
         assert {"0.5", "0.99"} <= quantiles, metric
+
+
+def test_every_dashboard_query_is_valid_promql():
+    promql = pytest.importorskip("promql_parser", reason="promql-parser (test extra) missing")
+    for title, expr in expressions():
+        try:
+            promql.parse(expr.replace("$__rate_interval", "1m"))
+        except ValueError as exc:
+            raise AssertionError(f"{title}: {exc}: {expr}") from None
