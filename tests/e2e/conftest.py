@@ -1,6 +1,7 @@
 """Run the installed ``newsflow`` command as a user would."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -43,14 +44,11 @@ class Forwarder:
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # either side closed: the relay of this pair ends
             while data := source.recv(65536):
                 sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                s.close()
+        for s in (source, sink):
+            s.close()
 
     def close(self) -> None:
         self.server.close()
