@@ -175,7 +175,7 @@ def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: 
     ``retry_max`` seconds apart until it returns; until then /readyz answers 503 (and, at start,
     every POST). An exception of a ``fatal`` type (a configuration error, such as a topic that does
     not exist) stops the server and is raised here."""
-    watcher = _BrokerWatch(prepare, fatal, retry_max)
+    watcher = _BrokerWatch(prepare, fatal, retry_max, on_back=sink.reconnect)
     app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout,
                    connected=prepare is None, on_unavailable=watcher.start if prepare is not None else None)
     asyncio.run(_serve(app, host, port, token is not None, watcher))
@@ -184,8 +184,9 @@ def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: 
 class _BrokerWatch:
     """Runs the broker check in a thread, one at a time, and reports back to the server's loop."""
 
-    def __init__(self, check: Callable[[], Any] | None, fatal: tuple[type[BaseException], ...], retry_max: float):
-        self.check, self.fatal, self.retry_max = check, fatal, retry_max
+    def __init__(self, check: Callable[[], Any] | None, fatal: tuple[type[BaseException], ...], retry_max: float,
+                 on_back: Callable[[], None] = lambda: None):
+        self.check, self.fatal, self.retry_max, self.on_back = check, fatal, retry_max, on_back
         self.halt = threading.Event()  # set when the server stops: the thread gives up
         self.running = False
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -206,6 +207,8 @@ class _BrokerWatch:
         try:
             if wait_until_reachable(self.check, self.halt, name="serve-ingest", fatal=self.fatal,
                                     retry_max=self.retry_max):
+                if self.state.get("connected"):  # back after an outage, not the first contact
+                    self.on_back()
                 _call_in(self.loop, self._reached)
         except self.fatal as exc:
             _call_in(self.loop, self._give_up, exc)

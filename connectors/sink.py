@@ -70,6 +70,10 @@ class _BaseSink(abc.ABC):
     def close(self) -> None:
         return None
 
+    def reconnect(self) -> None:
+        """Start the connection to the broker afresh (after an outage); nothing to do by default."""
+        return None
+
     def deliver(self, raws: Iterable[RawArticle], *, deadline: float | None = None) -> int:
         raws = list(raws)
         for raw in raws:
@@ -220,6 +224,11 @@ class KafkaSink(_BaseSink):
             from kafka import KafkaProducer
             self._producer = KafkaProducer(**self._options)
         return self._producer
+
+    def reconnect(self) -> None:
+        """A new producer on the next send: the old one may still be waiting out its reconnect
+        backoff (up to 5 s) after the broker came back, and would fail a short ack deadline."""
+        self._reset_producer()
 
     def _reset_producer(self) -> None:
         producer, self._producer = self._producer, None
