@@ -112,6 +112,9 @@ def _remembered_facts(title: Any, text: Any, published: Any, language: str | Non
     return article_facts({"title": title, "text": text, "published": published, "language": language})
 
 
+article_facts_cached.cache_clear = _remembered_facts.cache_clear  # type: ignore[attr-defined]
+
+
 def article_facts(article: Any) -> dict:
     """JSON-able facts about one cleaned article (object with attributes, or dict)."""
     title = (_get(article, "title") or "").strip() or None
