@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import logging
-import re
 import sys
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ import orjson
 
 from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_iso
 
+from .charset import decode_html
 from .common import connector_deadletter
 from .sink import DeliveryError, _BaseSink
 
@@ -38,7 +38,6 @@ JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclasses.dataclass
@@ -113,20 +112,6 @@ def _decode_text(data: bytes) -> str:
                        stage="connector") from None
 
 
-def _decode_html(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        try:
-            return data.decode(match.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return data.decode("cp1252", errors="replace")
-
-
 def _from_document(document: Any, location: str, payload: bytes, default_source: str | None) -> Item:
     if isinstance(document, dict) and default_source and "source" not in document:
         document = {**document, "source": default_source}
@@ -173,7 +158,7 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
                     raise Rejected("empty", "the file holds no text", stage="connector")
                 fields = {"text": body}
             else:
-                body = _decode_html(data)
+                body = decode_html(data)
                 if not body.strip():
                     raise Rejected("empty", "the file holds no HTML", stage="connector")
                 fields = {"html": body}

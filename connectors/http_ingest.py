@@ -34,7 +34,7 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
 from .common import stable_id
-from .net import decode_html
+from .charset import decode_html
 from .sink import DeliveryError, _BaseSink, wait_until_reachable
 
 log = logging.getLogger(__name__)

@@ -246,19 +246,3 @@ class Fetcher:
             raise FetchError("bad_encoding", f"{url}: {exc}") from None
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise FetchError("connect", f"{url}: {type(exc).__name__}: {exc}") from None
-
-
-def decode_html(content: bytes, charset: str | None) -> str:
-    """Text of an HTML body: the HTTP charset, else a <meta> charset, else UTF-8, else cp1252."""
-    import re
-    candidates = [charset] if charset else []
-    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", content[:4096], re.I)
-    if match:
-        candidates.append(match.group(1).decode("ascii", "replace"))
-    candidates += ["utf-8"]
-    for name in candidates:
-        try:
-            return content.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return content.decode("cp1252", errors="replace")

@@ -26,7 +26,8 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
 from .common import connector_deadletter, stable_id
-from .net import FetchError, Fetcher, decode_html
+from .charset import decode_html
+from .net import FetchError, Fetcher
 from .sink import DeliveryError, _BaseSink
 from .state import State
 

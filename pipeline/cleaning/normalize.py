@@ -9,6 +9,7 @@ import unicodedata
 
 import ftfy
 import ftfy.badness
+from w3lib.encoding import resolve_encoding
 
 # C0 controls except tab, LF, CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -74,7 +75,7 @@ def strip_controls(text: str, *, c1: bool = True) -> str:
 
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""".decode(), re.I)
-_NOT_REPAIRABLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "l1"}
+_NOT_REPAIRABLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "l1", "cp1252"}
 
 
 _HIGH_LATIN1 = re.compile("[\x80-\xff]")
@@ -114,7 +115,9 @@ def repair_declared_charset(html: str) -> str | None:
     match = _DECLARED_CHARSET.search(html[:8192])
     if not match:
         return None
-    charset = match.group(1).lower()
+    # read the label as browsers do (gb2312 -> GB18030, shift_jis -> cp932): the narrow codecs
+    # reject characters such pages carry
+    charset = resolve_encoding(match.group(1)) or match.group(1).lower()
     if charset in _NOT_REPAIRABLE:
         return None
     if not _HIGH_LATIN1.search(html, 0, 65536) or _ABOVE_LATIN1.search(html):

@@ -149,6 +149,14 @@ def test_declared_charset_page_decoded_as_latin1_by_the_connector(inline_extract
     assert "charset_repaired" in art.flags
 
 
+def test_a_gbk_page_labelled_gb2312_decoded_as_latin1_by_the_connector(inline_extractor):
+    # browsers read the label "gb2312" as GB18030; Python's gb2312 codec rejects 镕 (GBK only)
+    chinese = "国务院总理朱镕基今天在北京会见了来访的代表团，双方就经贸合作和地区局势交换了意见。"
+    page = _page(chinese, '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    art = clean(_raw(html=page.encode("gbk").decode("latin-1")), extractor=inline_extractor)
+    assert "朱镕基" in art.text and "charset_repaired" in art.flags
+
+
 def test_non_utf8_bytes_without_a_declared_charset(inline_extractor):
     page = _page(FRENCH.replace("’", "'")).encode("latin-1")
     art = clean(_raw(html=page), extractor=inline_extractor)
