@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -191,7 +192,7 @@ class EventBuilder:
                 picked = lead[:2]
                 if len(lead) > 2 and sum(len(s) for s in picked) < 320:
                     picked = lead[:3]
-                summary = " ".join(picked)
+                summary = _join_sentences(picked)
                 break
         title = next((r["headline"] for r in ranked if r["headline"]), None)
         if not title:
@@ -221,6 +222,17 @@ class EventBuilder:
                 for r in state["members"]
             ],
         }
+
+
+def _join_sentences(sentences: list[str]) -> str:
+    """Sentences as one text: Chinese and Japanese ones follow each other without a space."""
+    out = sentences[0] if sentences else ""
+    for sentence in sentences[1:]:
+        out += ("" if _FULL_WIDTH_END.search(out) else " ") + sentence
+    return out
+
+
+_FULL_WIDTH_END = re.compile(r"[。！？][」』”’）)]*$")
 
 
 def _short_title(sentence: str, limit: int = 140) -> str:

@@ -10,7 +10,7 @@ from . import dates, ner
 from .lexicon import STOPWORDS
 from .text import paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -44,18 +44,29 @@ def headline_like(title: str | None) -> bool:
     if not title:
         return False
     words = title.split()
-    if not 2 <= len(words) <= 24:
-        return False
-    return len(split_sentences(title)) == 1 and not _FURNITURE.search(title)
+    if len(words) == 1 and _CJK.search(title):  # Chinese/Japanese without spaces: count characters
+        short = 4 <= len(title) <= 80
+    else:
+        short = 2 <= len(words) <= 24
+    return short and len(split_sentences(title)) == 1 and not _FURNITURE.search(title)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def summary_sentence_ok(sentence: str) -> bool:
+    if _FULL_WIDTH_SENTENCE.fullmatch(sentence):  # Chinese/Japanese: no spaces, so count characters
+        return 12 <= len(sentence) <= 240 and not _FURNITURE.search(sentence)
     words = sentence.split()
     if not 6 <= len(words) <= 80 or _FURNITURE.search(sentence):
         return False
     if sentence[-1] not in ".!?\"”’)":
         return False
     return not is_titlecase_line(sentence)
+
+
+# a sentence written without spaces that ends with a full-width mark (。！？, then closing quotes)
+_FULL_WIDTH_SENTENCE = re.compile(r"[^\s]+[。！？][」』”’）)]*")
 
 
 def _keywords(body: str) -> list[list]:

@@ -18,8 +18,24 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Chinese and Japanese end sentences with full-width marks and no space after them.
+_FULL_WIDTH_ENDS = frozenset("。！？")
+_FULL_WIDTH_END = re.compile(r"[。！？]+[」』”’）)]*")
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, verbatim (no character is changed, only whitespace between them dropped)."""
+    if not _FULL_WIDTH_ENDS.isdisjoint(paragraph):
+        pieces, start = [], 0
+        for match in _FULL_WIDTH_END.finditer(paragraph):
+            pieces.append(paragraph[start:match.end()])
+            start = match.end()
+        pieces.append(paragraph[start:])
+        return [s for piece in pieces for s in _split_latin(piece)]
+    return _split_latin(paragraph)
+
+
+def _split_latin(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):

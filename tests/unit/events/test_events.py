@@ -155,3 +155,34 @@ def test_state_is_bounded():
 def test_dates_stay_partial(text, expected):
     from pipeline.events.dates import mentions
     assert mentions(text) == expected
+
+
+# A Chinese wire report and a Japanese one: sentences end in 。 with no space after them.
+CHINESE_TITLE = "朱镕基会见欧盟代表团"
+CHINESE = ["国务院总理朱镕基今天在北京人民大会堂会见了来访的欧洲联盟代表团，双方就经贸合作交换了意见。",
+           "朱镕基表示，中方愿同欧盟加强在贸易、投资和科技领域的合作。",
+           "欧盟代表团团长说：“欧方重视同中国的伙伴关系。”"]
+JAPANESE = "東京で日中首脳会談が開かれた。両首脳は経済協力の拡大で一致した！次回は北京で開く予定だという。"
+
+
+def test_chinese_and_japanese_sentences_make_the_lead_and_summary():
+    from pipeline.events.text import split_sentences
+    assert split_sentences("".join(CHINESE)) == CHINESE
+    assert split_sentences(JAPANESE) == ["東京で日中首脳会談が開かれた。", "両首脳は経済協力の拡大で一致した！",
+                                         "次回は北京で開く予定だという。"]
+    assert split_sentences("He said “yes.” Then he left.") == ["He said “yes.”", "Then he left."]
+    article = {"id": "zh-1", "source": "xinhua", "url": None, "canonical_url": None, "title": CHINESE_TITLE,
+               "text": "".join(CHINESE) + "\n" + CHINESE[0], "published": None, "fetched_at": "2025-01-01T00:00:00Z",
+               "language": "zh", "flags": []}
+    facts = article_facts(article)
+    assert facts["headline"] == CHINESE_TITLE and facts["lead"][:3] == CHINESE
+    _, record = EventBuilder().apply(None, article, facts, assign("evt_00000000000000cc"), "2025-01-01T00:00:00Z")
+    assert record["title"] == CHINESE_TITLE
+    assert record["summary"].startswith(CHINESE[0] + CHINESE[1])   # joined without a space
+    assert schema_errors("event", record) == []
+
+
+def test_english_summaries_keep_the_space_after_a_closing_quote():
+    from pipeline.events.builder import _join_sentences
+    assert _join_sentences(["He said “we will stay.”", "Then he left."]) == "He said “we will stay.” Then he left."
+    assert _join_sentences(["会见了代表团。", "双方交换了意见。"]) == "会见了代表团。双方交换了意见。"
