@@ -60,7 +60,7 @@ def summary_sentence_ok(sentence: str) -> bool:
     words = sentence.split()
     if not 6 <= len(words) <= 80 or _FURNITURE.search(sentence):
         return False
-    if sentence[-1] not in ".!?\"”’)":
+    if sentence[-1] not in ".!?\"”’)»।॥؟۔։።":
         return False
     return not is_titlecase_line(sentence)
 

@@ -10,8 +10,17 @@ jan feb mar apr jun jul aug sep sept oct nov dec calif fla tex mass mich penn pa
 conn ga md minn va wash wis ore okla tenn ave blvd rd dept univ est approx
 """.split())
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?\s?[A-Z0-9À-Ý])")
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.?[.!?…]*[\"'”’)\]]*\s*$")
+# A full stop (or the danda, the Arabic question mark, the Urdu, Armenian and Ethiopic full stops),
+# closing quotes, space, then what may open a sentence: checked by _opens_sentence, as Python's re
+# has no class for upper-case letters of every script.
+_SENTENCE_END = re.compile(r"(?P<end>[.!?…।॥؟۔։።]+[\"'”’)\]»]*)\s+(?P<next>[\"'“‘(\[«„]?\s?(?P<first>\w))")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.?[.!?…]*[\"'”’)\]»]*\s*$")
+
+
+def _opens_sentence(char: str) -> bool:
+    """An upper-case letter (Latin, Cyrillic, Greek, ...), a digit, or a letter of a script without
+    case (Devanagari, Arabic, Hebrew, ...): not a lower-case letter, nor the "_" that \\w admits."""
+    return char.isupper() or char.isdigit() or (char.isalpha() and not char.islower())
 
 
 def paragraphs(text: str) -> list[str]:
@@ -39,7 +48,9 @@ def _split_latin(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[start:match.end()]
+        if not _opens_sentence(match.group("first")):
+            continue
+        candidate = paragraph[start:match.end("end")]
         head = paragraph[start:match.start() + 1]
         last = _LAST_WORD.search(head)
         if last:
@@ -48,7 +59,7 @@ def _split_latin(paragraph: str) -> list[str]:
             if (word.lower() in _ABBREVIATIONS or len(word) == 1) and paragraph[match.start()] == ".":
                 continue
         out.append(candidate.strip())
-        start = match.end()
+        start = match.start("next")
     tail = paragraph[start:].strip()
     if tail:
         out.append(tail)

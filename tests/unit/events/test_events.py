@@ -186,3 +186,33 @@ def test_english_summaries_keep_the_space_after_a_closing_quote():
     from pipeline.events.builder import _join_sentences
     assert _join_sentences(["He said “we will stay.”", "Then he left."]) == "He said “we will stay.” Then he left."
     assert _join_sentences(["会见了代表团。", "双方交换了意见。"]) == "会见了代表团。双方交换了意见。"
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("Президент провёл переговоры в Пекине. Стороны обсудили торговлю. В. Путин вернётся в Москву.",
+     ["Президент провёл переговоры в Пекине.", "Стороны обсудили торговлю.", "В. Путин вернётся в Москву."]),
+    ("Ο πρωθυπουργός συναντήθηκε με τον πρόεδρο. Συζήτησαν για το εμπόριο.",
+     ["Ο πρωθυπουργός συναντήθηκε με τον πρόεδρο.", "Συζήτησαν για το εμπόριο."]),
+    ("प्रधानमंत्री ने आज दिल्ली में बैठक की। उन्होंने व्यापार पर चर्चा की।",
+     ["प्रधानमंत्री ने आज दिल्ली में बैठक की।", "उन्होंने व्यापार पर चर्चा की।"]),
+    ("وقال الرئيس إن المحادثات كانت مثمرة. وأضاف أن الجانبين اتفقا على التعاون؟ ثم غادر.",
+     ["وقال الرئيس إن المحادثات كانت مثمرة.", "وأضاف أن الجانبين اتفقا على التعاون؟", "ثم غادر."]),
+    ("Škoda won the tender. Łódź bid too. «Nobody expected it», he said. It was 5 p.m. and late.",
+     ["Škoda won the tender.", "Łódź bid too.", "«Nobody expected it», he said.", "It was 5 p.m. and late."]),
+    ('Mr. Smith met W. B. Yeats. He said "yes." (Then he left.) Done.',
+     ["Mr. Smith met W. B. Yeats.", 'He said "yes."', "(Then he left.)", "Done."]),
+])
+def test_sentences_end_in_every_script(paragraph, expected):
+    from pipeline.events.text import split_sentences
+    assert split_sentences(paragraph) == expected
+
+
+def test_russian_articles_get_a_lead_of_sentences():
+    text = ("Президент России провёл переговоры в Пекине с председателем Китая в среду вечером. "
+            "Стороны обсудили торговлю, энергетику и ситуацию в регионе в течение трёх часов. "
+            "После встречи лидеры подписали совместное заявление о стратегическом партнёрстве.")
+    facts = article_facts({"title": "Переговоры в Пекине", "text": text, "language": "ru"})
+    assert facts["lead"] == [
+        "Президент России провёл переговоры в Пекине с председателем Китая в среду вечером.",
+        "Стороны обсудили торговлю, энергетику и ситуацию в регионе в течение трёх часов.",
+        "После встречи лидеры подписали совместное заявление о стратегическом партнёрстве."]
