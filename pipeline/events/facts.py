@@ -29,7 +29,9 @@ noted added whose while within without across along among toward like just even 
 described noting remained remain remains expected reported report reports first last new
 sides side number recent recently amid high level high-level broader broad wide wide-ranging
 """.split())
-_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z](?![\w'’-])")
+# words of letters of any script, with inner apostrophes and hyphens
+_WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:[^\W\d_]|['’-])*[^\W\d_](?![\w'’-])")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _ENGLISH_HINTS = frozenset("the and of to in is was for that with on as by at from".split())
 
 
@@ -69,15 +71,16 @@ def summary_sentence_ok(sentence: str) -> bool:
 _FULL_WIDTH_SENTENCE = re.compile(r"[^\s]+[。！？][」』”’）)]*")
 
 
-def _keywords(body: str) -> list[list]:
+def _keywords(body: str, language: str | None = None) -> list[list]:
+    stop = stopwords(language)
     counts: Counter = Counter()
     for line in paragraphs(body):
-        for sentence in split_sentences(line):
+        for sentence in split_sentences(_URL.sub(" ", line)):
             words = _WORD.findall(sentence)
             prev = None
-            # only words written in lower case: names are entities, not keywords
+            # only words written in lower case (or in a script without case): names are entities
             for w in words:
-                if w in _KW_STOP or len(w) < 4:
+                if len(w) < 4 or w != w.lower() or w in stop:
                     prev = None
                     continue
                 w = w.replace("’", "'")
@@ -89,6 +92,38 @@ def _keywords(body: str) -> list[list]:
     scored = [(term, n) for term, n in counts.items() if " " not in term or n >= 3]
     scored.sort(key=lambda x: (-x[1], x[0]))
     return [[t, round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
+
+
+@functools.lru_cache(maxsize=64)
+def stopwords(language: str | None) -> frozenset[str]:
+    """Words too common to be keywords: ours for English (and unknown languages), else jusText's
+    list for the language (shipped with it, about 100 languages), with ours added for quoted English."""
+    name = _JUSTEXT_LANGUAGES.get(language or "")
+    if name is None:
+        return _KW_STOP
+    import justext
+
+    return _KW_STOP | frozenset(word.lower() for word in justext.get_stoplist(name))
+
+
+# ISO 639-1 codes (what py3langid and feeds give) of jusText's stop lists
+_JUSTEXT_LANGUAGES = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian", "ast": "Asturian",
+    "az": "Azerbaijani", "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton",
+    "bg": "Bulgarian", "ca": "Catalan", "cv": "Chuvash", "hr": "Croatian", "cs": "Czech", "da": "Danish",
+    "nl": "Dutch", "eo": "Esperanto", "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician",
+    "ka": "Georgian", "de": "German", "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew",
+    "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "io": "Ido", "ig": "Igbo", "id": "Indonesian",
+    "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada", "kk": "Kazakh", "ko": "Korean",
+    "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian", "lt": "Lithuanian", "lb": "Luxembourgish",
+    "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi", "ne": "Nepali",
+    "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "oc": "Occitan",
+    "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian", "ru": "Russian",
+    "sr": "Serbian", "sh": "Serbo_Croatian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese",
+    "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish",
+    "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapuk",
+    "wa": "Walloon", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}
 
 
 def _language(article: Any, body: str) -> str | None:
@@ -136,6 +171,7 @@ def article_facts(article: Any) -> dict:
         body = title + "\n" + text  # a paragraph given as a title is part of the body
     published = _get(article, "published")
     entities = ner.extract(headline, body)
+    language = _language(article, body)
     lead: list[str] = []
     seen = 0
     for sentence in (s for line in paragraphs(body) for s in split_sentences(line)):
@@ -147,7 +183,7 @@ def article_facts(article: Any) -> dict:
     return {
         "v": FACTS_VERSION,
         "headline": headline,
-        "language": _language(article, body),
+        "language": language,
         "published": published,
         "entities": {kind: [[name, n, aliases[:8]] for name, (n, aliases) in list(getattr(entities, kind).items())[:MAX_ENTITIES]]
                      for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES, ner.NAMES)},
@@ -155,6 +191,6 @@ def article_facts(article: Any) -> dict:
         "who": entities.who,
         "dates": dates.mentions(body, published),
         "lead": lead,
-        "keywords": _keywords(body),
+        "keywords": _keywords(body, language),
         "words": len(body.split()),
     }

@@ -216,3 +216,24 @@ def test_russian_articles_get_a_lead_of_sentences():
         "Президент России провёл переговоры в Пекине с председателем Китая в среду вечером.",
         "Стороны обсудили торговлю, энергетику и ситуацию в регионе в течение трёх часов.",
         "После встречи лидеры подписали совместное заявление о стратегическом партнёрстве."]
+
+
+def test_keywords_in_the_article_language_without_links_or_stop_words():
+    italian = ("Il black friday incombe su di noi: sconti e offerte speciali per gli appassionati di videogiochi. "
+               "Le offerte della settimana riguardano anche la versione originale rimasterizzata, acquistabile "
+               "su http://amzn.to/2abc con sconti fino al cinquanta per cento. Gli sconti durano fino a lunedì.\n"
+               "Altre offerte arrivano dagli Stati Uniti, dove la città di New York ospita la vendita.")
+    words = [k for k, _ in article_facts({"title": "Black Friday", "text": italian, "language": "it"})["keywords"]]
+    assert set(words[:2]) == {"sconti", "offerte"} and "lunedì" in words   # not ASCII, still a word
+    assert not {"della", "anche", "http", "amzn", "fino"} & set(words)
+    russian = ("Переговоры о торговле прошли в Пекине. Стороны обсудили пошлины, торговле мешают пошлины. "
+               "Новые пошлины вступят в силу весной.")
+    words = [k for k, _ in article_facts({"title": "Торговля", "text": russian, "language": "ru"})["keywords"]]
+    assert words[0] == "пошлины" and "Пекине" not in words and "Стороны" not in words
+
+
+def test_keyword_pairs_are_adjacent_words():
+    apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
+    assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
+    together = article_facts({"title": "Aides", "text": "Former royal aides were blunt. " * 3, "language": "en"})
+    assert dict(together["keywords"])["royal aides"] == 4.5
