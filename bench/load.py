@@ -259,45 +259,48 @@ def main() -> int:
         print(json.dumps({"phase2": results["phase2"]}), file=sys.stderr)
 
         # -- phase 3: HTML through the worker vs plain trafilatura ---------------------------------
-        pages = html_pages(args.extraction)
-        import trafilatura
+        if args.html_rounds > 0:
+            pages = html_pages(args.extraction)
+            import trafilatura
 
-        started, started_cpu = time.perf_counter(), time.process_time()
-        for _ in range(args.html_rounds):
-            for _, url, html in pages:
-                trafilatura.extract(html, url=url)
-        plain = args.html_rounds * len(pages) / (time.perf_counter() - started)
-        plain_per_cpu = args.html_rounds * len(pages) / max(1e-9, time.process_time() - started_cpu)
-        cpu_before = cpu_seconds(worker.pid)
-        print(f"phase 3: {len(pages)} pages x {args.html_rounds} through the worker", file=sys.stderr)
-        count = 0
-        for round_no in range(args.html_rounds):
-            for page_id, url, html in pages:
-                doc = {"id": f"p3-{round_no}-{page_id}", "source": f"site{hash(page_id) % 50}", "html": html,
-                       "url": url, "fetched_at": now_iso()}
-                producer.send(settings.raw_topic, key=doc["source"].encode(), value=orjson.dumps(doc))
-                count += 1
-        producer.flush()
-        first_sent = time.time()
-        deadline = time.monotonic() + 900
-        while time.monotonic() < deadline:
-            if watcher.count("p3-") >= count:
-                break
-            time.sleep(1)
-        arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p3-") and k not in watcher.dead)
-        span = (max(v for k, v in watcher.arrivals.items() if k.startswith("p3-")) - first_sent) if arrivals else float("nan")
-        worker_rate = len(arrivals) / span if span and span == span else float("nan")
-        worker_cpu = cpu_seconds(worker.pid) - cpu_before
-        handled = count  # every page costs extraction, whether it became an article or a dead letter
-        worker_per_cpu = handled / worker_cpu if worker_cpu > 0 else float("nan")
-        results["phase3"] = {"pages": count, "articles": len(arrivals),
-                             "dead_letters": sum(1 for k in watcher.dead if k.startswith("p3-")), "worker_pages_per_s": round(worker_rate, 2),
-                             "plain_trafilatura_pages_per_s": round(plain, 2),
-                             "ratio": round(worker_rate / plain, 3) if plain else None,
-                             "worker_pages_per_cpu_s": round(worker_per_cpu, 2),
-                             "plain_trafilatura_pages_per_cpu_s": round(plain_per_cpu, 2),
-                             "ratio_per_core": round(worker_per_cpu / plain_per_cpu, 3) if plain_per_cpu else None}
-        print(json.dumps({"phase3": results["phase3"]}), file=sys.stderr)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.html_rounds):
+                for _, url, html in pages:
+                    trafilatura.extract(html, url=url)
+            plain = args.html_rounds * len(pages) / (time.perf_counter() - started)
+            plain_per_cpu = args.html_rounds * len(pages) / max(1e-9, time.process_time() - started_cpu)
+            cpu_before = cpu_seconds(worker.pid)
+            print(f"phase 3: {len(pages)} pages x {args.html_rounds} through the worker", file=sys.stderr)
+            count = 0
+            for round_no in range(args.html_rounds):
+                for page_id, url, html in pages:
+                    doc = {"id": f"p3-{round_no}-{page_id}", "source": f"site{hash(page_id) % 50}", "html": html,
+                           "url": url, "fetched_at": now_iso()}
+                    producer.send(settings.raw_topic, key=doc["source"].encode(), value=orjson.dumps(doc))
+                    count += 1
+            producer.flush()
+            first_sent = time.time()
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline:
+                if watcher.count("p3-") >= count:
+                    break
+                time.sleep(1)
+            arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p3-") and k not in watcher.dead)
+            span = (max(v for k, v in watcher.arrivals.items() if k.startswith("p3-")) - first_sent) if arrivals else float("nan")
+            worker_rate = len(arrivals) / span if span and span == span else float("nan")
+            worker_cpu = cpu_seconds(worker.pid) - cpu_before
+            handled = count  # every page costs extraction, whether it became an article or a dead letter
+            worker_per_cpu = handled / worker_cpu if worker_cpu > 0 else float("nan")
+            results["phase3"] = {"pages": count, "articles": len(arrivals),
+                                 "dead_letters": sum(1 for k in watcher.dead if k.startswith("p3-")), "worker_pages_per_s": round(worker_rate, 2),
+                                 "plain_trafilatura_pages_per_s": round(plain, 2),
+                                 "ratio": round(worker_rate / plain, 3) if plain else None,
+                                 "worker_pages_per_cpu_s": round(worker_per_cpu, 2),
+                                 "plain_trafilatura_pages_per_cpu_s": round(plain_per_cpu, 2),
+                                 "ratio_per_core": round(worker_per_cpu / plain_per_cpu, 3) if plain_per_cpu else None}
+            print(json.dumps({"phase3": results["phase3"]}), file=sys.stderr)
+        else:
+            print("phase 3: skipped (--html-rounds 0)", file=sys.stderr)
     finally:
         watcher.stop_flag.set()
         stop_worker(worker)

@@ -11,9 +11,9 @@ conn ga md minn va wash wis ore okla tenn ave blvd rd dept univ est approx
 """.split())
 
 # A full stop (or the danda, the Arabic question mark, the Urdu, Armenian and Ethiopic full stops),
-# closing quotes, space, then what may open a sentence: checked by _opens_sentence, as Python's re
-# has no class for upper-case letters of every script.
-_SENTENCE_END = re.compile(r"(?P<end>[.!?…।॥؟۔։።]+[\"'”’)\]»]*)\s+(?P<next>[\"'“‘(\[«„]?\s?(?P<first>\w))")
+# closing quotes, space, then what may open a sentence: A-Z, a digit, or a letter beyond ASCII,
+# which _opens_sentence checks, as Python's re has no class for upper-case letters of every script.
+_SENTENCE_END = re.compile(r"[.!?…।॥؟۔։።]+[\"'”’)\]»]*\s+(?=[\"'“‘(\[«„]?\s?(?P<first>[^\W_a-z]))")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.?[.!?…]*[\"'”’)\]»]*\s*$")
 
 
@@ -28,13 +28,12 @@ def paragraphs(text: str) -> list[str]:
 
 
 # Chinese and Japanese end sentences with full-width marks and no space after them.
-_FULL_WIDTH_ENDS = frozenset("。！？")
 _FULL_WIDTH_END = re.compile(r"[。！？]+[」』”’）)]*")
 
 
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, verbatim (no character is changed, only whitespace between them dropped)."""
-    if not _FULL_WIDTH_ENDS.isdisjoint(paragraph):
+    if "。" in paragraph or "！" in paragraph or "？" in paragraph:
         pieces, start = [], 0
         for match in _FULL_WIDTH_END.finditer(paragraph):
             pieces.append(paragraph[start:match.end()])
@@ -48,9 +47,10 @@ def _split_latin(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        if not _opens_sentence(match.group("first")):
+        first = match.group("first")
+        if not first.isascii() and not _opens_sentence(first):  # ASCII: the pattern let only A-Z, 0-9 through
             continue
-        candidate = paragraph[start:match.end("end")]
+        candidate = paragraph[start:match.end()]
         head = paragraph[start:match.start() + 1]
         last = _LAST_WORD.search(head)
         if last:
@@ -59,7 +59,7 @@ def _split_latin(paragraph: str) -> list[str]:
             if (word.lower() in _ABBREVIATIONS or len(word) == 1) and paragraph[match.start()] == ".":
                 continue
         out.append(candidate.strip())
-        start = match.start("next")
+        start = match.end()
     tail = paragraph[start:].strip()
     if tail:
         out.append(tail)
