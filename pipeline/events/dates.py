@@ -36,6 +36,25 @@ _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
 
 ANCHOR_DAYS = 45
 
+# Month names of languages that write the day first ("5 décembre 2026", "5. Dezember 2026",
+# "5 de diciembre de 2026"), each list in calendar order with "/" between spellings of one month.
+# Read only in articles of that language, so that "Mars" or "Mai" in English stay what they are.
+_FOREIGN_MONTHS = {
+    "fr": "janvier février/fevrier mars avril mai juin juillet août/aout septembre octobre novembre décembre/decembre",
+    "de": "januar/jänner februar märz/maerz april mai juni juli august september oktober november dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre/setiembre octubre noviembre diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "pt": "janeiro fevereiro março/marco abril maio junho julho agosto setembro outubro novembro dezembro",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+_FOREIGN_NUMBER = {lang: {spelling: n for n, month in enumerate(names.split(), start=1) for spelling in month.split("/")}
+                   for lang, names in _FOREIGN_MONTHS.items()}
+_FOREIGN_DATE = {
+    lang: re.compile(
+        r"\b(?:(?P<d1>[0-3]?\d)(?:\.|er|º|°)?\s+(?:de\s+)?)?(?P<m1>" + "|".join(sorted(names, key=len, reverse=True))
+        + r")\b(?:,?\s+(?:de\s+|del\s+)?(?P<y>(?:1[89]|20)\d\d)\b)?", re.IGNORECASE)
+    for lang, names in _FOREIGN_NUMBER.items()}
+
 
 def _month(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")[:4 if name.lower().startswith("sept") else 3]] \
@@ -75,11 +94,12 @@ def _anchor(m: int, d: int, published: date | None) -> int | None:
     return best[1] if best else None
 
 
-def mentions(text: str, published: str | None = None, limit: int = 16) -> list[list]:
+def mentions(text: str, published: str | None = None, limit: int = 16, language: str | None = None) -> list[list]:
     """Date mentions as ``[start, end_or_None, precision, count, year_basis]`` (most frequent first).
 
     ``year_basis`` is "text" when the text gives the year, "published" when the year was taken
-    from the publication date, and None when there is no year.
+    from the publication date, and None when there is no year. ``language`` adds the day-first
+    dates of French, German, Spanish, Italian, Portuguese or Dutch text.
     """
     pub = published_day(published)
     found: Counter = Counter()
@@ -110,6 +130,17 @@ def mentions(text: str, published: str | None = None, limit: int = 16) -> list[l
             if 1 <= m <= 12 and _valid(m, d, y):
                 found[(_fmt(m, d, y), None, "day", "text")] += 1
                 taken.append(mt.span())
+    # before the English patterns, which would take "November 2026" out of "5. November 2026"
+    foreign = _FOREIGN_DATE.get(language or "")
+    for mt in foreign.finditer(text) if foreign is not None else ():
+        if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):  # a month alone says too little
+            continue
+        taken.append(mt.span())
+        month, year = _FOREIGN_NUMBER[language][mt["m1"].lower()], int(mt["y"]) if mt["y"] else None
+        if mt["d1"]:
+            add_day(month, int(mt["d1"]), None, None, year)
+        else:
+            found[(_fmt(month, None, year), None, "month", "text")] += 1
     for mt in _MONTH_DAY.finditer(text):
         if overlaps(mt.span()) or mt["m1"] == "May" and not mt["y"] and not mt["d1"]:
             continue

@@ -198,7 +198,7 @@ def article_facts(article: Any) -> dict:
                      for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES, ner.NAMES)},
         "where": dict(list(entities.where.items())[:10]),
         "who": entities.who,
-        "dates": dates.mentions(body, published),
+        "dates": dates.mentions(body, published, language=language),
         "lead": lead,
         "keywords": _keywords(body, language),
         "words": len(body.split()),

@@ -237,3 +237,29 @@ def test_keyword_pairs_are_adjacent_words():
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
     together = article_facts({"title": "Aides", "text": "Former royal aides were blunt. " * 3, "language": "en"})
     assert dict(together["keywords"])["royal aides"] == 4.5
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("fr", "Le sommet s'est tenu le 5 décembre 2026 à Genève.", [["2026-12-05", None, "day", 1, "text"]]),
+    ("fr", "Le 1er décembre, les ministres se sont réunis.", [["2026-12-01", None, "day", 1, "published"]]),
+    ("de", "Der Gipfel fand am 5. November 2026 in Genf statt.", [["2026-11-05", None, "day", 1, "text"]]),
+    ("es", "La cumbre se celebró el 5 de diciembre de 2026 en Ginebra.", [["2026-12-05", None, "day", 1, "text"]]),
+    ("it", "Il vertice si è svolto a marzo 2025, non il 4 dicembre.", [["2025-03", None, "month", 1, "text"],
+                                                                      ["2026-12-04", None, "day", 1, "published"]]),
+    ("pt", "A cúpula foi realizada em 5 de dezembro de 2026.", [["2026-12-05", None, "day", 1, "text"]]),
+    ("nl", "De top vond plaats op 5 december 2026.", [["2026-12-05", None, "day", 1, "text"]]),
+    ("en", "The Mars rover woke on 5 Mai; in mars 2026 nothing.", []),   # other languages' names stay unread
+])
+def test_day_first_dates_in_other_languages(language, text, expected):
+    from pipeline.events.dates import mentions
+    assert mentions(text, "2026-12-06T09:00:00Z", language=language) == expected
+
+
+def test_a_french_event_knows_when_it_happened():
+    text = ("Les dirigeants européens se sont réunis le 5 décembre 2026 à Bruxelles pour un sommet sur l'énergie. "
+            "Le sommet du 5 décembre 2026 a duré six heures, selon la présidence.")
+    article = {"id": "fr-1", "source": "lemonde", "url": None, "canonical_url": None, "title": "Sommet à Bruxelles",
+               "text": text, "published": "2026-12-06T08:00:00Z", "fetched_at": "2026-12-06T08:00:00Z",
+               "language": "fr", "flags": []}
+    _, record = EventBuilder().apply(None, article, article_facts(article), assign("evt_00000000000000dd"), "t")
+    assert record["when"]["start"] == "2026-12-05"
