@@ -86,6 +86,33 @@ def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
     return sorted(out)
 
 
+# Languages whose day-first dates ("5 décembre 2026") the event facts read (pipeline.events.dates);
+# this module's patterns read English month names only.
+DAY_FIRST_LANGUAGES = frozenset({"fr", "de", "es", "it", "pt", "nl"})
+
+
+def facts_dates(mentions: list) -> list[int]:
+    """The event facts' date mentions in this module's encoding. A year the facts took from the
+    publication date is dropped again: here a year is never guessed."""
+    out = []
+    for start, end, precision, _count, basis in mentions:
+        if precision not in ("day", "day-no-year", "month"):
+            continue
+        for value in (start, end):
+            if not value:
+                continue
+            year, _, rest = value.partition("-") if not value.startswith("--") else ("0", "", value[2:])
+            parts = rest.split("-")
+            try:
+                y = 0 if basis == "published" else int(year)
+                m, d = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+            except (ValueError, IndexError):
+                continue
+            if 1 <= m <= 12 and 0 <= d <= 31:
+                out.append(y * 10000 + m * 100 + d)
+    return out
+
+
 class DateHints:
     """What the token scan already knows about dates, so extract_dates can skip regexes."""
     __slots__ = ("month_near_number", "hyphen_number")

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..times import parse_published
 from . import cues
-from .dates import DateHints, extract_dates, month_near_number, salient_years
+from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
 from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, scan
 
@@ -169,6 +169,8 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
 
     full = title + "\n" + body if title else body
     dates = extract_dates(full, DateHints(month_near_number(lows_all), hyphen))
+    if facts and facts.get("language") in DAY_FIRST_LANGUAGES:
+        dates = list(dict.fromkeys(dates + facts_dates(facts.get("dates") or [])))
     if dateline:
         dates = list(dict.fromkeys(extract_dates(dateline) + dates))
     dates = dates[: p.k_dates]

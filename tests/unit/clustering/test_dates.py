@@ -34,3 +34,18 @@ def test_fast_date_regex_forms_match_the_plain_patterns():
             assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
 
+
+
+def test_day_first_dates_of_other_languages_reach_the_features(params):
+    from pipeline.clustering import ClusterDoc
+    from pipeline.clustering.clusterer import features_for
+    text = ("Les dirigeants se sont réunis le 5 décembre 2026 à Bruxelles. Le précédent sommet, le 12 mars, "
+            "avait échoué. Ils se reverront en 2027.")
+    french = features_for(ClusterDoc(id="fr", title="Sommet", text=text, language="fr",
+                                     published="2026-12-06T08:00:00Z"), params).dates.tolist()
+    assert 20261205 in french and 312 in french   # "12 mars" names no year, and none is guessed
+    english = features_for(ClusterDoc(id="en", title="Summit", text=text, language="en"), params).dates.tolist()
+    assert not {20261205, 312} & set(english)      # French month names are not read in English text
+    assert D.facts_dates([["2026-12-05", None, "day", 1, "text"], ["--03-20", "--03-22", "day-no-year", 1, None],
+                          ["2025-03", None, "month", 1, "text"], ["--12", None, "month-no-year", 1, None]]) == \
+        [20261205, 320, 322, 20250300]
