@@ -4,7 +4,8 @@ Decision order for an incoming article:
 
 1. already in the window (redelivery)  -> the stored Assignment, no state change;
 2. same normalised content or canonical URL as a live article -> ``exact``;
-3. MinHash Jaccard estimate >= ``near_threshold`` with a candidate -> ``near``;
+3. MinHash Jaccard estimate >= ``near_threshold`` with a candidate whose event its publication
+   time and named dates do not rule out -> ``near``;
 4. best candidate event with score >= ``story_threshold`` -> ``story``;
 5. otherwise -> ``new`` event.
 
@@ -29,7 +30,7 @@ from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, minhash_offset, peek_event,
                       peek_seq)
 from .scoring import (_DATE_MATCH, _PERSON_ART, _PERSON_EVT, _PLACE_CONFLICT, _ArtCtx, _batch, _cosines,
-                      _cosines_words_ents, _event_features, _facts_agree)
+                      _cosines_words_ents, _event_features, _facts_agree, date_relation)
 from .signatures import event_id_for
 
 
@@ -167,10 +168,17 @@ class StoryClusterer:
             cands = self._candidates(f, mh16, bands)
             if cands:
                 recs = self.candidate_set(cands)
-                # 2. near duplicate
+                # 2. near duplicate, of an event that its time and dates do not rule out
                 jac = (recs.minhash == mh16[None, :]).mean(axis=1)
-                j = int(np.argmax(jac))
-                if jac[j] >= p.near_threshold:
+                j = None
+                if jac.max() >= p.near_threshold:  # best first, ties in argmax's order
+                    for i in np.argsort(-jac, kind="stable").tolist():
+                        if jac[i] < p.near_threshold:
+                            break
+                        if self._near_allowed(f, recs.ids[i], recs.event_ids[i]):
+                            j = i
+                            break
+                if j is not None:
                     rel, dup, sim = "near", recs.ids[j], round(float(jac[j]), 4)
                     eid = recs.event_ids[j]
                 else:
@@ -181,6 +189,28 @@ class StoryClusterer:
         if eid is None:
             eid = event_id_for(aid)
         return self._commit(aid, f, mh16, bands, rel, dup, sim, eid)
+
+    def _near_allowed(self, f: Features, cid: str, eid: str) -> bool:
+        """A text nearly identical to window article ``cid`` is still another event when it was
+        published more than ``max_gap_seconds`` from the span of ``cid``'s event (the gate story
+        joins pass too), or when none of the days the two texts name lies within two weeks of the
+        other's (in the same year, when both give one): a template reused for the next meeting or
+        the next season. Then the story score, which weighs that, decides."""
+        b = self.store.get(EVT_PREFIX + eid)
+        if b is not None and f.time is not None:
+            e = EventRec.decode(b)
+            gap = self.p.max_gap_seconds
+            if e.tmin is not None and (f.time < e.tmin - gap or f.time > e.tmax + gap):
+                return False
+        if not len(f.dates):
+            return True
+        r = self.store.get(ART_PREFIX + cid)
+        c_dates = ArticleRec.decode(r).dates.tolist() if r is not None else []
+        if not c_dates:
+            return True
+        # day-level dates only: the salient years of two copies often differ (a background year)
+        _, conflict, _ = date_relation([x for x in f.dates.tolist() if x % 10000], [x for x in c_dates if x % 10000])
+        return not conflict
 
     def _candidates(self, f: Features, mh16: np.ndarray, bands: list[int]) -> list[str]:
         """The ``max_candidates`` best-scoring window articles: 10 per shared LSH band plus the

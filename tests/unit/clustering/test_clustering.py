@@ -65,6 +65,35 @@ def test_near_duplicate(params, seeds):
     assert a.similarity is not None and a.similarity >= params.near_threshold
 
 
+# A wire template reused for each meeting: the same words, another date.
+TEMPLATE = ("President Emmanuel Macron received German Chancellor Olaf Scholz in Paris on {day} for a Franco-German "
+            "summit on energy and defence. The two leaders talked for several hours at the Elysee Palace. {extra} "
+            "According to the presidency, the talks covered electricity prices, the European grid and joint arms "
+            "orders. A joint declaration is due to be published in the coming days.")
+
+
+def _summit(aid: str, day: str, published: str | None, extra: str) -> ClusterDoc:
+    return ClusterDoc(id=aid, title="Franco-German summit in Paris", text=TEMPLATE.format(day=day, extra=extra),
+                      source=aid, published=published)
+
+
+def test_a_reused_template_is_a_near_copy_only_of_the_same_meeting(params):
+    c = StoryClusterer(params)
+    march = c.assign(_summit("m1", "March 12, 2026", "2026-03-12T18:00:00Z", "The meeting was called difficult."))
+    copy = c.assign(_summit("m2", "March 12, 2026", "2026-03-12T20:00:00Z", "Defence ministers were present."))
+    assert (copy.relation, copy.event_id) == ("near", march.event_id)
+    # months later: the same template, published outside the event's time gap
+    november = c.assign(_summit("n1", "November 5, 2026", "2026-11-05T18:00:00Z", "The meeting was called constructive."))
+    assert november.relation == "new" and november.event_id != march.event_id
+    # no publication time, and days three weeks apart in the texts: not a copy of that report (the
+    # story score, which weighs the dates against the words, decides where it goes)
+    undated = c.assign(_summit("n2", "November 26, 2026", None, "Finance ministers were present."))
+    assert undated.relation in ("new", "story")
+    # a copy naming the same day is a near copy, with or without a publication time
+    same_day = c.assign(_summit("n3", "November 5, 2026", None, "Energy ministers were present."))
+    assert (same_day.relation, same_day.event_id) == ("near", november.event_id)
+
+
 def test_redelivery_is_idempotent(params, seeds):
     store: dict = {}
     c = StoryClusterer(params, store)
