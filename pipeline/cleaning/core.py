@@ -22,6 +22,16 @@ from .urls import canonical_url
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
+# Chinese, Japanese and Korean characters: each carries about what two Latin letters do
+_WIDE_SCRIPT = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def text_length(text: str) -> int:
+    """Length for the size limits of a body: a character of Chinese, Japanese or Korean counts
+    twice, so a brief in those scripts is not judged too short by a rule sized for Latin text."""
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(_WIDE_SCRIPT.sub("", text))
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 # a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
@@ -248,7 +258,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
             flags.append("learned_boilerplate_removed")
     text = "\n\n".join(lines)
 
-    if len(text) < cfg.min_text_chars:
+    if len(text) < cfg.min_text_chars and text_length(text) < cfg.min_text_chars:
         wall = rules.wall(" ".join(filter(None, [title, before_rules])))
         detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
         raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
@@ -256,7 +266,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         wall = rules.wall(" ".join(filter(None, [title, before_rules])))
         if wall:
             raise _reject("not_article", f"{wall.replace('_', ' ')} ({len(text)} characters of body)")
-    if len(text) < cfg.short_text_chars:
+    if len(text) < cfg.short_text_chars and text_length(text) < cfg.short_text_chars:
         flags.append("short_text")
     if not title:
         flags.append("no_title")

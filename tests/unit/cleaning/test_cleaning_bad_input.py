@@ -112,6 +112,17 @@ def test_too_little_text_is_not_an_article(inline_extractor):
     assert error.reason == "not_article"
 
 
+def test_briefs_in_chinese_japanese_or_korean_are_measured_fairly(inline_extractor):
+    # 52 characters: two full sentences of news, about as much as 100 letters of English
+    brief = "国务院总理今天在北京会见了来访的欧盟代表团。双方就经贸合作和地区局势交换了意见，并签署了海关合作备忘录。"
+    article = clean(_raw(text="总理会见欧盟代表团\n" + brief), extractor=inline_extractor)
+    assert article.text == brief and "short_text" in article.flags
+    error = _rejected(_raw(text="总理会见欧盟代表团\n" + brief[:21]), inline_extractor)   # one short sentence
+    assert error.reason == "not_article"
+    english = "The prime minister met the delegation in Beijing today."  # 56 characters
+    assert _rejected(_raw(text="Premier meets delegation\n" + english), inline_extractor).reason == "not_article"
+
+
 def test_a_page_without_markup(inline_extractor):
     error = _rejected(_raw(html="just words and no markup at all " * 20), inline_extractor)
     assert error.reason in ("extraction_failed", "not_article")
