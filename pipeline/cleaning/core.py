@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from schemas.models import Rejected, RawArticle
 
+from ..scripts import WIDE_SCRIPT
 from ..times import in_future, normalise_published
 from .config import CleaningConfig
 from .extract import HtmlExtractor
@@ -22,8 +23,6 @@ from .urls import canonical_url
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
-# Chinese, Japanese and Korean characters: each carries about what two Latin letters do
-_WIDE_SCRIPT = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def text_length(text: str) -> int:
@@ -31,7 +30,7 @@ def text_length(text: str) -> int:
     twice, so a brief in those scripts is not judged too short by a rule sized for Latin text."""
     if text.isascii():
         return len(text)
-    return 2 * len(text) - len(_WIDE_SCRIPT.sub("", text))
+    return 2 * len(text) - len(WIDE_SCRIPT.sub("", text))
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 # a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"

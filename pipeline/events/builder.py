@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -29,6 +28,7 @@ import orjson
 from . import ner
 from .dates import published_day
 from .facts import _get
+from .text import ends_full_width
 
 STATE_VERSION = 1
 ORIGINAL = ("new", "story")
@@ -228,11 +228,9 @@ def _join_sentences(sentences: list[str]) -> str:
     """Sentences as one text: Chinese and Japanese ones follow each other without a space."""
     out = sentences[0] if sentences else ""
     for sentence in sentences[1:]:
-        out += ("" if _FULL_WIDTH_END.search(out) else " ") + sentence
+        out += ("" if ends_full_width(out) else " ") + sentence
     return out
 
-
-_FULL_WIDTH_END = re.compile(r"[。！？][」』”’）)]*$")
 
 
 def _short_title(sentence: str, limit: int = 140) -> str:

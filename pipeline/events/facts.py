@@ -8,7 +8,8 @@ from typing import Any
 
 from . import dates, ner
 from .lexicon import STOPWORDS
-from .text import paragraphs, split_sentences, is_titlecase_line
+from ..scripts import WIDE_SCRIPT
+from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
 FACTS_VERSION = 4
 MAX_ENTITIES = 25
@@ -53,18 +54,16 @@ def headline_like(title: str | None) -> bool:
     if not title:
         return False
     words = title.split()
-    if len(words) == 1 and _CJK.search(title):  # Chinese/Japanese without spaces: count characters
+    if len(words) == 1 and WIDE_SCRIPT.search(title):  # Chinese/Japanese without spaces: count characters
         short = 4 <= len(title) <= 80
     else:
         short = 2 <= len(words) <= 24
     return short and len(split_sentences(title)) == 1 and not _FURNITURE.search(title)
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
 
 def summary_sentence_ok(sentence: str) -> bool:
-    if _FULL_WIDTH_SENTENCE.fullmatch(sentence):  # Chinese/Japanese: no spaces, so count characters
+    if ends_full_width(sentence) and len(sentence.split()) == 1:  # Chinese/Japanese: count characters
         return 12 <= len(sentence) <= 240 and not _FURNITURE.search(sentence)
     words = sentence.split()
     if not 6 <= len(words) <= 80 or _FURNITURE.search(sentence):
@@ -73,9 +72,6 @@ def summary_sentence_ok(sentence: str) -> bool:
         return False
     return not is_titlecase_line(sentence)
 
-
-# a sentence written without spaces that ends with a full-width mark (。！？, then closing quotes)
-_FULL_WIDTH_SENTENCE = re.compile(r"[^\s]+[。！？][」』”’）)]*")
 
 
 def _keywords(body: str, language: str | None = None) -> list[list]:

@@ -28,7 +28,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 # Chinese and Japanese end sentences with full-width marks and no space after them.
-_FULL_WIDTH_END = re.compile(r"[。！？]+[」』”’）)]*")
+_FULL_WIDTH_STOP = r"[。！？]+[」』”’）)]*"
+_FULL_WIDTH_END = re.compile(_FULL_WIDTH_STOP)
+_ENDS_FULL_WIDTH = re.compile(_FULL_WIDTH_STOP + "$")
+
+
+def ends_full_width(sentence: str) -> bool:
+    """Whether ``sentence`` ends as a Chinese or Japanese one does (。！？, then closing quotes)."""
+    return _ENDS_FULL_WIDTH.search(sentence) is not None
 
 
 def split_sentences(paragraph: str) -> list[str]:
