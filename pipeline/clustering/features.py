@@ -23,9 +23,10 @@ import numpy as np
 
 from ..times import parse_published
 from . import cues
+from .idf import IdfTable  # noqa: F401  (re-exported: callers build tables from here)
 from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
-from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, scan
+from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, scan, stop_words
 
 
 def parse_time(value) -> float | None:
@@ -62,46 +63,6 @@ class Features:
     @property
     def ef(self):
         return self.ef_h, self.ef_w
-
-
-class IdfTable:
-    """Document frequencies from a shipped table; unseen terms get the maximal IDF."""
-
-    def __init__(self, n_docs: int, df: dict[str, int]):
-        self.n_docs = max(int(n_docs), 1)
-        self.df = df
-        self.max_idf = math.log((self.n_docs + 1) / 1.0) + 1.0
-        self._cache: dict[str, float] = {}
-        self._info: dict[str, tuple[int, float]] = {}
-
-    def term_info(self, counts, prefix: str) -> list[tuple[int, float]]:
-        """[(h32(prefix + term), idf weight)] for each term of ``counts``, in its order.
-
-        Cached per table (a bounded dict), so each distinct term is hashed and looked up once.
-        Number entities ('#...') get the maximal IDF."""
-        info = self._info
-        keys = [prefix + t for t in counts] if prefix else list(counts)
-        try:  # the common case: every term seen before
-            return list(map(info.__getitem__, keys))
-        except KeyError:  # some term is new: look the new ones up, then read them all
-            new = [(k, t) for k, t in zip(keys, counts) if k not in info]
-        if new:
-            if len(info) + len(new) > 200_000:
-                info.clear()
-                new = list(zip(keys, counts))
-            for k, t in new:
-                info[k] = (h32(k), self.max_idf if t[0] == NUM_PREFIX else self.idf(t))
-        return list(map(info.__getitem__, keys))
-
-    def idf(self, term: str) -> float:
-        v = self._cache.get(term)
-        if v is None:
-            v = math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1.0)) + 1.0
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[term] = v
-        return v
-
 
 
 _WEEKDAY_NAMES = frozenset(cues.WEEKDAY_NAMES)
@@ -151,11 +112,14 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     ents: Counter = Counter()
     years: Counter = Counter()
     cm: set = set()
-    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm)
+    language = facts.get("language") if facts else None
+    stop = stop_words(language)
+    idf = idf.for_language(language)
+    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop)
     toks = list(map(str.lower, body_terms))
     lows_all = toks
     if title:
-        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm)
+        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm, stop)
         hyphen = hyphen or t_hyphen
         lows_all = list(map(str.lower, title_terms)) + toks
     content_key = h64(" ".join(toks) if toks else title.lower())

@@ -6,10 +6,12 @@ token form once.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from itertools import chain
 
+from ..stoplists import language_stopwords
 from .dates import MONTHS, YEAR_RE
 
 STOPWORDS = frozenset(
@@ -69,8 +71,12 @@ def stem(tok: str) -> str:
 
 
 
-def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, capmid: set):
+def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, capmid: set,
+         stop: frozenset = STOPWORDS):
     """Tokenise once; split into content words and entity terms. -> (tokens in order, hyphen number seen).
+
+    ``stop`` are the function words, never terms: ours, plus the stop list of the article's
+    language when it is not English (``stop_words``).
 
     An entity term is a token capitalised mid-sentence, or capitalised at a sentence start
     when the same word is capitalised mid-sentence elsewhere in the document; multi-digit
@@ -97,7 +103,7 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
                     _add(ents, NUM_PREFIX + t.lower(), w, n)
         else:
             letters.append((t, n))
-    stop, noe = STOPWORDS, NOT_ENTITIES
+    noe = NOT_ENTITIES
     if w == 1.0:  # the common case, inlined (integer sums equal n additions of 1.0)
         for t, n in letters:
             low = t.lower()
@@ -117,6 +123,16 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
         elif len(low) > 2:
             _add(words, low, w, n)
     return terms, hyphen
+
+
+@functools.lru_cache(maxsize=64)
+def stop_words(language: str | None) -> frozenset[str]:
+    """Function words for an article in ``language``: without them, an article in German shares
+    "und", "der", "die" with every other German article, each at the maximal weight of a word the
+    English document-frequency table does not hold (two unrelated German pages: word cosine 0.35,
+    against 0.03 for English pairs)."""
+    extra = language_stopwords(language)
+    return STOPWORDS | extra if extra else STOPWORDS
 
 
 def _add(counter: Counter, key: str, w: float, n: int) -> None:

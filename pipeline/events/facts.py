@@ -9,6 +9,7 @@ from typing import Any
 from . import dates, ner
 from .lexicon import STOPWORDS
 from ..scripts import WIDE_SCRIPT
+from ..stoplists import language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
 FACTS_VERSION = 4
@@ -101,34 +102,9 @@ def _keywords(body: str, language: str | None = None) -> list[list]:
 
 @functools.lru_cache(maxsize=64)
 def stopwords(language: str | None) -> frozenset[str]:
-    """Words too common to be keywords: ours for English (and unknown languages), else jusText's
-    list for the language (shipped with it, about 100 languages), with ours added for quoted English."""
-    name = _JUSTEXT_LANGUAGES.get(language or "")
-    if name is None:
-        return _KW_STOP
-    import justext
-
-    return _KW_STOP | frozenset(word.lower() for word in justext.get_stoplist(name))
-
-
-# ISO 639-1 codes (what py3langid and feeds give) of jusText's stop lists
-_JUSTEXT_LANGUAGES = {
-    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian", "ast": "Asturian",
-    "az": "Azerbaijani", "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton",
-    "bg": "Bulgarian", "ca": "Catalan", "cv": "Chuvash", "hr": "Croatian", "cs": "Czech", "da": "Danish",
-    "nl": "Dutch", "eo": "Esperanto", "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician",
-    "ka": "Georgian", "de": "German", "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew",
-    "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "io": "Ido", "ig": "Igbo", "id": "Indonesian",
-    "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada", "kk": "Kazakh", "ko": "Korean",
-    "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian", "lt": "Lithuanian", "lb": "Luxembourgish",
-    "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi", "ne": "Nepali",
-    "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "oc": "Occitan",
-    "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian", "ru": "Russian",
-    "sr": "Serbian", "sh": "Serbo_Croatian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese",
-    "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish",
-    "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapuk",
-    "wa": "Walloon", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
-}
+    """Words too common to be keywords: ours (for English, unknown languages and quoted English),
+    plus jusText's list for any other language the article is in."""
+    return _KW_STOP | language_stopwords(language)
 
 
 def _language(article: Any, body: str) -> str | None:

@@ -1,0 +1,63 @@
+"""Articles in languages other than English: their function words and word frequencies
+(pipeline/clustering/tokens.py stop_words, idf.py), on German reports written for these tests."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.clustering import ClusterDoc, StoryClusterer
+from pipeline.clustering.clusterer import features_for
+from pipeline.clustering.features import extract
+from pipeline.clustering.signatures import h32
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/german_rail.json"
+
+
+def german_reports() -> dict[str, ClusterDoc]:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=data["language"])
+            for a in data["articles"]}
+
+
+def word_cosine(a, b) -> float:
+    common, ia, ib = np.intersect1d(a.wf_h, b.wf_h, return_indices=True)
+    return float(np.dot(a.wf_w[ia].astype(np.float64), b.wf_w[ib]))
+
+
+def test_function_words_of_a_german_article_make_no_similarity(params):
+    docs = german_reports()
+    accident = features_for(docs["de-a1"], params)
+    other_accident = features_for(docs["de-b1"], params)
+    # "und", "der", "die", "mit" ... alone made these two unrelated reports look alike (0.47)
+    assert word_cosine(accident, other_accident) < 0.1
+
+
+def test_common_german_words_weigh_less_than_rare_ones(params):
+    text = ("Die Polizei sperrte die Strecke. Ein Bagger stand auf den Gleisen, sagte die Polizei. "
+            "Der Bagger wurde geborgen.")
+    f = extract("", text, None, None, None, params.idf, params, {"language": "de"})
+    # German nouns are capitalised, so both are name-like terms; each is said twice. Before, every
+    # word the English table lacks weighed the same.
+    weight = dict(zip(f.ef_h.tolist(), f.ef_w.tolist()))
+    assert weight[h32("E:bagger")] > 1.5 * weight[h32("E:polizei")]
+    words = set(f.wf_h.tolist())
+    assert h32("sperrte") in words
+    assert not {h32("die"), h32("der"), h32("den"), h32("auf")} & words
+
+
+def test_english_and_unlisted_languages_keep_the_shipped_table(params):
+    table = params.idf
+    assert table.for_language("en") is table and table.for_language(None) is table
+    assert table.for_language("xx") is table  # no frequency list: unseen words stay equally rare
+    assert table.for_language("no") is table.for_language("nb") is not table
+    assert table.for_language("de").max_idf == table.max_idf
+
+
+def test_german_rewrites_join_and_other_accidents_stay_apart(params):
+    docs = german_reports()
+    c = StoryClusterer(params)
+    got = {aid: c.assign(docs[aid]) for aid in ("de-a1", "de-b1", "de-a2", "de-b2")}
+    assert got["de-a2"].event_id == got["de-a1"].event_id and got["de-a2"].relation == "story"
+    assert len({got["de-a1"].event_id, got["de-b1"].event_id, got["de-b2"].event_id}) == 3
