@@ -12,7 +12,7 @@ from ..scripts import WIDE_SCRIPT
 from ..stoplists import language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -75,8 +75,17 @@ def summary_sentence_ok(sentence: str) -> bool:
 
 
 
-def _keywords(body: str, language: str | None = None) -> list[list]:
+# languages that capitalise every noun: there a capitalised word inside a sentence is a keyword too
+_NOUNS_CAPITALISED = frozenset(["de", "lb"])
+
+
+def _keywords(body: str, language: str | None = None, names: frozenset[str] = frozenset()) -> list[list]:
+    """Topical words and repeated pairs. Words written in lower case (or in a script without case):
+    capitalised ones are names, which are entities; in German, whose nouns are all capitalised, a
+    capitalised word past a sentence's first is kept too, unless it is a word of a tagged person or
+    place (``names``)."""
     stop = stopwords(language)
+    nouns = language in _NOUNS_CAPITALISED
     counts: Counter = Counter()
     for line in paragraphs(body):
         if "://" in line or "www." in line or "@" in line:
@@ -84,9 +93,11 @@ def _keywords(body: str, language: str | None = None) -> list[list]:
         for sentence in split_sentences(line):
             words = _WORD.findall(sentence)
             prev = None
-            # only words written in lower case (or in a script without case): names are entities
-            for w in words:
-                if len(w) < 4 or not _is_word(w) or (not w.islower() and w != w.lower()) or w in stop:
+            for i, w in enumerate(words):
+                cased = not w.islower() and w != w.lower()
+                if cased and nouns and i and w[1:].islower() and w not in names:
+                    cased = w.lower() in stop
+                if len(w) < 4 or not _is_word(w) or cased or w in stop:
                     prev = None
                     continue
                 w = w.replace("’", "'")
@@ -115,6 +126,11 @@ def _language(article: Any, body: str) -> str | None:
     if len(words) >= 20 and sum(w in _ENGLISH_HINTS for w in words) / len(words) > 0.12:
         return "en"
     return None
+
+
+def _name_words(entities: ner.Entities) -> frozenset[str]:
+    """The words of the people and places the tagger found."""
+    return frozenset(w for kind in (ner.PEOPLE, ner.PLACES) for name in getattr(entities, kind) for w in name.split())
 
 
 def article_facts_cached(article: Any) -> dict:
@@ -172,6 +188,6 @@ def article_facts(article: Any) -> dict:
         "who": entities.who,
         "dates": dates.mentions(body, published, language=language),
         "lead": lead,
-        "keywords": _keywords(body, language),
+        "keywords": _keywords(body, language, _name_words(entities) if language in _NOUNS_CAPITALISED else frozenset()),
         "words": len(body.split()),
     }

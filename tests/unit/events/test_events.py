@@ -232,6 +232,16 @@ def test_keywords_in_the_article_language_without_links_or_stop_words():
     assert words[0] == "пошлины" and "Пекине" not in words and "Стороны" not in words
 
 
+def test_german_keywords_are_its_nouns_but_not_its_places():
+    german = ("Auf der Strecke nach Donauwörth ist ein Regionalexpress gegen einen Bagger geprallt. Der Bagger "
+              "stand nach Bauarbeiten im Gleis. Die Feuerwehr brachte die Verletzten nach Augsburg. "
+              "Die Feuerwehr war mit hundert Kräften im Einsatz, die Strecke bleibt gesperrt.")
+    words = [k for k, _ in article_facts({"title": "Zugunglück", "text": german, "language": "de"})["keywords"]]
+    # German capitalises every noun: before, its keywords were the verbs ("geprallt", "gesperrt") alone
+    assert set(words[:2]) == {"Bagger", "Feuerwehr"} and "Regionalexpress" in words
+    assert not {"Augsburg", "Donauwörth", "Der", "Die", "Auf"} & set(words)
+
+
 def test_keyword_pairs_are_adjacent_words():
     apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
