@@ -38,7 +38,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
                            r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
 DATELINE_HEAD_LINES = 4
-TITLE_SEARCH_LINES = 2  # a text's headline is its first line, or its second after a removed dateline
+TITLE_SEARCH_LINES = 4  # a text's headline is its first line the rules keep (after a dateline, a menu, a prompt)
 
 _DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
 _DEFAULT_LOCK = threading.Lock()
@@ -262,7 +262,9 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
         raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
     if len(text) < cfg.wall_max_chars:
-        wall = rules.wall(" ".join(filter(None, [title, before_rules])))
+        # judged on what is left: a short article whose footer the rules removed ("Cookie settings",
+        # "Subscribe") is still an article; a wall keeps its prompt, or leaves too little text (above)
+        wall = rules.wall(" ".join(filter(None, [title, text])))
         if wall:
             raise _reject("not_article", f"{wall.replace('_', ' ')} ({len(text)} characters of body)")
     if len(text) < cfg.short_text_chars and text_length(text) < cfg.short_text_chars:

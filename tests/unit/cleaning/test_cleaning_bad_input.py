@@ -105,6 +105,27 @@ def test_walls_and_error_pages_are_not_articles(inline_extractor, paragraphs, ti
     assert wall in error.detail
 
 
+def test_a_short_scraped_article_in_its_site_furniture_is_an_article(inline_extractor):
+    # a menu and a summary prompt above the headline, a cookie link in the footer: before, the page was
+    # rejected as a "cookie wall" (the footer's "Cookie settings" in a body under 1,500 characters)
+    # and its menu became the title
+    text = "\n".join([
+        "Daily Courier | Home | World | Politics | Business | Sport | Subscribe",
+        "No time to read? Get a summary",
+        "Tara Reid checks into rehab",
+        "Actress Tara Reid has checked herself into Promises Treatment Center in Malibu, her publicist said.",
+        "A friend of the actress said she went to Promises on Tuesday and that her family supported her.",
+        "Reid launched a new fashion line called Mantra in December.",
+        "Share this article: Facebook Twitter WhatsApp Email",
+        "© 2026 Daily Courier Media Group. All rights reserved. Terms of use | Privacy policy | Cookie settings",
+        "Previous Article", "Next Article"])
+    article = clean(_raw(text=text), extractor=inline_extractor)
+    assert article.title == "Tara Reid checks into rehab"
+    assert article.text.startswith("Actress Tara Reid has checked herself") and article.text.endswith("in December.")
+    for furniture in ("Home |", "No time to read", "Get a summary", "Share this", "Cookie", "Previous Article"):
+        assert furniture not in article.text
+
+
 def test_too_little_text_is_not_an_article(inline_extractor):
     error = _rejected(_raw(html=article_html(["Hello there."], title="Hi")), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail

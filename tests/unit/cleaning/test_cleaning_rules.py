@@ -45,11 +45,12 @@ def test_dont_miss_block_with_several_teasers():
 
 
 @pytest.mark.parametrize("line", [
-    "No time to read?", "Get a summary", "Read more: Alibaba poised to launch listing", "READ MORE",
+    "No time to read?", "Get a summary", "No time to read? Get a summary", "Read more: Alibaba poised to launch listing", "READ MORE",
     "Like this story? Share it with a friend!", "Share this article", "Sign up for our newsletter",
     "Subscribe to the Morning Review newsletter", "Follow us on Twitter and Facebook",
     "We use cookies to improve your experience.", "Photo: Reuters", "Image credit: Getty Images",
     "© 2019 Associated Press. All Rights Reserved.", "Advertisement", "- Print Article",
+    "Daily Courier 5 | Home | World | Politics | Business | Sport", "News • Sport • Weather • Culture",
 ])
 def test_furniture_lines(line):
     assert clean_lines(PAD[:4] + [line] + PAD[4:]) == PAD
@@ -61,6 +62,7 @@ def test_furniture_lines(line):
     "and has become an unlikely force in the state's education politics, according to both parties.",
     "She said the photos were taken in March, long before the incident, and that nobody had altered them.",
     "By the time the police arrived, the crowd had already left the square and the shops were closed again.",
+    "Arsenal | 10 | 7 | 2 | 1 | 23", "Summit in Moscow | Day two",
 ])
 def test_content_that_looks_like_furniture_survives(line):
     assert line in clean_lines(PAD[:2] + [line] + PAD[2:])
