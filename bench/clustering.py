@@ -479,6 +479,9 @@ def main(argv=None):
     ap.add_argument("--via-core", action="store_true",
                     help="quality through the product's path (cleaning, facts, clustering: what `newsflow replay` runs) "
                          "instead of the clusterer alone")
+    ap.add_argument("--furniture", action="store_true",
+                    help="wrap each row's text in made-up site furniture (bench/furniture.py: menus, cookie banners, "
+                         "prompts, related headlines, footers) and measure through the product's path (implies --via-core)")
     ap.add_argument("--extraction", default=str(ROOT.parent / "shared/data/extraction"),
                     help="the extraction benchmark's pages (ground-truth.json and html/*.html.gz), clustered "
                          "through the product's path against --events")
@@ -491,6 +494,10 @@ def main(argv=None):
     except (OSError, ValueError) as e:
         raise SystemExit(f"--data: {e}") from None
     rows = normalise_rows(rows)
+    if a.furniture:
+        from furniture import wrap_rows
+
+        rows, a.via_core = wrap_rows(rows), True
     p = ClusterParams.load(a.params)
     orders = [None if o == "sorted" else o if o == "time" else int(o) for o in a.orders.split(",")]
     if "time" not in orders and sum(1 for r in rows if row_published(r)) * 2 > len(rows):
@@ -501,7 +508,8 @@ def main(argv=None):
             print("   (shipped params were fitted on all of this data: see the split below for held-out figures)")
         run = run_core if a.via_core else run_newsflow
         if a.via_core:
-            print("   through the product's path: raw text articles -> cleaning -> event facts -> clustering")
+            print("   through the product's path: raw text articles -> cleaning -> event facts -> clustering"
+                  + (", each text wrapped in its site's furniture (bench/furniture.py)" if a.furniture else ""))
         quality(rows, p, orders, "all topics", run)
         for par, name in ((1, "odd topics"), (0, "even topics")):
             sub = [r for r in rows if isinstance(r.get("topic"), int) and r["topic"] % 2 == par]

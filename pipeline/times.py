@@ -38,7 +38,10 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return _epoch(float(value))
+        v = float(value)
+        # epoch milliseconds (JavaScript, Kafka record timestamps) as a number: seconds that large
+        # would lie thousands of years ahead
+        return _epoch(v / 1000.0 if abs(v) >= 1e11 else v)
     s = str(value).strip()
     if not s or len(s) > 100:
         return None

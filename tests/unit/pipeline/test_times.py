@@ -28,6 +28,8 @@ from pipeline.times import normalise_published, parse_published
     ("1574071200", "2019-11-18T10:00:00Z"),  # epoch seconds
     ("1574071200000", "2019-11-18T10:00:00Z"),  # epoch milliseconds
     (1574071200, "2019-11-18T10:00:00Z"),
+    (1574071200000, "2019-11-18T10:00:00Z"),  # milliseconds as a number, as JavaScript and Kafka give them
+    (1574071200.5, "2019-11-18T10:00:00Z"),
 ])
 def test_readable_times_come_out_in_one_iso_form(value, expected):
     assert normalise_published(value) == expected
