@@ -167,8 +167,8 @@ def article_facts(article: Any) -> dict:
     if title and not headline and not text.lstrip().startswith(title[:80]):
         body = title + "\n" + text  # a paragraph given as a title is part of the body
     published = _get(article, "published")
-    entities = ner.extract(headline, body)
     language = _language(article, body)
+    entities = ner.extract(headline, body, language)
     lead: list[str] = []
     seen = 0
     for sentence in (s for line in paragraphs(body) for s in split_sentences(line)):

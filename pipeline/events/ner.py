@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
+from ..stoplists import language_stopwords
 from .text import TOKEN_RE, is_titlecase_line, paragraphs, split_sentences
 
 PEOPLE, ORGS, PLACES = "people", "organisations", "places"
@@ -321,8 +322,27 @@ def _initials(name: str) -> str:
     return "".join(t[0] for t in name.replace("-", " ").split() if t[:1].isupper() and t.lower() not in lx.CONNECTORS)
 
 
-def extract(title: str | None, text: str) -> Entities:
-    """Entities and where-scores of one article (title may be None)."""
+# Languages that capitalise every noun: there a capitalised span is as often "die Polizei" or
+# "Angaben der Polizei" as a name, so only what the tables, the gazetteer or a first name type counts.
+NOUNS_CAPITALISED = frozenset(["de", "lb"])
+
+
+def _typed_by_lexicon(span: list[str], kind: str | None) -> bool:
+    """Whether a span's type comes from a table (known people and organisations, the gazetteer), a
+    first name or an initialism, rather than from the shape of capitalised words."""
+    surface = " ".join(span)
+    if surface in lx.known_people() or surface in lx.known_orgs() or surface in lx.places():
+        return True
+    if kind == PEOPLE and len(span) >= 2 and span[0].lower() in lx.FIRST_NAMES:
+        return True
+    return kind == ORGS and len(span) == 1 and _is_acronym(surface)
+
+
+def extract(title: str | None, text: str, language: str | None = None) -> Entities:
+    """Entities and where-scores of one article (title may be None). For German (``NOUNS_CAPITALISED``)
+    a span the tables do not type is kept only for its words that are known places or names."""
+    by_lexicon = language in NOUNS_CAPITALISED
+    function_words = language_stopwords(language) if by_lexicon else frozenset()
     lines = paragraphs(text)
     title_lines: list[str] = []
     if title:
@@ -341,15 +361,51 @@ def extract(title: str | None, text: str) -> Entities:
             sentence_no += 1
             toks = _tokens(sentence)
             for span, person_cue, before, possessive in _spans(toks, lower_words):
+                if by_lexicon:  # "Auch" (also; a French town), "Die Bundesregierung": sentence openers
+                    while span and _function_word(span[0], function_words):
+                        span = span[1:]
+                    if not span:
+                        continue
                 surface = " ".join(span)
                 kind = _classify(span, person_cue)
                 if kind == "misc":
+                    continue
+                if by_lexicon and not _typed_by_lexicon(span, kind):
+                    _add_known_words([w for w in span if not _function_word(w, function_words)], mentions, early)
                     continue
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
                 if kind is None and len(span) == 1 and person_cue:
                     kind = PEOPLE
                 mentions.append(Mention(surface, kind, loc, person_cue, early))
     return _resolve(mentions, deferred)
+
+
+def _function_word(word: str, function_words: frozenset[str]) -> bool:
+    """A word of the language's stop list, unless it is a large city or a country: the stop lists are
+    frequency lists and hold "berlin", while "Auch" opening a German sentence is "also", not the town."""
+    if word.lower() not in function_words:
+        return False
+    place = lx.places().get(word)
+    return place is None or place[1] != "country" and place[2] < 500_000
+
+
+def _add_known_words(span: list[str], mentions: list[Mention], early: bool) -> None:
+    """The words of an untyped span that are places of the gazetteer or known names, and single
+    capitalised words (kept undecided: they count only when they repeat a person named in full)."""
+    if not span:
+        return
+    if len(span) == 1:
+        if span[0] in lx.places():
+            mentions.append(Mention(span[0], PLACES, 0.3, False, early))
+        elif span[0] in lx.known_people() or span[0] in lx.known_orgs():
+            mentions.append(Mention(span[0], _classify(span, False), 0.0, False, early))
+        else:
+            mentions.append(Mention(span[0], None, 0.0, False, early))
+        return
+    for word in span:
+        if word[:1].isupper() and (word in lx.places() or word in lx.known_people() or word in lx.known_orgs()):
+            kind = PLACES if word in lx.places() else _classify([word], False)
+            mentions.append(Mention(word, kind, 0.3 if kind == PLACES else 0.0, False, early))
 
 
 def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entities:

@@ -242,6 +242,26 @@ def test_german_keywords_are_its_nouns_but_not_its_places():
     assert not {"Augsburg", "Donauwörth", "Der", "Die", "Auf"} & set(words)
 
 
+def test_german_entities_are_names_not_capitalised_nouns():
+    rail = ("Bei einem schweren Zugunglück in der Nähe von Augsburg sind am Dienstag zwei Menschen ums Leben "
+            "gekommen. Wie die Polizei mitteilte, war ein Regionalexpress der Bahn auf der Strecke nach Donauwörth "
+            "mit einem Bagger zusammengestoßen. Die Staatsanwaltschaft Augsburg hat Ermittlungen aufgenommen. "
+            "Warum der Bagger auf den Gleisen stand, ist noch unklar.")
+    facts = article_facts({"title": "Zwei Tote bei Zugunglück nahe Augsburg", "text": rail, "language": "de"})
+    # before: people "Staatsanwaltschaft Augsburg", organisations "Nähe von Augsburg", "Warum der Bagger"...
+    assert facts["entities"]["people"] == [] and facts["entities"]["organisations"] == []
+    assert [name for name, *_ in facts["entities"]["places"]] == ["Augsburg", "Donauwörth"]
+    assert next(iter(facts["where"])) == "Augsburg"
+    politics = ("Bundeskanzler Olaf Scholz hat am Dienstag den französischen Präsidenten Emmanuel Macron in Berlin "
+                "empfangen. Scholz sagte, Deutschland und Frankreich stünden eng zusammen. Macron betonte, die "
+                "Europäische Union müsse mehr tun. Auch die NATO war Thema.")
+    facts = article_facts({"title": "Scholz empfängt Macron", "text": politics, "language": "de"})
+    people = {name: aliases for name, _, aliases in facts["entities"]["people"]}
+    assert people == {"Olaf Scholz": ["Scholz"], "Emmanuel Macron": ["Macron"]}
+    assert [name for name, *_ in facts["entities"]["places"]] == ["Berlin"]   # not "Auch", a French town
+    assert [name for name, *_ in facts["entities"]["organisations"]] == ["NATO"]
+
+
 def test_keyword_pairs_are_adjacent_words():
     apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
