@@ -62,6 +62,35 @@ def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
     return sorted({code(WEEKDAY, WEEKDAY_NAMES.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
 
 
+# Weekday names of the languages whose day-first dates the facts read (DAY_FIRST_LANGUAGES), Monday
+# first, so a German "am Dienstag" and an English "on Tuesday" give the same cue. German joins a time
+# of day to the name ("Dienstagmorgen", "Freitagabend"); Portuguese needs "-feira" ("segunda" alone
+# is "second").
+_FOREIGN_WEEKDAYS = {
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag|sonnabend", "sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "es": ("lunes", "martes", "miércoles|miercoles", "jueves", "viernes", "sábado|sabado", "domingo"),
+    "it": ("lunedì|lunedi", "martedì|martedi", "mercoledì|mercoledi", "giovedì|giovedi", "venerdì|venerdi",
+           "sabato", "domenica"),
+    "pt": ("segunda-feira", "terça-feira|terca-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado|sabado",
+           "domingo"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
+_DE_TIME_OF_DAY = "(?:s|früh|morgen|vormittag|mittag|nachmittag|abend|nacht)?"
+_FOREIGN_WEEKDAY_RES = {
+    lang: [re.compile(r"(?<!\w)(?:" + names + ")" + (_DE_TIME_OF_DAY if lang == "de" else "") + r"(?!\w)", re.IGNORECASE)
+           for names in days]
+    for lang, days in _FOREIGN_WEEKDAYS.items()}
+
+
+def foreign_weekdays(text: str, language: str | None) -> list[int]:
+    """Weekday cues named in the article's own language (empty for English and unlisted languages)."""
+    patterns = _FOREIGN_WEEKDAY_RES.get(language or "")
+    if not patterns:
+        return []
+    return [code(WEEKDAY, i + 1) for i, regex in enumerate(patterns) if regex.search(text)]
+
+
 def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6) -> list[int]:
     """Places the headline/lead situates the story in (each name token, lower-cased)."""
     out: list[int] = []

@@ -150,6 +150,8 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
         days = cues.weekdays(full, named) if named else []
     else:
         days = cues.weekdays(full)
+    if language in DAY_FIRST_LANGUAGES:
+        days = sorted(set(days).union(cues.foreign_weekdays(full, language)))
     # kept in rank order (the first person is the article's main one)
     cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32)
                                    + cues.persons(full, NOT_ENTITIES, h32)

@@ -10,6 +10,8 @@ import numpy as np
 from pipeline.clustering import ClusterDoc, StoryClusterer
 from pipeline.clustering.clusterer import features_for
 from pipeline.clustering.features import extract
+from pipeline.clustering.records import EventRec
+from pipeline.clustering.scoring import CUE_FEATURE_NAMES, cue_features
 from pipeline.clustering.signatures import h32
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/german_rail.json"
@@ -61,3 +63,16 @@ def test_german_rewrites_join_and_other_accidents_stay_apart(params):
     got = {aid: c.assign(docs[aid]) for aid in ("de-a1", "de-b1", "de-a2", "de-b2")}
     assert got["de-a2"].event_id == got["de-a1"].event_id and got["de-a2"].relation == "story"
     assert len({got["de-a1"].event_id, got["de-b1"].event_id, got["de-b2"].event_id}) == 3
+
+
+def test_weekdays_named_in_german_tell_two_accidents_apart(params):
+    docs = german_reports()
+    tuesday = features_for(docs["de-a1"], params)    # "am Dienstagmorgen"
+    friday = features_for(docs["de-b1"], params)     # "am Freitagabend"
+    event = EventRec.__new__(EventRec)
+    event.ent_h, event.cue_c, event.cue_n = friday.ent_h, friday.cues, np.ones(friday.cues.size, np.uint16)
+    assert dict(zip(CUE_FEATURE_NAMES, cue_features(tuesday, event)))["weekday_conflict"] == 1.0
+    # the same day in English and in German is the same cue
+    english = extract("", "The train hit an excavator on Tuesday morning.", None, None, None, params.idf, params)
+    event.cue_c, event.cue_n = english.cues, np.ones(english.cues.size, np.uint16)
+    assert dict(zip(CUE_FEATURE_NAMES, cue_features(tuesday, event)))["weekday_match"] == 1.0
