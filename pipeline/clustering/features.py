@@ -26,7 +26,8 @@ from . import cues
 from .idf import IdfTable  # noqa: F401  (re-exported: callers build tables from here)
 from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
-from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, scan, stop_words
+from ..languages import NOUNS_CAPITALISED
+from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, fact_name_words, scan, stop_words
 
 
 def parse_time(value) -> float | None:
@@ -115,11 +116,12 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     language = facts.get("language") if facts else None
     stop = stop_words(language)
     idf = idf.for_language(language)
-    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop)
+    names = fact_name_words(facts) if language in NOUNS_CAPITALISED else None
+    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop, names)
     toks = list(map(str.lower, body_terms))
     lows_all = toks
     if title:
-        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm, stop)
+        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm, stop, names)
         hyphen = hyphen or t_hyphen
         lows_all = list(map(str.lower, title_terms)) + toks
     content_key = h64(" ".join(toks) if toks else title.lower())

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from itertools import chain
 
-from ..stoplists import language_stopwords
+from ..languages import language_stopwords
 from .dates import MONTHS, YEAR_RE
 
 STOPWORDS = frozenset(
@@ -72,11 +72,13 @@ def stem(tok: str) -> str:
 
 
 def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, capmid: set,
-         stop: frozenset = STOPWORDS):
+         stop: frozenset = STOPWORDS, names: frozenset | None = None):
     """Tokenise once; split into content words and entity terms. -> (tokens in order, hyphen number seen).
 
     ``stop`` are the function words, never terms: ours, plus the stop list of the article's
-    language when it is not English (``stop_words``).
+    language when it is not English (``stop_words``). ``names``, when given, are the only words that
+    can be entity terms: in German every noun is capitalised, so there the names the event facts
+    found decide (``fact_name_words``), and other capitalised words are content words.
 
     An entity term is a token capitalised mid-sentence, or capitalised at a sentence start
     when the same word is capitalised mid-sentence elsewhere in the document; multi-digit
@@ -88,6 +90,8 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
     raw = (_TOK_ASCII if text.isascii() else TOK).findall(text)
     punct = _PUNCT
     capmid.update([t.lower() for prev, t in zip(chain(("\n",), raw), raw) if t[0].isupper() and prev not in punct])
+    if names is not None:
+        capmid.intersection_update(names)
     terms = [t for t in raw if t not in punct]
     forms = Counter(terms)
     hyphen = False
@@ -123,6 +127,16 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
         elif len(low) > 2:
             _add(words, low, w, n)
     return terms, hyphen
+
+
+def fact_name_words(facts: dict) -> frozenset[str]:
+    """The lower-cased words of the people, places, organisations and other names in event facts."""
+    out = set()
+    for group in (facts.get("entities") or {}).values():
+        for name, _, aliases in group:
+            for alias in (name, *aliases):
+                out.update(alias.lower().split())
+    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=64)

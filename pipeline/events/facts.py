@@ -9,7 +9,7 @@ from typing import Any
 from . import dates, ner
 from .lexicon import STOPWORDS
 from ..scripts import WIDE_SCRIPT
-from ..stoplists import language_stopwords
+from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
 FACTS_VERSION = 5
@@ -75,17 +75,13 @@ def summary_sentence_ok(sentence: str) -> bool:
 
 
 
-# languages that capitalise every noun: there a capitalised word inside a sentence is a keyword too
-_NOUNS_CAPITALISED = frozenset(["de", "lb"])
-
-
 def _keywords(body: str, language: str | None = None, names: frozenset[str] = frozenset()) -> list[list]:
     """Topical words and repeated pairs. Words written in lower case (or in a script without case):
     capitalised ones are names, which are entities; in German, whose nouns are all capitalised, a
     capitalised word past a sentence's first is kept too, unless it is a word of a tagged person or
     place (``names``)."""
     stop = stopwords(language)
-    nouns = language in _NOUNS_CAPITALISED
+    nouns = language in NOUNS_CAPITALISED
     counts: Counter = Counter()
     for line in paragraphs(body):
         if "://" in line or "www." in line or "@" in line:
@@ -188,6 +184,6 @@ def article_facts(article: Any) -> dict:
         "who": entities.who,
         "dates": dates.mentions(body, published, language=language),
         "lead": lead,
-        "keywords": _keywords(body, language, _name_words(entities) if language in _NOUNS_CAPITALISED else frozenset()),
+        "keywords": _keywords(body, language, _name_words(entities) if language in NOUNS_CAPITALISED else frozenset()),
         "words": len(body.split()),
     }

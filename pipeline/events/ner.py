@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
-from ..stoplists import language_stopwords
+from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import TOKEN_RE, is_titlecase_line, paragraphs, split_sentences
 
 PEOPLE, ORGS, PLACES = "people", "organisations", "places"
@@ -320,11 +320,6 @@ def _person_key(name: str) -> str:
 
 def _initials(name: str) -> str:
     return "".join(t[0] for t in name.replace("-", " ").split() if t[:1].isupper() and t.lower() not in lx.CONNECTORS)
-
-
-# Languages that capitalise every noun: there a capitalised span is as often "die Polizei" or
-# "Angaben der Polizei" as a name, so only what the tables, the gazetteer or a first name type counts.
-NOUNS_CAPITALISED = frozenset(["de", "lb"])
 
 
 def _typed_by_lexicon(span: list[str], kind: str | None) -> bool:

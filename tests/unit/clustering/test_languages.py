@@ -13,6 +13,7 @@ from pipeline.clustering.features import extract
 from pipeline.clustering.records import EventRec
 from pipeline.clustering.scoring import CUE_FEATURE_NAMES, cue_features
 from pipeline.clustering.signatures import h32
+from pipeline.events import article_facts
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/german_rail.json"
 
@@ -36,17 +37,17 @@ def test_function_words_of_a_german_article_make_no_similarity(params):
     assert word_cosine(accident, other_accident) < 0.1
 
 
-def test_common_german_words_weigh_less_than_rare_ones(params):
-    text = ("Die Polizei sperrte die Strecke. Ein Bagger stand auf den Gleisen, sagte die Polizei. "
-            "Der Bagger wurde geborgen.")
-    f = extract("", text, None, None, None, params.idf, params, {"language": "de"})
-    # German nouns are capitalised, so both are name-like terms; each is said twice. Before, every
-    # word the English table lacks weighed the same.
-    weight = dict(zip(f.ef_h.tolist(), f.ef_w.tolist()))
-    assert weight[h32("E:bagger")] > 1.5 * weight[h32("E:polizei")]
-    words = set(f.wf_h.tolist())
-    assert h32("sperrte") in words
-    assert not {h32("die"), h32("der"), h32("den"), h32("auf")} & words
+def test_german_nouns_are_words_weighed_by_rarity_and_names_are_entities(params):
+    text = ("Die Polizei sperrte die Strecke bei Augsburg. Ein Bagger stand auf den Gleisen, sagte die Polizei. "
+            "Der Bagger wurde in Augsburg geborgen.")
+    facts = article_facts({"title": "", "text": text, "language": "de"})
+    f = extract("", text, None, None, None, params.idf, params, facts)
+    words = dict(zip(f.wf_h.tolist(), f.wf_w.tolist()))
+    entities = set(f.ef_h.tolist())
+    # each noun is said twice; before, both were name-like entity terms of the same weight
+    assert words[h32("bagger")] > 1.5 * words[h32("polizei")]
+    assert entities == {h32("E:augsburg")}   # the place the facts found is the only name
+    assert not {h32("die"), h32("der"), h32("den"), h32("auf")} & set(words)
 
 
 def test_english_and_unlisted_languages_keep_the_shipped_table(params):

@@ -1,4 +1,5 @@
-"""Function words of the language an article is in, for the stages that weigh its words.
+"""What the pipeline knows about the language an article is in: its function words, and whether it
+capitalises every noun.
 
 English is served by the pipeline's own lists (they are tuned to news and to the shipped
 document-frequency table); every other language jusText has a list for (about 100, shipped with
@@ -7,6 +8,9 @@ it, built from the most frequent words of each language's Wikipedia) gets that l
 from __future__ import annotations
 
 import functools
+
+# Languages that capitalise every noun: there a capitalised word is as often "Polizei" as a name.
+NOUNS_CAPITALISED = frozenset(["de", "lb"])
 
 # ISO 639-1 codes (what py3langid and feeds give) of jusText's stop lists
 _JUSTEXT_LANGUAGES = {
