@@ -39,6 +39,11 @@ def test_navigation_takes_its_teasers_but_not_the_article():
     assert clean_lines(lines) == [lines[1]]
 
 
+def test_related_blocks_in_other_languages_take_their_teasers():
+    for marker in ("Mehr zum Thema", "À lire aussi", "Lo más leído", "Più letti", "Mais lidas", "Meest gelezen"):
+        assert clean_lines(PAD[:3] + [marker, "Bahn streicht Verbindungen", "Streik legt Verkehr lahm"] + PAD[3:]) == PAD
+
+
 def test_dont_miss_block_with_several_teasers():
     lines = PAD[:3] + ["DON'T MISS", "Headline one [INSIGHT]", "Headline two [VIDEO]", "Headline three"] + PAD[3:]
     assert clean_lines(lines) == PAD
@@ -51,6 +56,11 @@ def test_dont_miss_block_with_several_teasers():
     "We use cookies to improve your experience.", "Photo: Reuters", "Image credit: Getty Images",
     "© 2019 Associated Press. All Rights Reserved.", "Advertisement", "- Print Article",
     "Daily Courier 5 | Home | World | Politics | Business | Sport", "News • Sport • Weather • Culture",
+    # the same furniture in German, French, Spanish, Italian, Portuguese and Dutch
+    "Lesen Sie auch: Bahn streicht Verbindungen", "Artikel teilen", "Anzeige", "Alle Cookies akzeptieren",
+    "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.", "À lire aussi : la grève continue",
+    "Partager", "Publicité", "Nous utilisons des cookies pour améliorer votre expérience.", "Leer más",
+    "Compartir en Facebook", "Leggi anche: il governo cade", "Leia também: Lula viaja", "Lees ook: kabinet valt",
 ])
 def test_furniture_lines(line):
     assert clean_lines(PAD[:4] + [line] + PAD[4:]) == PAD
@@ -63,6 +73,9 @@ def test_furniture_lines(line):
     "She said the photos were taken in March, long before the incident, and that nobody had altered them.",
     "By the time the police arrived, the crowd had already left the square and the shops were closed again.",
     "Arsenal | 10 | 7 | 2 | 1 | 23", "Summit in Moscow | Day two",
+    "Die Bahn will die Strecke teilen, sagte ein Sprecher am Montag in Berlin.",
+    "Le gouvernement veut partager les coûts avec les régions, a indiqué le ministre.",
+    "Werbung für Zigaretten ist in Deutschland seit Jahren stark eingeschränkt worden.",
 ])
 def test_content_that_looks_like_furniture_survives(line):
     assert line in clean_lines(PAD[:2] + [line] + PAD[2:])
