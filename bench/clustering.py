@@ -68,6 +68,7 @@ from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noq
 from pipeline.clustering.clusterer import facts_for, features_for  # noqa: E402
 from pipeline.clustering.prepared import decode_features, encode_features, fingerprint  # noqa: E402
 from pipeline.clustering.features import extract  # noqa: E402
+from pipeline.cleaning.normalize import detect_language, language_tag  # noqa: E402
 from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled, order_rows, pairwise,  # noqa: E402
                                             row_published, run_baseline, split_title)
 
@@ -78,6 +79,7 @@ ID_FIELDS = ("doc_id", "id")
 GOLD_FIELDS = ("cluster_id", "event_id", "event", "cluster", "label", "gold")
 TEXT_FIELDS = ("text", "body", "content")
 HTML_FIELDS = ("html", "raw_html")
+LANGUAGE_FIELDS = ("language", "lang")
 
 
 def _first(r: dict, fields) -> object:
@@ -125,6 +127,9 @@ def raw_article(row: dict) -> dict:
     host = urlsplit(url).hostname if isinstance(url, str) else None
     raw = {"schema_version": 1, "id": row["doc_id"], "source": row.get("source") or host or "row:" + row["doc_id"],
            "url": url, "title": row.get("title")}
+    language = _first(row, LANGUAGE_FIELDS)
+    if language:
+        raw["language"] = str(language)
     if row.get("html"):  # a scraped page: the product extracts its text (and date) itself
         raw["html"] = row["html"]
     else:
@@ -146,22 +151,31 @@ def _extracted(clean_stage, row: dict) -> dict:
     except Rejected:
         return {"text": ""}
     got = {"text": (article.get("title") or "") + "\n" + (article.get("text") or ""),
-           "dateline": article.get("dateline")}
+           "dateline": article.get("dateline"), "language": article.get("language")}
     if article.get("published") and not row_published(row):
         got["published"] = article["published"]
     return got
 
 
+def row_language(r: dict) -> str | None:
+    """The row's language: its own field (``language``/``lang``), else what the cleaning would detect."""
+    given = _first(r, LANGUAGE_FIELDS)
+    if given:
+        return language_tag(str(given))
+    return detect_language((r.get("title") or "") + "\n" + (r.get("text") or ""))
+
+
 def row_doc(r) -> ClusterDoc:
     """The clusterer's input for one labelled row: its own title when it has one (else the first
-    line, as for ECB+), and its publication time when it carries one (any of PUBLISHED_FIELDS)."""
+    line, as for ECB+), its publication time when it carries one (any of PUBLISHED_FIELDS), and its
+    language (``row_language``), which decides the function words and word weights."""
     if r.get("title"):
         title, body = r["title"], r.get("text") or ""
     else:
         title, body = split_title(r)
     published = row_published(r)
     return ClusterDoc(id=r["doc_id"], title=title, text=body, url=r.get("url"), published=published,
-                      fetched_at=r.get("fetched_at"), dateline=r.get("dateline"))
+                      fetched_at=r.get("fetched_at"), language=row_language(r), dateline=r.get("dateline"))
 
 
 def run_newsflow(rows, p, seed):

@@ -88,6 +88,29 @@ def test_clustering_benchmark_reads_other_field_names_and_dates(tmp_path):
     assert m and float(m.group(3)) > 0.8, proc.stdout[-2000:]
 
 
+def test_clustering_benchmark_on_german_rows_and_on_text_in_site_furniture(tmp_path):
+    """Rows in another language (detected, as the cleaning detects it), and rows wrapped in made-up
+    site furniture (--furniture: menus, prompts, related headlines, footers) through the product's path."""
+    german = orjson.loads((ROOT / "tests/fixtures/languages/german_rail.json").read_bytes())["articles"]
+    data = tmp_path / "german.jsonl"
+    data.write_bytes(b"".join(orjson.dumps({"id": a["id"], "event": a["event"], "title": a["title"],
+                                            "text": a["text"]}) + b"\n" for a in german))
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted",
+                           "--extraction", str(tmp_path / "none")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for label in ("all topics", "product path"):   # the two rewrites joined, the two other accidents apart
+        assert re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 1.000/1.000/1.000", proc.stdout), proc.stdout[-2000:]
+    proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(_labelled_sample(tmp_path)),
+                           "--orders", "sorted", "--furniture", "--extraction", str(tmp_path / "none")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "each text wrapped in its site's furniture" in proc.stdout
+    m = re.search(r"MEAN all topics\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+    assert m and float(m.group(3)) > 0.8, proc.stdout[-2000:]
+    assert "rows rejected" not in proc.stdout   # a cookie link in a footer does not make a wall
+
+
 def test_clustering_benchmark_names_a_row_it_cannot_read(tmp_path):
     data = tmp_path / "bad.jsonl"
     data.write_bytes(orjson.dumps({"id": "a", "text": "no gold event here"}) + b"\n")
