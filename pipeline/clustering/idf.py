@@ -67,11 +67,14 @@ class IdfTable:
     def idf(self, term: str) -> float:
         v = self._cache.get(term)
         if v is None:
-            v = math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1.0)) + 1.0
+            v = self._weigh(term)
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[term] = v
         return v
+
+    def _weigh(self, term: str) -> float:
+        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1.0)) + 1.0
 
 
 class FrequencyIdf(IdfTable):
@@ -94,13 +97,7 @@ class FrequencyIdf(IdfTable):
             return None
         return cls(wordfreq.get_frequency_dict(code, "small"), max_idf)
 
-    def idf(self, term: str) -> float:
-        v = self._cache.get(term)
-        if v is None:
-            f = self.frequencies.get(term) or self.frequencies.get(term.casefold()) or 0.0
-            share = -math.expm1(-f * ARTICLE_TOKENS)
-            v = min(self.max_idf, 1.0 - math.log(share)) if share > 0.0 else self.max_idf
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[term] = v
-        return v
+    def _weigh(self, term: str) -> float:
+        f = self.frequencies.get(term) or self.frequencies.get(term.casefold()) or 0.0
+        share = -math.expm1(-f * ARTICLE_TOKENS)
+        return min(self.max_idf, 1.0 - math.log(share)) if share > 0.0 else self.max_idf
