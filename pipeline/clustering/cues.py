@@ -91,8 +91,9 @@ def foreign_weekdays(text: str, language: str | None) -> list[int]:
     return [code(WEEKDAY, i + 1) for i, regex in enumerate(patterns) if regex.search(text)]
 
 
-def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6) -> list[int]:
-    """Places the headline/lead situates the story in (each name token, lower-cased)."""
+def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6, allowed: frozenset | None = None) -> list[int]:
+    """Places the headline/lead situates the story in (each name token, lower-cased); only words of
+    ``allowed`` when given (German, where "in Krankenhäuser" is a noun after "in")."""
     out: list[int] = []
     for m in PLACE_RE.finditer(lead):
         for w in m.group(1).split():
@@ -100,13 +101,18 @@ def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6) -> list[in
             if lw.endswith(("'s", "’s")):
                 lw = lw[:-2]
             c = code(PLACE, hash_fn(lw))
-            if len(lw) > 2 and lw not in not_names and c not in out:
+            if len(lw) > 2 and lw not in not_names and c not in out and (allowed is None or lw in allowed):
                 out.append(c)
     return out[:k]
 
 
-def persons(text: str, not_names: frozenset, hash_fn, k: int = 2) -> list[int]:
-    """The k most mentioned people: a surname seen after a first name and again on its own."""
+def persons(text: str, not_names: frozenset, hash_fn, k: int = 2, people: list[str] | None = None) -> list[int]:
+    """The k most mentioned people: a surname seen after a first name and again on its own. With
+    ``people`` (full names the event facts found), their surnames instead: in German "Deutsche Bahn
+    ... die Bahn" has the shape of a name, and a noun before a name ("Bundeskanzler Olaf") hides it."""
+    if people is not None:
+        surnames = {name.split()[-1] for name in people if " " in name}
+        return _top_people(text, surnames, hash_fn, k) if surnames else []
     surnames = set()
     for m in NAME_RE.finditer(text):
         first, last = m.group(1).lower(), m.group(2).lower()
@@ -118,6 +124,11 @@ def persons(text: str, not_names: frozenset, hash_fn, k: int = 2) -> list[int]:
     surnames -= set(PLACEISH_RE.findall(text))
     if not surnames:
         return []
+    return _top_people(text, surnames, hash_fn, k)
+
+
+def _top_people(text: str, surnames: set[str], hash_fn, k: int) -> list[int]:
+    """Person cues of the k surnames the text names most often (at least twice)."""
     counts = Counter(w for w in CAPWORD_RE.findall(text) if w in surnames)
     top = [w for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= 2][:k]
     return [code(PERSON, hash_fn("E:" + w.lower())) for w in top]

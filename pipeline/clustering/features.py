@@ -116,7 +116,9 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     language = facts.get("language") if facts else None
     stop = stop_words(language)
     idf = idf.for_language(language)
+    # German capitalises every noun: its names are the ones the event facts found
     names = fact_name_words(facts) if language in NOUNS_CAPITALISED else None
+    people = [name for name, *_ in (facts.get("entities") or {}).get("people", ())] if names is not None else None
     body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop, names)
     toks = list(map(str.lower, body_terms))
     lows_all = toks
@@ -155,8 +157,8 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     if language in DAY_FIRST_LANGUAGES:
         days = sorted(set(days).union(cues.foreign_weekdays(full, language)))
     # kept in rank order (the first person is the article's main one)
-    cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32)
-                                   + cues.persons(full, NOT_ENTITIES, h32)
+    cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32, allowed=names)
+                                   + cues.persons(full, NOT_ENTITIES, h32, people=people)
                                    + cues.fact_cues(facts, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
                     np.asarray(dset, dtype=np.uint32), t, np.asarray(cue_codes, dtype=np.uint32),

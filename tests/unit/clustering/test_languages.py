@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.clustering import ClusterDoc, StoryClusterer
+from pipeline.clustering import ClusterDoc, StoryClusterer, cues
 from pipeline.clustering.clusterer import features_for
 from pipeline.clustering.features import extract
 from pipeline.clustering.records import EventRec
@@ -77,3 +77,15 @@ def test_weekdays_named_in_german_tell_two_accidents_apart(params):
     english = extract("", "The train hit an excavator on Tuesday morning.", None, None, None, params.idf, params)
     event.cue_c, event.cue_n = english.cues, np.ones(english.cues.size, np.uint16)
     assert dict(zip(CUE_FEATURE_NAMES, cue_features(tuesday, event)))["weekday_match"] == 1.0
+
+
+def test_german_person_and_place_cues_come_from_names(params):
+    tram = features_for(german_reports()["de-b2"], params)
+    # "die Polizei ... Polizei", "Augsburger Innenstadt ... Innenstadt": the shape of a person's name
+    assert not [c for c in tram.cues.tolist() if cues.kind_of(c) == cues.PERSON]
+    politics = ClusterDoc(id="p", title="Scholz empfängt Macron", language="de", text=(
+        "Bundeskanzler Olaf Scholz hat am Dienstag den französischen Präsidenten Emmanuel Macron in Berlin "
+        "empfangen. Scholz sagte, Deutschland und Frankreich stünden eng zusammen. Macron betonte, die "
+        "Europäische Union müsse mehr tun. Scholz will im Januar nach Paris reisen."))
+    persons = [c for c in features_for(politics, params).cues.tolist() if cues.kind_of(c) == cues.PERSON]
+    assert persons == [cues.code(cues.PERSON, h32("E:scholz")), cues.code(cues.PERSON, h32("E:macron"))]
