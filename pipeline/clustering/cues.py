@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 
 WEEKDAY, PLACE, PERSON = 1, 2, 3
 _LOW30 = (1 << 30) - 1
@@ -91,11 +92,31 @@ def foreign_weekdays(text: str, language: str | None) -> list[int]:
     return [code(WEEKDAY, i + 1) for i, regex in enumerate(patterns) if regex.search(text)]
 
 
-def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6, allowed: frozenset | None = None) -> list[int]:
-    """Places the headline/lead situates the story in (each name token, lower-cased); only words of
-    ``allowed`` when given (German, where "in Krankenhäuser" is a noun after "in")."""
+# "in/at/near" in the languages whose weekdays and dates are read too: "à Lyon", "en Madrid", "a
+# Roma", "em Lisboa", "bei Hildesheim", "bij Utrecht" (with an article: "au Caire", "nel Lazio")
+_FOREIGN_PLACE_WORDS = {
+    "de": "in|im|bei|nahe|nahe bei|unweit von",
+    "fr": "à|au|aux|en|près de|près d'|dans",
+    "es": "en|cerca de",
+    "it": "a|in|nel|nella|presso|vicino a",
+    "pt": "em|no|na|perto de",
+    "nl": "in|bij|nabij",
+}
+_FOREIGN_PLACE_RES = {
+    lang: re.compile(r"(?<!\w)(?:" + words + r")\s+(?:(?:la|le|les|el|los|il|lo|o|a|os|as|de|het)\s+)?("
+                     + _CAP + r"(?:[ \t]+" + _CAP + r"){0,3})")
+    for lang, words in _FOREIGN_PLACE_WORDS.items()}
+
+
+def lead_places(lead: str, not_names: frozenset, hash_fn, k: int = 6, allowed: frozenset | None = None,
+                language: str | None = None) -> list[int]:
+    """Places the headline/lead situates the story in (each name token, lower-cased), after the
+    English locatives or those of ``language``; only words of ``allowed`` when given (German, where
+    "in Krankenhäuser" is a noun after "in")."""
     out: list[int] = []
-    for m in PLACE_RE.finditer(lead):
+    foreign = _FOREIGN_PLACE_RES.get(language or "")
+    matches = PLACE_RE.finditer(lead) if foreign is None else chain(PLACE_RE.finditer(lead), foreign.finditer(lead))
+    for m in matches:
         for w in m.group(1).split():
             lw = w.strip("'’-").lower()
             if lw.endswith(("'s", "’s")):

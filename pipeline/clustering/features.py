@@ -157,7 +157,7 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     if language in DAY_FIRST_LANGUAGES:
         days = sorted(set(days).union(cues.foreign_weekdays(full, language)))
     # kept in rank order (the first person is the article's main one)
-    cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32, allowed=names)
+    cue_codes = list(dict.fromkeys(days + cues.lead_places(lead, NOT_ENTITIES, h32, allowed=names, language=language)
                                    + cues.persons(full, NOT_ENTITIES, h32, people=people)
                                    + cues.fact_cues(facts, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,

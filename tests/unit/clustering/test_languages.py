@@ -89,3 +89,18 @@ def test_german_person_and_place_cues_come_from_names(params):
         "Europäische Union müsse mehr tun. Scholz will im Januar nach Paris reisen."))
     persons = [c for c in features_for(politics, params).cues.tolist() if cues.kind_of(c) == cues.PERSON]
     assert persons == [cues.code(cues.PERSON, h32("E:scholz")), cues.code(cues.PERSON, h32("E:macron"))]
+
+
+def test_french_and_spanish_leads_say_where_a_story_happens(params):
+    def lead_cues(title, text, language):
+        facts = article_facts({"title": title, "text": text, "language": language})
+        return extract(title, text, None, None, None, params.idf, params, facts)
+
+    lyon = lead_cues("Incendie dans une usine", "Un incendie a ravagé une usine chimique à Lyon mardi soir.", "fr")
+    marseille = lead_cues("Incendie dans une usine", "Un incendie a ravagé une usine chimique à Marseille mardi soir.", "fr")
+    event = EventRec.__new__(EventRec)
+    event.ent_h, event.cue_c, event.cue_n = lyon.ent_h, lyon.cues, np.ones(lyon.cues.size, np.uint16)
+    x = dict(zip(CUE_FEATURE_NAMES, cue_features(marseille, event)))
+    assert x["place_conflict"] == 1.0 and x["weekday_match"] == 1.0   # "mardi" in both
+    madrid = lead_cues("Terremoto", "Un terremoto sacudió el centro de la ciudad en Madrid el lunes.", "es")
+    assert dict(zip(CUE_FEATURE_NAMES, cue_features(madrid, event)))["place_conflict"] == 1.0
