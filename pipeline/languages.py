@@ -34,10 +34,22 @@ _JUSTEXT_LANGUAGES = {
 
 @functools.lru_cache(maxsize=64)
 def language_stopwords(language: str | None) -> frozenset[str]:
-    """jusText's lower-cased stop list for an ISO 639-1 code other than English; empty otherwise."""
-    name = _JUSTEXT_LANGUAGES.get((language or "").split("-")[0].lower())
+    """jusText's lower-cased stop list for an ISO 639-1 code other than English; empty otherwise.
+
+    A list of more than 5,000 words holds the language's common nouns too (Korean: 13,222, with
+    "드라마" and "시청률", and their forms with particles); of such a list only the words that
+    wordfreq counts at least once in 3,000 (Zipf 5.5) are kept, when wordfreq lists the language."""
+    code = (language or "").split("-")[0].lower()
+    name = _JUSTEXT_LANGUAGES.get(code)
     if name is None:
         return frozenset()
     import justext
 
-    return frozenset(word.lower() for word in justext.get_stoplist(name))
+    listed = frozenset(word.lower() for word in justext.get_stoplist(name))
+    if len(listed) > 5000:
+        import wordfreq  # late: only such languages need it
+
+        if code in wordfreq.available_languages("small"):  # else the whole list stays
+            frequencies = wordfreq.get_frequency_dict(code, "small")
+            listed = frozenset(w for w in listed if frequencies.get(w, 0.0) >= 10 ** -3.5)
+    return listed

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import dates, ner
+from . import cjk, dates, ner
 from .lexicon import STOPWORDS
 from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
@@ -82,18 +82,20 @@ def _keywords(body: str, language: str | None = None, names: frozenset[str] = fr
     place (``names``)."""
     stop = stopwords(language)
     nouns = language in NOUNS_CAPITALISED
+    spaceless = language in cjk.CJK_LANGUAGES  # words found by script (cjk.terms), two characters long or more
+    shortest = 2 if spaceless else 4
     counts: Counter = Counter()
     for line in paragraphs(body):
         if "://" in line or "www." in line or "@" in line:
             line = _URL.sub(" ", line)
         for sentence in split_sentences(line):
-            words = _WORD.findall(sentence)
+            words = cjk.terms(sentence, language) if spaceless else _WORD.findall(sentence)
             prev = None
             for i, w in enumerate(words):
                 cased = not w.islower() and w != w.lower()
                 if cased and nouns and i and w[1:].islower() and w not in names:
                     cased = w.lower() in stop
-                if len(w) < 4 or not _is_word(w) or cased or w in stop:
+                if len(w) < shortest or not _is_word(w) or cased or w in stop:
                     prev = None
                     continue
                 w = w.replace("’", "'")
@@ -110,7 +112,7 @@ def _keywords(body: str, language: str | None = None, names: frozenset[str] = fr
 @functools.lru_cache(maxsize=64)
 def stopwords(language: str | None) -> frozenset[str]:
     """Words too common to be keywords: ours (for English, unknown languages and quoted English),
-    plus jusText's list for any other language the article is in."""
+    plus the stop list of any other language the article is in."""
     return _KW_STOP | language_stopwords(language)
 
 
@@ -164,7 +166,10 @@ def article_facts(article: Any) -> dict:
         body = title + "\n" + text  # a paragraph given as a title is part of the body
     published = _get(article, "published")
     language = _language(article, body)
-    entities = ner.extract(headline, body, language)
+    if language in cjk.CJK_LANGUAGES:  # "Kindle for PCの起動", "MBC는": the Latin name ends at the script
+        entities = ner.extract(headline and cjk.split_latin(headline), cjk.split_latin(body), language)
+    else:
+        entities = ner.extract(headline, body, language)
     lead: list[str] = []
     seen = 0
     for sentence in (s for line in paragraphs(body) for s in split_sentences(line)):

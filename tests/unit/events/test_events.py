@@ -262,6 +262,20 @@ def test_german_entities_are_names_not_capitalised_nouns():
     assert [name for name, *_ in facts["entities"]["organisations"]] == ["NATO"]
 
 
+def test_japanese_and_korean_keywords_are_words_and_latin_names_stand_alone():
+    japanese = ("先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで男性が逮捕されました。"
+                "改造品の販売は商標権の侵害になります。消費者は改造に注意してください。")
+    facts = article_facts({"title": "改造iPhoneの販売で逮捕", "text": japanese, "language": "ja"})
+    words = [k for k, _ in facts["keywords"]]
+    # before: whole clauses ("先日、不正に改造したiPhoneを販売したとして" and the like)
+    assert {"改造", "販売"} <= set(words[:3]) and all(len(w) <= 12 for w in words)
+    korean = ("MBC는 주말 드라마를 방송했다. MBC의 드라마는 시청률이 높았다. 배우 이유리는 드라마에서 주인공을 맡았다.")
+    facts = article_facts({"title": "MBC 주말 드라마", "text": korean, "language": "ko"})
+    assert [name for name, *_ in facts["entities"]["organisations"]] == ["MBC"]   # not "MBC는", "MBC의"
+    words = [k for k, _ in facts["keywords"]]
+    assert words[0] == "드라마" and "드라마를" not in words and "드라마는" not in words
+
+
 def test_keyword_pairs_are_adjacent_words():
     apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
