@@ -26,6 +26,7 @@ from . import cues
 from .idf import IdfTable  # noqa: F401  (re-exported: callers build tables from here)
 from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
+from .. import cjk
 from ..languages import NOUNS_CAPITALISED
 from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, fact_name_words, scan, stop_words
 
@@ -114,16 +115,19 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     years: Counter = Counter()
     cm: set = set()
     language = facts.get("language") if facts else None
+    shortest = 3
+    if language in cjk.CJK_LANGUAGES:  # no spaces between words: the tokeniser gets them spaced
+        title, body, shortest = cjk.spaced(title, language), cjk.spaced(body, language), 2
     stop = stop_words(language)
     idf = idf.for_language(language)
     # German capitalises every noun: its names are the ones the event facts found
     names = fact_name_words(facts) if language in NOUNS_CAPITALISED else None
     people = [name for name, *_ in (facts.get("entities") or {}).get("people", ())] if names is not None else None
-    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop, names)
+    body_terms, hyphen = scan(body, words, ents, years, 1.0, cm, stop, names, shortest)
     toks = list(map(str.lower, body_terms))
     lows_all = toks
     if title:
-        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm, stop, names)
+        title_terms, t_hyphen = scan(title, words, ents, years, float(p.title_boost), cm, stop, names, shortest)
         hyphen = hyphen or t_hyphen
         lows_all = list(map(str.lower, title_terms)) + toks
     content_key = h64(" ".join(toks) if toks else title.lower())

@@ -72,13 +72,15 @@ def stem(tok: str) -> str:
 
 
 def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, capmid: set,
-         stop: frozenset = STOPWORDS, names: frozenset | None = None):
+         stop: frozenset = STOPWORDS, names: frozenset | None = None, shortest: int = 3):
     """Tokenise once; split into content words and entity terms. -> (tokens in order, hyphen number seen).
 
     ``stop`` are the function words, never terms: ours, plus the stop list of the article's
     language when it is not English (``stop_words``). ``names``, when given, are the only words that
     can be entity terms: in German every noun is capitalised, so there the names the event facts
     found decide (``fact_name_words``), and other capitalised words are content words.
+    ``shortest`` is the length of the shortest content word: 3 letters, or 2 for Chinese, Japanese
+    and Korean, whose two characters say what a word of five letters does.
 
     An entity term is a token capitalised mid-sentence, or capitalised at a sentence start
     when the same word is capitalised mid-sentence elsewhere in the document; multi-digit
@@ -115,7 +117,7 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
                 continue
             if low in capmid and t[0].isupper() and low not in noe:
                 ents[low] += n
-            elif len(low) > 2:
+            elif len(low) >= shortest:
                 words[low] += n
         return terms, hyphen
     for t, n in letters:
@@ -124,7 +126,7 @@ def scan(text: str, words: Counter, ents: Counter, years: Counter, w: float, cap
             continue
         if low in capmid and t[0].isupper() and low not in noe:
             _add(ents, low, w, n)
-        elif len(low) > 2:
+        elif len(low) >= shortest:
             _add(words, low, w, n)
     return terms, hyphen
 

@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import cjk, dates, ner
+from . import dates, ner
+from .. import cjk
 from .lexicon import STOPWORDS
 from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords

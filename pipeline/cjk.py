@@ -1,0 +1,77 @@
+"""Words of Chinese, Japanese and Korean text, for the event facts and the clustering features.
+
+Without a segmenter, a few facts about these scripts stand in for one: a Latin name ends where the
+CJK script begins ("Kindle for PCの起動" is "Kindle for PC" + "の起動", "MBC는" is "MBC" + a particle);
+in Japanese the content words are the runs of kanji and of katakana (hiragana carries the grammar);
+Korean words carry their particles at the end ("류화영의" is "류화영" + "of"); Chinese is cut into the
+longest words of wordfreq's Chinese list, left to right (forward maximum matching).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+CJK_LANGUAGES = frozenset(["zh", "ja", "ko"])
+
+_CJK = "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z0-9])")
+# kanji compounds (with the repeat mark) and katakana words (with the long-vowel mark)
+_JAPANESE_TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]{2,}|[\u30a1-\u30fa\u30fcー]{2,}")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_CJK_RUN = re.compile(rf"[{_CJK}々ー]+")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
+# Korean particles and copulas that end a word, longest first
+_KOREAN_ENDINGS = ("에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터", "이나", "이다",
+                   "라는", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만")
+
+
+def split_latin(text: str) -> str:
+    """A space wherever Latin letters or digits meet CJK script, so names in Latin stand alone."""
+    return _LATIN_CJK_EDGE.sub(" ", text)
+
+
+def terms(sentence: str, language: str) -> list[str]:
+    """The content words of a Chinese, Japanese or Korean sentence, in order."""
+    if language == "ja":
+        return _JAPANESE_TERM.findall(sentence)
+    if language == "zh":
+        return [w for run in _HAN_RUN.findall(sentence) for w in chinese_words(run)]
+    # a word ending in 다 is a predicate ("했다", "높았다"), not a topic
+    return [korean_stem(w) for w in _HANGUL_WORD.findall(sentence) if not w.endswith("다")]
+
+
+def spaced(text: str, language: str) -> str:
+    """``text`` with each run of CJK script replaced by its words (``terms``) between spaces, Latin
+    words, digits and punctuation left where they are: the form the clustering tokeniser can split."""
+    return _CJK_RUN.sub(lambda m: " " + " ".join(terms(m.group(0), language)) + " ", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _chinese_vocabulary() -> dict[str, float]:
+    import wordfreq  # late: only Chinese text needs it
+
+    return {w: f for w, f in wordfreq.get_frequency_dict("zh", "small").items() if 2 <= len(w) <= 4}
+
+
+def chinese_words(run: str) -> list[str]:
+    """The words of a run of Chinese characters: at each place the longest word (2-4 characters) of
+    wordfreq's Chinese list that starts there; a character that starts none is skipped."""
+    vocabulary = _chinese_vocabulary()
+    out, i = [], 0
+    while i < len(run):
+        for size in (4, 3, 2):
+            if run[i:i + size] in vocabulary:
+                out.append(run[i:i + size])
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
+def korean_stem(word: str) -> str:
+    """The word without a particle at its end ("류화영의" -> "류화영"), keeping at least two syllables."""
+    for ending in _KOREAN_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            return word[:-len(ending)]
+    return word
