@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 import re
 
+from .scripts import HAN, WIDE_CHARACTERS
+
 CJK_LANGUAGES = frozenset(["zh", "ja", "ko"])
 
-_CJK = "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z0-9])")
+_LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{WIDE_CHARACTERS}])|(?<=[{WIDE_CHARACTERS}])(?=[A-Za-z0-9])")
 # kanji compounds (with the repeat mark) and katakana words (with the long-vowel mark)
-_JAPANESE_TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]{2,}|[\u30a1-\u30fa\u30fcー]{2,}")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
-_CJK_RUN = re.compile(rf"[{_CJK}々ー]+")
+_JAPANESE_TERM = re.compile(rf"[{HAN}々]{{2,}}|[\u30a1-\u30fa\u30fcー]{{2,}}")
+_HAN_RUN = re.compile(rf"[{HAN}]{{2,}}")
+_CJK_RUN = re.compile(rf"[{WIDE_CHARACTERS}々ー]+")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
 # Korean particles and copulas that end a word, longest first
 _KOREAN_ENDINGS = ("에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터", "이나", "이다",
