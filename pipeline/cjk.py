@@ -14,6 +14,7 @@ import re
 from .scripts import HAN, WIDE_CHARACTERS
 
 CJK_LANGUAGES = frozenset(["zh", "ja", "ko"])
+UNSPACED_LANGUAGES = frozenset(["zh", "ja"])  # Korean puts spaces between words; these do not
 
 _LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{WIDE_CHARACTERS}])|(?<=[{WIDE_CHARACTERS}])(?=[A-Za-z0-9])")
 # kanji compounds (with the repeat mark) and katakana words (with the long-vowel mark)
@@ -24,6 +25,15 @@ _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
 # Korean particles and copulas that end a word, longest first
 _KOREAN_ENDINGS = ("에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터", "이나", "이다",
                    "라는", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만")
+
+
+_SPACE_BESIDE_CJK = re.compile(rf"(?<=[{WIDE_CHARACTERS}々ー]) (?=\S)|(?<=\S) (?=[{WIDE_CHARACTERS}々ー])")
+
+
+def unspaced(words: str) -> str:
+    """Words joined by spaces, written as Chinese or Japanese write them: no space beside a CJK
+    character ("北京 会見" is "北京会見"), a space between two Latin words ("App Store")."""
+    return _SPACE_BESIDE_CJK.sub("", words)
 
 
 def split_latin(text: str) -> str:

@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 5
+FACTS_VERSION = 6  # 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -107,6 +107,8 @@ def _keywords(body: str, language: str | None = None, names: frozenset[str] = fr
     # a bigram that occurs once is noise; unigrams stay
     scored = [(term, n) for term, n in counts.items() if " " not in term or n >= 3]
     scored.sort(key=lambda x: (-x[1], x[0]))
+    if language in cjk.UNSPACED_LANGUAGES:  # a pair reads as the text writes it: 北京会见, not 北京 会见
+        return [[cjk.unspaced(t), round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
     return [[t, round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
 
 

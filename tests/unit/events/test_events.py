@@ -276,6 +276,25 @@ def test_japanese_and_korean_keywords_are_words_and_latin_names_stand_alone():
     assert words[0] == "드라마" and "드라마를" not in words and "드라마는" not in words
 
 
+def test_chinese_and_japanese_keyword_pairs_are_written_without_a_space():
+    chinese = "北京会见欧盟代表团。北京会见欧盟代表团时，双方讨论了贸易问题。北京会见欧盟代表团的消息引起关注。"
+    words = [k for k, _ in article_facts({"title": "北京会见欧盟代表团", "text": chinese, "language": "zh"})["keywords"]]
+    assert "北京会见" in words and not any(" " in w for w in words)
+    japanese = "東京タワーで式典が開かれた。東京タワーは夜に点灯した。多くの人が東京タワーを訪れた。"
+    words = [k for k, _ in article_facts({"title": "式典", "text": japanese, "language": "ja"})["keywords"]]
+    assert "東京タワー" in words and not any(" " in w for w in words)   # kanji run + katakana run
+    korean = "국회 본회의가 열렸다. 국회 본회의에서 예산안이 통과됐다. 국회 본회의는 오후에 끝났다."
+    words = [k for k, _ in article_facts({"title": "국회", "text": korean, "language": "ko"})["keywords"]]
+    assert "국회 본회의" in words   # Korean writes its words apart
+
+
+def test_latin_words_keep_their_space_between_them_in_unspaced_scripts():
+    from pipeline.cjk import unspaced
+    assert unspaced("北京 会见") == "北京会见"
+    assert unspaced("App Store") == "App Store"
+    assert unspaced("Apple 商標") == "Apple商標"
+
+
 def test_keyword_pairs_are_adjacent_words():
     apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
