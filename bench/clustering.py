@@ -16,7 +16,8 @@ The baseline is a plain single-pass TF-IDF clusterer (online DF, cosine to clust
 whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so it is favoured.
 Scraped pages: the extraction benchmark's 181 real pages (``--extraction``) from raw HTML through
 the product's path, with the dates they give, against our labels in bench/data/extraction-events.json;
-the same orders plus publication-time order.
+the same orders plus publication-time order; then the same pages as raw scraped text (each page's
+visible text, bench/visible_text.py), with the page's date.
 
 Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
@@ -225,6 +226,15 @@ def scraped_rows(extraction_dir: Path, events_file: Path) -> list[dict]:
             rows.append({"doc_id": pid, "cluster_id": gold.get(pid, "page:" + pid), "url": truth[pid].get("url"),
                          "html": gzip.decompress(page.read_bytes()).decode("utf-8", "replace")})
     return normalise_rows(rows)
+
+
+def page_text_row(row: dict) -> dict:
+    """A scraped row given as its page's visible text instead of its HTML (title unknown)."""
+    from bench.visible_text import visible_text
+
+    out = {k: v for k, v in row.items() if k not in ("html", "title", "dateline", "text")}
+    out["text"] = visible_text(row["html"])
+    return out
 
 
 def fmt(m):
@@ -542,6 +552,11 @@ def main(argv=None):
             print("   raw HTML through the product's path (extraction, cleaning, facts, clustering) with the dates the "
                   "pages give; orders as above plus by publication time")
             quality(srows, p, orders + ["time"] * ("time" not in orders), "scraped pages", run_core)
+            print("\n   the same pages as raw scraped text: each page's visible text (bench/visible_text.py: menus, "
+                  "teasers, footers and all, one line per block), as a scraper that drops the markup hands it over, "
+                  "with the page's date; the baseline reads the same text")
+            quality([page_text_row(r) for r in srows], p, orders + ["time"] * ("time" not in orders),
+                    "page text", run_core)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

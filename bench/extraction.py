@@ -68,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-inline", action="store_true", help="skip the in-process run (pool overhead)")
     ap.add_argument("--worst", type=int, default=0, help="list the K pages where Newsflow's F1 is lowest")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    ap.add_argument("--page-text", action="store_true",
+                    help="raw scraped text instead of HTML: each page's visible text (bench/visible_text.py) "
+                         "through Newsflow's cleaning, against the same text as it is and against jusText")
     args = ap.parse_args(argv)
+    if args.page_text:
+        return page_text_main(args)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
@@ -140,6 +145,68 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {page_id[:12]}  P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}   plain F1 {p[2]:.3f}")
     if args.json:
         args.json.write_text(json.dumps({"pages": n, "systems": summary, "ratio": ratio}, indent=2))
+    return 0
+
+
+def _justext_lines(text: str) -> str:
+    """jusText's paragraph classifier over the text's lines (each line one paragraph, no links), with
+    the stop list of the language py3langid finds: the usual library answer for text without markup."""
+    import html as html_escape
+
+    import justext
+
+    from pipeline.cleaning.normalize import detect_language
+    from pipeline.languages import _JUSTEXT_LANGUAGES
+
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    page = "<html><body>" + "".join(f"<p>{html_escape.escape(line)}</p>" for line in lines) + "</body></html>"
+    stoplist = justext.get_stoplist(_JUSTEXT_LANGUAGES.get(detect_language(text) or "", "English"))
+    return "\n".join(p.text for p in justext.justext(page.encode("utf-8"), stoplist) if not p.is_boilerplate)
+
+
+def page_text_main(args) -> int:
+    """Raw scraped text: the cleaning on each page's whole visible text, the baselines beside it."""
+    from bench.visible_text import visible_text
+
+    pages = load(args.data, args.limit)
+    config = CleaningConfig()
+    systems = ("newsflow", "as is", "justext")
+    results = {name: [] for name in systems}
+    seconds = {name: 0.0 for name in systems}
+    trimmed = rejected = 0
+    for page_id, html, url, body in pages:
+        text = visible_text(html)
+        for name in systems:
+            start = time.perf_counter()
+            if name == "newsflow":
+                raw = RawArticle(id=page_id, source="page:" + page_id, text=text, url=url or None)
+                try:
+                    article = clean(raw, memory=BoilerplateMemory({}, config), config=config)
+                    got = article.text
+                    trimmed += "page_text_trimmed" in article.flags
+                except Rejected:
+                    got, rejected = None, rejected + 1
+            elif name == "as is":
+                got = text
+            else:
+                got = _justext_lines(text)
+            seconds[name] += time.perf_counter() - start
+            results[name].append(scores(got, body))
+    n = len(pages)
+    print(f"article body from raw scraped text (each page's visible text), {n} pages from {args.data}")
+    print(f"{'system':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'ms/doc':>7}")
+    summary = {}
+    for name in systems:
+        p, r, f = (statistics.fmean(s[i] for s in results[name]) for i in range(3))
+        summary[name] = {"precision": p, "recall": r, "f1": f, "ms_per_doc": 1000 * seconds[name] / n}
+        print(f"{name:<10} {p:>9.4f} {r:>7.4f} {f:>7.4f} {1000 * seconds[name] / n:>7.1f}")
+    nf = summary["newsflow"]["f1"]
+    print(f"newsflow / as is: F1 x{nf / summary['as is']['f1']:.3f}; newsflow / justext: F1 "
+          f"x{nf / summary['justext']['f1']:.3f}; trimmed as a page: {trimmed} of {n}; rejected: {rejected}")
+    if args.json:
+        args.json.write_text(json.dumps({"pages": n, "page_text": summary, "trimmed": trimmed}, indent=2))
     return 0
 
 

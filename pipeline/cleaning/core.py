@@ -18,6 +18,7 @@ from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
                         repair_declared_charset, repair_utf8_mojibake, strip_controls)
+from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
 
@@ -212,6 +213,11 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
 
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
+    if raw.html is None:  # a whole page's visible text: the article's lines, from its headline
+        article = article_lines(lines, lambda line: bool(rules.clean_lines([line], host=host, published=published)[0]))
+        if article is not None:
+            lines = article
+            flags.append("page_text_trimmed")
 
     title = normalise_inline(raw.title, fix_mojibake=fix)
     page_title = normalise_inline(meta.get("title"), fix_mojibake=fix)

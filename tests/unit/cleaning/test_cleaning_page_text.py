@@ -1,0 +1,82 @@
+"""Raw scraped text: a whole page's visible text given as ``text``, menus and footers and all."""
+from __future__ import annotations
+
+from pipeline.cleaning import clean
+from pipeline.cleaning.page_text import article_lines, is_prose
+from schemas.models import RawArticle
+
+from .conftest import FIXTURES, fixture_pages, token_recall
+
+THE_HILL = "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38"
+ENTERMEDIA = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
+
+PARAGRAPH = ("The council voted on Tuesday to close the old bridge to all traffic after engineers found "
+             "cracks in two of its main supports, the mayor said.")
+
+
+def _visible(page_id: str) -> str:
+    return (FIXTURES / f"{page_id}.visible.txt").read_text(encoding="utf-8")
+
+
+def _clean_text(text: str, **raw):
+    return clean(RawArticle(id="p", source="example.com", text=text, **raw))
+
+
+def test_a_pages_visible_text_gives_the_article_without_the_site_around_it():
+    article = _clean_text(_visible(THE_HILL), url=fixture_pages()[THE_HILL]["url"])
+    assert article.title == "South Dakota governor doubles down on 'meth, we're on it' anti-drug campaign"
+    assert "page_text_trimmed" in article.flags
+    for kept in ("Meth is a serious problem in SD", "cost the state roughly $449,000",
+                 "The governor's office didn't immediately respond"):
+        assert kept in article.text
+    for furniture in ("Skip to main content", "Briefing Room", "Become A Contributor", "TRENDING:",
+                      "Krystal Ball issues warning", "Sign up for our daily email", "Capitol Hill Publishing"):
+        assert furniture not in article.text
+    assert token_recall(article.text, fixture_pages()[THE_HILL]["articleBody"]) > 0.9
+
+
+def test_a_korean_pages_visible_text_is_cut_by_its_sentences_too():
+    article = _clean_text(_visible(ENTERMEDIA))
+    assert article.language == "ko" and "page_text_trimmed" in article.flags
+    assert "주말 밤 9시 MBC와 SBS는 막장극의 대결로 붙는 경우가 흔하다" in article.text
+    assert "남상미 식의 새로운 요리법을 발견해낸 인상까지 든다" in article.text
+    for furniture in ("전체뉴스", "정석희칼럼", "광고제휴문의", "등록번호", "All right reserved"):
+        assert furniture not in article.text
+    assert token_recall(article.text, fixture_pages()[ENTERMEDIA]["articleBody"]) > 0.85
+
+
+def test_an_articles_own_text_is_left_whole():
+    # short paragraphs and subheadings, but fewer lines than a page has: nothing is taken for furniture
+    lines = [PARAGRAPH, "What happens next", "Buses will run instead.", PARAGRAPH.replace("Tuesday", "Monday")] * 6
+    article = _clean_text("\n".join(lines))
+    assert "page_text_trimmed" not in article.flags
+    assert "What happens next" in article.text and article.text.count("Buses will run instead.") == 6
+    assert article_lines(lines) is None
+
+
+def test_a_list_the_article_announces_stays_with_it():
+    dates = [f"June {day} -- Arena {day}, City {day}, ST" for day in range(1, 31)]
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    tour = ("The band will mark its anniversary with a tour of thirty dates across the country, its manager "
+            "said on Tuesday, and tickets go on sale on Friday.")
+    lines = menu + ["Band announces its anniversary tour with thirty dates across the country", "By A. Writer",
+                    tour, PARAGRAPH, "The tour dates:", *dates,
+                    "About us", "Careers", "Privacy policy", "Terms of use"]
+    kept = article_lines(lines)
+    assert kept is not None
+    assert kept[0] == "Band announces its anniversary tour with thirty dates across the country"  # the headline
+    assert dates[0] in kept and dates[-1] in kept
+    assert "Home" not in kept and "Careers" not in kept
+
+
+def test_text_with_no_prose_is_left_to_the_other_checks():
+    menu = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Jobs", "Help"] * 5
+    assert article_lines(menu) is None
+
+
+def test_prose_is_told_by_its_sentences_in_any_script():
+    assert is_prose(PARAGRAPH)
+    assert not is_prose("Krystal Ball issues warning to Biden supporters")  # a teaser headline
+    assert not is_prose("Home")
+    assert is_prose("主要ニュースによると、政府は来年度の予算案を閣議決定し、国会に提出する方針を明らかにした。")
+    assert not is_prose("政治経済国際")  # a menu of three sections
