@@ -71,8 +71,8 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[
     does not reject (the cleaning passes its rules: not a byline, a date, a share button) and that
     shares most words with the run's first paragraphs (at least two, and a third of its own):
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
-    else above the run is kept: the byline, share buttons and captions are furniture, and a
-    dateline's day, which every other report of that day names too, merged unrelated pages."""
+    else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
+    merged more unrelated pages of the benchmark (docs/cleaning.md)."""
     span = _run(lines)
     if span is None:
         return None
