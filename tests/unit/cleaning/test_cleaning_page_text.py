@@ -1,6 +1,9 @@
 """Raw scraped text: a whole page's visible text given as ``text``, menus and footers and all."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.cleaning import clean
 from pipeline.cleaning.page_text import article_lines, is_prose
 from schemas.models import RawArticle
@@ -80,3 +83,21 @@ def test_prose_is_told_by_its_sentences_in_any_script():
     assert not is_prose("Home")
     assert is_prose("主要ニュースによると、政府は来年度の予算案を閣議決定し、国会に提出する方針を明らかにした。")
     assert not is_prose("政治経済国際")  # a menu of three sections
+
+
+PIECES = ["Home", "News", "Sign up for our newsletter", "1 2 3 4", "- Teaser headline about the week in review",
+          "The tour dates:", "June 9 -- Arena, City", PARAGRAPH, "短い", "主要ニュースによると、政府は来年度の予算案を閣議決定した。",
+          "Copyright 2019 Example Media", "Read more:", "By A. Writer"]
+
+
+@given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_any_mix_of_lines_gives_a_run_of_them_in_order_or_nothing(lines):
+    kept = article_lines(lines)
+    if kept is None:
+        return
+    assert kept and any(is_prose(line) for line in kept)
+    body = kept[1:] if len(kept) > 1 and not is_prose(kept[0]) else kept
+    # the article is a contiguous run of the input (after at most one headline line above it)
+    n = len(body)
+    assert any(lines[i:i + n] == body for i in range(len(lines) - n + 1))
