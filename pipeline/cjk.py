@@ -21,13 +21,11 @@ _LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{WIDE_CHARACTERS}])|(?<=[{WI
 _JAPANESE_TERM = re.compile(rf"[{HAN}々]{{2,}}|[\u30a1-\u30fa\u30fcー]{{2,}}")
 _HAN_RUN = re.compile(rf"[{HAN}]{{2,}}")
 _CJK_RUN = re.compile(rf"[{WIDE_CHARACTERS}々ー]+")
+_SPACE_BESIDE_CJK = re.compile(rf"(?<=[{WIDE_CHARACTERS}々ー]) (?=\S)|(?<=\S) (?=[{WIDE_CHARACTERS}々ー])")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
 # Korean particles and copulas that end a word, longest first
 _KOREAN_ENDINGS = ("에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터", "이나", "이다",
                    "라는", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만")
-
-
-_SPACE_BESIDE_CJK = re.compile(rf"(?<=[{WIDE_CHARACTERS}々ー]) (?=\S)|(?<=\S) (?=[{WIDE_CHARACTERS}々ー])")
 
 
 def unspaced(words: str) -> str:

@@ -10,7 +10,7 @@ between paragraphs (subheadings, quotes, a photo credit).
 
 This only runs on text that reads as a page: at least ``MIN_LINES`` lines, at least half of them
 not prose. An article's own text rarely looks like that; on the scrapinghub benchmark's ground-truth
-bodies given as text, 13 of 181 do (listicles, tables, reviews), against 176 of the 181 pages' own
+bodies given as text, 13 of 181 do (listicles, tables, reviews), against 174 of the 181 pages' own
 text (docs/cleaning.md, "Whole-page text").
 """
 from __future__ import annotations
