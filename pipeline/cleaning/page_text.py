@@ -6,7 +6,8 @@ notices. With no markup left, what marks the article is prose: long lines that r
 one after another. The article is taken to be the run of lines where prose outweighs the rest most
 (the maximum-sum run, with prose counted by its length and every other line against it), which
 cuts the menus above and the footers and teaser lists below while keeping short lines that sit
-between paragraphs (subheadings, quotes, a photo credit).
+between paragraphs (subheadings, quotes, a photo credit). Readers' comments are prose too: the run
+ends before a comment-section heading ("12 Comments") that follows the article.
 
 This only runs on text that reads as a page: at least ``MIN_LINES`` lines, at least half of them
 not prose. An article's own text rarely looks like that; on the scrapinghub benchmark's ground-truth
@@ -25,7 +26,12 @@ MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are 
 FURNITURE_WEIGHT = 2.0  # a line that is not prose counts against the run by twice its length
 FURNITURE_FLOOR = 20  # ... and by at least this many characters, however short
 HEADLINE_LOOKBACK = 8  # lines above the article searched for its headline
+COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 
+# the heading of a comment section, in the languages whose furniture the rules know
+_COMMENTS = re.compile(r"(?i)\s*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:comment|reply)|"
+                       r"join the (?:conversation|discussion)|discussion|kommentare?|commentaires?|comentarios?|"
+                       r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[:.]?\s*$")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”»)…。！？」』]\s*$")
 _SEPARATOR = re.compile(r" (?:--|[-–—|]) |: |, ")
@@ -100,7 +106,7 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
         return None
     best = run = 0.0
     start = best_start = best_end = 0
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[:_comments_start(lines, prose)]):
         if prose[index]:
             score = float(len(line))
         elif _neutral(line):
@@ -125,6 +131,20 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
         if end - intro > 2:
             best_end = end
     return best_start, best_end
+
+
+def _comments_start(lines: list[str], prose: list[bool]) -> int:
+    """Where the readers' comments begin: the first comment-section heading ("12 Comments", "Join the
+    conversation") with ``COMMENTS_AFTER`` characters of prose above it (a "Comments" button in the
+    toolbar above the article has less), else the end. Nothing below it is the article: the
+    comments are prose too, and often more of it."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if prose[index]:
+            seen += len(line)
+        elif seen >= COMMENTS_AFTER and _COMMENTS.match(line):
+            return index
+    return len(lines)
 
 
 def _item_shape(line: str) -> tuple[bool, str | None]:

@@ -72,6 +72,23 @@ def test_a_list_the_article_announces_stays_with_it():
     assert "Home" not in kept and "Careers" not in kept
 
 
+def test_the_comments_below_an_article_are_not_part_of_it():
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
+             PARAGRAPH.replace("council", "county board")]
+    comments = ["12 Comments", "jsmith", "3 hours ago",
+                "I drove over that bridge every day for twenty years and always thought it looked unsafe to me. "
+                "The railings were rusty, the lights were out half the time, and nobody ever came to fix the "
+                "potholes at the north end, so I am not surprised at all that the engineers found cracks now.",
+                "Reply", "anna_k", "2 hours ago",
+                "The council should have repaired the supports years ago instead of spending money on the new "
+                "park by the river. Every budget meeting someone raised the bridge and every time it was pushed "
+                "back to next year, and now we will all pay more for the buses and the repairs together.",
+                "Reply"]
+    kept = article_lines(menu + story + comments * 2 + ["About us", "Careers"])
+    assert kept == story
+
+
 def test_text_with_no_prose_is_left_to_the_other_checks():
     menu = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Jobs", "Help"] * 5
     assert article_lines(menu) is None
@@ -87,7 +104,7 @@ def test_prose_is_told_by_its_sentences_in_any_script():
 
 PIECES = ["Home", "News", "Sign up for our newsletter", "1 2 3 4", "- Teaser headline about the week in review",
           "The tour dates:", "June 9 -- Arena, City", PARAGRAPH, "短い", "主要ニュースによると、政府は来年度の予算案を閣議決定した。",
-          "Copyright 2019 Example Media", "Read more:", "By A. Writer"]
+          "Copyright 2019 Example Media", "Read more:", "By A. Writer", "12 Comments", PARAGRAPH * 4]
 
 
 @given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=120))
