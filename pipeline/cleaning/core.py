@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import re
 import threading
 import time
@@ -17,7 +18,7 @@ from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
-                        repair_declared_charset, repair_utf8_mojibake, strip_controls)
+                        repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markup)
 from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
@@ -38,6 +39,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
                            r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
+# the start of a whole HTML document (after an XML declaration or comments)
+_HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 DATELINE_HEAD_LINES = 4
 TITLE_SEARCH_LINES = 4  # a text's headline is its first line the rules keep (after a dateline, a menu, a prompt)
 
@@ -211,6 +214,11 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         flags.append("fetched_at_in_future")
         fetched_at = None
 
+    if raw.html is None:
+        unmarked = strip_markup(body)
+        if unmarked is not None:
+            body = unmarked
+            flags.append("markup_removed")
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
     if raw.html is None:  # a whole page's visible text: the article's lines, from its headline
@@ -320,11 +328,20 @@ def _from_extraction(raw, result, flags, cfg, memory) -> CleanedArticle:
     return _finish(raw, result["text"], result, flags, cfg, memory)
 
 
+def _page_sent_as_text(raw: RawArticle) -> tuple[RawArticle, list[str]]:
+    """A whole HTML document sent as ``text`` is cleaned as the page it is (flag html_given_as_text)."""
+    if raw.html is None and isinstance(raw.text, str) and _HTML_DOCUMENT.match(raw.text[:2000]):
+        return dataclasses.replace(raw, html=raw.text, text=None), ["html_given_as_text"]
+    return raw, []
+
+
 def clean(raw: RawArticle, *, memory: BoilerplateMemory | None = None, extractor: HtmlExtractor | None = None,
           config: CleaningConfig | None = None) -> CleanedArticle:
     """Clean one raw article; raises Rejected(reason, detail, stage="clean")."""
     cfg = config or (extractor.config if extractor is not None else CleaningConfig())
+    raw, given = _page_sent_as_text(raw)
     html, text, flags = _prepare(raw, cfg)
+    flags += given
     if html is not None:
         result = (extractor or default_extractor(cfg)).extract(html, raw.url)
         return _from_extraction(raw, result, flags, cfg, memory)
@@ -335,7 +352,9 @@ async def aclean(raw: RawArticle, *, memory: BoilerplateMemory | None = None,
                  extractor: HtmlExtractor | None = None, config: CleaningConfig | None = None) -> CleanedArticle:
     """clean() for the event loop: HTML extraction runs in a worker process, awaited on a thread."""
     cfg = config or (extractor.config if extractor is not None else CleaningConfig())
+    raw, given = _page_sent_as_text(raw)
     html, text, flags = _prepare(raw, cfg)
+    flags += given
     if html is not None:
         result = await (extractor or default_extractor(cfg)).aextract(html, raw.url)
         return _from_extraction(raw, result, flags, cfg, memory)

@@ -131,6 +131,32 @@ def repair_declared_charset(html: str) -> str | None:
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
+# HTML that reached the cleaning as text (a feed's description, a scraper's raw field): tags of HTML's
+# own vocabulary only, so "<숨바꼭질>" (a Korean title's brackets) and "a < b > c" stay
+_HTML_NAMES = (r"a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|dd|div|dl|dt|em|figcaption|"
+               r"figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|label|li|main|mark|nav|noscript|ol|"
+               r"p|picture|pre|q|s|section|small|source|span|strong|sub|sup|table|tbody|td|tfoot|th|thead|time|"
+               r"tr|u|ul|video")
+_HTML_TAG = re.compile(rf"<(?:!--.*?--|/?(?:{_HTML_NAMES})\b[^<>]*)>", re.I | re.S)
+_HTML_BLOCK = re.compile(r"</?(?:article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|"
+                         r"hr|li|main|nav|ol|p|pre|section|table|tr|ul)\b[^<>]*>", re.I)
+_HTML_HIDDEN = re.compile(r"<(script|style|noscript|template)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+# what only markup looks like: a closing tag, a bare block tag or line break, an attribute with a value,
+# a comment
+# ("if a<b and c>d" has none of these)
+_HTML_EVIDENCE = re.compile(rf"</(?:{_HTML_NAMES}|script|style)\s*>|<(?:br|p|div|li|h[1-6]|tr|td)\s*/?>|"
+                            rf"<(?:{_HTML_NAMES})\s+[\w:-]+\s*=\s*[\"']|<!--", re.I)
+
+
+def strip_markup(text: str) -> str | None:
+    """``text`` without its HTML tags (a block tag ends a line; scripts and styles go whole) and with
+    its entities decoded; None when nothing in it is unmistakably markup."""
+    if "<" not in text or not _HTML_EVIDENCE.search(text):
+        return None
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n", _HTML_HIDDEN.sub(" ", text)))
+    return html.unescape(text) if "&" in text else text
+
+
 def _repair(text: str) -> str:
     """Mojibake repair by ftfy, run only when ftfy's own detector sees mojibake in the first 3,000
     characters (the detector and the fixer are the slow part; a mis-decoded text is mis-decoded

@@ -1,4 +1,5 @@
-"""Raw scraped text: a whole page's visible text given as ``text``, menus and footers and all."""
+"""Raw scraped text given as ``text``: a whole page's visible text (menus and footers and all), text
+with HTML tags and entities in it, a whole HTML document."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -118,3 +119,43 @@ def test_any_mix_of_lines_gives_a_run_of_them_in_order_or_nothing(lines):
     # the article is a contiguous run of the input (after at most one headline line above it)
     n = len(body)
     assert any(lines[i:i + n] == body for i in range(len(lines) - n + 1))
+
+
+FLOOD = ("Heavy rain flooded the town of Riverside on Monday, officials said. Hundreds of homes &amp; shops were "
+         "damaged and roads were closed across the county.")
+
+
+def test_markup_in_scraped_text_is_taken_out():
+    text = (f"Flood hits Riverside\n<p>{FLOOD}</p>\n<p class=\"body\">Residents were evacuated to a school gym&nbsp;and "
+            "the mayor said the &quot;worst is over&quot;.</p><br/>More rain is expected on Wednesday, forecasters "
+            "said.<script>var tracker = 1;</script>")
+    article = _clean_text(text)
+    assert "markup_removed" in article.flags
+    assert "Hundreds of homes & shops were damaged" in article.text
+    assert 'the mayor said the "worst is over".' in article.text
+    for markup in ("<p", "</p>", "<br", "&nbsp;", "&amp;", "tracker"):
+        assert markup not in article.text
+    assert "More rain is expected on Wednesday" in article.text.split("\n\n")[-1]  # <br/> ended the line
+
+
+def test_angle_brackets_that_are_not_markup_stay():
+    korean = ("MBC <숨바꼭질>은 방영을 시작한 지 얼마 되지 않았지만 벌써 지쳐가는 인상이다. 여주인공 이유리의 연기는 "
+              "그녀의 막장 히트작 <왔다, 장보리>의 연민정처럼 감정펀치다. 시청자들은 <숨바꼭질>의 다음 회를 기다린다.")
+    article = _clean_text(korean)
+    assert "<숨바꼭질>" in article.text and "<왔다, 장보리>" in article.text
+    maths = f"{FLOOD} The ratio held where a<b and c>d, the engineers said in their report on the damage."
+    article = _clean_text(maths)
+    assert "a<b and c>d" in article.text and "markup_removed" not in article.flags
+
+
+def test_a_whole_html_document_sent_as_text_is_cleaned_as_a_page():
+    page = ("<!DOCTYPE html><html><head><title>Flood hits Riverside | Daily Courier</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>Flood hits Riverside</h1>"
+            f"<p>{FLOOD}</p><p>Residents were evacuated to a school gym and the mayor said the worst is over. More "
+            "rain is expected on Wednesday, forecasters said.</p></article><footer>Copyright Daily Courier</footer>"
+            "</body></html>")
+    article = _clean_text(page)
+    assert "html_given_as_text" in article.flags
+    assert article.title == "Flood hits Riverside"
+    assert article.text.startswith("Heavy rain flooded the town of Riverside")
+    assert "Home" not in article.text and "Copyright" not in article.text and "<" not in article.text
