@@ -40,7 +40,8 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
                            r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
 # the start of a whole HTML document (after an XML declaration or comments)
-_HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+# (a comment's body cannot hold "-->", so each text has one parse: no backtracking across comments)
+_HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^<>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:!doctype\s+html|html)\b", re.I)
 DATELINE_HEAD_LINES = 4
 TITLE_SEARCH_LINES = 4  # a text's headline is its first line the rules keep (after a dateline, a menu, a prompt)
 

@@ -137,10 +137,10 @@ _HTML_NAMES = (r"a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|d
                r"figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|label|li|main|mark|nav|noscript|ol|"
                r"p|picture|pre|q|s|section|small|source|span|strong|sub|sup|table|tbody|td|tfoot|th|thead|time|"
                r"tr|u|ul|video")
-_HTML_TAG = re.compile(rf"<(?:!--.*?--|/?(?:{_HTML_NAMES})\b[^<>]*)>", re.I | re.S)
+_HTML_TAG = re.compile(rf"</?(?:{_HTML_NAMES})\b[^<>]*>", re.I)
 _HTML_BLOCK = re.compile(r"</?(?:article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|"
                          r"hr|li|main|nav|ol|p|pre|section|table|tr|ul)\b[^<>]*>", re.I)
-_HTML_HIDDEN = re.compile(r"<(script|style|noscript|template)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_HIDDEN = re.compile(r"<!--|<(script|style|noscript|template)\b[^<>]*>", re.I)
 # what only markup looks like: a closing tag, a bare block tag or line break, an attribute with a value,
 # a comment
 # ("if a<b and c>d" has none of these)
@@ -153,8 +153,32 @@ def strip_markup(text: str) -> str | None:
     its entities decoded; None when nothing in it is unmistakably markup."""
     if "<" not in text or not _HTML_EVIDENCE.search(text):
         return None
-    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n", _HTML_HIDDEN.sub(" ", text)))
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n", _drop_hidden(text)))
     return html.unescape(text) if "&" in text else text
+
+
+def _drop_hidden(text: str) -> str:
+    """``text`` without its comments and script, style, noscript and template elements, in one pass: an
+    element that is never closed ends the text's markup there (a regex with a lazy ``.*?`` would scan
+    to the end again for every unclosed opening, quadratic on hostile input)."""
+    lower = None
+    out: list[str] = []
+    pos = 0
+    for m in _HTML_HIDDEN.finditer(text):
+        if m.start() < pos:
+            continue
+        lower = lower if lower is not None else text.lower()
+        closing = "-->" if m.group(1) is None else f"</{m.group(1).lower()}"
+        end = lower.find(closing, m.end())
+        if end < 0:
+            break
+        out.append(text[pos:m.start()])
+        out.append(" ")
+        pos = lower.find(">", end) + 1 if closing != "-->" else end + 3
+        if pos == 0:  # "</script" with no ">" after it
+            pos = len(text)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _repair(text: str) -> str:

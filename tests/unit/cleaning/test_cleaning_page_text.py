@@ -159,3 +159,15 @@ def test_a_whole_html_document_sent_as_text_is_cleaned_as_a_page():
     assert article.title == "Flood hits Riverside"
     assert article.text.startswith("Heavy rain flooded the town of Riverside")
     assert "Home" not in article.text and "Copyright" not in article.text and "<" not in article.text
+
+
+def test_scripts_and_comments_in_scraped_text_go_whole_and_unclosed_ones_stay_text():
+    from pipeline.cleaning.normalize import strip_markup
+    assert strip_markup("a<script>var x = '<p>';</script>b <p>c</p>") == "a b \nc\n"
+    assert strip_markup("x <!-- hidden <b>y</b> --> z<br>w") == "x   z\nw"
+    assert strip_markup("<p>a</p><STYLE>p {}</style>b") == "\na\n b"
+    assert strip_markup("<p>a</p><script>never closed") == "\na\n<script>never closed"
+    # many comments before the text: one way to read them (a comment cannot hold "-->"), not 2**300
+    text = "<!-- a -->" * 300 + f"<p>{FLOOD}</p><p>{FLOOD.replace('Monday', 'Tuesday')}</p>"
+    article = _clean_text(text)
+    assert "html_given_as_text" not in article.flags and article.text.startswith("Heavy rain flooded")
