@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page-text", action="store_true",
                     help="raw scraped text instead of HTML: each page's visible text (bench/visible_text.py) "
                          "through Newsflow's cleaning, against the same text as it is and against jusText")
+    ap.add_argument("--markdown", action="store_true",
+                    help="with --page-text: each page as Markdown (links, images, headings, bullets), as the "
+                         "scrapers that feed language models write it")
     args = ap.parse_args(argv)
     if args.page_text:
         return page_text_main(args)
@@ -177,7 +180,7 @@ def page_text_main(args) -> int:
     seconds = {name: 0.0 for name in systems}
     trimmed = rejected = 0
     for page_id, html, url, body in pages:
-        text = visible_text(html)
+        text = visible_text(html, markdown=args.markdown)
         for name in systems:
             start = time.perf_counter()
             if name == "newsflow":
@@ -195,7 +198,8 @@ def page_text_main(args) -> int:
             seconds[name] += time.perf_counter() - start
             results[name].append(scores(got, body))
     n = len(pages)
-    print(f"article body from raw scraped text (each page's visible text), {n} pages from {args.data}")
+    form = "Markdown" if args.markdown else "visible text"
+    print(f"article body from raw scraped text (each page's {form}), {n} pages from {args.data}")
     print(f"{'system':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'ms/doc':>7}")
     summary = {}
     for name in systems:

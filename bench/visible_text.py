@@ -3,8 +3,10 @@
 One line per block element (paragraph, heading, list item, table row, div, ...), inline elements
 joined into their line, scripts, styles and other invisible elements left out. The page's
 <title> is kept as the first line when ``with_title`` (BeautifulSoup's ``get_text()`` over the
-whole document does that; a browser's ``innerText`` of the body does not). Used by the
-benchmarks to give Newsflow raw scraped text of real pages.
+whole document does that; a browser's ``innerText`` of the body does not). ``markdown=True`` gives
+the page as the scrapers that feed language models write it instead: links as ``[text](url)``,
+images as ``![alt](src)``, headings with ``#``, list items with ``* ``, bold with ``**``. Used by
+the benchmarks to give Newsflow raw scraped text of real pages.
 """
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 
 
-def visible_text(html: str, with_title: bool = False) -> str:
+HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
+
+
+def visible_text(html: str, with_title: bool = False, markdown: bool = False) -> str:
     try:  # the page is text already: parse its UTF-8, whatever charset its <meta> once declared
         tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (ValueError, lxml.etree.ParserError):
@@ -33,15 +38,23 @@ def visible_text(html: str, with_title: bool = False) -> str:
     parts: list[str] = [title or ""]
 
     def walk(element) -> None:
-        block = isinstance(element.tag, str) and element.tag.lower() in BLOCKS
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        block = tag in BLOCKS
         if block:
             parts.append("\n")
-        if isinstance(element.tag, str) and element.text:
+        if markdown:
+            if tag == "img":
+                parts.append(f"![{element.get('alt') or ''}]({element.get('src') or ''})")
+            parts.append(HEADINGS.get(tag, "* " if tag == "li" else ""))
+            parts.append({"a": "[", "strong": "**", "b": "**"}.get(tag, ""))
+        if tag and element.text:
             parts.append(element.text)
         for child in element:
             walk(child)
             if child.tail:
                 parts.append(child.tail)
+        if markdown and tag in ("a", "strong", "b"):
+            parts.append(f"]({element.get('href') or ''})" if tag == "a" else "**")
         if block:
             parts.append("\n")
 

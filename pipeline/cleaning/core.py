@@ -18,7 +18,8 @@ from .extract import HtmlExtractor
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
-                        repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markup)
+                        repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
+                        strip_markup)
 from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
@@ -220,6 +221,10 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         if unmarked is not None:
             body = unmarked
             flags.append("markup_removed")
+        plain = strip_markdown(body)
+        if plain is not None:
+            body = plain
+            flags.append("markdown_removed")
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
     if raw.html is None:  # a whole page's visible text: the article's lines, from its headline

@@ -157,6 +157,38 @@ def strip_markup(text: str) -> str | None:
     return html.unescape(text) if "&" in text else text
 
 
+# Markdown, as the scrapers that feed language models write a page: links, images, headings, bold,
+# list bullets, rules, quotes, reference definitions (bounded, so no pattern backtracks far)
+_MD_TARGET = r"\((?:[^()\s]{0,2000})(?:\s+\"[^\"\n]{0,300}\")?\)"
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]" + _MD_TARGET)
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]" + _MD_TARGET)
+_MD_AUTOLINK = re.compile(r"<https?://[^<>\s]{1,2000}>")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
+_MD_BOLD = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,500}?)(?<=\S)\1")
+_MD_BULLET = re.compile(r"^[ \t]{0,3}[*+][ \t]+", re.M)
+_MD_RULE_OR_DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:[-*_][ \t]*){3,}|\[[^\]\n]{1,200}\]:[ \t]*\S+[^\n]*)$", re.M)
+_MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
+_MD_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+
+
+def strip_markdown(text: str) -> str | None:
+    """``text`` as plain text when it is Markdown (three links or images, or two headings): a link
+    keeps its words and loses its address, an image goes, as do heading marks, bold marks, rules,
+    quote marks and reference definitions, and a bullet becomes "- "; None when it is not."""
+    if "](" not in text and "#" not in text:
+        return None
+    marks = len(_MD_LINK.findall(text, 0, 200_000)) + len(_MD_IMAGE.findall(text, 0, 200_000))
+    if marks < 3 and len(_MD_HEADING_LINE.findall(text)) < 2:
+        return None
+    text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
+    text = _MD_AUTOLINK.sub("", text)
+    text = _MD_RULE_OR_DEFINITION.sub("", text)
+    text = _MD_HEADING.sub("", text)
+    text = _MD_BOLD.sub(r"\2", text)
+    text = _MD_QUOTE.sub("", text)
+    return _MD_BULLET.sub("- ", text)
+
+
 def _drop_hidden(text: str) -> str:
     """``text`` without its comments and script, style, noscript and template elements, in one pass: an
     element that is never closed ends the text's markup there (a regex with a lazy ``.*?`` would scan

@@ -26,6 +26,7 @@ MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are 
 FURNITURE_WEIGHT = 2.0  # a line that is not prose counts against the run by twice its length
 FURNITURE_FLOOR = 20  # ... and by at least this many characters, however short
 HEADLINE_LOOKBACK = 8  # lines above the article searched for its headline
+WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is part of one sentence
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 
 # the heading of a comment section, in the languages whose furniture the rules know
@@ -101,7 +102,7 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
     """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose)."""
     if len(lines) < MIN_LINES:
         return None
-    prose = [is_prose(line) for line in lines]
+    prose = _prose_lines(lines)
     if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
         return None
     best = run = 0.0
@@ -122,15 +123,35 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
     while best_end < len(lines) and not prose[best_end] and _neutral(lines[best_end]):
         best_end += 1  # a table or list that closes the article
     # "Tour dates:" announces a list (at the run's end, or just after it): its items follow, each of
-    # one shape ("June 9 -- Arena, City"), two at least
+    # one shape with a digit or a separator ("June 9 -- Arena, City"), two at least ("Tags:" and a
+    # few plain words is not such a list)
     intro = best_end - 1 if lines[best_end - 1].rstrip().endswith(":") else best_end
     if intro < len(lines) - 2 and lines[intro].rstrip().endswith(":"):
         shape, end = _item_shape(lines[intro + 1]), intro + 1
-        while end < len(lines) and not prose[end] and _item_shape(lines[end]) == shape:
+        while shape != (False, None) and end < len(lines) and not prose[end] and _item_shape(lines[end]) == shape:
             end += 1
         if end - intro > 2:
             best_end = end
     return best_start, best_end
+
+
+def _prose_lines(lines: list[str]) -> list[bool]:
+    """Which lines are prose. A sentence broken over lines (a line of ``WRAPPED_WORDS`` words or more
+    that does not end one, then a line that opens in lower case: text wrapped at 70 characters, a
+    <br> in every line) is judged whole, and each of its lines is what the whole is."""
+    prose = [False] * len(lines)
+    start = 0
+    for index in range(len(lines)):
+        last = index + 1 == len(lines)
+        if (last or _SENTENCE_END.search(lines[index]) or not lines[index + 1][:1].islower()
+                or len(lines[index].split()) < WRAPPED_WORDS):
+            if index == start:
+                prose[index] = is_prose(lines[index])
+            else:
+                whole = is_prose(" ".join(lines[start:index + 1]))
+                prose[start:index + 1] = [whole] * (index + 1 - start)
+            start = index + 1
+    return prose
 
 
 def _comments_start(lines: list[str], prose: list[bool]) -> int:

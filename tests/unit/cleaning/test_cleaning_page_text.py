@@ -171,3 +171,37 @@ def test_scripts_and_comments_in_scraped_text_go_whole_and_unclosed_ones_stay_te
     text = "<!-- a -->" * 300 + f"<p>{FLOOD}</p><p>{FLOOD.replace('Monday', 'Tuesday')}</p>"
     article = _clean_text(text)
     assert "html_given_as_text" not in article.flags and article.text.startswith("Heavy rain flooded")
+
+
+def test_a_page_scraped_as_markdown_gives_the_article_in_plain_text():
+    page = (FIXTURES / f"{THE_HILL}.visible.md").read_text(encoding="utf-8")
+    article = _clean_text(page, url=fixture_pages()[THE_HILL]["url"])
+    assert {"markdown_removed", "page_text_trimmed"} <= set(article.flags)
+    assert article.title == "South Dakota governor doubles down on 'meth, we're on it' anti-drug campaign"
+    assert "cost the state roughly $449,000, according to the Sioux Falls Argus Leader." in article.text
+    for markup in ("](", "[", "**", "argusleader.com", "fbclid", "/homenews/"):
+        assert markup not in article.text
+    for furniture in ("Briefing Room", "Krystal Ball issues warning", "Capitol Hill Publishing"):
+        assert furniture not in article.text
+    assert token_recall(article.text, fixture_pages()[THE_HILL]["articleBody"]) > 0.9
+
+
+def test_text_with_brackets_and_hashes_is_not_taken_for_markdown():
+    text = (f"{FLOOD} Officials cited the 2019 report [1] and the county's own survey (2021). "
+            "#Riverside was trending. The # of homes damaged rose to 300 [2].")
+    article = _clean_text(text)
+    assert "markdown_removed" not in article.flags
+    assert "#Riverside was trending" in article.text and "The # of homes" in article.text
+
+
+def test_sentences_wrapped_over_lines_count_as_the_prose_they_are():
+    wrapped = ["Photos which were released online and are making the rounds on social media",
+               "show the actress looking absolutely stunning in new make-up photos taken",
+               "at an event in Lagos on Saturday.",
+               "The veteran actress, who won the award for best actress in 2008, has taken",
+               "to her Instagram page to share some stunning photos of herself and her",
+               "family, and thanked her fans for their kind words."]
+    menu = ["Home", "Entertainment", "Latest News", "Sports", "Contact"] * 6
+    teaser = ["You may like these posts", "Another star shows off a new look at a party", "June 19, 2019"]
+    kept = article_lines(menu + wrapped + ["Tags:", "Entertainment"] + teaser * 2)
+    assert kept == wrapped
