@@ -66,11 +66,13 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
     assert m, proc.stdout[-2000:]
     assert float(m.group(2)) > 0.9 and float(m.group(5)) == 1.0  # the pair is joined in both orders
     assert float(m.group(1)) > 0.9  # and no two different stories are
-    # the same pages as their whole visible text (menus, teasers, footers): the pair is still joined
-    m = re.search(r"MEAN page text\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)  "
-                  r"pairwise P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
-    assert m, proc.stdout[-2000:]
-    assert float(m.group(5)) == 1.0 and float(m.group(1)) > 0.9
+    # the same pages as their whole visible text (menus, teasers, footers), and as Markdown (links,
+    # images, headings): the pair is still joined, and nothing else
+    for label in ("page text", "page markdown"):
+        m = re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)  "
+                      r"pairwise P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+        assert m, proc.stdout[-2000:]
+        assert float(m.group(5)) == 1.0 and float(m.group(1)) > 0.9, label
 
 
 def test_clustering_benchmark_reads_other_field_names_and_dates(tmp_path):
