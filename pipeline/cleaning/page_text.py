@@ -25,7 +25,9 @@ MIN_LINES = 30  # fewer lines than this is never taken for a whole page
 MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are not prose
 FURNITURE_WEIGHT = 2.0  # a line that is not prose counts against the run by twice its length
 FURNITURE_FLOOR = 20  # ... and by at least this many characters, however short
-HEADLINE_LOOKBACK = 8  # lines above the article searched for its headline
+HEADLINE_LOOKBACK = 20  # lines above the article searched for its headline
+LEAD_LINES = 5  # ... and that shares at least MIN_SHARED words with the article's first lines
+MIN_SHARED = 2
 WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is part of one sentence
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 
@@ -76,7 +78,8 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[
     The headline is the line among the first line of the page (where a scraper puts the page's
     title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
     does not reject (the cleaning passes its rules: not a byline, a date, a share button) and that
-    shares most words with the run's first paragraphs (at least two, and a third of its own):
+    shares most words with the run's first ``LEAD_LINES`` lines (``MIN_SHARED`` at least, and a
+    third of its own):
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
     else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
     merged more unrelated pages of the benchmark (docs/cleaning.md)."""
@@ -84,8 +87,8 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[
     if span is None:
         return None
     start, end = span
-    lead = _content_words(" ".join(lines[start:start + 3]))
-    best, best_shared = None, 1
+    lead = _content_words(" ".join(lines[start:start + LEAD_LINES]))
+    best, best_shared = None, MIN_SHARED - 1
     for index in [*range(start - 1, max(-1, start - 1 - HEADLINE_LOOKBACK), -1), 0]:
         if index >= start or not _headline_like(lines[index]):
             continue
