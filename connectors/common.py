@@ -6,6 +6,7 @@ import html as html_lib
 import re
 from typing import Any
 
+from pipeline.markup import drop_hidden
 from schemas.models import Rejected, dead_letter
 
 MAX_DEADLETTER_PAYLOAD = 256 * 1024
@@ -39,8 +40,8 @@ def stable_id(value: str, *, prefix: str = "") -> str:
     return prefix + "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_DROPPED = ("script", "style", "head", "template")  # with their content, and comments
 _TAG = re.compile(r"<[^>]*>")
-_DROP = re.compile(r"<(script|style|head|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _BLOCK = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|pre)\b[^>]*>", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _LINES = re.compile(r"\n\s*\n+")
@@ -50,7 +51,7 @@ def html_to_text(fragment: str) -> str:
     """Plain text of a short HTML fragment (feed summaries): tags out, entities decoded, blocks as lines."""
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()
-    text = _DROP.sub(" ", fragment)
+    text = drop_hidden(fragment, _DROPPED)
     text = _BLOCK.sub("\n", text)
     text = _TAG.sub("", text)
     text = html_lib.unescape(text)

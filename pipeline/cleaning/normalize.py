@@ -11,6 +11,8 @@ import ftfy
 import ftfy.badness
 from w3lib.encoding import resolve_encoding
 
+from ..markup import drop_hidden
+
 # C0 controls except tab, LF, CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # C0 controls and DEL only: C1 controls are kept until the mojibake repair has looked at them,
@@ -140,7 +142,6 @@ _HTML_NAMES = (r"a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|d
 _HTML_TAG = re.compile(rf"</?(?:{_HTML_NAMES})\b[^<>]*>", re.I)
 _HTML_BLOCK = re.compile(r"</?(?:article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|"
                          r"hr|li|main|nav|ol|p|pre|section|table|tr|ul)\b[^<>]*>", re.I)
-_HTML_HIDDEN = re.compile(r"<!--|<(script|style|noscript|template)\b[^<>]*>", re.I)
 # what only markup looks like: a closing tag, a bare block tag or line break, an attribute with a value,
 # a comment
 # ("if a<b and c>d" has none of these)
@@ -153,7 +154,7 @@ def strip_markup(text: str) -> str | None:
     its entities decoded; None when nothing in it is unmistakably markup."""
     if "<" not in text or not _HTML_EVIDENCE.search(text):
         return None
-    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n", _drop_hidden(text)))
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n", drop_hidden(text)))
     return html.unescape(text) if "&" in text else text
 
 
@@ -187,30 +188,6 @@ def strip_markdown(text: str) -> str | None:
     text = _MD_BOLD.sub(r"\2", text)
     text = _MD_QUOTE.sub("", text)
     return _MD_BULLET.sub("- ", text)
-
-
-def _drop_hidden(text: str) -> str:
-    """``text`` without its comments and script, style, noscript and template elements, in one pass: an
-    element that is never closed ends the text's markup there (a regex with a lazy ``.*?`` would scan
-    to the end again for every unclosed opening, quadratic on hostile input)."""
-    lower = None
-    out: list[str] = []
-    pos = 0
-    for m in _HTML_HIDDEN.finditer(text):
-        if m.start() < pos:
-            continue
-        lower = lower if lower is not None else text.lower()
-        closing = "-->" if m.group(1) is None else f"</{m.group(1).lower()}"
-        end = lower.find(closing, m.end())
-        if end < 0:
-            break
-        out.append(text[pos:m.start()])
-        out.append(" ")
-        pos = lower.find(">", end) + 1 if closing != "-->" else end + 3
-        if pos == 0:  # "</script" with no ">" after it
-            pos = len(text)
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _repair(text: str) -> str:

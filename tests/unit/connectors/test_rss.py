@@ -273,3 +273,10 @@ def test_the_cli_reports_an_unreadable_feed_list_in_one_line(tmp_path, capsys):
     assert main(["ingest", "rss", "--feeds", str(feeds), "--stdout", "--once"]) == 2
     err = capsys.readouterr().err
     assert f"--feeds {feeds}: 'feeds' must be a list" in err and "Traceback" not in err
+
+
+def test_feed_summary_markup_hidden_parts_go_whole_and_unclosed_ones_do_not_swallow_the_text():
+    from connectors.common import html_to_text
+    assert html_to_text("<p>Talks <!-- a > b --> in Moscow.</p><head><title>x</title></head>") == "Talks in Moscow."
+    # an unclosed <script> (one of thousands: read in one pass) leaves the words around it
+    assert html_to_text("<p>Talks in Moscow.</p>" + "<script> word " * 3000).startswith("Talks in Moscow.\nword word")
