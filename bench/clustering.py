@@ -17,7 +17,8 @@ whose threshold is tuned on the same data (the best B-cubed F1 over a grid), so 
 Scraped pages: the extraction benchmark's 181 real pages (``--extraction``) from raw HTML through
 the product's path, with the dates they give, against our labels in bench/data/extraction-events.json;
 the same orders plus publication-time order; then the same pages as raw scraped text (each page's
-visible text, then its Markdown, bench/visible_text.py), with the page's date.
+visible text, then its Markdown, then the visible text with its line breaks lost; bench/visible_text.py),
+with the page's date.
 
 Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
@@ -228,12 +229,14 @@ def scraped_rows(extraction_dir: Path, events_file: Path) -> list[dict]:
     return normalise_rows(rows)
 
 
-def page_text_row(row: dict, markdown: bool = False) -> dict:
-    """A scraped row given as its page's visible text (or Markdown) instead of its HTML (title unknown)."""
+def page_text_row(row: dict, markdown: bool = False, glued: bool = False) -> dict:
+    """A scraped row given as its page's visible text (or Markdown) instead of its HTML (title unknown);
+    ``glued``: with its line breaks lost, every run of whitespace one space."""
     from bench.visible_text import visible_text
 
     out = {k: v for k, v in row.items() if k not in ("html", "title", "dateline", "text")}
-    out["text"] = visible_text(row["html"], markdown=markdown)
+    text = visible_text(row["html"], markdown=markdown)
+    out["text"] = " ".join(text.split()) if glued else text
     return out
 
 
@@ -561,6 +564,10 @@ def main(argv=None):
                   "language models write them; the baseline reads the same Markdown")
             quality([page_text_row(r, markdown=True) for r in srows], p, orders + ["time"] * ("time" not in orders),
                     "page markdown", run_core)
+            print("\n   the same visible text with its line breaks lost (every run of whitespace one space, as "
+                  "BeautifulSoup's get_text(' ', strip=True) gives it); the baseline reads the same text")
+            quality([page_text_row(r, glued=True) for r in srows], p, orders + ["time"] * ("time" not in orders),
+                    "page text glued", run_core)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true",
                     help="with --page-text: each page as Markdown (links, images, headings, bullets), as the "
                          "scrapers that feed language models write it")
+    ap.add_argument("--glued", action="store_true",
+                    help="with --page-text: the visible text with its line breaks lost (every run of whitespace "
+                         "one space), as BeautifulSoup's get_text(' ', strip=True) gives it")
     args = ap.parse_args(argv)
     if args.page_text:
         return page_text_main(args)
@@ -181,6 +184,8 @@ def page_text_main(args) -> int:
     trimmed = rejected = 0
     for page_id, html, url, body in pages:
         text = visible_text(html, markdown=args.markdown)
+        if args.glued:
+            text = " ".join(text.split())
         for name in systems:
             start = time.perf_counter()
             if name == "newsflow":
@@ -198,7 +203,7 @@ def page_text_main(args) -> int:
             seconds[name] += time.perf_counter() - start
             results[name].append(scores(got, body))
     n = len(pages)
-    form = "Markdown" if args.markdown else "visible text"
+    form = ("Markdown" if args.markdown else "visible text") + (", line breaks lost" if args.glued else "")
     print(f"article body from raw scraped text (each page's {form}), {n} pages from {args.data}")
     print(f"{'system':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'ms/doc':>7}")
     summary = {}

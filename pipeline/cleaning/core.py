@@ -20,6 +20,7 @@ from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
                         strip_markup)
+from .glued_text import glued_article
 from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
@@ -232,6 +233,11 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         if article is not None:
             lines = article
             flags.append("page_text_trimmed")
+        else:  # ... or one whose line breaks were lost: the article's run of words
+            glued = glued_article(text)
+            if glued is not None:
+                lines = [line for line in glued.split("\n") if line]
+                flags.append("page_text_trimmed")
 
     title = normalise_inline(raw.title, fix_mojibake=fix)
     page_title = normalise_inline(meta.get("title"), fix_mojibake=fix)

@@ -66,9 +66,9 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
     assert m, proc.stdout[-2000:]
     assert float(m.group(2)) > 0.9 and float(m.group(5)) == 1.0  # the pair is joined in both orders
     assert float(m.group(1)) > 0.9  # and no two different stories are
-    # the same pages as their whole visible text (menus, teasers, footers), and as Markdown (links,
-    # images, headings): the pair is still joined, and nothing else
-    for label in ("page text", "page markdown"):
+    # the same pages as their whole visible text (menus, teasers, footers), as Markdown (links, images,
+    # headings) and as the visible text with its line breaks lost: the pair is still joined, and nothing else
+    for label in ("page text", "page markdown", "page text glued"):
         m = re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)  "
                       r"pairwise P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
         assert m, proc.stdout[-2000:]

@@ -1,0 +1,114 @@
+"""The article inside a whole page's text whose line breaks were lost.
+
+A scraper that joins a page's text nodes with spaces (BeautifulSoup's ``get_text(" ", strip=True)``,
+or a page whose HTML was minified) leaves no lines to judge: the menu runs into the headline and the
+headline into the first sentence, the footer follows the last. What still tells prose from site
+furniture is the case of the words: in running text most words begin in lower case and sentences
+end every few dozen words, while menus, teaser headlines, footer links and share buttons are runs of
+capitalised words without a full stop. Each word is judged by the words around it, and the article is
+the maximum-sum run of words, prose counted for and the rest twice against, as ``page_text`` does
+with lines.
+
+It cuts only when the run leaves furniture on both sides: an article's own text given as one
+paragraph rarely has any above its first sentence. Scripts without letter case (Chinese, Japanese,
+Korean, Thai, Arabic ...) carry no such signal and are left alone. Measured in docs/cleaning.md.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+GLUED_LINE = 1000  # a line this long holds more than one paragraph's worth ...
+GLUED_SHARE = 0.3  # ... and a text with this share of its characters in such lines has lost its breaks
+MIN_WORDS = 150  # a shorter text is not taken for a whole page
+MIN_CASED_SHARE = 0.3  # ... nor one in which fewer words than this have a letter case
+HALF_WINDOW = 6  # a word is judged by this many cased words on each side
+PROSE_SHARE = 0.5  # ... of which at least this share must begin in lower case
+SENTENCE_REACH = 40  # ... with a sentence end among this many words on each side
+FURNITURE_WEIGHT = 2.0  # a word of furniture counts against the run by twice its length
+MIN_FURNITURE = 100  # characters of furniture that must lie both above and below the run
+MIN_PROSE = 400  # ... and characters of prose in it: scores and listings without prose stay whole
+
+COMMENTS_AFTER = 500  # characters of the run's prose above a comment-section marker that make it one
+
+_WORD = re.compile(r"\S+")
+# where the readers' comments begin, inline: "22 comments", "Leave a Reply", "Comments are closed"
+_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
+                       r"leave a (?:comment|reply)|join the (?:conversation|discussion)|"
+                       r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w))")
+_CLOSERS = "\"'”’»)]」』"  # what may follow a sentence's last mark
+_ENDS = frozenset(".!?…。！？")
+
+
+def _case(word: str) -> int:
+    """1 for a word that begins in lower case, 0 in upper case, -1 without a cased letter first."""
+    for char in word:
+        if char.isalpha():
+            return 1 if char.islower() else 0 if char.isupper() else -1
+    return -1
+
+
+def _prose_words(words: list[str]) -> np.ndarray | None:
+    """Which words stand in running text: among the ``HALF_WINDOW`` cased words on each side, at least
+    ``PROSE_SHARE`` begin in lower case, and a sentence ends within ``SENTENCE_REACH`` words. None for
+    text in which too few words have a letter case to tell."""
+    n = len(words)
+    case = np.fromiter((_case(w) for w in words), dtype=np.int8, count=n)
+    cased = np.flatnonzero(case >= 0)
+    if len(cased) < MIN_CASED_SHARE * n:
+        return None
+    lower_before = np.concatenate(([0], np.cumsum(case[cased])))  # lower-case words among the first k cased
+    position = np.searchsorted(cased, np.arange(n))  # cased words before each word
+    low = np.clip(position - HALF_WINDOW, 0, len(cased))
+    high = np.clip(position + HALF_WINDOW, 0, len(cased))
+    share = (lower_before[high] - lower_before[low]) / np.maximum(high - low, 1)
+    ends = np.concatenate(([0], np.cumsum([w.rstrip(_CLOSERS)[-1:] in _ENDS for w in words])))
+    index = np.arange(n)
+    near_end = ends[np.minimum(index + SENTENCE_REACH, n)] > ends[np.maximum(index - SENTENCE_REACH, 0)]
+    return (share >= PROSE_SHARE) & near_end
+
+
+def _best_run(score: np.ndarray) -> tuple[int, int]:
+    """``(start, end)`` of the run of words with the highest sum."""
+    best = run = 0.0
+    start = best_start = best_end = 0
+    for i, value in enumerate(score.tolist()):
+        if run <= 0.0:
+            run, start = value, i
+        else:
+            run += value
+        if run > best:
+            best, best_start, best_end = run, start, i + 1
+    return best_start, best_end
+
+
+def glued_article(text: str) -> str | None:
+    """The article's span of ``text`` when it reads as a whole page run together, else None."""
+    if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
+        return None
+    spans = [m.span() for m in _WORD.finditer(text)]
+    if len(spans) < MIN_WORDS:
+        return None
+    prose = _prose_words([text[a:b] for a, b in spans])
+    if prose is None:
+        return None
+    length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
+    start, end = _best_run(np.where(prose, length, -FURNITURE_WEIGHT * length))
+    if start > 0 and _case(text[slice(*spans[start])]) == 1 and _case(text[slice(*spans[start - 1])]) == 0:
+        start -= 1  # a run that opens in lower case lost its sentence's first word ("The") to the menu's window
+    furniture = np.where(prose, 0.0, length)
+    if (length[start:end] - furniture[start:end]).sum() < MIN_PROSE:
+        return None
+    if furniture[:start].sum() < MIN_FURNITURE or furniture[end:].sum() < MIN_FURNITURE:
+        return None
+    start_at, end_at = spans[start][0], spans[end - 1][1]
+    # the readers' comments are prose too: the run ends at a comment-section marker below enough of it
+    prose_before = np.concatenate(([0.0], np.cumsum(length - furniture)))
+    starts = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
+    for marker in _COMMENTS.finditer(text, start_at, end_at):
+        word = int(np.searchsorted(starts, marker.start()))
+        if prose_before[word] - prose_before[start] >= COMMENTS_AFTER:
+            end_at = marker.start()
+            break
+    return text[start_at:end_at].rstrip()

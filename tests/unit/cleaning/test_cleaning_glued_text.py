@@ -1,0 +1,75 @@
+"""A whole page's text whose line breaks were lost (every run of whitespace one space, as
+BeautifulSoup's ``get_text(" ", strip=True)`` gives it): the article is still found, by the case of
+its words, and an article's own text run together is left whole."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.cleaning import clean
+from pipeline.cleaning.glued_text import glued_article
+from schemas.models import RawArticle
+
+from .conftest import FIXTURES, fixture_pages, token_recall
+
+THE_HILL = "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38"
+ENTERMEDIA = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
+
+
+def _glued(page_id: str) -> str:
+    return " ".join((FIXTURES / f"{page_id}.visible.txt").read_text(encoding="utf-8").split())
+
+
+def test_a_page_run_together_gives_the_article_without_the_menus_and_footer():
+    text = _glued(THE_HILL)
+    assert "\n" not in text
+    article = clean(RawArticle(id="p", source="example.com", text=text))
+    assert "page_text_trimmed" in article.flags
+    for kept in ("Meth is a serious problem in SD", "cost the state roughly $449,000",
+                 "The governor's office didn't immediately respond"):
+        assert kept in article.text
+    for furniture in ("Skip to main content", "Briefing Room", "Become A Contributor", "TRENDING:",
+                      "Sign up for our daily email", "Capitol Hill Publishing"):
+        assert furniture not in article.text
+    assert token_recall(article.text, fixture_pages()[THE_HILL]["articleBody"]) > 0.95
+    assert len(article.text) < 0.5 * len(text)
+
+
+def test_an_articles_own_text_run_together_is_left_whole():
+    for page_id, page in fixture_pages().items():
+        body = " ".join(page["articleBody"].split())
+        assert glued_article(body) is None, page_id
+        assert glued_article(page["articleBody"]) is None, page_id
+
+
+def test_the_readers_comments_below_the_article_go():
+    sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
+                "repairing the old bridge over the river. ")
+    menu = "Home News Sport Weather Business Politics Culture Travel Video Newsletters Podcasts " * 3
+    footer = "About Us Contact Privacy Policy Terms of Use Cookie Settings Advertise With Us Careers " * 3
+    comments = ("12 Comments Anna says: I walk over that bridge every day and it shakes. " * 4)
+    article = glued_article(menu + sentence * 12 + comments + footer)
+    assert article == (sentence * 12).strip()
+
+
+def test_text_that_is_not_a_page_or_has_no_letter_case_is_left_alone():
+    assert glued_article(_glued(ENTERMEDIA)) is None  # Korean: no letter case to read
+    assert glued_article("Short text. " * 20) is None
+    # a page's lines kept: the line reading of page_text cuts it, this one does not look
+    lines = (FIXTURES / f"{THE_HILL}.visible.txt").read_text(encoding="utf-8")
+    assert glued_article(lines) is None
+    scores = "Palm Bay 18 22 13 17 -- 70. Tolivert 25 points. Davis 17 points. " * 60
+    assert glued_article("Home News Sport Weather Business " * 20 + scores) is None  # no prose
+
+
+PIECES = ["Home", "News", "Sport", "Privacy Policy", "Terms of Use", "12 comments", "Leave a Reply",
+          "the council said on Tuesday that the bridge would close.", "and then", "Read More", "2019",
+          "It was the first time in a decade that the road had been shut.", "!", "。", "\n", "한국어 문장이다."]
+
+
+@given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=600))
+@settings(max_examples=80, deadline=None)
+def test_any_mix_gives_a_span_of_the_text_or_nothing(pieces):
+    text = " ".join(pieces)
+    article = glued_article(text)
+    assert article is None or (article and article in text and article == article.strip())
