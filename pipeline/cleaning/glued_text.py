@@ -19,6 +19,8 @@ import re
 
 import numpy as np
 
+from .page_text import best_run
+
 GLUED_LINE = 1000  # a line this long holds more than one paragraph's worth ...
 GLUED_SHARE = 0.3  # ... and a text with this share of its characters in such lines has lost its breaks
 MIN_WORDS = 150  # a shorter text is not taken for a whole page
@@ -69,20 +71,6 @@ def _prose_words(words: list[str]) -> np.ndarray | None:
     return (share >= PROSE_SHARE) & near_end
 
 
-def _best_run(score: np.ndarray) -> tuple[int, int]:
-    """``(start, end)`` of the run of words with the highest sum."""
-    best = run = 0.0
-    start = best_start = best_end = 0
-    for i, value in enumerate(score.tolist()):
-        if run <= 0.0:
-            run, start = value, i
-        else:
-            run += value
-        if run > best:
-            best, best_start, best_end = run, start, i + 1
-    return best_start, best_end
-
-
 def glued_article(text: str) -> str | None:
     """The article's span of ``text`` when it reads as a whole page run together, else None."""
     if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
@@ -94,7 +82,7 @@ def glued_article(text: str) -> str | None:
     if prose is None:
         return None
     length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
-    start, end = _best_run(np.where(prose, length, -FURNITURE_WEIGHT * length))
+    start, end = best_run(np.where(prose, length, -FURNITURE_WEIGHT * length).tolist())
     if start > 0 and _case(text[slice(*spans[start])]) == 1 and _case(text[slice(*spans[start - 1])]) == 0:
         start -= 1  # a run that opens in lower case lost its sentence's first word ("The") to the menu's window
     furniture = np.where(prose, 0.0, length)

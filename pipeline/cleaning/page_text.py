@@ -108,21 +108,10 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
     prose = _prose_lines(lines)
     if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
         return None
-    best = run = 0.0
-    start = best_start = best_end = 0
-    for index, line in enumerate(lines[:_comments_start(lines, prose)]):
-        if prose[index]:
-            score = float(len(line))
-        elif _neutral(line):
-            score = 0.0
-        else:
-            score = -FURNITURE_WEIGHT * max(len(line), FURNITURE_FLOOR)
-        if run <= 0.0:
-            run, start = score, index
-        else:
-            run += score
-        if run > best:
-            best, best_start, best_end = run, start, index + 1
+    best_start, best_end = best_run([
+        float(len(line)) if prose[index] else 0.0 if _neutral(line)
+        else -FURNITURE_WEIGHT * max(len(line), FURNITURE_FLOOR)
+        for index, line in enumerate(lines[:_comments_start(lines, prose)])])
     while best_end < len(lines) and not prose[best_end] and _neutral(lines[best_end]):
         best_end += 1  # a table or list that closes the article
     # "Tour dates:" announces a list (at the run's end, or just after it): its items follow, each of
@@ -135,6 +124,20 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
             end += 1
         if end - intro > 2:
             best_end = end
+    return best_start, best_end
+
+
+def best_run(scores: list[float]) -> tuple[int, int]:
+    """``(start, end)`` of the run of items whose scores have the highest sum ((0, 0) if none is positive)."""
+    best = run = 0.0
+    start = best_start = best_end = 0
+    for index, score in enumerate(scores):
+        if run <= 0.0:
+            run, start = score, index
+        else:
+            run += score
+        if run > best:
+            best, best_start, best_end = run, start, index + 1
     return best_start, best_end
 
 
