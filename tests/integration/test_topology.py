@@ -96,10 +96,12 @@ def test_a_changed_partition_count_is_reported_not_silently_ignored(kafka_bootst
     assert set(ensure_topics(first)) == {first.raw_topic, first.cleaned_topic, first.articles_topic,
                                          first.events_topic, first.deadletter_topic}
     caplog.set_level("WARNING", logger="newsflow.topics")
-    assert ensure_topics(first) == [] and not caplog.records  # as configured: nothing to say
+    # what Newsflow says (kafka-python's own warnings, e.g. a slow poll on a loaded box, are not the subject)
+    ours = lambda: [record for record in caplog.records if record.name.startswith("newsflow")]  # noqa: E731
+    assert ensure_topics(first) == [] and not ours()  # as configured: nothing to say
     # later, more workers are planned and the setting raised: the topics keep their 2 partitions
     assert ensure_topics(first.with_(raw_partitions=6, cluster_partitions=3)) == []
-    said = sorted(record.getMessage() for record in caplog.records)
+    said = sorted(record.getMessage() for record in ours())
     assert len(said) == 4
     assert said[0].startswith(f"topic {first.articles_topic} has 2 partitions, not the 6 that NEWSFLOW_RAW_PARTITIONS")
     assert f"topic {first.cleaned_topic} has 1 partition, not the 3 that NEWSFLOW_CLUSTER_PARTITIONS" in said[1]
