@@ -15,12 +15,12 @@ from ..scripts import WIDE_SCRIPT
 from ..times import in_future, normalise_published
 from .config import CleaningConfig
 from .extract import HtmlExtractor
+from .glued_text import glued_article
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
                         strip_markup)
-from .glued_text import glued_article
 from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
