@@ -160,12 +160,15 @@ def strip_markup(text: str) -> str | None:
 
 # Markdown, as the scrapers that feed language models write a page: links, images, headings, bold,
 # list bullets, rules, quotes, reference definitions (bounded, so no pattern backtracks far)
-_MD_TARGET = r"\((?:[^()\s]{0,2000})(?:\s+\"[^\"\n]{0,300}\")?\)"
+# (a link's title may be long: html2text keeps a teaser's whole tooltip there)
+_MD_TARGET = r"\((?:[^()\s]{0,2000})(?:\s+\"[^\"\n]{0,2000}\")?\)"
 _MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]" + _MD_TARGET)
 _MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]" + _MD_TARGET)
 _MD_AUTOLINK = re.compile(r"<https?://[^<>\s]{1,2000}>")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
 _MD_BOLD = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,500}?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*\\])([*_])(?=[^\s*_])([^*_\n]{1,500}?)(?<=[^\s\\])\1(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _MD_BULLET = re.compile(r"^[ \t]{0,3}[*+][ \t]+", re.M)
 _MD_RULE_OR_DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:[-*_][ \t]*){3,}|\[[^\]\n]{1,200}\]:[ \t]*\S+[^\n]*)$", re.M)
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
@@ -174,8 +177,9 @@ _MD_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 
 def strip_markdown(text: str) -> str | None:
     """``text`` as plain text when it is Markdown (three links or images, or two headings): a link
-    keeps its words and loses its address, an image goes, as do heading marks, bold marks, rules,
-    quote marks and reference definitions, and a bullet becomes "- "; None when it is not."""
+    keeps its words and loses its address, an image goes, as do heading marks, bold and emphasis
+    marks, rules, quote marks and reference definitions, a bullet becomes "- " and an escaped mark
+    ("\\[", "1\\.") the mark; None when it is not."""
     if "](" not in text and "#" not in text:
         return None
     marks = len(_MD_LINK.findall(text, 0, 200_000)) + len(_MD_IMAGE.findall(text, 0, 200_000))
@@ -185,9 +189,9 @@ def strip_markdown(text: str) -> str | None:
     text = _MD_AUTOLINK.sub("", text)
     text = _MD_RULE_OR_DEFINITION.sub("", text)
     text = _MD_HEADING.sub("", text)
-    text = _MD_BOLD.sub(r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\2", _MD_BOLD.sub(r"\2", text))
     text = _MD_QUOTE.sub("", text)
-    return _MD_BULLET.sub("- ", text)
+    return _MD_ESCAPE.sub(r"\1", _MD_BULLET.sub("- ", text))
 
 
 def _repair(text: str) -> str:

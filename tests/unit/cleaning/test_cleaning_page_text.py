@@ -186,6 +186,23 @@ def test_a_page_scraped_as_markdown_gives_the_article_in_plain_text():
     assert token_recall(article.text, fixture_pages()[THE_HILL]["articleBody"]) > 0.9
 
 
+def test_html2text_markdown_loses_its_emphasis_escapes_and_link_tooltips():
+    # html2text writes italics with underscores, escapes the marks it meets in the text, and keeps a
+    # link's whole title attribute (a teaser's summary) as the link's tooltip
+    tooltip = "Another story's summary, " + "long enough to fill a tooltip " * 12
+    text = "\n\n".join([
+        "[Home](/) [World](/world) [Sport](/sport)",
+        f"[Another story](/other \"{tooltip}\")",
+        "The council voted, _the Los Angeles Times_ reported, to close the \\[old\\] bridge on *Tuesday*.",
+        "1\\. The snake\\_case\\_name of the file and 5 * 3 * 2 stay as they are.",
+    ])
+    article = _clean_text(text + "\n\n" + FLOOD)
+    assert "markdown_removed" in article.flags
+    assert "the Los Angeles Times reported, to close the [old] bridge on Tuesday." in article.text
+    assert "1. The snake_case_name of the file and 5 * 3 * 2 stay as they are." in article.text
+    assert "tooltip" not in article.text and "_the" not in article.text
+
+
 def test_text_with_brackets_and_hashes_is_not_taken_for_markdown():
     text = (f"{FLOOD} Officials cited the 2019 report [1] and the county's own survey (2021). "
             "#Riverside was trending. The # of homes damaged rose to 300 [2].")
