@@ -160,10 +160,12 @@ def strip_markup(text: str) -> str | None:
 
 # Markdown, as the scrapers that feed language models write a page: links, images, headings, bold,
 # list bullets, rules, quotes, reference definitions (bounded, so no pattern backtracks far)
-# (a link's title may be long: html2text keeps a teaser's whole tooltip there)
-_MD_TARGET = r"\((?:[^()\s]{0,2000})(?:\s+\"[^\"\n]{0,2000}\")?\)"
-_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]" + _MD_TARGET)
+# (as html2text writes them too: a link's title may be long, a teaser's whole summary; an address may
+# hold parentheses, "description=WASHINGTON%20(AP)"; an image's alt text may be a long caption)
+_MD_TARGET = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s+\"[^\"\n]{0,2000}\")?\)"
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,2000}\]" + _MD_TARGET)
 _MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]" + _MD_TARGET)
+_MD_BARE_MARKS = re.compile(r"(?<!\S)(?:\*\*|__)(?!\S)")
 _MD_AUTOLINK = re.compile(r"<https?://[^<>\s]{1,2000}>")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
 _MD_BOLD = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,500}?)(?<=\S)\1")
@@ -178,8 +180,8 @@ _MD_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 def strip_markdown(text: str) -> str | None:
     """``text`` as plain text when it is Markdown (three links or images, or two headings): a link
     keeps its words and loses its address, an image goes, as do heading marks, bold and emphasis
-    marks, rules, quote marks and reference definitions, a bullet becomes "- " and an escaped mark
-    ("\\[", "1\\.") the mark; None when it is not."""
+    marks (and bare ones left by icon links), rules, quote marks and reference definitions, a bullet
+    becomes "- " and an escaped mark ("\\[", "1\\.") the mark; None when it is not."""
     if "](" not in text and "#" not in text:
         return None
     marks = len(_MD_LINK.findall(text, 0, 200_000)) + len(_MD_IMAGE.findall(text, 0, 200_000))
@@ -189,7 +191,7 @@ def strip_markdown(text: str) -> str | None:
     text = _MD_AUTOLINK.sub("", text)
     text = _MD_RULE_OR_DEFINITION.sub("", text)
     text = _MD_HEADING.sub("", text)
-    text = _MD_EMPHASIS.sub(r"\2", _MD_BOLD.sub(r"\2", text))
+    text = _MD_BARE_MARKS.sub("", _MD_EMPHASIS.sub(r"\2", _MD_BOLD.sub(r"\2", text)))
     text = _MD_QUOTE.sub("", text)
     return _MD_ESCAPE.sub(r"\1", _MD_BULLET.sub("- ", text))
 

@@ -187,11 +187,15 @@ def test_a_page_scraped_as_markdown_gives_the_article_in_plain_text():
 
 
 def test_html2text_markdown_loses_its_emphasis_escapes_and_link_tooltips():
-    # html2text writes italics with underscores, escapes the marks it meets in the text, and keeps a
-    # link's whole title attribute (a teaser's summary) as the link's tooltip
+    # html2text writes italics with underscores, escapes the marks it meets in the text, keeps a link's
+    # whole title attribute (a teaser's summary), addresses with parentheses, icon links as bare "__",
+    # and an image's whole caption as its alt text
     tooltip = "Another story's summary, " + "long enough to fill a tooltip " * 12
+    caption = "A long caption (Photo by A. Photographer / AFP) " * 12
     text = "\n\n".join([
         "[Home](/) [World](/world) [Sport](/sport)",
+        '__ __ [ __](http://pinterest.com/pin/?description=WASHINGTON%20(AP)%20Text "Share on Pinterest")',
+        f"![{caption}](data:image/gif;base64,R0lGODlh)",
         f"[Another story](/other \"{tooltip}\")",
         "The council voted, _the Los Angeles Times_ reported, to close the \\[old\\] bridge on *Tuesday*.",
         "1\\. The snake\\_case\\_name of the file and 5 * 3 * 2 stay as they are.",
@@ -200,7 +204,8 @@ def test_html2text_markdown_loses_its_emphasis_escapes_and_link_tooltips():
     assert "markdown_removed" in article.flags
     assert "the Los Angeles Times reported, to close the [old] bridge on Tuesday." in article.text
     assert "1. The snake_case_name of the file and 5 * 3 * 2 stay as they are." in article.text
-    assert "tooltip" not in article.text and "_the" not in article.text
+    for markup in ("tooltip", "_the", "__", "pinterest", "AP)", "Photographer"):
+        assert markup not in article.text
 
 
 def test_text_with_brackets_and_hashes_is_not_taken_for_markdown():
