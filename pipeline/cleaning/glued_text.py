@@ -30,6 +30,7 @@ PROSE_SHARE = 0.5  # ... of which at least this share must begin in lower case
 SENTENCE_REACH = 40  # ... with a sentence end among this many words on each side
 FURNITURE_WEIGHT = 2.0  # a word of furniture counts against the run by twice its length
 MIN_FURNITURE = 100  # characters of furniture that must lie both above and below the run
+HEAD_ONLY = 600  # ... or this many above it alone: a page whose footer reads as prose (legal text, a cookie notice)
 MIN_PROSE = 400  # ... and characters of prose in it: scores and listings without prose stay whole
 
 COMMENTS_AFTER = 500  # characters of the run's prose above a comment-section marker that make it one
@@ -88,7 +89,8 @@ def glued_article(text: str) -> str | None:
     furniture = np.where(prose, 0.0, length)
     if (length[start:end] - furniture[start:end]).sum() < MIN_PROSE:
         return None
-    if furniture[:start].sum() < MIN_FURNITURE or furniture[end:].sum() < MIN_FURNITURE:
+    above, below = furniture[:start].sum(), furniture[end:].sum()
+    if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None
     start_at, end_at = spans[start][0], spans[end - 1][1]
     # the readers' comments are prose too: the run ends at a comment-section marker below enough of it

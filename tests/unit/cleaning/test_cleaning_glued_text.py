@@ -52,6 +52,17 @@ def test_the_readers_comments_below_the_article_go():
     assert article == (sentence * 12).strip()
 
 
+def test_a_page_whose_footer_reads_as_prose_loses_its_long_menu_above():
+    sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
+                "repairing the old bridge over the river. ")
+    menu = "Home News Sport Weather Business Politics Culture Travel Video Newsletters Podcasts " * 8
+    legal = ("Community rules apply to all content you upload or otherwise submit to this site, and the "
+             "material on this site may not be reproduced except with our prior written permission.")
+    assert glued_article(menu + sentence * 12 + legal).startswith("The city council approved")
+    # a menu this short above and nothing below is not enough to take a text for a page
+    assert glued_article(menu[:300] + sentence * 12 + legal) is None
+
+
 def test_text_that_is_not_a_page_or_has_no_letter_case_is_left_alone():
     assert glued_article(_glued(ENTERMEDIA)) is None  # Korean: no letter case to read
     assert glued_article("Short text. " * 20) is None
