@@ -9,8 +9,8 @@ capitalised words without a full stop. Each word is judged by the words around i
 the maximum-sum run of words, prose counted for and the rest twice against, as ``page_text`` does
 with lines.
 
-It cuts only when the run leaves furniture on both sides: an article's own text given as one
-paragraph rarely has any above its first sentence. Scripts without letter case (Chinese, Japanese,
+It cuts only when the run leaves furniture on both sides, or much of it above (a footer of legal text
+reads as prose): an article's own text given as one paragraph rarely has any above its first sentence. Scripts without letter case (Chinese, Japanese,
 Korean, Thai, Arabic ...) carry no such signal and are left alone. Measured in docs/cleaning.md.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ HALF_WINDOW = 6  # a word is judged by this many cased words on each side
 PROSE_SHARE = 0.5  # ... of which at least this share must begin in lower case
 SENTENCE_REACH = 40  # ... with a sentence end among this many words on each side
 FURNITURE_WEIGHT = 2.0  # a word of furniture counts against the run by twice its length
-MIN_FURNITURE = 100  # characters of furniture that must lie both above and below the run
+MIN_FURNITURE = 100  # characters of furniture that must lie above the run and below it ...
 HEAD_ONLY = 600  # ... or this many above it alone: a page whose footer reads as prose (legal text, a cookie notice)
 MIN_PROSE = 400  # ... and characters of prose in it: scores and listings without prose stay whole
 
