@@ -20,7 +20,7 @@ from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
-                        strip_markup)
+                        strip_markup, unify_line_breaks)
 from .page_text import article_lines
 from .rules import Rules
 from .urls import canonical_url
@@ -107,7 +107,7 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
     if replacements > cfg.binary_replacement_ratio:
         raise _reject("binary", f"{replacements:.0%} of the {what} is undecodable (U+FFFD): binary data, not text")
     if c0_count(utf8):
-        value = strip_controls(value, c1=False)
+        value = strip_controls(unify_line_breaks(value), c1=False)
         flags.append("control_chars_removed")
     if what == "HTML":
         repaired = repair_declared_charset(value)

@@ -21,6 +21,9 @@ _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Zero-width and invisible format characters that only get in the way of matching.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 # Every kind of horizontal space (NBSP, thin, ideographic, ...) becomes a plain space.
+# what else ends a line (str.splitlines' list): CR, vertical tab, form feed, the file/group/record
+# separators, NEL, and Unicode's line and paragraph separators
+_LINE_BREAKS = str.maketrans({c: "\n" for c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Typographic variants mapped to one form each: straight quotes, hyphen-minus for the hyphen and minus
 # family, the em dash for the bar family (en and em dashes themselves stay), ligatures spelled out.
@@ -69,6 +72,12 @@ def utf8_len(text: str, limit: int) -> int:
     if len(text) * 4 <= limit:
         return len(text)  # at most four bytes per character: surely under
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def unify_line_breaks(text: str) -> str:
+    """Every line break as "\\n" (CRLF, CR, form feed, Unicode's line separator ...), before control
+    characters are stripped: a form feed between two lines must not join them."""
+    return text.replace("\r\n", "\n").translate(_LINE_BREAKS)
 
 
 def strip_controls(text: str, *, c1: bool = True) -> str:
@@ -212,7 +221,7 @@ def normalise_text(text: str, *, fix_mojibake: bool = True) -> str:
 
     Paragraphs stay on their own lines; runs of blank lines shrink to one.
     """
-    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"), c1=False)
+    text = strip_controls(unify_line_breaks(text), c1=False)
     if not text.isascii():
         if fix_mojibake:
             text = _repair(text)

@@ -39,6 +39,13 @@ def test_a_pages_visible_text_gives_the_article_without_the_site_around_it():
     assert token_recall(article.text, fixture_pages()[THE_HILL]["articleBody"]) > 0.9
 
 
+def test_a_pages_visible_text_is_read_by_its_lines_whatever_ends_them():
+    for separator in ("\r\n", "\r", "\u2028", "\u2029"):
+        article = _clean_text(_visible(THE_HILL).replace("\n", separator))
+        assert article.title == "South Dakota governor doubles down on 'meth, we're on it' anti-drug campaign"
+        assert "Briefing Room" not in article.text and "Meth is a serious problem in SD" in article.text
+
+
 def test_a_korean_pages_visible_text_is_cut_by_its_sentences_too():
     article = _clean_text(_visible(ENTERMEDIA))
     assert article.language == "ko" and "page_text_trimmed" in article.flags

@@ -136,6 +136,11 @@ def test_normalisation():
     assert normalise_text("The Mona Lisa doesn\u00e2\u20ac\u2122t have eyebrows.") == "The Mona Lisa doesn't have eyebrows."
     assert normalise_text("Fish &amp; chips") == "Fish & chips"
     assert normalise_text("en \u2013 dash and em \u2014 dash") == "en \u2013 dash and em \u2014 dash"
+    # every character that ends a line ends one (a form feed from a PDF's text, Unicode's separators)
+    assert normalise_text("a\u2028b\u2029c\x85d\x0ce\x0bf\r\ng\rh") == "a\nb\nc\nd\ne\nf\ng\nh"
+    # ... also where the input check strips control characters: a page break in a PDF's text
+    two_pages = clean(RawArticle(id="p", source="s", text=PAD[0] + " " + PAD[1] + "\x0c" + PAD[2] + " " + PAD[3]))
+    assert two_pages.text == f"{PAD[0]} {PAD[1]}\n\n{PAD[2]} {PAD[3]}"  # two paragraphs, as every text gives them
 
 
 def test_language():
