@@ -77,9 +77,10 @@ from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled
 BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 
 
-ID_FIELDS = ("doc_id", "id")
-GOLD_FIELDS = ("cluster_id", "event_id", "event", "cluster", "label", "gold")
-TEXT_FIELDS = ("text", "body", "content")
+ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
+GOLD_FIELDS = ("cluster_id", "event_id", "event", "cluster", "label", "gold", "story_id", "story", "cluster_label")
+TEXT_FIELDS = ("text", "body", "content", "maintext", "article", "full_text", "body_text")
+TITLE_FIELDS = ("title", "headline")
 HTML_FIELDS = ("html", "raw_html")
 LANGUAGE_FIELDS = ("language", "lang")
 
@@ -101,10 +102,14 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
             raise SystemExit(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
                              f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
         text, html = _first(r, TEXT_FIELDS), _first(r, HTML_FIELDS)
-        if r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text and not html:
+        title = _first(r, TITLE_FIELDS)
+        if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
+                and r.get("title") == title and not html):
             out.append(r)
             continue
         row = dict(r, doc_id=str(doc_id), cluster_id=gold, text=text or "")
+        if title:
+            row["title"] = title
         if html:
             row["html"] = html
             if not text:

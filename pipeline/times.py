@@ -2,7 +2,7 @@
 
 The connectors send ISO 8601, but a raw article can come from anywhere (``serve-ingest``, a JSON
 line, another scraper): RFC 2822 from RSS ("Mon, 18 Nov 2019 10:00:00 GMT"), "November 18, 2019",
-"2019/11/18 10:00", epoch seconds. The cleaning stage normalises ``published`` once, so that every
+"2019/11/18 10:00", "20191118T100000Z", epoch seconds. The cleaning stage normalises ``published`` once, so that every
 later stage (date-bounded cleaning rules, event dates, the clustering window and time gate) reads
 one format; a time it cannot read is dropped and flagged, never guessed.
 """
@@ -17,6 +17,9 @@ from dateutil import parser as dateutil_parser
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{13}")
+# ISO 8601's basic form, as GDELT and many archives write it: "20191119", "20191119T120000Z",
+# "20191119120000" (never 9, 10 or 13 digits, which are epoch times)
+_ISO_BASIC = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)(?:T?(\d\d)(\d\d)(\d\d)?Z?)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -49,6 +52,13 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
         got = _iso(s)
         if got is not None:
             return got
+    basic = _ISO_BASIC.fullmatch(s)
+    if basic is not None:
+        parts = [int(p) for p in basic.groups(default="0")]
+        try:
+            return _checked(datetime(*parts), basic.group(4) is not None)
+        except ValueError:
+            return None
     if _EPOCH.fullmatch(s):
         v = float(s)
         return _epoch(v / 1000.0 if len(s) == 13 else v)

@@ -75,7 +75,8 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
-PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date")
+PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date", "pubDate", "published_date", "publish_date",
+                    "publication_date", "date_publish", "datetime", "timestamp", "seendate", "time")
 
 
 def row_published(r: dict) -> str | None:

@@ -30,6 +30,9 @@ from pipeline.times import normalise_published, parse_published
     (1574071200, "2019-11-18T10:00:00Z"),
     (1574071200000, "2019-11-18T10:00:00Z"),  # milliseconds as a number, as JavaScript and Kafka give them
     (1574071200.5, "2019-11-18T10:00:00Z"),
+    ("20191118", "2019-11-18"),  # ISO 8601's basic form, as GDELT and archives write it
+    ("20191118T100000Z", "2019-11-18T10:00:00Z"),
+    ("20191118100000", "2019-11-18T10:00:00Z"),
 ])
 def test_readable_times_come_out_in_one_iso_form(value, expected):
     assert normalise_published(value) == expected
@@ -37,7 +40,7 @@ def test_readable_times_come_out_in_one_iso_form(value, expected):
 
 @pytest.mark.parametrize("value", [
     None, "", "garbage", "5", "2019", "Nov 2019", "March 5", "posted 3 days ago", "issue 2019 page 5",
-    "2019-13-45", "0001-01-01", "Mon, 18 Nov 2519 10:00:00 GMT", True, "x" * 500,
+    "2019-13-45", "20191345", "20191118T250000", "0001-01-01", "Mon, 18 Nov 2519 10:00:00 GMT", True, "x" * 500,
 ])
 def test_values_that_name_no_whole_date_are_refused(value):
     assert normalise_published(value) is None
