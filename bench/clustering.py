@@ -89,13 +89,19 @@ def _first(r: dict, fields) -> object:
     return next((r[k] for k in fields if r.get(k) not in (None, "")), None)
 
 
+# what the cleaning flags when a text is raw scraped text rather than an article's own
+SCRAPED_FORMS = frozenset({"page_text_trimmed", "markdown_removed", "markup_removed", "html_given_as_text"})
+
+
 def normalise_rows(rows: list[dict]) -> list[dict]:
     """Labelled rows in the shape the bench reads, whatever the usual field names: ``doc_id``,
     ``cluster_id``, ``text``, and ``html`` when the row is a scraped page. A page with no text of its
     own gets the title, text and date that the product's extraction and cleaning find (so the
     clusterer-alone path and the baseline read words too; the product's path still starts from the
-    HTML). Rows already in that shape are returned unchanged."""
-    out, clean_stage = [], None
+    HTML). So does a text that the cleaning reads as raw scraped text (a whole page's text, Markdown,
+    HTML in text), which the product's path still receives as it is (``page_text``). Other rows
+    already in that shape are returned unchanged."""
+    out, clean_stage = [], _clean_stage()
     for i, r in enumerate(rows):
         doc_id, gold = _first(r, ID_FIELDS), _first(r, GOLD_FIELDS)
         if doc_id is None or gold is None:
@@ -105,16 +111,23 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
         title = _first(r, TITLE_FIELDS)
         if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
                 and r.get("title") == title and not html):
-            out.append(r)
-            continue
-        row = dict(r, doc_id=str(doc_id), cluster_id=gold, text=text or "")
-        if title:
-            row["title"] = title
+            row = r
+        else:
+            row = dict(r, doc_id=str(doc_id), cluster_id=gold, text=text or "")
+            if title:
+                row["title"] = title
         if html:
             row["html"] = html
             if not text:
-                clean_stage = clean_stage or _clean_stage()
-                row.update(_extracted(clean_stage, row))
+                extracted = _extracted(clean_stage, row)
+                extracted.pop("flags")
+                row.update(extracted)
+        elif text and "page_text" not in row:
+            extracted = _extracted(clean_stage, row)
+            if SCRAPED_FORMS & set(extracted.pop("flags")):
+                if row.get("title"):  # its own title stays; the extracted text opens with it
+                    extracted["text"] = extracted["text"].partition("\n")[2]
+                row = dict(row, page_text=text, **extracted)
         out.append(row)
     return out
 
@@ -139,8 +152,8 @@ def raw_article(row: dict) -> dict:
         raw["language"] = str(language)
     if row.get("html"):  # a scraped page: the product extracts its text (and date) itself
         raw["html"] = row["html"]
-    else:
-        raw["text"] = row.get("text") or ""
+    else:  # raw scraped text as it came, else the row's own text
+        raw["text"] = row.get("page_text") or row.get("text") or ""
     published = row_published(row)
     if published:
         raw["published"] = published
@@ -156,9 +169,9 @@ def _extracted(clean_stage, row: dict) -> dict:
     try:
         article = clean_stage.clean(clean_stage.decode(orjson.dumps(raw)))
     except Rejected:
-        return {"text": ""}
+        return {"text": "", "flags": []}
     got = {"text": (article.get("title") or "") + "\n" + (article.get("text") or ""),
-           "dateline": article.get("dateline"), "language": article.get("language")}
+           "dateline": article.get("dateline"), "language": article.get("language"), "flags": article.get("flags") or []}
     if article.get("published") and not row_published(row):
         got["published"] = article["published"]
     return got

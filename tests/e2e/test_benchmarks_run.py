@@ -247,3 +247,29 @@ def test_a_lookahead_lets_later_arrivals_into_the_profiles():
     # decided once 2 has arrived too, 1 and 0 share a neighbour
     labels = single_pass(sim, [0, 1, 2, 3, 4], 0.35, k=2, lookahead=1)
     assert labels[1] == labels[0]
+
+
+def test_clustering_benchmark_reads_raw_scraped_text_rows_as_the_product_extracts_them():
+    """Labelled rows whose text is a whole page's visible text or Markdown: the clusterer alone and the
+    baseline read the article the cleaning finds, as for HTML rows; the product's path gets the text as
+    it came; an article's own text is left as it is."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench.clustering import normalise_rows, raw_article
+
+    pages = ROOT / "tests" / "fixtures" / "extraction"
+    hill = "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38"
+    visible = (pages / f"{hill}.visible.txt").read_text(encoding="utf-8")
+    markdown = (pages / f"{hill}.visible.md").read_text(encoding="utf-8")
+    article = ("Bridge closed after cracks found\nThe council voted on Tuesday to close the old bridge to all "
+               "traffic after engineers found cracks in two of its main supports, the mayor said.")
+    rows = normalise_rows([{"id": "a", "event": "noem", "text": visible},
+                           {"id": "b", "event": "noem", "maintext": markdown, "headline": "Noem defends slogan"},
+                           {"id": "c", "event": "bridge", "text": article}])
+    a, b, c = rows
+    for row in (a, b):
+        assert "Meth is a serious problem in SD" in row["text"] and "Briefing Room" not in row["text"]
+        assert "](" not in row["text"]
+    assert a["text"].startswith("South Dakota governor doubles down")  # the headline the product found
+    assert b["title"] == "Noem defends slogan" and "Noem defends slogan" not in b["text"]  # its own title stays apart
+    assert raw_article(a)["text"] == visible and raw_article(b)["text"] == markdown
+    assert c["text"] == article and "page_text" not in c
