@@ -90,7 +90,8 @@ def _first(r: dict, fields) -> object:
 
 
 # what the cleaning flags when a text is raw scraped text rather than an article's own
-SCRAPED_FORMS = frozenset({"page_text_trimmed", "markdown_removed", "markup_removed", "html_given_as_text"})
+SCRAPED_FORMS = frozenset({"page_text_trimmed", "markdown_removed", "markup_removed", "html_given_as_text",
+                           "reader_header_read"})
 
 
 def normalise_rows(rows: list[dict]) -> list[dict]:

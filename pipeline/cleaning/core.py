@@ -22,6 +22,7 @@ from .normalize import (c0_count, control_ratio, detect_language, language_tag, 
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
                         strip_markup, unify_line_breaks)
 from .page_text import article_lines
+from .reader_header import reader_header
 from .rules import Rules
 from .urls import canonical_url
 
@@ -330,6 +331,22 @@ def _meta_from_raw(raw: RawArticle) -> dict[str, Any]:
     return {"author": extra.get("author"), "sitename": extra.get("site_name")}
 
 
+def _finish_text(raw: RawArticle, text: str, flags: list[str], cfg: CleaningConfig,
+                 memory: BoilerplateMemory | None) -> CleanedArticle:
+    """A text article; a reader service's header above it ("Title:", "URL Source:", "Published Time:",
+    "Markdown Content:") gives the page's title, URL and date, as a page's metadata does (flag
+    reader_header_read)."""
+    meta = _meta_from_raw(raw)
+    header = reader_header(text)
+    if header is not None:
+        fields, text = header
+        meta.update(fields)
+        flags.append("reader_header_read")
+        if raw.url is None and fields.get("url", "").startswith(("http://", "https://")):
+            raw = dataclasses.replace(raw, url=fields["url"])
+    return _finish(raw, text, meta, flags, cfg, memory)
+
+
 def _from_extraction(raw, result, flags, cfg, memory) -> CleanedArticle:
     if result.get("fallback"):
         flags.append("fallback_extraction")
@@ -357,7 +374,7 @@ def clean(raw: RawArticle, *, memory: BoilerplateMemory | None = None, extractor
     if html is not None:
         result = (extractor or default_extractor(cfg)).extract(html, raw.url)
         return _from_extraction(raw, result, flags, cfg, memory)
-    return _finish(raw, text, _meta_from_raw(raw), flags, cfg, memory)
+    return _finish_text(raw, text, flags, cfg, memory)
 
 
 async def aclean(raw: RawArticle, *, memory: BoilerplateMemory | None = None,
@@ -370,4 +387,4 @@ async def aclean(raw: RawArticle, *, memory: BoilerplateMemory | None = None,
     if html is not None:
         result = await (extractor or default_extractor(cfg)).aextract(html, raw.url)
         return _from_extraction(raw, result, flags, cfg, memory)
-    return _finish(raw, text, _meta_from_raw(raw), flags, cfg, memory)
+    return _finish_text(raw, text, flags, cfg, memory)
