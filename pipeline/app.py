@@ -143,6 +143,8 @@ def create_app(settings: Settings) -> faust.App:
             return
         await cleaned_topic.send(key=routing_key(article).encode(), value=dumps(article))
         metrics.MESSAGES.labels("clean", "ok").inc()
+        for flag in article.get("flags") or ():  # a fixed set of names, set by the cleaning's code
+            metrics.CLEAN_FLAGS.labels(flag).inc()
         metrics.STAGE_SECONDS.labels("clean").observe(time.perf_counter() - started)
 
     async def cluster_one(value: bytes, message: Any) -> None:

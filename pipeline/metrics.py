@@ -13,6 +13,9 @@ STAGE_SECONDS = Histogram("newsflow_stage_seconds", "Processing time of one mess
 # fetch to event record spans queues as well as work: minutes when there is a backlog
 END_TO_END_SECONDS = Histogram("newsflow_end_to_end_seconds", "From fetched_at to the event record being published",
                                buckets=LATENCY_BUCKETS + (120, 300, 600, 1800, 3600))
+CLEAN_FLAGS = Counter("newsflow_clean_flags_total",
+                      "Cleaned articles by flag: what the cleaning did (raw scraped text read as such, boilerplate "
+                      "removed, a time dropped ...)", ["flag"])
 CLUSTER_FEATURES = Counter("newsflow_cluster_features_total",
                            "Articles clustered, by where their features came from: upstream (the cleaning stage), "
                            "or computed by the clustering stage because they were absent, made under other "

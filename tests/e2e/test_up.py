@@ -57,6 +57,8 @@ def test_up_serves_then_stops_on_sigterm(kafka_bootstrap, unique_prefix, tmp_pat
         assert samples[("newsflow_articles_total", (("relation", "new"),))] == 3  # three events
         # every article reached the clustering stage with the features the cleaning stage prepared
         assert samples[("newsflow_cluster_features_total", (("source", "upstream"),))] == 5
+        # what the cleaning did, by flag: the seeds are text files that name no language
+        assert samples[("newsflow_clean_flags_total", (("flag", "language_detected"),))] == 5
         assert samples[("newsflow_worker_ready", ())] == 1
         # the seeds' one source has learned-boilerplate state on this worker (the gauge was never set)
         wait_for(lambda: (s := samples_once_counted()) and s.get(("newsflow_boilerplate_sources", ())) == 1,
