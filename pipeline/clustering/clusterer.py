@@ -29,8 +29,8 @@ from .features import Features, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, minhash_offset, peek_event,
                       peek_seq)
-from .scoring import (_DATE_MATCH, _PERSON_ART, _PERSON_EVT, _PLACE_CONFLICT, _ArtCtx, _batch, _cosines,
-                      _cosines_words_ents, _event_features, _facts_agree, date_relation)
+from .scoring import (_DATE_MATCH, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features, _facts_agree,
+                      _who_where_conflict, date_relation)
 from .signatures import event_id_for
 
 
@@ -338,22 +338,26 @@ class StoryClusterer:
         bias = p.bias
         best = second = None
         # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
-        # the event disagree on the main people or the lead place, only wording shared well beyond
-        # the beat (word cosine >= min_word_cos) can still make them one story. (Letting agreeing
-        # tagged facts lift this veto merges the seeds' two Putin-Xi meetings: not done.) A named
-        # day-level date that agrees with the event's (date_match) lifts it: two events of one
-        # beat rarely fall on the same day, and a long article's word cosine to a young centroid is
-        # low whatever the event.
+        # the event disagree on the main people or the lead place (_who_where_conflict), only wording
+        # shared well beyond the beat (word cosine >= min_word_cos) can still make them one story.
+        # (Letting agreeing tagged people lift this veto merges the seeds' two Putin-Xi meetings:
+        # not done.) A named day-level date that agrees with the event's (date_match) lifts it: two
+        # events of one beat rarely fall on the same day, and a long article's word cosine to a
+        # young centroid is low whatever the event. For a join that the score alone would make,
+        # tagged places in common lift a lead-place conflict (see _who_where_conflict); the second
+        # chance keeps the whole veto, as it already rests on agreeing tagged names, and on scraped
+        # pages generic ones (a country, a capital) would let an unrelated page through.
         gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
-            if (x[0] < gate and (x[_PLACE_CONFLICT] or x[_PERSON_ART] or x[_PERSON_EVT])
-                    and not x[_DATE_MATCH]):
+            doubtful = x[0] < gate and not x[_DATE_MATCH]
+            if doubtful and _who_where_conflict(x, confident_join=True):
                 continue
             z = bias + sum(wi * xi for wi, xi in zip(w, x))
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
             if best is None or prob > best[0]:
                 best = (prob, eid)
-            if _facts_agree(x) and (second is None or prob > second[0]):
+            if (_facts_agree(x) and not (doubtful and _who_where_conflict(x))
+                    and (second is None or prob > second[0])):
                 second = (prob, eid)
         if best is not None and best[0] >= p.story_threshold:
             return best

@@ -210,6 +210,16 @@ _FACT_PLACE = FEATURE_NAMES.index("fact_place_match")
 _FACT_PLACE_CONFLICT = FEATURE_NAMES.index("fact_place_conflict")
 
 
+def _who_where_conflict(x: list, confident_join: bool = False) -> bool:
+    """The main people of article and event disagree, or their lead places do.
+
+    For a confident join (``confident_join``), a lead-place conflict is read as too weak to veto
+    it when some of the article's tagged places are the event's: a game's report may open in
+    either team's city, an obituary where the man lived or where he died."""
+    place = x[_PLACE_CONFLICT] and not (confident_join and x[_FACT_PLACE] > 0)
+    return bool(x[_PERSON_ART] or x[_PERSON_EVT] or place)
+
+
 def _facts_agree(x: list) -> bool:
     """The event has some of the article's main tagged people and places, and neither sort conflicts."""
     return (x[_FACT_PEOPLE] > 0 and x[_FACT_PLACE] > 0 and not x[_FACT_PEOPLE_CONFLICT]

@@ -1,6 +1,7 @@
 """Unit tests for the story-clustering core (pure Python, no broker)."""
 from __future__ import annotations
 
+import math
 import random
 import re
 from datetime import datetime, timedelta, timezone
@@ -312,4 +313,37 @@ def test_matching_date_lifts_the_who_where_veto(params, monkeypatch):
     monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", list(x))])
     assert c._best_event(f, None) is None
     x[cl.FEATURE_NAMES.index("date_match")] = 1.0
+    assert c._best_event(f, None)[1] == "evt_x"
+
+
+def test_a_lead_place_conflict_vetoes_a_confident_join_only_when_no_tagged_place_is_shared(params, monkeypatch):
+    """Two reports of one game may open in either team's city: a lead-place conflict vetoes a long
+    article's confident join only when none of its tagged places is the event's. A main person
+    missing on either side still vetoes it; a second chance, which already rests on the tagged
+    names agreeing, keeps the whole veto."""
+    from pipeline.clustering import scoring as cl
+    from pipeline.clustering.features import Features
+
+    p = params.replace(story_threshold=0.5, second_chance=0.2, weights=[0.0] * len(cl.FEATURE_NAMES), bias=5.0)
+    c = StoryClusterer(p, {})
+    f = Features.__new__(Features)
+    f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)  # a long article
+    x = [0.0] * len(cl.FEATURE_NAMES)
+    x[0] = p.min_word_cos / 2
+    x[cl.FEATURE_NAMES.index("place_conflict")] = 1.0
+    x[cl.FEATURE_NAMES.index("fact_place_conflict")] = 1.0
+    monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", list(x))])
+    assert c._best_event(f, None) is None
+    x[cl.FEATURE_NAMES.index("fact_place_conflict")] = 0.0
+    x[cl.FEATURE_NAMES.index("fact_place_match")] = 1 / 3
+    assert c._best_event(f, None)[1] == "evt_x"
+    for person in ("person_art_missing", "person_evt_missing"):
+        x[cl.FEATURE_NAMES.index(person)] = 1.0
+        assert c._best_event(f, None) is None
+        x[cl.FEATURE_NAMES.index(person)] = 0.0
+    # below the threshold, within the second chance, tagged people and places agreeing
+    x[cl.FEATURE_NAMES.index("fact_people_match")] = 1.0
+    c.p = p.replace(bias=math.log(0.4 / 0.6))
+    assert c._best_event(f, None) is None
+    x[cl.FEATURE_NAMES.index("place_conflict")] = 0.0
     assert c._best_event(f, None)[1] == "evt_x"
