@@ -297,23 +297,35 @@ def test_legacy_article_records_still_restore(params):
     assert got == expected
 
 
+def _one_long_candidate(params, monkeypatch, **overrides):
+    """A long article whose word cosine to its one candidate event is under min_word_cos, with a
+    lead-place conflict. -> (the clusterer, its decision as a function, the candidate's features by
+    name, which the test changes between decisions). Zero weights and bias 5: the score alone
+    would join."""
+    from pipeline.clustering.features import Features
+    from pipeline.clustering.scoring import FEATURE_NAMES
+
+    p = params.replace(weights=[0.0] * len(FEATURE_NAMES), bias=5.0, **overrides)
+    c = StoryClusterer(p, {})
+    f = Features.__new__(Features)
+    f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)
+    x = dict.fromkeys(FEATURE_NAMES, 0.0)
+    x.update(cos_words=p.min_word_cos / 2, place_conflict=1.0)
+    monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", [x[n] for n in FEATURE_NAMES])])
+
+    def joined() -> str | None:
+        best = c._best_event(f, None)
+        return best and best[1]
+    return c, joined, x
+
+
 def test_matching_date_lifts_the_who_where_veto(params, monkeypatch):
     """A long article whose word cosine to an event is under min_word_cos and whose lead place
     conflicts is vetoed, unless a named day-level date agrees with the event's (date_match)."""
-    from pipeline.clustering import scoring as cl
-    from pipeline.clustering.features import Features
-
-    p = params.replace(story_threshold=0.5, second_chance=0.0, weights=[0.0] * len(cl.FEATURE_NAMES), bias=5.0)
-    c = StoryClusterer(p, {})
-    f = Features.__new__(Features)
-    f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)  # a long article
-    x = [0.0] * len(cl.FEATURE_NAMES)
-    x[0] = p.min_word_cos / 2
-    x[cl.FEATURE_NAMES.index("place_conflict")] = 1.0
-    monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", list(x))])
-    assert c._best_event(f, None) is None
-    x[cl.FEATURE_NAMES.index("date_match")] = 1.0
-    assert c._best_event(f, None)[1] == "evt_x"
+    _, joined, x = _one_long_candidate(params, monkeypatch, story_threshold=0.5, second_chance=0.0)
+    assert joined() is None
+    x["date_match"] = 1.0
+    assert joined() == "evt_x"
 
 
 def test_a_lead_place_conflict_vetoes_a_confident_join_only_when_no_tagged_place_is_shared(params, monkeypatch):
@@ -321,29 +333,18 @@ def test_a_lead_place_conflict_vetoes_a_confident_join_only_when_no_tagged_place
     article's confident join only when none of its tagged places is the event's. A main person
     missing on either side still vetoes it; a second chance, which already rests on the tagged
     names agreeing, keeps the whole veto."""
-    from pipeline.clustering import scoring as cl
-    from pipeline.clustering.features import Features
-
-    p = params.replace(story_threshold=0.5, second_chance=0.2, weights=[0.0] * len(cl.FEATURE_NAMES), bias=5.0)
-    c = StoryClusterer(p, {})
-    f = Features.__new__(Features)
-    f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)  # a long article
-    x = [0.0] * len(cl.FEATURE_NAMES)
-    x[0] = p.min_word_cos / 2
-    x[cl.FEATURE_NAMES.index("place_conflict")] = 1.0
-    x[cl.FEATURE_NAMES.index("fact_place_conflict")] = 1.0
-    monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", list(x))])
-    assert c._best_event(f, None) is None
-    x[cl.FEATURE_NAMES.index("fact_place_conflict")] = 0.0
-    x[cl.FEATURE_NAMES.index("fact_place_match")] = 1 / 3
-    assert c._best_event(f, None)[1] == "evt_x"
+    c, joined, x = _one_long_candidate(params, monkeypatch, story_threshold=0.5, second_chance=0.2)
+    x["fact_place_conflict"] = 1.0
+    assert joined() is None
+    x.update(fact_place_conflict=0.0, fact_place_match=1 / 3)
+    assert joined() == "evt_x"
     for person in ("person_art_missing", "person_evt_missing"):
-        x[cl.FEATURE_NAMES.index(person)] = 1.0
-        assert c._best_event(f, None) is None
-        x[cl.FEATURE_NAMES.index(person)] = 0.0
+        x[person] = 1.0
+        assert joined() is None
+        x[person] = 0.0
     # below the threshold, within the second chance, tagged people and places agreeing
-    x[cl.FEATURE_NAMES.index("fact_people_match")] = 1.0
-    c.p = p.replace(bias=math.log(0.4 / 0.6))
-    assert c._best_event(f, None) is None
-    x[cl.FEATURE_NAMES.index("place_conflict")] = 0.0
-    assert c._best_event(f, None)[1] == "evt_x"
+    x["fact_people_match"] = 1.0
+    c.p = c.p.replace(bias=math.log(0.4 / 0.6))
+    assert joined() is None
+    x["place_conflict"] = 0.0
+    assert joined() == "evt_x"
