@@ -57,7 +57,6 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,6 +65,8 @@ import numpy as np  # noqa: E402
 
 import orjson  # noqa: E402
 
+from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TEXT_FIELDS, TITLE_FIELDS, first,  # noqa: E402
+                            raw_article_of_row)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.clusterer import facts_for, features_for  # noqa: E402
 from pipeline.clustering.prepared import decode_features, encode_features, fingerprint  # noqa: E402
@@ -77,16 +78,7 @@ from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled
 BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 
 
-ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
 GOLD_FIELDS = ("cluster_id", "event_id", "event", "cluster", "label", "gold", "story_id", "story", "cluster_label")
-TEXT_FIELDS = ("text", "body", "content", "maintext", "article", "full_text", "body_text")
-TITLE_FIELDS = ("title", "headline")
-HTML_FIELDS = ("html", "raw_html")
-LANGUAGE_FIELDS = ("language", "lang")
-
-
-def _first(r: dict, fields) -> object:
-    return next((r[k] for k in fields if r.get(k) not in (None, "")), None)
 
 
 # what the cleaning flags when a text is raw scraped text rather than an article's own
@@ -104,12 +96,12 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
     already in that shape are returned unchanged."""
     out, clean_stage = [], _clean_stage()
     for i, r in enumerate(rows):
-        doc_id, gold = _first(r, ID_FIELDS), _first(r, GOLD_FIELDS)
+        doc_id, gold = first(r, ID_FIELDS), first(r, GOLD_FIELDS)
         if doc_id is None or gold is None:
             raise SystemExit(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
                              f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
-        text, html = _first(r, TEXT_FIELDS), _first(r, HTML_FIELDS)
-        title = _first(r, TITLE_FIELDS)
+        text, html = first(r, TEXT_FIELDS), first(r, HTML_FIELDS)
+        title = first(r, TITLE_FIELDS)
         if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
                 and r.get("title") == title and not html):
             row = r
@@ -141,24 +133,9 @@ def _clean_stage():
 
 
 def raw_article(row: dict) -> dict:
-    """A labelled row as the raw article a connector would send: its page (or text), title, URL and
-    publication time. The source is the row's own, else its URL's host, else the row alone: rows of
-    unknown sites must not teach the cleaning each other's repeated lines as one site's furniture."""
-    url = row.get("url")
-    host = urlsplit(url).hostname if isinstance(url, str) else None
-    raw = {"schema_version": 1, "id": row["doc_id"], "source": row.get("source") or host or "row:" + row["doc_id"],
-           "url": url, "title": row.get("title")}
-    language = _first(row, LANGUAGE_FIELDS)
-    if language:
-        raw["language"] = str(language)
-    if row.get("html"):  # a scraped page: the product extracts its text (and date) itself
-        raw["html"] = row["html"]
-    else:  # raw scraped text as it came, else the row's own text
-        raw["text"] = row.get("page_text") or row.get("text") or ""
-    published = row_published(row)
-    if published:
-        raw["published"] = published
-    return raw
+    """A labelled row as the raw article a connector would send (connectors.rows): raw scraped
+    text as it came (``page_text``), else the row's own page or text."""
+    return raw_article_of_row(dict(row, text=row.get("page_text") or row.get("text") or ""), row["doc_id"])
 
 
 def _extracted(clean_stage, row: dict) -> dict:
@@ -180,7 +157,7 @@ def _extracted(clean_stage, row: dict) -> dict:
 
 def row_language(r: dict) -> str | None:
     """The row's language: its own field (``language``/``lang``), else what the cleaning would detect."""
-    given = _first(r, LANGUAGE_FIELDS)
+    given = first(r, LANGUAGE_FIELDS)
     if given:
         return language_tag(str(given))
     return detect_language((r.get("title") or "") + "\n" + (r.get("text") or ""))

@@ -2,7 +2,8 @@
 
 One JSON line per input on stdout: ``{"id", "event_id", "relation", "duplicate_of", "title", "text"}``
 or ``{"id", "error": {"reason", "detail"}}`` for an input that was rejected. ``--events FILE``
-writes the final event records, one JSON line each.
+writes the final event records, one JSON line each. ``--rows`` reads rows exported from elsewhere
+(a dataset's JSON lines, JSON or CSV/TSV, under its own field names) through connectors.rows.
 """
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run clean+cluster+events offline over raw articles (JSON lines, '-' for stdin, or files/folders)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl of raw articles, '-' for stdin, or .txt/.html/.json files and folders")
     p.add_argument("--events", metavar="FILE", help="write the final event records here as JSON lines")
+    p.add_argument("--rows", action="store_true",
+                   help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not) under the "
+                        "usual field names (doc_id/article_id, body/maintext, headline, pubDate, link ...); other "
+                        "fields, such as labels, are left out")
     p.add_argument("--window-days", type=float, default=None, help="clustering window (NEWSFLOW_WINDOW_DAYS)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=cmd_replay)
@@ -52,6 +57,39 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator
                     else:
                         yield orjson.dumps({"_file_error": {"location": item.location, "reason": item.error.reason,
                                                             "detail": item.error.detail}})
+
+
+def row_values(inputs: list[str]) -> Iterator[bytes]:
+    """Each row of each input as a raw article (connectors.rows). A JSON lines input is read line by
+    line, so that a broken line is rejected on its own; other files are read whole, and one that is
+    not a file of rows stops the replay with the reason."""
+    from connectors.rows import raw_article_of_row
+    from pipeline.clustering.evaluation import load_labelled
+
+    def mapped(line: bytes, fallback_id: str) -> bytes:
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return line  # the core rejects it as invalid JSON, with the line as its payload
+        return orjson.dumps(raw_article_of_row(row, fallback_id)) if isinstance(row, dict) else line
+
+    for name in inputs:
+        if name == "-" or name.endswith(".jsonl"):
+            fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+            try:
+                stem = "stdin" if name == "-" else Path(name).stem
+                lines = (line.strip() for line in fh)
+                yield from (mapped(line, f"{stem}-{n}") for n, line in enumerate((x for x in lines if x), 1))
+            finally:
+                if fh is not sys.stdin.buffer:
+                    fh.close()
+        else:
+            try:
+                rows = load_labelled(name)
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                raise SystemExit(f"replay: {name}: not a file of rows ({exc})") from None
+            stem = Path(name).name.split(".")[0]
+            yield from (orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")) for n, row in enumerate(rows, 1))
 
 
 def count_inputs(inputs: list[str]) -> int | None:
@@ -85,7 +123,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         progress = tqdm(total=total, unit="article", file=sys.stderr, mininterval=1.0,
                         disable=args.no_progress or (total is not None and total < 50))
-        for value in raw_values(args.inputs, skipped):
+        values = row_values(args.inputs) if args.rows else raw_values(args.inputs, skipped)
+        for value in values:
             row = file_error_row(value) or pipeline.process(value)
             out.write(orjson.dumps(row).decode() + "\n")
             outcomes[("rejected", row["error"]["reason"]) if "error" in row else ("article", row["relation"])] += 1

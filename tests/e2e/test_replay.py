@@ -1,4 +1,6 @@
 """`newsflow replay`: the same core offline, one JSON line per input, errors as rows."""
+import csv
+
 import orjson
 
 from ..conftest import SEEDS
@@ -94,3 +96,37 @@ def test_an_unwritable_events_file_is_one_clear_error(newsflow, tmp_path):
     err = result.stderr.decode()
     assert "newsflow replay:" in err and "No such file or directory" in err and "Traceback" not in err
     assert result.stdout == b""  # found before the replay, not after it
+
+
+def test_replay_rows_reads_a_datasets_own_field_names(newsflow, tmp_path):
+    """A labelled dataset's rows (other field names, labels beside them) replay as articles; a
+    broken line is rejected on its own; a CSV of rows reads the same way."""
+    texts = {path.stem[:3]: path.read_text() for path in sorted(SEEDS.glob("*.txt"))}
+    rows = [orjson.dumps({"article_id": key, "maintext": text, "story_id": "s" + key, "topic": 1})
+            for key, text in texts.items()]
+    jsonl = tmp_path / "labelled.jsonl"
+    jsonl.write_bytes(b"\n".join(rows[:3] + [b"{broken"] + rows[3:]) + b"\n")
+    result = newsflow("replay", "--rows", "--no-progress", str(jsonl))
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    out = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [row["id"] for row in out] == ["000", "001", "002", None, "003", "004"]
+    assert out[3]["error"]["reason"] == "invalid_json"
+    event = {row["id"]: row["event_id"] for row in out if row["id"]}
+    assert event["001"] == event["002"] == event["003"]
+    assert len({event["000"], event["001"], event["004"]}) == 3
+    assert "No time to read" not in out[1]["text"]
+
+    table = tmp_path / "labelled.csv"
+    with table.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, ["doc_id", "body", "cluster_id"])
+        writer.writeheader()
+        writer.writerows({"doc_id": key, "body": text, "cluster_id": "c" + key} for key, text in texts.items())
+    again = newsflow("replay", "--rows", "--no-progress", str(table))
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    by_csv = {row["id"]: row["event_id"] for row in map(orjson.loads, again.stdout.splitlines())}
+    assert by_csv == event
+
+    not_rows = tmp_path / "list.json"
+    not_rows.write_text("[1, 2]")
+    refused = newsflow("replay", "--rows", str(not_rows))
+    assert refused.returncode != 0 and "not a file of rows" in refused.stderr.decode()
