@@ -189,7 +189,7 @@ def cmd_files(args) -> int:
     bar = tqdm(desc="ingest files", unit=" records", file=sys.stderr, mininterval=1.0, disable=args.no_progress)
     try:
         result = ingest_files(args.paths, sink, source=args.source, max_bytes=args.max_bytes,
-                              delivery_timeout=args.delivery_timeout, progress=bar.update)
+                              delivery_timeout=args.delivery_timeout, progress=bar.update, rows=args.rows)
     finally:
         bar.close()
         try:
@@ -328,6 +328,10 @@ def register(subparsers) -> None:
                             " default: the parent folder's name)")
     files.add_argument("--max-bytes", type=COUNT, default=env_number("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024, COUNT),
                        help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
+    files.add_argument("--rows", action="store_true",
+                       help="each JSON object is a row exported from elsewhere (a dataset, a scraper's output) under "
+                            "its own field names (doc_id/article_id, body/maintext, headline, pubDate, link ...), "
+                            "not a raw article; other fields, such as labels, are left out")
     files.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _add_sink_options(files)
     files.set_defaults(func=cmd_files)

@@ -5,6 +5,8 @@
 * ``.json``          one raw-article object, or a list of them
 * ``.jsonl``         one raw-article object per line
 * any of these with ``.gz`` appended is read through gzip
+* with ``rows=True`` (``--rows``), each JSON object is a row exported from elsewhere, under its own
+  field names (connectors.rows), instead of a raw article
 
 Folders are walked recursively in sorted order. The source of a text/html file is ``--source``
 or the name of its parent folder. Invalid records are reported as ``file:line: reason: detail``
@@ -28,6 +30,7 @@ from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_i
 
 from .charset import decode_html
 from .common import connector_deadletter
+from .rows import SOURCE_FIELDS, first, raw_article_of_row
 from .sink import DeliveryError, _BaseSink
 
 log = logging.getLogger(__name__)
@@ -112,8 +115,13 @@ def _decode_text(data: bytes) -> str:
                        stage="connector") from None
 
 
-def _from_document(document: Any, location: str, payload: bytes, default_source: str | None) -> Item:
-    if isinstance(document, dict) and default_source and "source" not in document:
+def _from_document(document: Any, location: str, payload: bytes, default_source: str | None,
+                   rows: bool = False) -> Item:
+    if rows and isinstance(document, dict):
+        if default_source and first(document, SOURCE_FIELDS) is None:
+            document = {**document, "source": default_source}
+        document = raw_article_of_row(document, fallback_id=Path(location).name)
+    elif isinstance(document, dict) and default_source and "source" not in document:
         document = {**document, "source": default_source}
     article_id = document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None
     source = document.get("source") if isinstance(document, dict) and isinstance(document.get("source"), str) else None
@@ -129,7 +137,7 @@ def _from_document(document: Any, location: str, payload: bytes, default_source:
 
 
 def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW_BYTES_DEFAULT,
-              explicit: bool = True) -> Iterator[Item]:
+              explicit: bool = True, rows: bool = False) -> Iterator[Item]:
     """The records in one file, in order; unsupported files yield nothing (or an error if named)."""
     suffix, gz = _kind(path)
     location = str(path)
@@ -178,9 +186,9 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
             return
         if isinstance(document, list):
             for index, element in enumerate(document):
-                yield _from_document(element, f"{location}[{index}]", orjson.dumps(element), source)
+                yield _from_document(element, f"{location}[{index}]", orjson.dumps(element), source, rows)
         else:
-            yield _from_document(document, location, data, source)
+            yield _from_document(document, location, data, source, rows)
         return
 
     # .jsonl
@@ -197,13 +205,13 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         except orjson.JSONDecodeError as exc:
             yield Item(where, error=Rejected("invalid_json", str(exc), stage="connector"), payload=line)
             continue
-        yield _from_document(document, where, line, source)
+        yield _from_document(document, where, line, source, rows)
 
 
 def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None = None,
                  max_bytes: int = MAX_RAW_BYTES_DEFAULT, batch_size: int = 500,
                  delivery_timeout: float = 300.0, err: TextIO | None = None,
-                 progress: Callable[[int], None] | None = None) -> FilesResult:
+                 progress: Callable[[int], None] | None = None, rows: bool = False) -> FilesResult:
     """Read, validate and deliver; returns counts. Delivery failures set ``result.failed``.
     ``progress`` is called with the number of records each delivered batch settled."""
     err = err or sys.stderr
@@ -233,7 +241,7 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
                 result.skipped += 1
                 continue
             result.files += 1
-            for item in read_file(path, source=source, max_bytes=max_bytes, explicit=explicit):
+            for item in read_file(path, source=source, max_bytes=max_bytes, explicit=explicit, rows=rows):
                 if item.raw is not None:
                     batch.append(item.raw)
                 else:

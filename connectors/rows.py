@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.clustering.evaluation import PUBLISHED_FIELDS
+from pipeline.times import PUBLISHED_FIELDS
 
 ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "maintext", "article", "full_text", "body_text")

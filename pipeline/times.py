@@ -15,6 +15,10 @@ from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
 
+# Field names under which exported rows (datasets, scrapers' output) carry a publication time
+PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date", "pubDate", "published_date", "publish_date",
+                    "publication_date", "date_publish", "datetime", "timestamp", "seendate", "time")
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{13}")
 # ISO 8601's basic form, as GDELT and many archives write it: "20191119", "20191119T120000Z",

@@ -15,6 +15,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..times import PUBLISHED_FIELDS
 from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 
@@ -75,8 +76,6 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
-PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date", "pubDate", "published_date", "publish_date",
-                    "publication_date", "date_publish", "datetime", "timestamp", "seendate", "time")
 
 
 def row_published(r: dict) -> str | None:

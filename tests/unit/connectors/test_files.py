@@ -99,6 +99,10 @@ def test_cli_files_stdout_and_exit_codes(tmp_path, capsys, monkeypatch):
     records = [orjson.loads(line) for line in out.splitlines()]
     assert [(r["id"], r["source"], r["text"]) for r in records] == [("a", "s", "hello")]
     assert "b.jsonl:1: schema" in err and "1 rejected" in err
+    args = parser.parse_args(["ingest", "files", str(tmp_path / "s" / "b.jsonl"), "--stdout", "--rows"])
+    assert args.func(args) == 0
+    out, err = capsys.readouterr()
+    assert [(r["id"], r["source"], r["text"]) for r in map(orjson.loads, out.splitlines())] == [("1", "row:1", "")]
 
     monkeypatch.setattr("connectors.sink.StdoutSink.deliver",
                         lambda self, raws, deadline=None: (_ for _ in ()).throw(DeliveryError("down")))
@@ -114,3 +118,26 @@ def test_progress_counts_every_settled_record(tmp_path):
     result = ingest_files([tmp_path], MemorySink(), batch_size=500, err=io.StringIO(), progress=counts.append)
     assert result.delivered == 1203 and sum(result.rejected.values()) == 1
     assert counts[:2] == [500, 500] and sum(counts) == 1204
+
+
+def test_rows_of_a_dataset_are_ingested_under_their_own_field_names(tmp_path):
+    """--rows: a dataset's JSON lines and JSON list become raw articles; labels are left out, the
+    --source default fills in only where a row names no source of its own, a broken line is still
+    dead-lettered with its location."""
+    _write(tmp_path, "set.jsonl", '{"article_id": "a1", "maintext": "Quake hits coast.", "story_id": "q"}\n'
+                                  '{"doc_id": "a2", "body": "Quake aftermath.", "source_domain": "example.org"}\n'
+                                  'not json\n'
+                                  '{"maintext": "A row with no id."}\n')
+    _write(tmp_path, "more.json", json.dumps([{"id": "a3", "headline": "Q", "content": "x",
+                                               "link": "https://news.example.net/q"}]))
+    err = io.StringIO()
+    sink = MemorySink()
+    result = ingest_files([tmp_path], sink, source="dataset", err=err, rows=True)
+    assert [(r.id, r.source, r.text) for r in sink.raws] == [
+        ("a3", "dataset", "x"), ("a1", "dataset", "Quake hits coast."), ("a2", "example.org", "Quake aftermath."),
+        ("set.jsonl:4", "dataset", "A row with no id.")]
+    assert sink.raws[0].title == "Q" and sink.raws[0].url == "https://news.example.net/q"
+    assert result.rejected == {"invalid_json": 1} and "set.jsonl:3: invalid_json" in err.getvalue()
+    plain = MemorySink()
+    ingest_files([tmp_path / "set.jsonl"], plain, source="dataset", err=io.StringIO())
+    assert plain.raws == []  # without --rows the same rows are not raw articles
