@@ -60,7 +60,7 @@ def raw_article_of_row(row: dict, fallback_id: str) -> dict:
         raw["html"] = html
     else:
         raw["text"] = first(row, TEXT_FIELDS) or ""
-    published = next((row[k] for k in PUBLISHED_FIELDS if row.get(k) not in (None, "")), None)
+    published = first(row, PUBLISHED_FIELDS)
     if published is not None:
         raw["published"] = str(published)
     return raw

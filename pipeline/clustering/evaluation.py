@@ -76,8 +76,6 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
-
-
 def row_published(r: dict) -> str | None:
     """A labelled row's publication time, under any of the usual names."""
     return next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
