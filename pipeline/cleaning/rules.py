@@ -61,6 +61,16 @@ def _compile(pattern: str) -> re.Pattern:
         raise ValueError(f"bad pattern {pattern!r} in the cleaning rules: {exc}") from None
 
 
+def _any_inline(rules: tuple[InlineRule, ...]) -> re.Pattern:
+    """One pattern that finds a match somewhere in a line whenever one of the inline ``rules`` does.
+    A leading ``\\s*`` is left out of each: it cannot decide whether a rule matches, and at every
+    position of a line it would make the search try all the rules over the spaces after it."""
+    return _compile("|".join(f"(?:{r.regex.pattern.removeprefix(_LEADING_SPACES)})" for r in rules) or "(?!)")
+
+
+_LEADING_SPACES = "\\s*"
+
+
 def _inline(items: list[dict[str, Any]] | None) -> tuple[InlineRule, ...]:
     return tuple(InlineRule(item.get("name", "inline"), _compile(item["pattern"])) for item in items or ())
 
@@ -101,7 +111,7 @@ class Rules:
         self.tail_lines = int(data.get("tail_lines", 8))
         self.inline = _inline(data.get("inline"))
         self.lines = _lines(data.get("lines"))
-        self._any_inline = _compile("|".join(f"(?:{r.regex.pattern})" for r in self.inline) or "(?!)")
+        self._any_inline = _any_inline(self.inline)
         nav = data.get("navigation") or {}
         default_teaser = int(nav.get("teaser_max_chars", 180))
         self.markers = tuple(
@@ -160,8 +170,7 @@ class Rules:
         line_rules = self.lines + site_lines
 
         stage1: list[str] = []
-        any_inline = self._any_inline if not site_inline else _compile("|".join(
-            f"(?:{r.regex.pattern})" for r in inline))
+        any_inline = self._any_inline if not site_inline else _any_inline(inline)
         for line in lines:
             for rule in (inline if any_inline.search(line) else ()):
                 line, n = rule.regex.subn("", line)
@@ -263,24 +272,31 @@ def _screen(regexes) -> re.Pattern | None:
 
 
 class _LineScreen:
-    """For one set of line rules: per position (head, body, tail), a joined pattern of the rules
-    that apply there and the longest line any of them accepts. ``may_match`` False means no rule
-    can match the line there; True means the rules must be tried one by one, in order."""
+    """For one set of line rules: per position (head, body, tail) and per line length, a joined
+    pattern of the rules that apply there. A rule accepts lines up to its ``max_chars``, so a line
+    of 150 characters is screened only by the rules that take 150 or more: most prose lines are
+    longer than most furniture rules allow, and a shorter alternation is a cheaper regex call.
+    ``may_match`` False means no rule can match the line there; True means the rules must be tried
+    one by one, in order."""
 
     _WHERE = {"head": ("any", "head", "edges"), "body": ("any",), "tail": ("tail", "edges")}
 
     def __init__(self, rules: tuple[LineRule, ...]):
-        self.by_position: dict[str, tuple[int, re.Pattern | None]] = {}
+        # position -> [(max_chars, joined pattern of the rules taking lines that long), ...],
+        # ascending by max_chars; a line uses the first entry whose max_chars reaches its length
+        self.by_position: dict[str, list[tuple[int, re.Pattern | None]]] = {}
         for position, wheres in self._WHERE.items():
             applicable = [r for r in rules if r.where in wheres]
-            longest = max((r.max_chars for r in applicable), default=-1)
-            self.by_position[position] = (longest, _screen(r.regex for r in applicable))
+            limits = sorted({r.max_chars for r in applicable})
+            self.by_position[position] = [
+                (limit, _screen(r.regex for r in applicable if r.max_chars >= limit)) for limit in limits]
 
     def may_match(self, line: str, position: str) -> bool:
-        longest, joined = self.by_position[position]
-        if len(line) > longest:
-            return False
-        return joined is None or joined.fullmatch(line) is not None
+        size = len(line)
+        for limit, joined in self.by_position[position]:
+            if size <= limit:
+                return joined is None or joined.fullmatch(line) is not None
+        return False
 
 
 @functools.lru_cache(maxsize=8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from pipeline.cleaning import Rules
-from pipeline.cleaning.normalize import _identifier, detect_language
+from pipeline.cleaning.normalize import LANGUAGE_SAMPLE_CHARS, _identifier, detect_language
 from pipeline.cleaning.rules import _LineScreen, _screen
 
 from .conftest import SEEDS
@@ -34,6 +34,36 @@ def test_screen_never_hides_a_matching_rule():
     assert matched  # the sample does exercise the rules
 
 
+def test_a_screen_by_line_length_hides_no_rule_of_a_longer_reach():
+    """Lines padded to either side of the rules' length limits: a line one character past a short
+    rule's reach is still screened by the longer rules."""
+    screen = _LineScreen(RULES.lines)
+    limits = sorted({rule.max_chars for rule in RULES.lines})
+    matched = 0
+    for line in FURNITURE + ["All rights reserved.", "Photo: Reuters / Jane Doe", "Newsletter"]:
+        for limit in limits:
+            for size in (limit - 1, limit, limit + 1):
+                padded = (line + " " + "word " * 200)[:size].rstrip() if size > len(line) else line
+                for position, kwargs in (("head", {"head": True, "tail": False}),
+                                         ("body", {"head": False, "tail": False})):
+                    rule = Rules._match(RULES.lines, padded, **kwargs)
+                    matched += rule is not None
+                    assert rule is None or screen.may_match(padded, position), (padded, position, rule.name)
+    assert matched
+
+
+def test_the_inline_screen_finds_every_line_an_inline_rule_changes():
+    lines = _lines() + ["Growth slowed [1, 2] in the third quarter.", "It was the largest[3] ever.",
+                        "The mayor disagreed [citation needed].", "Rates rose again. Click to Tweet",
+                        "The bridge at dawn (Photo credit: Jane Doe) was closed.", "A list [a] and (b) of things."]
+    changed = 0
+    for line in lines:
+        hit = any(rule.regex.search(line) for rule in RULES.inline)
+        changed += hit
+        assert bool(RULES._any_inline.search(line)) == hit, line
+    assert changed >= 4
+
+
 def test_screen_is_not_built_from_patterns_it_cannot_join():
     assert _screen([re.compile(r"(a)\1"), re.compile("b")]) is None
     assert _screen([re.compile(r"(?P<x>a)(?P=x)")]) is None
@@ -47,7 +77,7 @@ def test_remembered_language_equals_the_model():
     texts += ["Der Bundestag hat am Donnerstag ein neues Gesetz zur Energiepolitik beschlossen, berichtet die Zeitung.",
               "Le gouvernement a annoncé mardi une nouvelle réforme des retraites, selon le ministre."]
     for text in texts + texts:
-        lang, prob = _identifier().classify(text[:800])
+        lang, prob = _identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
         assert detect_language(text) == (lang if prob >= 0.5 else None)
 
 
