@@ -4,7 +4,11 @@ Phases, all in one run so the ratios are comparable on a noisy machine:
 1. latency: text articles at a fixed rate (default 100/s) for --duration seconds; end-to-end latency
    is fetched_at (set at produce time) to the article's record arriving on news.articles, next to
    the raw topic's consumer lag and the worker's memory;
-2. throughput: a backlog of text articles, drained by one worker process: articles per second;
+2. throughput: a backlog of text articles, drained by one worker process: articles per second and
+   per CPU-second of the worker, against the offline core (``OfflinePipeline``, the same code
+   without Kafka or Faust) over the same messages in this process, after the worker has finished:
+   the ratio says what the service adds to the core and, unlike articles per second, changes
+   little from one box (or one day of a shared box) to the next;
 3. HTML: the extraction benchmark's pages through the worker, against plain ``trafilatura.extract``
    over the same pages in this process: pages per second and the ratio, and pages per CPU-second
    (the worker's main and extraction processes against this process's CPU time for the baseline):
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import statistics
@@ -165,6 +170,28 @@ def text_messages(bases, count: int, prefix: str, seed: int):
         yield key, doc
 
 
+def offline_core_rate(settings: Settings, bases, phase1_sent: int, backlog: int) -> float:
+    """Articles per CPU-second of this process's offline core over phase 2's messages, after phase
+    1's have filled its window as they filled the worker's (same settings, same order)."""
+    from pipeline.core import OfflinePipeline
+
+    pipeline = OfflinePipeline(settings)
+    for _key, doc in itertools.islice(text_messages(bases, 10**9, "p1-", 1), phase1_sent):
+        doc["fetched_at"] = now_iso()
+        pipeline.process(orjson.dumps(doc))
+    values = []
+    for _key, doc in text_messages(bases, backlog, "p2-", 2):
+        doc["fetched_at"] = now_iso()
+        values.append(orjson.dumps(doc))
+    print(f"phase 2 baseline: the offline core over the same {len(values)} articles", file=sys.stderr)
+    started = time.process_time()
+    for i, value in enumerate(values, 1):
+        pipeline.process(value)
+        if i % 5000 == 0:
+            print(f"  {i} / {len(values)}", file=sys.stderr)
+    return len(values) / max(1e-9, time.process_time() - started)
+
+
 def html_pages(data_dir: Path) -> list[tuple[str, str, str]]:
     truth = json.loads((data_dir / "ground-truth.json").read_text())
     pages = []
@@ -256,6 +283,10 @@ def main() -> int:
                              "worker_cpu_s": round(worker_cpu, 1),
                              "articles_per_cpu_s": round(len(arrivals) / worker_cpu, 1) if worker_cpu else None,
                              "worker_rss_mb_max": round(peak, 1)}
+        core_per_cpu = offline_core_rate(settings, bases, sent, args.backlog)
+        results["phase2"].update({"offline_core_articles_per_cpu_s": round(core_per_cpu, 1),
+                                  "ratio_per_core": round(results["phase2"]["articles_per_cpu_s"] / core_per_cpu, 3)
+                                  if results["phase2"]["articles_per_cpu_s"] else None})
         print(json.dumps({"phase2": results["phase2"]}), file=sys.stderr)
 
         # -- phase 3: HTML through the worker vs plain trafilatura ---------------------------------

@@ -267,3 +267,23 @@ def test_clustering_benchmark_reads_raw_scraped_text_rows_as_the_product_extract
     assert b["title"] == "Noem defends slogan" and "Noem defends slogan" not in b["text"]  # its own title stays apart
     assert raw_article(a)["text"] == visible and raw_article(b)["text"] == markdown
     assert c["text"] == article and "page_text" not in c
+
+
+def test_load_benchmark_runs_the_service_and_the_offline_core_over_the_same_backlog(kafka_bootstrap):
+    """A few seconds of bench/load.py on the session broker: every article comes out of the worker,
+    and the throughput phase is set against the offline core in the same run."""
+    import os
+
+    proc = subprocess.run([sys.executable, "bench/load.py", "--duration", "3", "--rate", "10", "--backlog", "30",
+                           "--html-rounds", "0", "--ecb", "tests/fixtures/ecbplus/sample.jsonl"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = orjson.loads(proc.stdout[proc.stdout.index("{"):])
+    assert result["phase1"]["sent"] > 0 and result["phase1"]["processed"] == result["phase1"]["sent"]
+    phase2 = result["phase2"]
+    assert phase2["articles"] == 30 and phase2["articles_per_cpu_s"] > 0
+    assert phase2["offline_core_articles_per_cpu_s"] > 0
+    expected = phase2["articles_per_cpu_s"] / phase2["offline_core_articles_per_cpu_s"]
+    assert abs(phase2["ratio_per_core"] - expected) <= 0.01 * expected
+    assert "phase3" not in result
