@@ -182,6 +182,7 @@ def page_text_main(args) -> int:
     results = {name: [] for name in systems}
     seconds = {name: 0.0 for name in systems}
     trimmed = rejected = 0
+    urls: dict[str, str] = {}
     for page_id, html, url, body in pages:
         text = visible_text(html, markdown=args.markdown)
         if args.glued:
@@ -202,6 +203,7 @@ def page_text_main(args) -> int:
                 got = _justext_lines(text)
             seconds[name] += time.perf_counter() - start
             results[name].append(scores(got, body))
+        urls[page_id] = url
     n = len(pages)
     form = ("Markdown" if args.markdown else "visible text") + (", line breaks lost" if args.glued else "")
     print(f"article body from raw scraped text (each page's {form}), {n} pages from {args.data}")
@@ -214,6 +216,11 @@ def page_text_main(args) -> int:
     nf = summary["newsflow"]["f1"]
     print(f"newsflow / as is: F1 x{nf / summary['as is']['f1']:.3f}; newsflow / justext: F1 "
           f"x{nf / summary['justext']['f1']:.3f}; trimmed as a page: {trimmed} of {n}; rejected: {rejected}")
+    if args.worst:
+        print("\nlowest Newsflow F1 (the text as it is beside it):")
+        ranked = sorted(zip(urls, results["newsflow"], results["as is"]), key=lambda item: item[1][2])
+        for page_id, s, as_is in ranked[: args.worst]:
+            print(f"  {page_id[:12]}  P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}   as is F1 {as_is[2]:.3f}  {urls[page_id]}")
     if args.json:
         args.json.write_text(json.dumps({"pages": n, "page_text": summary, "trimmed": trimmed}, indent=2))
     return 0

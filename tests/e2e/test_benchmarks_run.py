@@ -287,3 +287,20 @@ def test_load_benchmark_runs_the_service_and_the_offline_core_over_the_same_back
     expected = phase2["articles_per_cpu_s"] / phase2["offline_core_articles_per_cpu_s"]
     assert abs(phase2["ratio_per_core"] - expected) <= 0.01 * expected
     assert "phase3" not in result
+
+
+def test_extraction_benchmark_on_scraped_text_names_its_worst_pages(tmp_path):
+    fixtures = ROOT / "tests/fixtures/extraction"
+    (tmp_path / "html").mkdir()
+    shutil.copy(fixtures / "ground-truth.json", tmp_path / "ground-truth.json")
+    for page in fixtures.glob("*.html.gz"):
+        shutil.copy(page, tmp_path / "html" / page.name)
+    proc = subprocess.run([sys.executable, "bench/extraction.py", "--data", str(tmp_path), "--page-text", "--glued",
+                           "--worst", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "line breaks lost" in out and "newsflow / as is" in out
+    worst = out[out.index("lowest Newsflow F1"):].splitlines()[1:]
+    assert len(worst) == 2 and all("http" in line and "as is F1" in line for line in worst)
+    f1 = [float(re.search(r" F1 ([0-9.]+) ", line).group(1)) for line in worst]
+    assert f1 == sorted(f1)
