@@ -68,11 +68,9 @@ def summary_sentence_ok(sentence: str) -> bool:
     if ends_full_width(sentence) and len(sentence.split()) == 1:  # Chinese/Japanese: count characters
         return 12 <= len(sentence) <= 240 and not _FURNITURE.search(sentence)
     words = sentence.split()
-    if not 6 <= len(words) <= 80 or _FURNITURE.search(sentence):
+    if not 6 <= len(words) <= 80 or sentence[-1] not in ".!?\"”’)»।॥؟۔։።":
         return False
-    if sentence[-1] not in ".!?\"”’)»।॥؟۔։።":
-        return False
-    return not is_titlecase_line(sentence)
+    return not _FURNITURE.search(sentence) and not is_titlecase_line(sentence)
 
 
 
@@ -93,10 +91,14 @@ def _keywords(body: str, language: str | None = None, names: frozenset[str] = fr
             words = cjk.terms(sentence, language) if spaceless else _WORD.findall(sentence)
             prev = None
             for i, w in enumerate(words):
+                # the cheap tests first: most words are short or function words
+                if len(w) < shortest or w in stop:
+                    prev = None
+                    continue
                 cased = not w.islower() and w != w.lower()
                 if cased and nouns and i and w[1:].islower() and w not in names:
                     cased = w.lower() in stop
-                if len(w) < shortest or not _is_word(w) or cased or w in stop:
+                if cased or not _is_word(w):
                     prev = None
                     continue
                 w = w.replace("’", "'")
