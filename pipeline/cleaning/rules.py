@@ -61,14 +61,19 @@ def _compile(pattern: str) -> re.Pattern:
         raise ValueError(f"bad pattern {pattern!r} in the cleaning rules: {exc}") from None
 
 
+_LEADING_SPACES = "\\s*"
+
+
 def _any_inline(rules: tuple[InlineRule, ...]) -> re.Pattern:
     """One pattern that finds a match somewhere in a line whenever one of the inline ``rules`` does.
     A leading ``\\s*`` is left out of each: it cannot decide whether a rule matches, and at every
     position of a line it would make the search try all the rules over the spaces after it."""
-    return _compile("|".join(f"(?:{r.regex.pattern.removeprefix(_LEADING_SPACES)})" for r in rules) or "(?!)")
+    return _compile("|".join(f"(?:{_without_leading_spaces(r.regex.pattern)})" for r in rules) or "(?!)")
 
 
-_LEADING_SPACES = "\\s*"
+def _without_leading_spaces(pattern: str) -> str:
+    rest = pattern.removeprefix(_LEADING_SPACES)
+    return pattern if rest[:1] in ("?", "+") else rest  # "\\s*?", "\\s*+": the quantifier's own mark
 
 
 def _inline(items: list[dict[str, Any]] | None) -> tuple[InlineRule, ...]:

@@ -95,3 +95,14 @@ def test_eviction_equals_a_full_sort():
             del expected[k]
         _evict(counts, limit)
         assert counts == expected
+
+
+def test_inline_rules_that_open_with_a_lazy_or_possessive_space_still_load_and_screen():
+    rules = Rules({"version": 1, "inline": [{"name": "lazy", "pattern": r"\s*?\[ad\]"},
+                                            {"name": "possessive", "pattern": r"\s*+\(sponsored\)"},
+                                            {"name": "plain", "pattern": r"\s*\{promo\}"}]})
+    for line, changed in (("Shares rose [ad] today.", True), ("Shares rose (Sponsored) today.", True),
+                          ("Shares rose {promo}", True), ("Shares rose today.", False)):
+        assert bool(rules._any_inline.search(line)) == changed == any(r.regex.search(line) for r in rules.inline)
+        kept, hits = rules.clean_lines([line])
+        assert (kept != [line]) == changed and sum(hits.values()) == changed
