@@ -592,12 +592,24 @@ def _fold_people(people: Counter, aliases: dict) -> None:
     # "Anthony LaCalamita" inside "Anthony LaCalamita III"; "Comeaux" -> "Arcade Joseph Comeaux Jr."
     names = sorted(people, key=len, reverse=True)
     keys = {name: _person_key(name) for name in names}
+    # A name folds only into one whose key starts with its key and a space, or (a key of several
+    # words) ends with a space and its key: the word-prefixes and word-suffixes of all keys tell
+    # which names have any such partner, and the others skip the scan over every longer name.
+    heads: set[str] = set()
+    tails: set[str] = set()
+    for lkey in keys.values():
+        words = lkey.split(" ")
+        for k in range(1, len(words)):
+            heads.add(" ".join(words[:k]))
+            tails.add(" ".join(words[k:]))
     for short in names[::-1]:
         if short not in people:
             continue
         key = keys[short]
         head, tail = key + " ", " " + key
         multiword = " " in key
+        if key not in heads and not (multiword and key in tails):
+            continue
         for long in names:
             if len(long) <= len(short):
                 break  # names are longest first: no longer name is left
