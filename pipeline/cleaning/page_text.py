@@ -30,6 +30,9 @@ LEAD_LINES = 5  # ... and that shares at least MIN_SHARED words with the article
 MIN_SHARED = 2
 WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is part of one sentence
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
+MIN_LIST_ITEMS = 4  # lines of one separator that carry the article on past its run, unannounced
+MIN_ITEM_WORDS = 4  # ... with this many words on average
+LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
 
 # the heading of a comment section, in the languages whose furniture the rules know
 _COMMENTS = re.compile(r"(?i)\s*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:comment|reply)|"
@@ -123,8 +126,31 @@ def _run(lines: list[str]) -> tuple[int, int] | None:
         while shape != (False, None) and end < len(lines) and not prose[end] and _item_shape(lines[end]) == shape:
             end += 1
         if end - intro > 2:
-            best_end = end
-    return best_start, best_end
+            return best_start, end
+        return best_start, best_end
+    return best_start, _unannounced_list_end(lines, best_end)
+
+
+def _unannounced_list_end(lines: list[str], end: int) -> int:
+    """Where a list that closes the article without a colon to announce it ends (``end`` if none):
+    ``MIN_LIST_ITEMS`` lines or more right after the run, or after a short heading ("Tour Dates",
+    "Qualified teams"), that use the same separator ("June 9 – City @ Venue", "Q: ...", "England
+    (Group A): 10th appearance") and average ``MIN_ITEM_WORDS`` words. Items may read as prose (an
+    interview's answers). A menu's items seldom share a separator, and those that do are shorter
+    ("iOS 13: Maps")."""
+    for first in (end, end + 1):
+        if first >= len(lines) or (first > end and len(lines[end].split()) > LIST_HEADING_WORDS):
+            break
+        separator = _item_shape(lines[first])[1]
+        if separator is None:
+            continue
+        stop = first
+        while stop < len(lines) and _item_shape(lines[stop])[1] == separator:
+            stop += 1
+        items = lines[first:stop]
+        if len(items) >= MIN_LIST_ITEMS and sum(len(item.split()) for item in items) >= MIN_ITEM_WORDS * len(items):
+            return stop
+    return end
 
 
 def best_run(scores: list[float]) -> tuple[int, int]:

@@ -80,6 +80,32 @@ def test_a_list_the_article_announces_stays_with_it():
     assert "Home" not in kept and "Careers" not in kept
 
 
+def test_a_list_that_closes_the_article_unannounced_stays_with_it():
+    # Rolling Stone's tour dates under a plain heading, cbssports' "England (Group A): 10th appearance",
+    # an interview's closing "Q: ... / A: ..." round: lines of one separator, several words each
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday")]
+    footer = ["About us", "Careers", "Privacy policy", "Terms of use", "Follow us"]
+    dates = [f"June {day} – City {day}, ST @ Arena {day}" for day in range(1, 13)]
+    interview = [line for n in range(6) for line in (f"Q: Favourite place number {n}?", f"A: The river near the old mill {n}")]
+    for heading, items in (("The Band Tour Dates", dates), (None, dates), (None, interview),
+                           ("Qualified teams", [f"Team {n} (Group {n}): tenth appearance" for n in range(8)])):
+        lines = menu + story + ([heading] if heading else []) + items + footer
+        kept = article_lines(lines)
+        assert kept is not None and kept[:2] == story
+        assert items[0] in kept and items[-1] in kept
+        assert "Home" not in kept and "Careers" not in kept and "Follow us" not in kept
+
+
+def test_a_menu_whose_items_share_a_separator_is_not_taken_for_such_a_list():
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday")]
+    guides = ["iOS 13: Maps", "iOS 13: Photos", "iOS 13: Safari", "iOS 13: Reminders", "iOS 13: Health"]
+    tags = ["Tags: bridge", "Tags: council"]  # too few to be a list
+    for tail in (guides, tags + ["About us", "Careers"] * 3):
+        assert article_lines(menu + story + tail + ["About us", "Careers"] * 3) == story
+
+
 def test_the_comments_below_an_article_are_not_part_of_it():
     menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
     story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
