@@ -36,6 +36,7 @@ def text_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return 2 * len(text) - len(WIDE_SCRIPT.sub("", text))
+_WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 # a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
@@ -180,7 +181,10 @@ def _removed_dateline(head: list[str], kept: list[str]) -> str | None:
 
 
 def _headline_like(line: str) -> bool:
-    return 0 < len(line) <= 200 and len(line.split()) <= 25 and not _HEADLINE_END.search(line)
+    """Short, not ending as a sentence, and without a web address: a line that names one is a product
+    box ("RRP: £23.99 More info: www.clymer.co.uk") or a credit, not a headline."""
+    return 0 < len(line) <= 200 and len(line.split()) <= 25 and not _HEADLINE_END.search(line) \
+        and _WEB_ADDRESS.search(line) is None
 
 
 def _host(url: str | None) -> str | None:

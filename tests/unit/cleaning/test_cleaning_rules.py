@@ -160,6 +160,15 @@ def test_title_from_text_and_from_raw():
     assert art.title is None and art.text.startswith("The city council approved")
 
 
+def test_a_first_line_with_a_web_address_is_not_taken_for_the_headline():
+    # morebikes.co.uk's reviews open with a product box (scrapinghub benchmark)
+    box = "Tested by: John Milbank RRP: £23.99 More info: www.clymer.co.uk"
+    art = clean(RawArticle(id="1", source="s", text=box + "\n\n" + "\n\n".join(LOREM)))
+    assert art.title is None and art.text.startswith("Tested by: John Milbank")
+    art = clean(RawArticle(id="1", source="s", text="Amazon.com raises Prime fee\n\n" + "\n\n".join(LOREM)))
+    assert art.title == "Amazon.com raises Prime fee"
+
+
 def test_title_from_text_after_a_dateline_line():
     # real openings from ECB+ texts: the headline follows a dateline the rules remove
     for dateline in ("Thursday, December 11, 2008", "UPDATED: FRIDAY, MAY 3, 2013, 9: 56 AM"):
