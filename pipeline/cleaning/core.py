@@ -234,12 +234,13 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
     if raw.html is None:  # a whole page's visible text: the article's lines, from its headline
-        article = article_lines(lines, lambda line: bool(rules.clean_lines([line], host=host, published=published)[0]))
+        article = article_lines(lines, lambda line: bool(rules.clean_lines([line], host=host, published=published)[0]),
+                                url=url)
         if article is not None:
             lines = article
             flags.append("page_text_trimmed")
         else:  # ... or one whose line breaks were lost: the article's run of words
-            glued = glued_article(text)
+            glued = glued_article(text, url)
             if glued is not None:
                 lines = [line for line in glued.split("\n") if line]
                 flags.append("page_text_trimmed")

@@ -20,6 +20,7 @@ import re
 import numpy as np
 
 from .page_text import best_run
+from .url_headline import headline_at, slug_words
 
 GLUED_LINE = 1000  # a line this long holds more than one paragraph's worth ...
 GLUED_SHARE = 0.3  # ... and a text with this share of its characters in such lines has lost its breaks
@@ -72,18 +73,29 @@ def _prose_words(words: list[str]) -> np.ndarray | None:
     return (share >= PROSE_SHARE) & near_end
 
 
-def glued_article(text: str) -> str | None:
-    """The article's span of ``text`` when it reads as a whole page run together, else None."""
+def glued_article(text: str, url: str | None = None) -> str | None:
+    """The article's span of ``text`` when it reads as a whole page run together, else None. ``url``,
+    the page's address, helps find the article when its words name the headline (a block of teasers
+    with summaries above the report can outweigh it: :mod:`.url_headline`)."""
     if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
         return None
     spans = [m.span() for m in _WORD.finditer(text)]
     if len(spans) < MIN_WORDS:
         return None
-    prose = _prose_words([text[a:b] for a, b in spans])
+    words = [text[a:b] for a, b in spans]
+    prose = _prose_words(words)
     if prose is None:
         return None
     length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
-    start, end = best_run(np.where(prose, length, -FURNITURE_WEIGHT * length).tolist())
+    scores = np.where(prose, length, -FURNITURE_WEIGHT * length)
+    start, end = best_run(scores.tolist())
+    slug = slug_words(url)
+    if slug and end < len(spans):  # a run that ends above the page's headline is looked for below it
+        headline = headline_at(words, slug, window=2 * len(slug) + 5)
+        if headline is not None and end <= headline:
+            low, high = best_run(scores[headline:].tolist())
+            if length[headline + low:headline + high][prose[headline + low:headline + high]].sum() >= MIN_PROSE:
+                start, end = headline + low, headline + high
     if start > 0 and _case(text[slice(*spans[start])]) == 1 and _case(text[slice(*spans[start - 1])]) == 0:
         start -= 1  # a run that opens in lower case lost its sentence's first word ("The") to the menu's window
     furniture = np.where(prose, 0.0, length)

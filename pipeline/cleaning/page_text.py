@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 
 from ..scripts import WIDE_SCRIPT
+from .url_headline import headline_at, slug_words
 
 MIN_LINES = 30  # fewer lines than this is never taken for a whole page
 MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are not prose
@@ -32,6 +33,7 @@ WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is par
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 MIN_LIST_ITEMS = 4  # lines of one separator that carry the article on past its run, unannounced
 MIN_ITEM_WORDS = 4  # ... with this many words on average
+MIN_PROSE_BELOW = 400  # characters of prose a run below the headline needs to replace one above it
 LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
 
 # the heading of a comment section, in the languages whose furniture the rules know
@@ -74,9 +76,10 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 or not w.isascii()}
 
 
-def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[str] | None:
+def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str | None = None) -> list[str] | None:
     """The article's lines when the text reads as a whole page: the maximum-sum run, opened by its
-    headline; None when the text does not read as a page, or has no prose at all.
+    headline; None when the text does not read as a page, or has no prose at all. ``url``, the
+    page's address, helps find the run when its words name the headline (:mod:`.url_headline`).
 
     The headline is the line among the first line of the page (where a scraper puts the page's
     title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
@@ -86,7 +89,7 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
     else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
     merged more unrelated pages of the benchmark (docs/cleaning.md)."""
-    span = _run(lines)
+    span = _run(lines, slug_words(url))
     if span is None:
         return None
     start, end = span
@@ -104,13 +107,26 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool) -> list[
     return [lines[best], *lines[start:end]]
 
 
-def _run(lines: list[str]) -> tuple[int, int] | None:
-    """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose)."""
+def _run(lines: list[str], slug: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+    """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose). When the
+    run ends above the page's headline (found by ``slug``, the words of its address: a footer of
+    legal text can outweigh a short report cut by a table), the run is looked for below it."""
     if len(lines) < MIN_LINES:
         return None
     prose = _prose_lines(lines)
     if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
         return None
+    start, end = _span(lines, prose)
+    headline = headline_at(lines, slug) if slug and end < len(lines) else None
+    if headline is not None and end <= headline:
+        below = _span(lines[headline:], prose[headline:])
+        if sum(len(lines[i]) for i in range(headline + below[0], headline + below[1]) if prose[i]) >= MIN_PROSE_BELOW:
+            start, end = headline + below[0], headline + below[1]
+    return start, end
+
+
+def _span(lines: list[str], prose: list[bool]) -> tuple[int, int]:
+    """The maximum-sum run, ended before the readers' comments, with a list that closes it."""
     best_start, best_end = best_run([
         float(len(line)) if prose[index] else 0.0 if _neutral(line)
         else -FURNITURE_WEIGHT * max(len(line), FURNITURE_FLOOR)

@@ -35,6 +35,26 @@ def test_a_page_run_together_gives_the_article_without_the_menus_and_footer():
     assert len(article.text) < 0.5 * len(text)
 
 
+CBS_DETROIT = "c467d507551a836efa9cfe843ba5d7bafe519750e04d0c9ff0decf44f013f829"
+CBS_DETROIT_URL = ("https://detroit.cbslocal.com/2019/11/19/"
+                   "michigan-officials-6th-fatality-linked-to-eastern-equine-encephalitis-reported/")
+
+
+def test_the_address_leads_to_a_short_report_below_a_block_of_teasers():
+    # the teasers' summaries read as prose and outweigh the four-paragraph report below its headline
+    text = _glued(CBS_DETROIT)
+    article = clean(RawArticle(id="p", source="example.com", text=text, url=CBS_DETROIT_URL))
+    # the sentence that opens with the dateline ("ST. JOSEPH, Mich. (AP) -") is lost with the menu
+    for kept in ("the victim was one of two people who contracted the mosquito borne virus",
+                 "The outbreak has resulted in 10 human cases and 46 animal cases",
+                 "continue to take precautions against mosquito bites"):
+        assert kept in article.text
+    for furniture in ("Hoodline crunched the numbers", "Fantasy Football Waiver Wire", "Latest Headlines"):
+        assert furniture not in article.text
+    without = clean(RawArticle(id="p", source="example.com", text=text))
+    assert "Hoodline crunched the numbers" in without.text
+
+
 def test_an_articles_own_text_run_together_is_left_whole():
     for page_id, page in fixture_pages().items():
         body = " ".join(page["articleBody"].split())

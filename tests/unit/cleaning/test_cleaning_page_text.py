@@ -106,6 +106,27 @@ def test_a_menu_whose_items_share_a_separator_is_not_taken_for_such_a_list():
         assert article_lines(menu + story + tail + ["About us", "Careers"] * 3) == story
 
 
+FOX_BUSINESS = "51374560f40088e227f0053ff1bb0b8525d10a8d7bfbff1cd6033f42347fd85b"
+FOX_BUSINESS_URL = "https://www.foxbusiness.com/markets/home-depot-sales-earnings-retail"
+
+
+def test_the_article_is_found_below_its_headline_when_the_footer_outweighs_it():
+    # a short report cut by a table of share prices, and two long lines of legal text in the footer
+    text = _visible(FOX_BUSINESS)
+    article = _clean_text(text, url=FOX_BUSINESS_URL)
+    assert "page_text_trimmed" in article.flags
+    for kept in ("earned $2.8 billion, or $2.53 per diluted share", "yet sales were below our expectations",
+                 "sees fiscal year 2019 sales growth of 1.8 percent"):  # the paragraph above the table is lost
+        assert kept in article.text
+    for furniture in ("Quotes delayed at least 15 minutes", "Personal Finance", "Closed Captioning Policy"):
+        assert furniture not in article.text
+    # an address that names no headline, or another one, changes nothing
+    for url in (None, "https://www.foxbusiness.com/markets/12345", "https://example.com/council-votes-to-close-bridge"):
+        article = _clean_text(text, url=url)
+        assert "Quotes delayed at least 15 minutes" in article.text
+        assert "sees fiscal year 2019 sales growth" not in article.text
+
+
 def test_the_comments_below_an_article_are_not_part_of_it():
     menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
     story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),

@@ -1,0 +1,33 @@
+"""The words of a page's address that name its headline, and where that headline stands."""
+from __future__ import annotations
+
+from pipeline.cleaning.url_headline import headline_at, slug_words
+
+
+def test_the_wordiest_path_segment_gives_the_headline_words():
+    assert slug_words("https://detroit.cbslocal.com/2019/11/19/michigan-officials-6th-fatality-linked-to-"
+                      "eastern-equine-encephalitis-reported/") == {
+        "michigan", "officials", "fatality", "linked", "eastern", "equine", "encephalitis", "reported"}
+    assert slug_words("https://www.chron.com/business/article/New-car-sales-plunge-10-percent-14846745.php") == {
+        "new", "car", "sales", "plunge", "percent"}
+    assert slug_words("https://example.de/politik/b%C3%BCrgermeister_w%C3%A4hlt_neuen_rat.html") == {
+        "bürgermeister", "wählt", "neuen", "rat"}
+
+
+def test_an_address_without_a_headline_gives_nothing():
+    for url in (None, "", "https://example.com/", "https://example.com/news/article/123456",
+                "https://example.com/index.php?id=7&title=council-votes-to-close-bridge",
+                "https://example.com/2019/11/19/budget-vote", "http://[bad"):
+        assert slug_words(url) == frozenset()
+
+
+def test_the_headline_is_the_first_place_holding_most_of_the_slug_words():
+    slug = slug_words("https://example.com/council-votes-to-close-old-bridge")
+    lines = ["Home", "Council", "Bridge works begin", "Council votes to close the old bridge",
+             "The council voted on Tuesday to close the old bridge.", "Council votes to close old bridge"]
+    assert headline_at(lines, slug) == 3
+    assert headline_at(lines[:3], slug) is None
+    words = " ".join(lines).split()  # run together, words in a window: the region the headline opens
+    assert headline_at(words, slug, window=4) == words.index("votes") - 1
+    assert headline_at(words, slug, window=15) == 1
+    assert headline_at(lines, frozenset()) is None
