@@ -33,12 +33,16 @@ FURNITURE_WEIGHT = 2.0  # a word of furniture counts against the run by twice it
 MIN_FURNITURE = 100  # characters of furniture that must lie above the run and below it ...
 HEAD_ONLY = 600  # ... or this many above it alone: a page whose footer reads as prose (legal text, a cookie notice)
 MIN_PROSE = 400  # ... and characters of prose in it: scores and listings without prose stay whole
+# ... or this many, when the run opens within HEADLINE_REACH words below the headline the page's address
+# names: a paywalled page shows only its first paragraph, and the rest is the site around it
+MIN_PROSE_UNDER_HEADLINE = 200
+HEADLINE_REACH = 100
 
 COMMENTS_AFTER = 500  # characters of the run's prose above a comment-section marker that make it one
 
 _WORD = re.compile(r"\S+")
 # where the readers' comments begin, inline: "22 comments", "Leave a Reply", "Comments are closed"
-_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
+_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|\d+\s+thoughts\s+on\s+[\"“„«'‘]|comments are closed|"
                        r"leave a (?:comment|reply)|join the (?:conversation|discussion)|"
                        r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w))")
 _CLOSERS = "\"'”’»)]」』"  # what may follow a sentence's last mark
@@ -89,17 +93,21 @@ def glued_article(text: str, url: str | None = None) -> str | None:
     length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
     scores = np.where(prose, length, -FURNITURE_WEIGHT * length)
     start, end = best_run(scores.tolist())
+    min_prose = MIN_PROSE
     slug = slug_words(url)
-    if slug and end < len(spans):  # a run that ends above the page's headline is looked for below it
-        headline = headline_at(words, slug, window=2 * len(slug) + 5)
-        if headline is not None and end <= headline:
+    if slug:
+        window = 2 * len(slug) + 5
+        headline = headline_at(words, slug, window=window)
+        if headline is not None and end <= headline:  # a run that ends above the headline: look below it
             low, high = best_run(scores[headline:].tolist())
             if length[headline + low:headline + high][prose[headline + low:headline + high]].sum() >= MIN_PROSE:
                 start, end = headline + low, headline + high
+        if headline is not None and headline <= start <= headline + window + HEADLINE_REACH:
+            min_prose = MIN_PROSE_UNDER_HEADLINE
     if start > 0 and _case(text[slice(*spans[start])]) == 1 and _case(text[slice(*spans[start - 1])]) == 0:
         start -= 1  # a run that opens in lower case lost its sentence's first word ("The") to the menu's window
     furniture = np.where(prose, 0.0, length)
-    if (length[start:end] - furniture[start:end]).sum() < MIN_PROSE:
+    if (length[start:end] - furniture[start:end]).sum() < min_prose:
         return None
     above, below = furniture[:start].sum(), furniture[end:].sum()
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):

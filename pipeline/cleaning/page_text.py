@@ -33,6 +33,7 @@ WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is par
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 MIN_LIST_ITEMS = 4  # lines of one separator that carry the article on past its run, unannounced
 MIN_ITEM_WORDS = 4  # ... with this many words on average
+HEADLINE_START_WORDS = 4  # ... and the run starts at the headline when the address names it by this many words
 MIN_PROSE_BELOW = 400  # characters of prose a run below the headline needs to replace one above it
 LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
 
@@ -40,8 +41,11 @@ LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is 
 _COMMENTS = re.compile(r"(?i)\s*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:comment|reply)|"
                        r"join the (?:conversation|discussion)|discussion|kommentare?|commentaires?|comentarios?|"
                        r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[:.]?\s*$")
+# "34 responses to “Title”", "12 thoughts on “Title”": a comment section that names the post, prose or not
+_COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”»)…。！？」』]\s*$")
+_STATEMENT_END = re.compile(r"[.!?…。！？]['\"”’»)]*\s*$")
 _SEPARATOR = re.compile(r" (?:--|[-–—|]) |: |, ")
 _NUMBER = re.compile(r"[\d.,:%/+\-–]+")
 # a numbered or bulleted item of four words or more: a list in the article more often than a menu
@@ -110,19 +114,29 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
 def _run(lines: list[str], slug: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose). When the
     run ends above the page's headline (found by ``slug``, the words of its address: a footer of
-    legal text can outweigh a short report cut by a table), the run is looked for below it."""
+    legal text can outweigh a short report cut by a table), the run is looked for below it; when it
+    starts above the headline, it starts at the headline."""
     if len(lines) < MIN_LINES:
         return None
     prose = _prose_lines(lines)
     if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
         return None
     start, end = _span(lines, prose)
-    headline = headline_at(lines, slug) if slug and end < len(lines) else None
+    headline = headline_at(lines, slug) if slug else None
     if headline is not None and end <= headline:
         below = _span(lines[headline:], prose[headline:])
         if sum(len(lines[i]) for i in range(headline + below[0], headline + below[1]) if prose[i]) >= MIN_PROSE_BELOW:
             start, end = headline + below[0], headline + below[1]
+    elif headline is not None and start < headline < end and _may_be_headline(lines[headline]) \
+            and len(slug) >= HEADLINE_START_WORDS:
+        start = headline  # nor does it start above it: teasers with summaries above the headline go
     return start, end
+
+
+def _may_be_headline(line: str) -> bool:
+    """A line that can be a headline: 25 words at most, not ending as a sentence (a closing quote may
+    end it: 'Coach: "We needed to win this game"')."""
+    return len(line.split()) <= 25 and _STATEMENT_END.search(line) is None
 
 
 def _span(lines: list[str], prose: list[bool]) -> tuple[int, int]:
@@ -204,11 +218,14 @@ def _prose_lines(lines: list[str]) -> list[bool]:
 
 def _comments_start(lines: list[str], prose: list[bool]) -> int:
     """Where the readers' comments begin: the first comment-section heading ("12 Comments", "Join the
-    conversation") with ``COMMENTS_AFTER`` characters of prose above it (a "Comments" button in the
-    toolbar above the article has less), else the end. Nothing below it is the article: the
+    conversation", or one that names the post: "34 responses to “...”") with ``COMMENTS_AFTER``
+    characters of prose above it (a "Comments" button in the toolbar above the article has less),
+    else the end. Nothing below it is the article: the
     comments are prose too, and often more of it."""
     seen = 0
     for index, line in enumerate(lines):
+        if seen >= COMMENTS_AFTER and _COMMENTS_ON.match(line):
+            return index
         if prose[index]:
             seen += len(line)
         elif seen >= COMMENTS_AFTER and _COMMENTS.match(line):

@@ -55,6 +55,23 @@ def test_the_address_leads_to_a_short_report_below_a_block_of_teasers():
     assert "Hoodline crunched the numbers" in without.text
 
 
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
+WSJ_URL = ("https://www.wsj.com/articles/"
+           "google-stadia-microsoft-xcloud-apple-arcade-so-many-ways-to-playand-pay-11574168580")
+
+
+def test_a_paywalled_page_run_together_gives_the_paragraph_below_its_headline():
+    text = _glued(WSJ)
+    article = clean(RawArticle(id="p", source="example.com", text=text, url=WSJ_URL))
+    assert "page_text_trimmed" in article.flags
+    assert "Gaming used to be so simple." in article.text and "developers keep updating their biggest hits" in article.text
+    for furniture in ("Dow Jones Newswires", "Commercial Real Estate", "Most Popular Articles", "Back to Top"):
+        assert furniture not in article.text
+    assert len(article.text) < 600
+    # without the address, one paragraph is too little prose to cut the page to
+    assert "page_text_trimmed" not in clean(RawArticle(id="p", source="example.com", text=text)).flags
+
+
 def test_an_articles_own_text_run_together_is_left_whole():
     for page_id, page in fixture_pages().items():
         body = " ".join(page["articleBody"].split())
@@ -67,9 +84,10 @@ def test_the_readers_comments_below_the_article_go():
                 "repairing the old bridge over the river. ")
     menu = "Home News Sport Weather Business Politics Culture Travel Video Newsletters Podcasts " * 3
     footer = "About Us Contact Privacy Policy Terms of Use Cookie Settings Advertise With Us Careers " * 3
-    comments = ("12 Comments Anna says: I walk over that bridge every day and it shakes. " * 4)
-    article = glued_article(menu + sentence * 12 + comments + footer)
-    assert article == (sentence * 12).strip()
+    for heading in ("12 Comments", "12 thoughts on “Council approves the budget”"):
+        comments = (f"{heading} Anna says: I walk over that bridge every day and it shakes. " * 4)
+        article = glued_article(menu + sentence * 12 + comments + footer)
+        assert article == (sentence * 12).strip()
 
 
 def test_a_page_whose_footer_reads_as_prose_loses_its_long_menu_above():

@@ -127,6 +127,33 @@ def test_the_article_is_found_below_its_headline_when_the_footer_outweighs_it():
         assert "sees fiscal year 2019 sales growth" not in article.text
 
 
+def test_the_article_starts_at_its_headline_when_teasers_above_it_read_as_prose():
+    # profootballtalk.com's "Most Commented" list: each teaser a full line that ends in its comment count
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    teasers = [f"Team {n} coach says the season is far from over after loss ({100 + n})" for n in range(8)]
+    headline = "Council votes to close the old bridge to traffic"
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor")]
+    lines = menu + ["Most Commented"] + teasers + [headline, "Posted by A. Writer"] + story + ["About us", "Careers"] * 4
+    url = "https://example.com/2019/11/19/council-votes-to-close-old-bridge/"
+    assert article_lines(lines, url=url) == [headline, "Posted by A. Writer", *story]
+    assert teasers[0] in article_lines(lines)  # without the address the teasers open the run
+    # an address of three words is too weak a clue to cut the run's start by
+    assert teasers[0] in article_lines(lines, url="https://example.com/close-old-bridge/")
+
+
+def test_a_comment_section_that_names_the_post_ends_the_article():
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
+             PARAGRAPH.replace("council", "county board")]
+    for heading in ("34 responses to “Council votes to close the old bridge.”",
+                    "12 thoughts on \"Council votes to close the old bridge\""):
+        comments = [heading, "jsmith says:", "November 19, 2019 at 6:34 am",
+                    "I drove over that bridge every day for twenty years and always thought it looked unsafe.",
+                    "anna_k says:", "November 19, 2019 at 6:44 am",
+                    "The council should have repaired the supports years ago instead of spending the money elsewhere."]
+        assert article_lines(menu + story + comments * 3 + ["About us", "Careers"]) == story
+
+
 def test_the_comments_below_an_article_are_not_part_of_it():
     menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
     story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
