@@ -93,7 +93,7 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
     else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
     merged more unrelated pages of the benchmark (docs/cleaning.md)."""
-    span = _run(lines, slug_words(url))
+    span = _run(lines, url)
     if span is None:
         return None
     start, end = span
@@ -111,9 +111,9 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     return [lines[best], *lines[start:end]]
 
 
-def _run(lines: list[str], slug: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+def _run(lines: list[str], url: str | None = None) -> tuple[int, int] | None:
     """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose). When the
-    run ends above the page's headline (found by ``slug``, the words of its address: a footer of
+    run ends above the page's headline (found by the words of ``url``, its address: a footer of
     legal text can outweigh a short report cut by a table), the run is looked for below it; when it
     starts above the headline, it starts at the headline."""
     if len(lines) < MIN_LINES:
@@ -122,6 +122,7 @@ def _run(lines: list[str], slug: frozenset[str] = frozenset()) -> tuple[int, int
     if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
         return None
     start, end = _span(lines, prose)
+    slug = slug_words(url)
     headline = headline_at(lines, slug) if slug else None
     if headline is not None and end <= headline:
         below = _span(lines[headline:], prose[headline:])
