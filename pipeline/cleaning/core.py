@@ -36,6 +36,8 @@ def text_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return 2 * len(text) - len(WIDE_SCRIPT.sub("", text))
+
+
 _WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")

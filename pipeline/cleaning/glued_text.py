@@ -41,9 +41,10 @@ HEADLINE_REACH = 100
 COMMENTS_AFTER = 500  # characters of the run's prose above a comment-section marker that make it one
 
 _WORD = re.compile(r"\S+")
-# where the readers' comments begin, inline: "22 comments", "Leave a Reply", "Comments are closed"
-_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|\d+\s+thoughts\s+on\s+[\"“„«'‘]|comments are closed|"
-                       r"leave a (?:comment|reply)|join the (?:conversation|discussion)|"
+# where the readers' comments begin, inline: "22 comments", "Leave a Reply", "Comments are closed",
+# "12 thoughts on “Title”"
+_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
+                       r"\d+\s+thoughts\s+on\s+[\"“„«'‘]|leave a (?:comment|reply)|join the (?:conversation|discussion)|"
                        r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w))")
 _CLOSERS = "\"'”’»)]」』"  # what may follow a sentence's last mark
 _ENDS = frozenset(".!?…。！？")

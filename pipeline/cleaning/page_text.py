@@ -33,9 +33,9 @@ WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is par
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
 MIN_LIST_ITEMS = 4  # lines of one separator that carry the article on past its run, unannounced
 MIN_ITEM_WORDS = 4  # ... with this many words on average
-HEADLINE_START_WORDS = 4  # ... and the run starts at the headline when the address names it by this many words
-MIN_PROSE_BELOW = 400  # characters of prose a run below the headline needs to replace one above it
 LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
+MIN_PROSE_BELOW = 400  # characters of prose a run below the page's headline needs to replace one above it
+HEADLINE_START_WORDS = 4  # a run that starts above the headline starts at it when the address names it by this many words
 
 # the heading of a comment section, in the languages whose furniture the rules know
 _COMMENTS = re.compile(r"(?i)\s*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:comment|reply)|"

@@ -5,7 +5,9 @@ to-eastern-equine-encephalitis-reported/"). In a whole page's text the headline 
 where most of those words come together; the article follows it. The longest run of prose on the
 page is usually the article, but not always: a block of teasers with summaries, or a footer of legal
 text, can outweigh a short report. The article never ends above its own headline, so a run that
-does is looked for again below it (``page_text`` and ``glued_text``).
+does is looked for again below it (``page_text`` and ``glued_text``); nor does it start above it
+(``page_text``), and a paywalled page's one paragraph right below it is enough prose to cut the
+page to (``glued_text``).
 """
 from __future__ import annotations
 
