@@ -38,14 +38,18 @@ MIN_PROSE = 400  # ... and characters of prose in it: scores and listings withou
 MIN_PROSE_UNDER_HEADLINE = 200
 HEADLINE_REACH = 100
 
-COMMENTS_AFTER = 500  # characters of the run's prose above a comment-section marker that make it one
+COMMENTS_AFTER = 500  # characters of the run's prose above a marker of comments or a footer that make it one
 
 _WORD = re.compile(r"\S+")
-# where the readers' comments begin, inline: "22 comments", "Leave a Reply", "Comments are closed",
-# "12 thoughts on “Title”"
-_COMMENTS = re.compile(r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
-                       r"\d+\s+thoughts\s+on\s+[\"“„«'‘]|leave a (?:comment|reply)|join the (?:conversation|discussion)|"
-                       r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w))")
+# where the article is over, inline: the readers' comments begin ("22 comments", "Leave a Reply",
+# "Comments are closed", "12 thoughts on “Title”", "You must be logged in to post a comment"), or the
+# site's copyright notice ("© 2019 Associated Press", "Copyright 2019 Hawaii News Now")
+_ARTICLE_OVER = re.compile(
+    r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
+    r"\d+\s+thoughts\s+on\s+[\"“„«'‘]|you must (?:be logged|log) in to post a comment|leave a (?:comment|reply)|"
+    r"join the (?:conversation|discussion)|"
+    r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w)|"
+    r"(?-i:©\s*(?:19|20)\d\d|Copyright (?:©\s*)?(?:19|20)\d\d)(?!\d))")
 _CLOSERS = "\"'”’»)]」』"  # what may follow a sentence's last mark
 _ENDS = frozenset(".!?…。！？")
 
@@ -114,10 +118,11 @@ def glued_article(text: str, url: str | None = None) -> str | None:
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None
     start_at, end_at = spans[start][0], spans[end - 1][1]
-    # the readers' comments are prose too: the run ends at a comment-section marker below enough of it
+    # the readers' comments are prose too, and so can be a footer's legal text: the run ends at a marker
+    # of either below enough of the run's prose
     prose_before = np.concatenate(([0.0], np.cumsum(length - furniture)))
     starts = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
-    for marker in _COMMENTS.finditer(text, start_at, end_at):
+    for marker in _ARTICLE_OVER.finditer(text, start_at, end_at):
         word = int(np.searchsorted(starts, marker.start()))
         if prose_before[word] - prose_before[start] >= COMMENTS_AFTER:
             end_at = marker.start()

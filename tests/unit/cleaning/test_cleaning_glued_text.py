@@ -90,6 +90,21 @@ def test_the_readers_comments_below_the_article_go():
         assert article == (sentence * 12).strip()
 
 
+def test_the_sites_copyright_notice_ends_the_article_and_a_photo_credit_does_not():
+    sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
+                "repairing the old bridge over the river. ")
+    credit = "A view of the old bridge (© Reuters) from the east bank. "
+    menu = "Home News Sport Weather Business Politics Culture Travel Video Newsletters Podcasts " * 3
+    legal = ("This material may not be published, broadcast, rewritten or redistributed without the written "
+             "permission of the publisher, and every reader agrees to the terms of use of this site. ") * 3
+    footer = "About Us Contact Privacy Policy Terms of Use Cookie Settings Advertise With Us Careers " * 3
+    body = sentence * 6 + credit + sentence * 6
+    for notice in ("© 2019 Example News. All rights reserved. ", "Copyright 2019 Example News. "):
+        assert glued_article(menu + body + notice + legal + footer) == body.strip()
+    login = "You must be logged in to post a comment. Anna: I walk over that bridge every day. " * 3
+    assert glued_article(menu + body + login + footer) == body.strip()
+
+
 def test_a_page_whose_footer_reads_as_prose_loses_its_long_menu_above():
     sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
                 "repairing the old bridge over the river. ")
