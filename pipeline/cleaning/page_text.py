@@ -38,9 +38,10 @@ MIN_PROSE_BELOW = 400  # characters of prose a run below the page's headline nee
 HEADLINE_START_WORDS = 4  # a run that starts above the headline starts at it when the address names it by this many words
 
 # the heading of a comment section, in the languages whose furniture the rules know
-_COMMENTS = re.compile(r"(?i)\s*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:comment|reply)|"
+_COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest|most recent|top rated|readers'?) )?"
+                       r"(?:comments?|responses?|replies|leave a (?:comment|reply)|"
                        r"join the (?:conversation|discussion)|discussion|kommentare?|commentaires?|comentarios?|"
-                       r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[:.]?\s*$")
+                       r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[\])]?\s*[:.]?\s*$")
 # "34 responses to “Title”", "12 thoughts on “Title”": a comment section that names the post, prose or not
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
 _WORD = re.compile(r"\w+")

@@ -169,6 +169,8 @@ def test_the_comments_below_an_article_are_not_part_of_it():
                 "Reply"]
     kept = article_lines(menu + story + comments * 2 + ["About us", "Careers"])
     assert kept == story
+    for heading in ("[ 167 comments ]", "Top Rated Comments", "Comments (12)"):  # macrumors.com and others
+        assert article_lines(menu + story + [heading] + comments[1:] * 2 + ["About us", "Careers"]) == story
 
 
 def test_text_with_no_prose_is_left_to_the_other_checks():
