@@ -31,6 +31,7 @@ LEAD_LINES = 5  # ... and that shares at least MIN_SHARED words with the article
 MIN_SHARED = 2
 WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is part of one sentence
 COMMENTS_AFTER = 500  # characters of prose above a comment-section heading that make it one
+REPEAT_MIN_CHARS = 40  # a prose line this long that repeats an earlier one adds nothing to the run
 MIN_LIST_ITEMS = 4  # lines of one separator that carry the article on past its run, unannounced
 MIN_ITEM_WORDS = 4  # ... with this many words on average
 LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
@@ -142,9 +143,12 @@ def _may_be_headline(line: str) -> bool:
 
 
 def _span(lines: list[str], prose: list[bool]) -> tuple[int, int]:
-    """The maximum-sum run, ended before the readers' comments, with a list that closes it."""
+    """The maximum-sum run, ended before the readers' comments, with a list that closes it. A prose line
+    that repeats an earlier one counts for nothing: pages that carry their article twice (a hidden
+    print or AMP copy, a teaser of it) would otherwise take in the furniture between the copies."""
+    repeated = _repeated(lines, prose)
     best_start, best_end = best_run([
-        float(len(line)) if prose[index] else 0.0 if _neutral(line)
+        0.0 if repeated[index] else float(len(line)) if prose[index] else 0.0 if _neutral(line)
         else -FURNITURE_WEIGHT * max(len(line), FURNITURE_FLOOR)
         for index, line in enumerate(lines[:_comments_start(lines, prose)])])
     while best_end < len(lines) and not prose[best_end] and _neutral(lines[best_end]):
@@ -161,6 +165,17 @@ def _span(lines: list[str], prose: list[bool]) -> tuple[int, int]:
             return best_start, end
         return best_start, best_end
     return best_start, _unannounced_list_end(lines, best_end)
+
+
+def _repeated(lines: list[str], prose: list[bool]) -> list[bool]:
+    """Which prose lines of ``REPEAT_MIN_CHARS`` or more repeat an earlier line word for word."""
+    seen: set[str] = set()
+    repeated = [False] * len(lines)
+    for index, line in enumerate(lines):
+        if prose[index] and len(line) >= REPEAT_MIN_CHARS:
+            repeated[index] = line in seen
+            seen.add(line)
+    return repeated
 
 
 def _unannounced_list_end(lines: list[str], end: int) -> int:

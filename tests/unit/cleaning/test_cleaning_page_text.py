@@ -154,6 +154,16 @@ def test_a_comment_section_that_names_the_post_ends_the_article():
         assert article_lines(menu + story + comments * 3 + ["About us", "Careers"]) == story
 
 
+def test_a_page_that_carries_its_article_twice_gives_it_once():
+    # businessinsider.com's pages hold the article three times, with structured data between the copies
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
+             PARAGRAPH.replace("council", "county board")]
+    data = ["10 things to know today", "Charlie Wood", "2019-11-19T08:57:40+01:00", "500", "250",
+            "https://example.com/image.jpg", "Example News"]
+    assert article_lines(menu + story + data + story + data + story + ["About us", "Careers"] * 3) == story
+
+
 def test_the_comments_below_an_article_are_not_part_of_it():
     menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
     story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
