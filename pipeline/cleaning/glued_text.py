@@ -39,6 +39,7 @@ MIN_PROSE_UNDER_HEADLINE = 200
 HEADLINE_REACH = 100
 
 COMMENTS_AFTER = 500  # characters of the run's prose above a marker of comments or a footer that make it one
+REPEAT_WORDS = 8  # prose words in a run of this many that repeats an earlier one count for nothing
 
 _WORD = re.compile(r"\S+")
 # where the article is over, inline: the readers' comments begin ("22 comments", "Leave a Reply",
@@ -82,6 +83,19 @@ def _prose_words(words: list[str]) -> np.ndarray | None:
     return (share >= PROSE_SHARE) & near_end
 
 
+def _repeated(words: list[str]) -> np.ndarray:
+    """Which words belong to a run of ``REPEAT_WORDS`` words that appeared, word for word, earlier."""
+    repeated = np.zeros(len(words), dtype=bool)
+    seen: set[tuple[str, ...]] = set()
+    for index in range(len(words) - REPEAT_WORDS + 1):
+        shingle = tuple(words[index:index + REPEAT_WORDS])
+        if shingle in seen:
+            repeated[index:index + REPEAT_WORDS] = True
+        else:
+            seen.add(shingle)
+    return repeated
+
+
 def glued_article(text: str, url: str | None = None) -> str | None:
     """The article's span of ``text`` when it reads as a whole page run together, else None. ``url``,
     the page's address, helps find the article when its words name the headline (a block of teasers
@@ -96,7 +110,8 @@ def glued_article(text: str, url: str | None = None) -> str | None:
     if prose is None:
         return None
     length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
-    scores = np.where(prose, length, -FURNITURE_WEIGHT * length)
+    # prose that repeats earlier words (a page that carries its article twice) adds nothing to the run
+    scores = np.where(prose, np.where(_repeated(words), 0.0, length), -FURNITURE_WEIGHT * length)
     start, end = best_run(scores.tolist())
     min_prose = MIN_PROSE
     slug = slug_words(url)

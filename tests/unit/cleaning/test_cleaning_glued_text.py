@@ -105,6 +105,18 @@ def test_the_sites_copyright_notice_ends_the_article_and_a_photo_credit_does_not
     assert glued_article(menu + body + login + footer) == body.strip()
 
 
+def test_a_page_run_together_that_carries_its_article_twice_gives_it_once():
+    sentences = [f"The city council approved budget number {n} on Tuesday after a long debate about the cost of "
+                 f"repairing the old bridge over the river. " for n in range(10)]
+    body = "".join(sentences)
+    menu = "Home News Sport Weather Business Politics Culture Travel Video Newsletters Podcasts " * 3
+    data = "Budget Vote Charlie Wood 2019-11-19T08:57:40+01:00 500 250 Example News Home Depot Stock " * 2
+    footer = "About Us Contact Privacy Policy Terms of Use Cookie Settings Advertise With Us Careers " * 3
+    article = glued_article(menu + body + data + body + footer)
+    assert article.startswith(body.strip()) and article.count(sentences[3]) == 1
+    assert "Charlie Wood" not in article and "2019-11-19" not in article
+
+
 def test_a_page_whose_footer_reads_as_prose_loses_its_long_menu_above():
     sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
                 "repairing the old bridge over the river. ")
