@@ -20,6 +20,11 @@ def _glued(page_id: str) -> str:
     return " ".join((FIXTURES / f"{page_id}.visible.txt").read_text(encoding="utf-8").split())
 
 
+def _cleaned(page_id: str, url: str | None = None):
+    """A fixture page's visible text run together, cleaned as a text article (with its address)."""
+    return clean(RawArticle(id="p", source="example.com", text=_glued(page_id), url=url))
+
+
 def test_a_page_run_together_gives_the_article_without_the_menus_and_footer():
     text = _glued(THE_HILL)
     assert "\n" not in text
@@ -42,8 +47,7 @@ CBS_DETROIT_URL = ("https://detroit.cbslocal.com/2019/11/19/"
 
 def test_the_address_leads_to_a_short_report_below_a_block_of_teasers():
     # the teasers' summaries read as prose and outweigh the four-paragraph report below its headline
-    text = _glued(CBS_DETROIT)
-    article = clean(RawArticle(id="p", source="example.com", text=text, url=CBS_DETROIT_URL))
+    article = _cleaned(CBS_DETROIT, CBS_DETROIT_URL)
     # the sentence that opens with the dateline ("ST. JOSEPH, Mich. (AP) -") is lost with the menu
     for kept in ("the victim was one of two people who contracted the mosquito borne virus",
                  "The outbreak has resulted in 10 human cases and 46 animal cases",
@@ -51,8 +55,7 @@ def test_the_address_leads_to_a_short_report_below_a_block_of_teasers():
         assert kept in article.text
     for furniture in ("Hoodline crunched the numbers", "Fantasy Football Waiver Wire", "Latest Headlines"):
         assert furniture not in article.text
-    without = clean(RawArticle(id="p", source="example.com", text=text))
-    assert "Hoodline crunched the numbers" in without.text
+    assert "Hoodline crunched the numbers" in _cleaned(CBS_DETROIT).text
 
 
 WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
@@ -61,15 +64,14 @@ WSJ_URL = ("https://www.wsj.com/articles/"
 
 
 def test_a_paywalled_page_run_together_gives_the_paragraph_below_its_headline():
-    text = _glued(WSJ)
-    article = clean(RawArticle(id="p", source="example.com", text=text, url=WSJ_URL))
+    article = _cleaned(WSJ, WSJ_URL)
     assert "page_text_trimmed" in article.flags
     assert "Gaming used to be so simple." in article.text and "developers keep updating their biggest hits" in article.text
     for furniture in ("Dow Jones Newswires", "Commercial Real Estate", "Most Popular Articles", "Back to Top"):
         assert furniture not in article.text
     assert len(article.text) < 600
     # without the address, one paragraph is too little prose to cut the page to
-    assert "page_text_trimmed" not in clean(RawArticle(id="p", source="example.com", text=text)).flags
+    assert "page_text_trimmed" not in _cleaned(WSJ).flags
 
 
 def test_an_articles_own_text_run_together_is_left_whole():
