@@ -65,15 +65,15 @@ import numpy as np  # noqa: E402
 
 import orjson  # noqa: E402
 
-from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TEXT_FIELDS, TITLE_FIELDS, first,  # noqa: E402
-                            raw_article_of_row)
+from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TITLE_FIELDS, first,  # noqa: E402
+                            raw_article_of_row, row_text)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.clusterer import facts_for, features_for  # noqa: E402
 from pipeline.clustering.prepared import decode_features, encode_features, fingerprint  # noqa: E402
 from pipeline.clustering.features import extract  # noqa: E402
 from pipeline.cleaning.normalize import detect_language, language_tag  # noqa: E402
 from pipeline.clustering.evaluation import (TfidfBaseline, bcubed, load_labelled, order_rows, pairwise,  # noqa: E402
-                                            row_published, run_baseline, split_title)
+                                            row_published, run_baseline, short_versions, split_title)
 
 BASE_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 
@@ -100,7 +100,7 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
         if doc_id is None or gold is None:
             raise SystemExit(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
                              f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
-        text, html = first(r, TEXT_FIELDS), first(r, HTML_FIELDS)
+        text, html = row_text(r), first(r, HTML_FIELDS)
         title = first(r, TITLE_FIELDS)
         if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
                 and r.get("title") == title and not html):
@@ -264,7 +264,10 @@ def quality(rows, p, orders, label="", run=run_newsflow):
     mb = tuple(sum(x[i] for x in base) / len(base) for i in range(6))
     print(f"  MEAN {label:16s} newsflow {fmt(mo)}")
     print(f"  {'':21s} baseline {fmt(mb)}   (TF-IDF threshold {best_th}, tuned here)")
-    print(f"  {'':21s} ratio    B3 F1 x{mo[2] / mb[2]:.2f}, B3 P x{mo[0] / mb[0]:.2f}, pairwise F1 x{mo[5] / mb[5]:.2f}")
+    def ratio(a, b):
+        return f"x{a / b:.2f}" if b else "n/a"
+
+    print(f"  {'':21s} ratio    B3 F1 {ratio(mo[2], mb[2])}, B3 P {ratio(mo[0], mb[0])}, pairwise F1 {ratio(mo[5], mb[5])}")
     return mo, mb
 
 
@@ -543,6 +546,13 @@ def main(argv=None):
             print("-- all topics through the product's path (raw text articles -> cleaning -> event facts -> "
                   "clustering, as `newsflow replay` runs them; --via-core for the subsets too)")
             quality(rows, p, orders, "product path", run_core)
+        short = short_versions(rows)
+        print("-- the same rows as feeds and news aggregators carry them: the headline (the row's title, else its "
+              "first line) with the next line as its summary, then the headline alone; clusterer alone and through "
+              "the product's path; the baseline reads the same words")
+        for kind in ("brief", "headline"):
+            quality(short[kind], p, orders, f"{kind}s", run_newsflow)
+            quality(short[kind], p, orders, f"{kind}s, product", run_core)
         if Path(a.extraction, "ground-truth.json").exists():
             srows = scraped_rows(Path(a.extraction), Path(a.events))
             n_multi = sum(1 for n in Counter(r["cluster_id"] for r in srows).values() if n > 1)

@@ -1,19 +1,25 @@
 """Rows exported from elsewhere (datasets, scrapers' output, spreadsheets) as raw articles.
 
 Such a row names its fields the way its tool does: ``doc_id`` or ``article_id``, ``body`` or
-``maintext``, ``headline``, ``pubDate``, ``link``. :func:`raw_article_of_row` maps the usual names
-onto the raw-article contract and leaves every other field (labels, topics, scores) out, so that
-``newsflow replay --rows`` and the benchmarks hand the core what a connector would have sent.
+``maintext``, ``headline``, ``pubDate``, ``link``, in any case (``TITLE``, ``Body``).
+:func:`raw_article_of_row` maps the usual names onto the raw-article contract and leaves every
+other field (labels, topics, scores) out, so that ``newsflow replay --rows`` and the benchmarks
+hand the core what a connector would have sent. A row with a summary but no full text sends the
+summary, and one with a headline alone an empty text: the cleaning keeps both as briefs when they
+hold enough words.
 """
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.fields import first
 from pipeline.times import PUBLISHED_FIELDS
 
 ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "maintext", "article", "full_text", "body_text")
+# a feed's or an index's short text: the body of a row only when no full text is filled
+SUMMARY_FIELDS = ("description", "summary", "abstract", "snippet", "lede", "lead")
 TITLE_FIELDS = ("title", "headline")
 HTML_FIELDS = ("html", "raw_html")
 URL_FIELDS = ("url", "link", "canonical_url")
@@ -21,9 +27,10 @@ LANGUAGE_FIELDS = ("language", "lang")
 SOURCE_FIELDS = ("source", "source_domain", "domain", "site", "outlet", "publisher")
 
 
-def first(row: dict, fields: tuple[str, ...]) -> Any:
-    """The value of the first of ``fields`` the row fills (None and "" count as empty)."""
-    return next((row[k] for k in fields if row.get(k) not in (None, "")), None)
+def row_text(row: dict) -> Any:
+    """The row's body: its full text, else its summary (a feed's description, an index's abstract)."""
+    text = first(row, TEXT_FIELDS)
+    return text if text is not None else first(row, SUMMARY_FIELDS)
 
 
 def _source(row: dict) -> str | None:
@@ -59,7 +66,7 @@ def raw_article_of_row(row: dict, fallback_id: str) -> dict:
     if html is not None:  # a scraped page: the core extracts its text (and date) itself
         raw["html"] = html
     else:
-        raw["text"] = first(row, TEXT_FIELDS) or ""
+        raw["text"] = row_text(row) or ""
     published = first(row, PUBLISHED_FIELDS)
     if published is not None:
         raw["published"] = str(published)

@@ -385,9 +385,9 @@ class RssConnector:
                 log.info("entry %s: page not fetched (%s); using the feed text", item_id, exc)
                 document["meta"]["page_error"] = exc.reason
         if "html" not in document:
-            if not text:
-                raise Rejected("no_content", "the entry has neither content nor summary", stage="connector")
-            document["text"] = text
+            if not text and not title:
+                raise Rejected("no_content", "the entry has neither title, content nor summary", stage="connector")
+            document["text"] = text  # "" under a title: a headline-only item, which the cleaning judges
         document = {k: v for k, v in document.items() if v is not None}
         try:
             return RawArticle.from_dict(document)

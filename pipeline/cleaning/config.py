@@ -42,8 +42,12 @@ class CleaningConfig:
     fallback_gain: float = 2.0
 
     # --- result checks ------------------------------------------------------------------------
-    #: A cleaned body shorter than this is not an article: reason "not_article".
+    #: A cleaned body shorter than this is not an article: reason "not_article"...
     min_text_chars: int = 80
+    #: ...unless it came as text and its headline and body hold at least this many words (a Chinese,
+    #: Japanese or Korean character counts half): a news brief, kept with the flag "brief". An empty
+    #: text under such a headline is kept too, flagged "headline_only".
+    brief_min_words: int = 6
     #: A body shorter than this that matches one of the rules' wall/error patterns (login wall,
     #: cookie wall, 404 page...) is not an article either.
     wall_max_chars: int = 1500

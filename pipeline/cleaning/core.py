@@ -28,6 +28,7 @@ from .urls import canonical_url
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def text_length(text: str) -> int:
@@ -36,6 +37,15 @@ def text_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return 2 * len(text) - len(WIDE_SCRIPT.sub("", text))
+
+
+def word_count(text: str) -> float:
+    """Words for the brief rule: runs of word characters with a letter in them (not "2005"), and half
+    a word for each Chinese, Japanese or Korean character, which are written without spaces."""
+    wide = len(WIDE_SCRIPT.findall(text))
+    if wide:
+        text = WIDE_SCRIPT.sub(" ", text)
+    return wide / 2 + sum(1 for run in _WORDS.findall(text) if _LETTER.search(run))
 
 
 _WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
@@ -293,8 +303,17 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
 
     if len(text) < cfg.min_text_chars and text_length(text) < cfg.min_text_chars:
         wall = rules.wall(" ".join(filter(None, [title, before_rules])))
-        detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
-        raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
+        # Sent as text, a headline and a sentence or two is a brief (a feed's summary, a wire item,
+        # a title-only dataset row). From a page, so little text is a failed extraction, a gallery
+        # or a video shell; so it is from a whole page's text cut down to a few lines.
+        if (not wall and raw.html is None and "page_text_trimmed" not in flags
+                and word_count(f"{title or ''} {text}") >= cfg.brief_min_words):
+            flags.append("brief")
+            if not text:  # no body, or one that only repeated the headline
+                flags.append("headline_only")
+        else:
+            detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
+            raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
     if len(text) < cfg.wall_max_chars:
         # judged on what is left: a short article whose footer the rules removed ("Cookie settings",
         # "Subscribe") is still an article; a wall keeps its prompt, or leaves too little text (above)
@@ -307,8 +326,9 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         flags.append("no_title")
 
     language = None
-    if cfg.detect_language and len(text) >= cfg.language_min_chars:
-        language = detect_language(text, min_chars=cfg.language_min_chars)
+    sample = text or title or ""  # a headline-only item has its headline to tell its language by
+    if cfg.detect_language and len(sample) >= cfg.language_min_chars:
+        language = detect_language(sample, min_chars=cfg.language_min_chars)
     if language is None:
         language = language_tag(raw.language) or language_tag(meta.get("html_lang"))
     else:
@@ -321,6 +341,13 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         site_name=site_name, language=language, flags=flags, dateline=dateline)
 
 
+def _headline_only(raw: RawArticle) -> bool:
+    """An empty text under a title: a feed entry or dataset row that carries its headline alone,
+    which the brief rule in _finish judges like any short text."""
+    return (isinstance(raw.text, str) and not raw.text.strip()
+            and isinstance(raw.title, str) and bool(raw.title.strip()))
+
+
 def _prepare(raw: RawArticle, cfg: CleaningConfig) -> tuple[str | None, str | None, list[str]]:
     if raw.html is not None and raw.text is not None:
         raise _reject("invalid_input", "a raw article carries exactly one of html or text (it has both)")
@@ -328,6 +355,8 @@ def _prepare(raw: RawArticle, cfg: CleaningConfig) -> tuple[str | None, str | No
         html, flags = _check_input(raw.html, cfg.max_html_bytes, cfg, "HTML")
         return html, None, flags
     if raw.text is not None:
+        if _headline_only(raw):
+            return None, "", []
         text, flags = _check_input(raw.text, cfg.max_text_bytes, cfg, "text")
         return None, text, flags
     raise _reject("empty", "the raw article has neither html nor text")

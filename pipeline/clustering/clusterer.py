@@ -171,7 +171,8 @@ class StoryClusterer:
                 # 2. near duplicate, of an event that its time and dates do not rule out
                 jac = (recs.minhash == mh16[None, :]).mean(axis=1)
                 j = None
-                if jac.max() >= p.near_threshold:  # best first, ties in argmax's order
+                # (a text without a word has the all-ones signature of no shingle: a copy of nothing)
+                if jac.max() >= p.near_threshold and not (mh16 == 0xFFFF).all():  # best first, ties in argmax's order
                     for i in np.argsort(-jac, kind="stable").tolist():
                         if jac[i] < p.near_threshold:
                             break
@@ -334,8 +335,10 @@ class StoryClusterer:
         confirm.
         """
         p = self.p
-        w = p.weights
-        bias = p.bias
+        if f.wf_h.size < p.short_words:
+            w, bias, threshold = p.short_weights, p.short_bias, p.short_threshold
+        else:
+            w, bias, threshold = p.weights, p.bias, p.story_threshold
         best = second = None
         # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
         # the event disagree on the main people or the lead place (_who_where_conflict), only wording
@@ -359,9 +362,9 @@ class StoryClusterer:
             if (_facts_agree(x) and not (doubtful and _who_where_conflict(x))
                     and (second is None or prob > second[0])):
                 second = (prob, eid)
-        if best is not None and best[0] >= p.story_threshold:
+        if best is not None and best[0] >= threshold:
             return best
-        if second is not None and second[0] >= p.story_threshold - p.second_chance:
+        if second is not None and second[0] >= threshold - p.second_chance:
             return second
         return None
 

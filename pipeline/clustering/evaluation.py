@@ -15,6 +15,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..fields import first
 from ..times import PUBLISHED_FIELDS
 from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
@@ -76,9 +77,29 @@ def split_title(row: dict) -> tuple[str, str]:
     return head, body
 
 
+def short_versions(rows: list[dict]) -> dict[str, list[dict]]:
+    """Labelled rows as feeds and news aggregators carry them: ``brief``, the headline (the row's own
+    title, else its first line: ECB+'s headline or first sentence) with the next line as its
+    summary; ``headline``, the headline alone."""
+    brief, headline = [], []
+    for r in rows:
+        lines = [line for line in (r.get("text") or "").split("\n") if line.strip()]
+        if r.get("title"):
+            title = r["title"]
+        elif lines:
+            title = lines.pop(0)
+        else:
+            continue
+        head = {k: r[k] for k in ("doc_id", "cluster_id", "topic") if k in r}
+        brief.append(dict(head, title=title, text=lines[0] if lines else ""))
+        headline.append(dict(head, title=title, text=""))
+    return {"brief": brief, "headline": headline}
+
+
 def row_published(r: dict) -> str | None:
     """A labelled row's publication time, under any of the usual names."""
-    return next((str(r[k]) for k in PUBLISHED_FIELDS if r.get(k)), None)
+    value = first(r, PUBLISHED_FIELDS)
+    return str(value) if value is not None else None
 
 
 def order_rows(rows: list[dict], seed: int | str | None) -> list[dict]:
@@ -182,5 +203,7 @@ class TfidfBaseline:
 
 
 def run_baseline(rows: list[dict], threshold: float) -> dict:
+    """The baseline reads what Newsflow reads: a row's own title (when it has one) and its text."""
     b = TfidfBaseline(threshold)
-    return {r["doc_id"]: b.assign(r["text"]) for r in rows}
+    return {r["doc_id"]: b.assign(f"{r['title']}\n{r.get('text') or ''}" if r.get("title") else r.get("text") or "")
+            for r in rows}

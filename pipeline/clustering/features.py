@@ -133,8 +133,9 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     content_key = h64(" ".join(toks) if toks else title.lower())
     nurl = normalise_url(url)
     url_key = h64("url:" + nurl) if nurl else 0
-    # MinHash over the body's token stream (all tokens: copies keep function words too).
-    mh = minhash(hash_tokens(toks), p.n_minhash)
+    # MinHash over the body's token stream (all tokens: copies keep function words too); a headline
+    # alone is its own stream, or every headline-only item would be a near copy of every other
+    mh = minhash(hash_tokens(toks if toks else lows_all), p.n_minhash)
 
     term_h, term_w, wf_h, wf_w = _vec(words, idf, p.k_terms)
     ent_h, ent_w, ef_h, ef_w = _vec(ents, idf, p.k_ents, "E:")

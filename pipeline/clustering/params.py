@@ -59,6 +59,13 @@ class ClusterParams:
     weights: list = field(default_factory=lambda: [6.0, 6.0, 2.0, -2.0, -2.0, 1.5, -1.0, -2.0, 0.0,
                                                    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
     bias: float = -3.0
+    # A short article (a feed's headline and summary, a one-paragraph brief) has too few words for
+    # the cosines to mean what they mean between two full reports: with fewer distinct content words
+    # than ``short_words`` (0: never), it is scored by a model of its own, fitted on short texts.
+    short_words: int = 0
+    short_weights: list = field(default_factory=list)
+    short_bias: float = 0.0
+    short_threshold: float = 0.5
     # --- data --------------------------------------------------------------
     df_file: str = "df.json"
     idf: IdfTable | None = field(default=None, repr=False, compare=False)

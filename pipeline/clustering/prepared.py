@@ -26,7 +26,7 @@ import orjson
 from .features import Features
 
 # Bump whenever extract() or anything it calls would give different features for the same input.
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 _MAGIC = 0xF1
 # magic, fingerprint, content_key, url_key, time (NaN: none), then the length of each array
 _HDR = struct.Struct("<B8sQQd" + "I" * 11)

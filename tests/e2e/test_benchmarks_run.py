@@ -57,6 +57,10 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
         assert m, proc.stdout[-2000:]
         assert float(m.group(3)) > 0.8  # three topics, two events each: an easy sample
     assert "baseline B3" in proc.stdout
+    # the same rows as a feed's headline and summary, and as headlines alone, through both paths
+    for label in ("briefs", "briefs, product", "headlines", "headlines, product"):
+        m = re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
+        assert m and float(m.group(3)) > 0.5, label
     # the fixture's eight real pages, from HTML, in id order and by publication time: the two reports
     # of one campaign are the only labelled pair, and the other six pages are six different stories
     assert "real scraped pages: tests/fixtures/extraction (8 pages, 1 labelled events of 2+ pages" in proc.stdout
@@ -155,8 +159,12 @@ def test_fitting_script_runs_its_held_out_split(tmp_path):
     if proc.returncode != 0:
         assert "no grid point keeps the seed grouping" in proc.stderr, proc.stderr[-2000:]
     else:
-        held_out = re.findall(r"\(held out\)\s+B3 P/R/F1 [\d.]+/[\d.]+/[\d.]+", proc.stdout)
-        assert len(held_out) == 2, proc.stdout[-2000:]
+        # each half held out as the texts, as briefs (headline + next line) and as headlines alone,
+        # after the short-article model was fitted on the fit half too
+        assert re.search(r"short articles \(< \d+ distinct content words\): logistic on \d+ examples", proc.stdout)
+        held_out = re.findall(r"(?:even|odd)( brief| headline)? \(held out\)\s+B3 P/R/F1 [\d.]+/[\d.]+/[\d.]+",
+                              proc.stdout)
+        assert sorted(held_out) == ["", "", " brief", " brief", " headline", " headline"], proc.stdout[-2000:]
 
 
 def test_clustering_speed_bench_times_the_stage_and_the_whole_assign(tmp_path):

@@ -137,11 +137,16 @@ def test_briefs_in_chinese_japanese_or_korean_are_measured_fairly(inline_extract
     # 52 characters: two full sentences of news, about as much as 100 letters of English
     brief = "国务院总理今天在北京会见了来访的欧盟代表团。双方就经贸合作和地区局势交换了意见，并签署了海关合作备忘录。"
     article = clean(_raw(text="总理会见欧盟代表团\n" + brief), extractor=inline_extractor)
-    assert article.text == brief and "short_text" in article.flags
-    error = _rejected(_raw(text="总理会见欧盟代表团\n" + brief[:21]), inline_extractor)   # one short sentence
-    assert error.reason == "not_article"
-    english = "The prime minister met the delegation in Beijing today."  # 56 characters
-    assert _rejected(_raw(text="Premier meets delegation\n" + english), inline_extractor).reason == "not_article"
+    assert article.text == brief and "short_text" in article.flags and "brief" not in article.flags
+    # one short sentence under the headline: 30 characters, half a word each, make a brief ...
+    article = clean(_raw(text="总理会见欧盟代表团\n" + brief[:21]), extractor=inline_extractor)
+    assert article.title == "总理会见欧盟代表团" and article.text == brief[:21] and "brief" in article.flags
+    english = "The prime minister met the delegation in Beijing today."  # 56 characters, as is the English
+    article = clean(_raw(text="Premier meets delegation\n" + english), extractor=inline_extractor)
+    assert article.text == english and "brief" in article.flags
+    # ... and four characters under a four-character headline (four words' worth) do not
+    error = _rejected(_raw(text="总理会见\n会见代表"), inline_extractor)
+    assert error.reason == "not_article" and "too little text" in error.detail
 
 
 def test_a_page_without_markup(inline_extractor):

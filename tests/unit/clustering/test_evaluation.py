@@ -73,3 +73,17 @@ def test_unreadable_files_name_the_file_and_line(tmp_path, name, content, messag
     path.write_text(content)
     with pytest.raises(ValueError, match=message.replace("[", r"\[")):
         load_labelled(path)
+
+
+def test_rows_are_read_under_any_case_and_cut_to_briefs():
+    from pipeline.clustering.evaluation import row_published, short_versions
+
+    assert row_published({"ID": "1", "TIMESTAMP": 1394470370698}) == "1394470370698"
+    assert row_published({"published": "2013-05-02", "PUBLISHED": "x"}) == "2013-05-02"
+    rows = [{"doc_id": "a", "cluster_id": 1, "text": "Lohan checks into rehab\nShe arrived on Friday.\nMore."},
+            {"doc_id": "b", "cluster_id": 1, "title": "Lohan enters Betty Ford", "text": "Her lawyer said so.\nMore."}]
+    short = short_versions(rows)
+    assert [(r["title"], r["text"]) for r in short["brief"]] == [
+        ("Lohan checks into rehab", "She arrived on Friday."), ("Lohan enters Betty Ford", "Her lawyer said so.")]
+    assert [(r["title"], r["text"], r["cluster_id"]) for r in short["headline"]] == [
+        ("Lohan checks into rehab", "", 1), ("Lohan enters Betty Ford", "", 1)]

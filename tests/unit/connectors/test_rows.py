@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.rows import raw_article_of_row
+from connectors.rows import TITLE_FIELDS, first, raw_article_of_row
 from schemas.models import RawArticle, Rejected
 
 
@@ -36,3 +36,29 @@ def test_a_value_of_the_wrong_type_reaches_the_schema_and_is_rejected_there():
     with pytest.raises(Rejected) as err:
         RawArticle.from_dict(raw)
     assert err.value.reason == "schema" and "title" in err.value.detail
+
+
+def test_upper_case_field_names_are_read_as_their_lower_case_names():
+    # a UCI News Aggregator row: STORY is its gold event, not a text, and stays out
+    row = {"ID": 1, "TITLE": "Fed official says weak data caused by weather, should not slow taper",
+           "URL": "http://www.latimes.com/business/money/la-fi-mo-federal-reserve-plosser-stimulus-economy-20140310",
+           "PUBLISHER": "Los Angeles Times", "CATEGORY": "b", "STORY": "ddUyU0VZz0BRneMioxUPQVP6sIxvM",
+           "HOSTNAME": "www.latimes.com", "TIMESTAMP": 1394470370698}
+    raw = raw_article_of_row(row, "fallback")
+    assert raw == {"schema_version": 1, "id": "1", "source": "Los Angeles Times", "url": row["URL"],
+                   "title": row["TITLE"], "text": "", "published": "1394470370698"}
+    assert RawArticle.from_dict(raw).text == ""
+
+
+def test_a_name_as_written_wins_over_the_same_name_in_another_case():
+    assert first({"Title": "Other case", "title": "As written"}, TITLE_FIELDS) == "As written"
+    assert first({"TITLE": "", "Headline": "Filled"}, TITLE_FIELDS) == "Filled"
+    assert first({"title": None}, TITLE_FIELDS) is None
+
+
+def test_a_summary_is_the_text_only_when_no_full_text_is_filled():
+    row = {"id": "r1", "title": "Quake hits coast", "description": "A strong quake struck the coast on Monday."}
+    assert raw_article_of_row(row, "x")["text"] == "A strong quake struck the coast on Monday."
+    row = dict(row, Body="The full report: a strong quake struck the coast on Monday, officials said.")
+    assert raw_article_of_row(row, "x")["text"].startswith("The full report")
+    assert raw_article_of_row(dict(row, body="", Abstract="An abstract."), "x")["text"].startswith("The full report")

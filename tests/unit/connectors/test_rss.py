@@ -112,7 +112,7 @@ def test_malformed_and_hostile_feeds_end_in_dead_letters(site, tmp_path):
     c.close()
 
 
-def test_entry_without_content_is_dead_lettered(site, tmp_path):
+def test_an_entry_with_neither_title_nor_content_is_dead_lettered(site, tmp_path):
     site.routes["/feed.xml"] = (200, XML, b'<rss version="2.0"><channel><item><guid>c:1</guid></item>'
                                           b'<item><guid>c:2</guid><description>ok</description></item></channel></rss>')
     sink = MemorySink()
@@ -121,6 +121,19 @@ def test_entry_without_content_is_dead_lettered(site, tmp_path):
     assert result.new == 1 and result.rejected == {"no_content": 1}
     assert [d["id"] for d in sink.deadletters] == ["c:1"]
     assert c.poll_feed(c.feeds[0]).new == 0 and len(sink.deadletters) == 1    # not dead-lettered twice
+    c.close()
+
+
+def test_a_title_only_entry_is_sent_as_a_headline_with_an_empty_text(site, tmp_path):
+    site.routes["/feed.xml"] = (200, XML, b'<rss version="2.0"><channel><item><guid>h:1</guid>'
+                                          b'<title>Storm closes schools across the &lt;b&gt;north&lt;/b&gt;</title>'
+                                          b'</item></channel></rss>')
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink)
+    result = c.poll_feed(c.feeds[0])
+    assert result.new == 1 and not result.rejected and sink.deadletters == []
+    raw = sink.raws[0]
+    assert raw.id == "h:1" and raw.title == "Storm closes schools across the north" and raw.text == ""
     c.close()
 
 
