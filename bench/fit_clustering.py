@@ -106,9 +106,10 @@ def objective(m) -> float:
     return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
 
 
-def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS):
-    """Replay each order with the GOLD clustering as state; for every article, one example per
-    candidate event the index retrieves (label 1 if it is the article's gold event)."""
+def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS, keep=lambda f: True):
+    """Replay each order with the GOLD clustering as state; for every article (of those ``keep``
+    accepts), one example per candidate event the index retrieves (label 1 if it is the article's
+    gold event)."""
     X, y = [], []
     for seed in orders:
         c = StoryClusterer(p, {})
@@ -119,7 +120,7 @@ def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS):
             geid = gold_eid.get(r["cluster_id"])
             bands = c._band_keys(mh16)
             cands = c._candidates(f, mh16, bands)
-            if cands:
+            if cands and keep(f):
                 recs = c.candidate_set(cands)
                 for eid, x in c.event_candidates(f, recs):
                     X.append(x)
@@ -179,39 +180,16 @@ def fit(rows, p: ClusterParams, log=print) -> ClusterParams:
     return best
 
 
-def short_examples(rows, feats, p: ClusterParams, orders=ORDERS):
-    """As replay_examples, keeping the examples of short arrivals only."""
-    X, y = [], []
-    for seed in orders:
-        c = StoryClusterer(p, {})
-        gold_eid = {}
-        for r in order_rows(rows, seed):
-            aid, f = r["doc_id"], feats[r["doc_id"]]
-            mh16 = f.minhash.astype(np.uint16)
-            geid = gold_eid.get(r["cluster_id"])
-            bands = c._band_keys(mh16)
-            cands = c._candidates(f, mh16, bands)
-            if cands and f.wf_h.size < p.short_words:
-                for eid, x in c.event_candidates(f, c.candidate_set(cands)):
-                    X.append(x)
-                    y.append(1.0 if eid == geid else 0.0)
-            if geid is None:
-                geid = gold_eid[r["cluster_id"]] = event_id_for(aid)
-            c._commit(aid, f, mh16, bands, "story", None, None, geid)
-    return X, y
-
-
 def fit_short(rows, p: ClusterParams, log=print) -> ClusterParams:
     """The short-article model over the dev texts and their short versions (``short_versions``)."""
     sets = {"full": rows, **short_versions(rows)}
     p = p.replace(short_words=SHORT_WORDS)
     feats = {name: featurise(set_rows, p) for name, set_rows in sets.items()}
-    X, y = [], []
-    for name, set_rows in sets.items():
-        xs, ys = short_examples(set_rows, feats[name], p)
-        X += xs
-        y += ys
-    w, b = logistic(np.array(X, dtype=np.float64), np.array(y, dtype=np.float64))
+    parts = [replay_examples(set_rows, feats[name], p, keep=lambda f: f.wf_h.size < p.short_words)
+             for name, set_rows in sets.items()]
+    X = np.vstack([x.reshape(-1, len(FEATURE_NAMES)) for x, _ in parts])
+    y = np.concatenate([ys for _, ys in parts])
+    w, b = logistic(X, y)
     log(f"  short articles (< {SHORT_WORDS} distinct content words): logistic on {len(y)} examples "
         f"({int(sum(y))} positive):")
     for n, v in zip(FEATURE_NAMES, w):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cleaning import CleaningConfig, HtmlExtractor
+from pipeline.cleaning import CleaningConfig, HtmlExtractor, clean
+from schemas.models import RawArticle, Rejected
 
 REPO = Path(__file__).resolve().parents[3]
 SEEDS = REPO / "seeds"
@@ -65,3 +66,16 @@ LOREM = [
     "The mayor responded that better public transport would reduce traffic and the wear on the roads, "
     "and promised a separate repair programme to be presented to the council in the spring.",
 ]
+
+
+def raw(**kw) -> RawArticle:
+    """A raw article with a default id and source."""
+    return RawArticle(id=kw.pop("id", "doc-1"), source=kw.pop("source", "test"), **kw)
+
+
+def rejected(raw_article, extractor, config=None) -> Rejected:
+    """The cleaning's rejection of ``raw_article`` (fails the test when it is cleaned)."""
+    with pytest.raises(Rejected) as info:
+        clean(raw_article, extractor=extractor, config=config)
+    assert info.value.stage == "clean"
+    return info.value

@@ -9,27 +9,18 @@ import pytest
 from pipeline.cleaning import CleaningConfig, HtmlExtractor, clean
 from schemas.models import RawArticle, Rejected
 
-from .conftest import LOREM, article_html
+from .conftest import LOREM, article_html, raw, rejected
 
 
-def _raw(**kw) -> RawArticle:
-    return RawArticle(id=kw.pop("id", "doc-1"), source=kw.pop("source", "test"), **kw)
-
-
-def _rejected(raw, extractor, config=None) -> Rejected:
-    with pytest.raises(Rejected) as info:
-        clean(raw, extractor=extractor, config=config)
-    assert info.value.stage == "clean"
-    return info.value
 
 
 @pytest.mark.parametrize("field,value", [("html", ""), ("html", " \n\t "), ("text", ""), ("text", "\n\n  \n")])
 def test_empty_documents(inline_extractor, field, value):
-    assert _rejected(_raw(**{field: value}), inline_extractor).reason == "empty"
+    assert rejected(raw(**{field: value}), inline_extractor).reason == "empty"
 
 
 def test_neither_html_nor_text(inline_extractor):
-    assert _rejected(_raw(), inline_extractor).reason == "empty"
+    assert rejected(raw(), inline_extractor).reason == "empty"
 
 
 @pytest.mark.parametrize("payload", [
@@ -38,21 +29,21 @@ def test_neither_html_nor_text(inline_extractor):
     os.urandom(30000).decode("utf-8", errors="replace"),  # undecodable bytes, replaced
 ])
 def test_binary_data(inline_extractor, payload):
-    error = _rejected(_raw(html=payload), inline_extractor)
+    error = rejected(raw(html=payload), inline_extractor)
     assert error.reason == "binary"
-    error = _rejected(_raw(text=payload), inline_extractor)
+    error = rejected(raw(text=payload), inline_extractor)
     assert error.reason == "binary"
 
 
 def test_binary_bytes_object(inline_extractor):
-    assert _rejected(_raw(html=b"\x00\x01\x02\xff" * 5000), inline_extractor).reason == "binary"
+    assert rejected(raw(html=b"\x00\x01\x02\xff" * 5000), inline_extractor).reason == "binary"
 
 
 def test_a_50_mb_page_is_rejected_at_once(extractor):
     page = "<html><body>" + "<p>All work and no play makes Jack a dull boy.</p>" * 1_000_000 + "</body></html>"
     assert len(page) > 50_000_000
     start = time.perf_counter()
-    error = _rejected(_raw(html=page), extractor)
+    error = rejected(raw(html=page), extractor)
     assert error.reason == "too_large" and "5000000" in error.detail
     assert time.perf_counter() - start < 2.0
 
@@ -61,18 +52,18 @@ def test_size_limit_counts_utf8_bytes(inline_extractor):
     config = CleaningConfig(max_html_bytes=10_000)
     page = article_html(["Ж" * 6000])  # under 10,000 characters, over 10,000 bytes
     assert len(page) < 10_000 < len(page.encode("utf-8"))
-    assert _rejected(_raw(html=page), inline_extractor, config).reason == "too_large"
+    assert rejected(raw(html=page), inline_extractor, config).reason == "too_large"
 
 
 def test_deeply_nested_html_neither_crashes_nor_hangs(extractor):
     page = "<html><body>" + "<div>" * 100_000 + "<p>" + " ".join(LOREM) + "</p>" + "</div>" * 100_000 + "</body></html>"
     start = time.perf_counter()
     with pytest.raises(Rejected) as info:
-        clean(_raw(html=page), extractor=extractor)
+        clean(raw(html=page), extractor=extractor)
     assert info.value.reason in ("not_article", "extraction_failed")
     assert time.perf_counter() - start < 15
     # and the worker is still fine afterwards
-    assert clean(_raw(html=article_html(LOREM)), extractor=extractor).text.startswith("The city council")
+    assert clean(raw(html=article_html(LOREM)), extractor=extractor).text.startswith("The city council")
 
 
 def test_timeout_kills_and_replaces_the_worker():
@@ -83,12 +74,12 @@ def test_timeout_kills_and_replaces_the_worker():
     with HtmlExtractor(config, workers=1) as ex:
         ex.extract(article_html(LOREM))  # started and warm
         start = time.perf_counter()
-        error = _rejected(_raw(html=slow_page), ex)
+        error = rejected(raw(html=slow_page), ex)
         assert error.reason == "timeout"
         assert time.perf_counter() - start < 3
         assert ex.timeouts == 1 and ex.restarts == 1
         # the replacement worker takes the next document
-        assert "forty buses" in clean(_raw(html=article_html(LOREM)), extractor=ex).text
+        assert "forty buses" in clean(raw(html=article_html(LOREM)), extractor=ex).text
 
 
 @pytest.mark.parametrize("paragraphs,title,wall", [
@@ -100,7 +91,7 @@ def test_timeout_kills_and_replaces_the_worker():
      "error page"),
 ])
 def test_walls_and_error_pages_are_not_articles(inline_extractor, paragraphs, title, wall):
-    error = _rejected(_raw(html=article_html(paragraphs, title=title)), inline_extractor)
+    error = rejected(raw(html=article_html(paragraphs, title=title)), inline_extractor)
     assert error.reason == "not_article"
     assert wall in error.detail
 
@@ -119,7 +110,7 @@ def test_a_short_scraped_article_in_its_site_furniture_is_an_article(inline_extr
         "Share this article: Facebook Twitter WhatsApp Email",
         "© 2026 Daily Courier Media Group. All rights reserved. Terms of use | Privacy policy | Cookie settings",
         "Previous Article", "Next Article"])
-    article = clean(_raw(text=text), extractor=inline_extractor)
+    article = clean(raw(text=text), extractor=inline_extractor)
     assert article.title == "Tara Reid checks into rehab"
     assert article.text.startswith("Actress Tara Reid has checked herself") and article.text.endswith("in December.")
     for furniture in ("Home |", "No time to read", "Get a summary", "Share this", "Cookie", "Previous Article"):
@@ -127,36 +118,36 @@ def test_a_short_scraped_article_in_its_site_furniture_is_an_article(inline_extr
 
 
 def test_too_little_text_is_not_an_article(inline_extractor):
-    error = _rejected(_raw(html=article_html(["Hello there."], title="Hi")), inline_extractor)
+    error = rejected(raw(html=article_html(["Hello there."], title="Hi")), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail
-    error = _rejected(_raw(text="Headline\nOne line."), inline_extractor)
+    error = rejected(raw(text="Headline\nOne line."), inline_extractor)
     assert error.reason == "not_article"
 
 
 def test_briefs_in_chinese_japanese_or_korean_are_measured_fairly(inline_extractor):
     # 52 characters: two full sentences of news, about as much as 100 letters of English
     brief = "国务院总理今天在北京会见了来访的欧盟代表团。双方就经贸合作和地区局势交换了意见，并签署了海关合作备忘录。"
-    article = clean(_raw(text="总理会见欧盟代表团\n" + brief), extractor=inline_extractor)
+    article = clean(raw(text="总理会见欧盟代表团\n" + brief), extractor=inline_extractor)
     assert article.text == brief and "short_text" in article.flags and "brief" not in article.flags
     # one short sentence under the headline: 30 characters, half a word each, make a brief ...
-    article = clean(_raw(text="总理会见欧盟代表团\n" + brief[:21]), extractor=inline_extractor)
+    article = clean(raw(text="总理会见欧盟代表团\n" + brief[:21]), extractor=inline_extractor)
     assert article.title == "总理会见欧盟代表团" and article.text == brief[:21] and "brief" in article.flags
     english = "The prime minister met the delegation in Beijing today."  # 56 characters, as is the English
-    article = clean(_raw(text="Premier meets delegation\n" + english), extractor=inline_extractor)
+    article = clean(raw(text="Premier meets delegation\n" + english), extractor=inline_extractor)
     assert article.text == english and "brief" in article.flags
     # ... and four characters under a four-character headline (four words' worth) do not
-    error = _rejected(_raw(text="总理会见\n会见代表"), inline_extractor)
+    error = rejected(raw(text="总理会见\n会见代表"), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail
 
 
 def test_a_page_without_markup(inline_extractor):
-    error = _rejected(_raw(html="just words and no markup at all " * 20), inline_extractor)
+    error = rejected(raw(html="just words and no markup at all " * 20), inline_extractor)
     assert error.reason in ("extraction_failed", "not_article")
 
 
 def test_a_long_wall_free_page_is_fine_even_if_it_mentions_cookies(inline_extractor):
     paragraphs = LOREM + ["Bakers said they would sell cookies at the market to raise money for the buses."]
-    art = clean(_raw(html=article_html(paragraphs)), extractor=inline_extractor)
+    art = clean(raw(html=article_html(paragraphs)), extractor=inline_extractor)
     assert "sell cookies at the market" in art.text
 
 
@@ -173,7 +164,7 @@ def _page(paragraph: str, head: str = "") -> str:
 
 def test_non_utf8_bytes_with_a_declared_charset(inline_extractor):
     page = _page(RUSSIAN, '<meta charset="windows-1251">').encode("cp1251")
-    art = clean(_raw(html=page), extractor=inline_extractor)
+    art = clean(raw(html=page), extractor=inline_extractor)
     assert "Городской совет" in art.text and art.language == "ru"
     assert "decoded_bytes" in art.flags
 
@@ -181,7 +172,7 @@ def test_non_utf8_bytes_with_a_declared_charset(inline_extractor):
 def test_declared_charset_page_decoded_as_latin1_by_the_connector(inline_extractor):
     page = _page(RUSSIAN, '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')
     wrongly_decoded = page.encode("cp1251").decode("latin-1")
-    art = clean(_raw(html=wrongly_decoded), extractor=inline_extractor)
+    art = clean(raw(html=wrongly_decoded), extractor=inline_extractor)
     assert "Городской совет" in art.text and art.language == "ru"
     assert "charset_repaired" in art.flags
 
@@ -190,41 +181,41 @@ def test_a_gbk_page_labelled_gb2312_decoded_as_latin1_by_the_connector(inline_ex
     # browsers read the label "gb2312" as GB18030; Python's gb2312 codec rejects 镕 (GBK only)
     chinese = "国务院总理朱镕基今天在北京会见了来访的代表团，双方就经贸合作和地区局势交换了意见。"
     page = _page(chinese, '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
-    art = clean(_raw(html=page.encode("gbk").decode("latin-1")), extractor=inline_extractor)
+    art = clean(raw(html=page.encode("gbk").decode("latin-1")), extractor=inline_extractor)
     assert "朱镕基" in art.text and "charset_repaired" in art.flags
 
 
 def test_non_utf8_bytes_without_a_declared_charset(inline_extractor):
     page = _page(FRENCH.replace("’", "'")).encode("latin-1")
-    art = clean(_raw(html=page), extractor=inline_extractor)
+    art = clean(raw(html=page), extractor=inline_extractor)
     assert "approuvé mercredi" in art.text and art.language == "fr"
 
 
 def test_utf8_mojibake_is_repaired(inline_extractor):
     mojibake = _page(FRENCH).encode("utf-8").decode("latin-1")  # C1 controls and all
-    art = clean(_raw(html=mojibake), extractor=inline_extractor)
+    art = clean(raw(html=mojibake), extractor=inline_extractor)
     assert "approuvé mercredi" in art.text and "l'opposition" in art.text
     assert "Ã" not in art.text and "mojibake_repaired" in art.flags
-    text_art = clean(_raw(text="Budget\n" + FRENCH.encode("utf-8").decode("cp1252") * 2),
+    text_art = clean(raw(text="Budget\n" + FRENCH.encode("utf-8").decode("cp1252") * 2),
                      extractor=inline_extractor)
     assert "approuvé" in text_art.text and "Ã" not in text_art.text
 
 
 def test_nuls_and_control_characters_are_dropped(inline_extractor):
     page = article_html(LOREM).replace("council", "coun\x00cil\x07").replace("buses", "bu\x1bses")
-    art = clean(_raw(html=page), extractor=inline_extractor)
+    art = clean(raw(html=page), extractor=inline_extractor)
     assert "city council" in art.text and "forty buses" in art.text
     assert "control_chars_removed" in art.flags
-    text_art = clean(_raw(text="Headline\n" + "\n".join(LOREM).replace("mayor", "ma\x00yor")),
+    text_art = clean(raw(text="Headline\n" + "\n".join(LOREM).replace("mayor", "ma\x00yor")),
                      extractor=inline_extractor)
     assert "the mayor" in text_art.text and "\x00" not in text_art.text
 
 
 def test_xml_declaration_with_encoding_in_a_str(inline_extractor):
     page = '<?xml version="1.0" encoding="ISO-8859-1"?>' + article_html(LOREM)
-    assert "forty buses" in clean(_raw(html=page), extractor=inline_extractor).text
+    assert "forty buses" in clean(raw(html=page), extractor=inline_extractor).text
 
 
 def test_not_text_at_all(inline_extractor):
-    error = _rejected(RawArticle(id="x", source="s", html=12345), inline_extractor)  # type: ignore[arg-type]
+    error = rejected(RawArticle(id="x", source="s", html=12345), inline_extractor)  # type: ignore[arg-type]
     assert error.reason == "invalid_input"

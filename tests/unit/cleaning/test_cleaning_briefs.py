@@ -6,22 +6,12 @@ import pytest
 
 from pipeline.cleaning import CleaningConfig, clean
 from pipeline.cleaning.core import word_count
-from schemas.models import RawArticle, Rejected
 
-from .conftest import article_html
+from .conftest import article_html, raw, rejected
 
 WIRE = "Vincent 'The Chin' Gigante died while in prison custody on December 19, 2005."  # 77 characters
 
 
-def _raw(**kw) -> RawArticle:
-    return RawArticle(id=kw.pop("id", "doc-1"), source=kw.pop("source", "test"), **kw)
-
-
-def _rejected(raw, extractor, config=None) -> Rejected:
-    with pytest.raises(Rejected) as info:
-        clean(raw, extractor=extractor, config=config)
-    assert info.value.stage == "clean"
-    return info.value
 
 
 @pytest.mark.parametrize("text,words", [
@@ -37,14 +27,14 @@ def test_words_are_runs_with_a_letter_and_half_a_word_for_each_wide_character(te
 
 def test_a_one_sentence_wire_brief_without_a_headline_is_kept_whole(inline_extractor):
     assert len(WIRE) < CleaningConfig().min_text_chars
-    article = clean(_raw(text=WIRE), extractor=inline_extractor)
+    article = clean(raw(text=WIRE), extractor=inline_extractor)
     assert article.text == WIRE and article.title is None
     assert {"brief", "short_text", "no_title"} <= set(article.flags) and "headline_only" not in article.flags
     assert article.language == "en"
 
 
 def test_a_headline_and_one_sentence_is_a_brief(inline_extractor):
-    article = clean(_raw(title="Storm closes schools", text="All schools in the north shut on Monday."),
+    article = clean(raw(title="Storm closes schools", text="All schools in the north shut on Monday."),
                     extractor=inline_extractor)
     assert article.title == "Storm closes schools" and article.text == "All schools in the north shut on Monday."
     assert "brief" in article.flags
@@ -53,7 +43,7 @@ def test_a_headline_and_one_sentence_is_a_brief(inline_extractor):
 def test_a_headline_alone_is_kept_with_an_empty_text(inline_extractor):
     headline = "Fed raises interest rates by a quarter point amid inflation worries"
     for text in ("", "  \n\t"):
-        article = clean(_raw(title=headline, text=text, language="en"), extractor=inline_extractor)
+        article = clean(raw(title=headline, text=text, language="en"), extractor=inline_extractor)
         assert article.title == headline and article.text == ""
         assert {"headline_only", "brief", "short_text"} <= set(article.flags)
         assert article.to_dict()["text"] == ""
@@ -61,24 +51,24 @@ def test_a_headline_alone_is_kept_with_an_empty_text(inline_extractor):
 
 def test_a_body_that_only_repeats_the_headline_leaves_a_headline_only_item(inline_extractor):
     headline = "Fed raises interest rates by a quarter point"
-    article = clean(_raw(title=headline, text=headline), extractor=inline_extractor)
+    article = clean(raw(title=headline, text=headline), extractor=inline_extractor)
     assert article.title == headline and article.text == "" and "headline_only" in article.flags
 
 
 def test_a_headline_of_two_words_is_not_enough(inline_extractor):
-    error = _rejected(_raw(title="Markets rally", text=""), inline_extractor)
+    error = rejected(raw(title="Markets rally", text=""), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail
 
 
 def test_neither_text_nor_title_is_still_empty(inline_extractor):
-    assert _rejected(_raw(text="", title="   "), inline_extractor).reason == "empty"
-    assert _rejected(_raw(text=""), inline_extractor).reason == "empty"
+    assert rejected(raw(text="", title="   "), inline_extractor).reason == "empty"
+    assert rejected(raw(text=""), inline_extractor).reason == "empty"
 
 
 def test_a_short_wall_is_rejected_by_its_name_however_many_words_it_has(inline_extractor):
-    error = _rejected(_raw(text="Please log in to continue reading"), inline_extractor)
+    error = rejected(raw(text="Please log in to continue reading"), inline_extractor)
     assert error.reason == "not_article" and "login wall" in error.detail
-    error = _rejected(_raw(title="Please log in to continue reading this article", text=""), inline_extractor)
+    error = rejected(raw(title="Please log in to continue reading this article", text=""), inline_extractor)
     assert error.reason == "not_article" and "login wall" in error.detail
 
 
@@ -86,11 +76,11 @@ def test_a_page_with_a_title_and_forty_characters_of_body_is_not_a_brief(inline_
     body = "Forty characters of body are right here."
     assert len(body) == 40
     page = article_html([body], title="Storm closes schools across the north on Monday")
-    error = _rejected(_raw(html=page), inline_extractor)
+    error = rejected(raw(html=page), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail
 
 
 def test_the_word_threshold_is_a_setting(inline_extractor):
-    raw = _raw(title="Storm closes schools", text="All schools shut.")   # six words
-    assert "brief" in clean(raw, extractor=inline_extractor).flags
-    assert _rejected(raw, inline_extractor, CleaningConfig(brief_min_words=7)).reason == "not_article"
+    article = raw(title="Storm closes schools", text="All schools shut.")   # six words
+    assert "brief" in clean(article, extractor=inline_extractor).flags
+    assert rejected(article, inline_extractor, CleaningConfig(brief_min_words=7)).reason == "not_article"
