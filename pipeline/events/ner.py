@@ -624,6 +624,30 @@ def _fold_people(people: Counter, aliases: dict) -> None:
                 break
 
 
+# given names that title case makes of plain words ("Will Rates Rise?", "Frank Talks", "Hope Fades")
+_WORDLIKE_GIVEN = frozenset("will bill mark frank grace hope art chase rose joy faith summer dawn guy rich sue pat "
+                            "ray lance max miles sky star young page price long gay penny sterling august april "
+                            "may june major clay drew gale hunter royal grant dean rob earl prince".split())
+
+
+def _titlecase_person(toks: list[str], i: int, people, lower: set) -> tuple[int, tuple[str, str]] | None:
+    """In a title-case headline every word is capitalised, so only a given name can open a person
+    there: "Lindsay Lohan Checks Into Betty Ford Center" names Lindsay Lohan. The next word is the
+    surname unless the text writes it as a plain word, or an organisation or place word follows
+    ("Betty Ford Center"). Counted as the text's own person of that surname when there is one."""
+    if i + 1 >= len(toks):
+        return None
+    first, last = toks[i], toks[i + 1]
+    low = first.lower()
+    if (low not in lx.given_names() or low in _WORDLIKE_GIVEN or low in lower or not last.isalpha()
+            or not last[:1].isupper() or len(last) < 2 or last.lower() in lower or last.lower() in lx.STOPWORDS):
+        return None
+    if i + 2 < len(toks) and toks[i + 2].lower() in lx.ORG_SUFFIXES | lx.PLACE_SUFFIXES:
+        return None
+    same = [name for name in people if name.split()[-1] == last]
+    return 2, (PEOPLE, same[0] if len(same) == 1 else f"{first} {last}")
+
+
 def _match_deferred(deferred, counts, aliases, where) -> None:
     table: dict[str, tuple[str, str]] = {}
     for kind in (PEOPLE, ORGS, PLACES):
@@ -658,6 +682,8 @@ def _match_deferred(deferred, counts, aliases, where) -> None:
                     # headline ("Man Charged In ...", "Summit Ends"), as in _classify
                     hit = (size, (PLACES, places[surface][0]))
                     break
+            if hit is None:
+                hit = _titlecase_person(toks, i, counts[PEOPLE], lower)
             if hit:
                 size, (kind, name) = hit
                 counts[kind][name] += 1

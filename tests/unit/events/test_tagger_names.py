@@ -113,3 +113,20 @@ def test_the_names_come_out_in_the_same_order_whatever_the_hash_seed():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2", "3")}
     assert len(outs) == 1 and outs.pop().startswith("['MacBook Pro', 'Magic Mouse'")
+
+
+def test_a_title_case_headline_names_the_person_its_given_name_opens():
+    # a feed item's headline, alone or over a one-line summary that does not repeat the name
+    people = ner.extract("Lindsay Lohan Checks Into Betty Ford Center", "").people
+    assert set(people) == {"Lindsay Lohan"}
+    people = ner.extract("Tara Reid Has Entered a Rehab Program", "Her rep confirmed it on Friday.").people
+    assert set(people) == {"Tara Reid"}
+    # the body's own form of the name takes the headline's mention
+    people = ner.extract("Sarah Palin's Church Damaged by Arson", "Governor Sarah Palin attended the church.").people
+    assert set(people) == {"Sarah Palin"} and people["Sarah Palin"][0] == 2
+    # a given name that is also a plain word, a surname the text writes as a plain word, an organisation
+    for title, body in (("Will Rates Rise Again This Year?", ""), ("Frank Talks Expected At Summit", ""),
+                        ("Dean Resigns Over Budget Cuts", ""),
+                        ("Hunter Dies In Storm", "The hunter was found on Monday."),
+                        ("Betty Ford Center Expands Its Clinic", "")):
+        assert not ner.extract(title, body).people, title
