@@ -335,7 +335,7 @@ class StoryClusterer:
         confirm.
         """
         p = self.p
-        if f.wf_h.size < p.short_words:
+        if f.wf_h.size < p.short_words and p.short_weights:
             w, bias, threshold = p.short_weights, p.short_bias, p.short_threshold
         else:
             w, bias, threshold = p.weights, p.bias, p.story_threshold

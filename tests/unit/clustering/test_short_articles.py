@@ -40,3 +40,10 @@ def test_headlines_alone_are_neither_copies_of_each_other_nor_one_event(params):
     # the same headline from another outlet is a copy
     again = c.assign(headline(LOHAN_1, id="lohan-1-wire", source="wire"))
     assert again.relation == "exact" and again.event_id == first.event_id
+
+
+def test_without_short_weights_the_long_model_decides(params):
+    # parameters of one's own that set the word bound but fit no short model
+    c = StoryClusterer(params.replace(short_weights=[], short_threshold=1.01))
+    first = c.assign(LOHAN_1)
+    assert c.assign(LOHAN_2).event_id == first.event_id
