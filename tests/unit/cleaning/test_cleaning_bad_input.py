@@ -12,8 +12,6 @@ from schemas.models import RawArticle, Rejected
 from .conftest import LOREM, article_html, raw, rejected
 
 
-
-
 @pytest.mark.parametrize("field,value", [("html", ""), ("html", " \n\t "), ("text", ""), ("text", "\n\n  \n")])
 def test_empty_documents(inline_extractor, field, value):
     assert rejected(raw(**{field: value}), inline_extractor).reason == "empty"

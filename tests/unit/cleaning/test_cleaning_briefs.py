@@ -12,8 +12,6 @@ from .conftest import article_html, raw, rejected
 WIRE = "Vincent 'The Chin' Gigante died while in prison custody on December 19, 2005."  # 77 characters
 
 
-
-
 @pytest.mark.parametrize("text,words", [
     ("Fed raises rates", 3),
     ("Gigante died on December 19, 2005.", 4),          # numbers hold no letter
