@@ -47,7 +47,7 @@ class CleaningConfig:
     #: ...unless it came as text and its headline and body hold at least this many words (a Chinese,
     #: Japanese or Korean character counts half): a news brief, kept with the flag "brief". An empty
     #: text under such a headline is kept too, flagged "headline_only".
-    brief_min_words: int = 6
+    brief_min_words: int = 4
     #: A body shorter than this that matches one of the rules' wall/error patterns (login wall,
     #: cookie wall, 404 page...) is not an article either.
     wall_max_chars: int = 1500

@@ -133,8 +133,8 @@ def test_briefs_in_chinese_japanese_or_korean_are_measured_fairly(inline_extract
     english = "The prime minister met the delegation in Beijing today."  # 56 characters, as is the English
     article = clean(raw(text="Premier meets delegation\n" + english), extractor=inline_extractor)
     assert article.text == english and "brief" in article.flags
-    # ... and four characters under a four-character headline (four words' worth) do not
-    error = rejected(raw(text="总理会见\n会见代表"), inline_extractor)
+    # ... and two characters under a four-character headline (three words' worth) do not
+    error = rejected(raw(text="总理会见\n会见"), inline_extractor)
     assert error.reason == "not_article" and "too little text" in error.detail
 
 

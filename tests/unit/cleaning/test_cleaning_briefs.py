@@ -82,3 +82,9 @@ def test_the_word_threshold_is_a_setting(inline_extractor):
     article = raw(title="Storm closes schools", text="All schools shut.")   # six words
     assert "brief" in clean(article, extractor=inline_extractor).flags
     assert rejected(article, inline_extractor, CleaningConfig(brief_min_words=7)).reason == "not_article"
+
+
+def test_a_headline_of_four_words_is_a_brief_and_of_three_is_not(inline_extractor):
+    article = clean(raw(title="Wladimir Klitschko retains belts", text=""), extractor=inline_extractor)
+    assert "headline_only" in article.flags
+    assert rejected(raw(title="Klitschko retains belts", text=""), inline_extractor).reason == "not_article"
