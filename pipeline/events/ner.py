@@ -642,7 +642,7 @@ def _titlecase_person(toks: list[str], i: int, people, lower: set) -> tuple[int,
     if (low not in lx.given_names() or low in _WORDLIKE_GIVEN or low in lower or not last.isalpha()
             or not last[:1].isupper() or len(last) < 2 or last.lower() in lower or last.lower() in lx.STOPWORDS):
         return None
-    if i + 2 < len(toks) and toks[i + 2].lower() in lx.ORG_SUFFIXES | lx.PLACE_SUFFIXES:
+    if i + 2 < len(toks) and (toks[i + 2].lower() in lx.ORG_SUFFIXES or toks[i + 2].lower() in lx.PLACE_SUFFIXES):
         return None
     same = [name for name in people if name.split()[-1] == last]
     return 2, (PEOPLE, same[0] if len(same) == 1 else f"{first} {last}")
