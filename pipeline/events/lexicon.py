@@ -37,6 +37,22 @@ insp det supt cpl pte cmdr executive representative
 PERSON_VERBS = frozenset("said says told added asked argued noted stated insisted explained wrote "
                          "recalled warned claimed denied admitted confirmed announced replied".split())
 
+# Words right after a single unknown name that make it an organisation ("Alibaba shares", "Playboy
+# founder"); not "spokesman" or "users", which people and products have too ("a Palin spokesman",
+# "Windows users").
+ORG_NEXT_WORDS = frozenset("shares stock ceo founder co-founder employees investors headquarters "
+                           "executives subsidiary".split())
+
+# Organisation words that "on" or "against" may follow inside the name ("National Institute on Drug
+# Abuse", "Council on Foreign Relations"); "Bank on Highway 22" is a bank and a road.
+ORG_JOIN_HEADS = frozenset("institute council committee subcommittee commission coalition conference".split())
+
+# Verbs after a name that say an outlet reported ("The Wrap reported").
+REPORT_VERBS = PERSON_VERBS | frozenset("reported reports reporting".split())
+
+# Surname particles: "McCain", "DeGeneres", "LaBeouf" are written with an inner capital too.
+NAME_PARTICLES = frozenset("mc mac de di da la le van von du del des st".split())
+
 # Last words that make a capitalised span an organisation.
 ORG_SUFFIXES = frozenset("""
 ministry council party inc inc. corp corp. corporation co co. ltd ltd. llc plc gmbh ag sa group
@@ -48,7 +64,7 @@ bank fund organisation organization network television tv radio news times post 
 journal reporter tribune gazette telegraph guardian observer daily press review magazine
 airlines airways motors industries holdings partners coalition alliance movement front
 trust church mission secretariat directorate commandments unit magistrates prosecutors info
-sixers nationals angels yankees lakers
+sixers nationals angels yankees lakers democrats republicans
 """.split())
 
 # First words that make a span an organisation ("Ministry of Defence", "University of X").
@@ -102,7 +118,8 @@ article articles summary time get no yes new old top latest live
 
 # Last words of names that are none of our three types (laws, wars, awards, works, events).
 MISC_SUFFIXES = frozenset("act acts war awards award games cup prize olympics festival bill treaty "
-                          "agreement accord law doctrine protocol".split())
+                           "final finals championship championships series tournament "
+                           "agreement accord law doctrine protocol".split())
 # Time-zone and clock abbreviations that look like initialisms.
 NOT_ACRONYMS = frozenset("AM PM EDT EST CDT CST MDT MST PDT PST PT ET GMT BST UTC CET CEST MSK IST "
                          "DWI DUI TV OK".split())

@@ -44,7 +44,11 @@ _STRONG_LOCATIVE = frozenset([
 ])
 _LOCATIVE = frozenset(["in", "at", "inside", "near", "outside", "within"])
 _APOS = ("'s", "’s")
+_ORG_JOINS = frozenset(["on", "against"])
+_DETERMINERS = frozenset("the new its their his her your our my this that these those".split())
+_OPENERS = frozenset("\"“‘'(:—–-")  # a "The" after these opens a sentence or a title
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
+_PROSE_WORD = re.compile(r"(?<![\w./@#])[a-z]+(?![\w@/]|\.\w)")
 
 
 @dataclass
@@ -124,9 +128,21 @@ def _is_acronym(surface: str) -> bool:
 class _Lower:
     """The lower-case words of the text being tagged (set per call of extract)."""
     words: set[str] = set()
+    text = ""
+    _prose: set[str] | None = None
 
     def get(self) -> set[str]:
         return self.words
+
+    def set(self, text: str, words: set[str]) -> None:
+        self.text, self.words, self._prose = text, words, None
+
+    def prose(self) -> set[str]:
+        """The lower-case words outside links, addresses and handles ("usgs.gov", "@cnn"), read
+        once per text and only when asked: a shouted word is one the prose also writes."""
+        if self._prose is None:
+            self._prose = set(_PROSE_WORD.findall(self.text))
+        return self._prose
 
 
 _LOWER = _Lower()
@@ -136,11 +152,47 @@ def _org_before_join(tokens: list[str]) -> bool:
     """An organisation word before a joining "of"/"for"/"and" makes the span one organisation."""
     if len(tokens) < 3:
         return False
-    k = next((i for i, t in enumerate(tokens) if i and t in ("of", "for", "and")), 0)
+    k = next((i for i, t in enumerate(tokens) if i and t in ("of", "for", "and", "on", "against")), 0)
     return bool(k) and any(t.lower().rstrip(".") in lx.ORG_SUFFIXES for t in tokens[:k])
 
 
-def _classify(tokens: list[str], person_cue: bool) -> str | None:
+def _camel_case(word: str) -> bool:
+    """"WeWork", "SoftBank", "WikiLeaks": a company's spelling. Not "McCain" or "DeGeneres" (surname
+    particles), "XPxUJuyIAC" (a link's code), "LiLo" or "OmegA", nor words run together from a
+    hashtag or a handle ("TheAcademy", "MattBevin", "RussiaToday")."""
+    if len(word) < 5 or not word.isalpha() or sum(c.isupper() for c in word) > 2:
+        return False
+    for k in range(2, len(word) - 2):
+        if word[k].isupper() and word[k - 1].islower():
+            head = word[:k]
+            return (head.lower() not in lx.NAME_PARTICLES and head != "The" and head.lower() not in lx.FIRST_NAMES
+                    and head not in lx.places() and word[k + 1:].islower())
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """A word English writes often (wordfreq, Zipf >= 5): "Sometimes employees ..." opens a sentence
+    with an adverb, not a company."""
+    import wordfreq  # late: only a sentence-opening word before an organisation word asks
+
+    return wordfreq.zipf_frequency(word.lower(), "en", wordlist="small") >= 5.0
+
+
+def _opens_place(group: list[tuple[str, int]], k: int, places: dict) -> bool:
+    """Word ``k`` of a span and the one or two after it are a place of the gazetteer, also when
+    written in capitals ("NEW YORK (AP)")."""
+    for m in (2, 3):
+        surface = " ".join(w for w, _ in group[k:k + m])
+        if surface in places or surface.isupper() and surface.title() in places:
+            return True
+    return False
+
+
+def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | None:
+    """The type of a capitalised span; ``org_cue`` (see _spans): the span opened with "The" inside
+    a sentence ("told The Hill"), a single word came before an organisation word ("Alibaba
+    shares"), or it is spelt like a company ("SoftBank said": a speech verb does not make it a person)."""
     surface = " ".join(tokens)
     if surface in lx.known_people():
         return PEOPLE
@@ -149,7 +201,8 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     places = lx.places()
     first, last = tokens[0].lower(), tokens[-1].lower().rstrip(".")
     if len(tokens) > 1 and last in lx.MISC_SUFFIXES:
-        return "misc"
+        # "David Law", "Jude Law": a given name before "Law" is a person, not a law
+        return PEOPLE if len(tokens) == 2 and last == "law" and first in lx.FIRST_NAMES else "misc"
     if surface in lx.NOT_ACRONYMS:
         return "misc"
     if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
@@ -163,7 +216,16 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES
                             or any(t.lower().rstrip(".") in ("mount", "mt") for t in tokens[1:])):
         return PLACES
+    if len(surface) >= 4 and surface.isupper() and surface.replace(" ", "").isalpha():
+        # a shouted word ("VOTE", "GREAT") or a dateline ("HANOI, Vietnam (AP)", "NEW YORK") is no initialism
+        if len(tokens) == 1 and first in _LOWER.prose():
+            return "misc"
+        entry = places.get(surface.title())
+        if entry is not None and (entry[1] in ("country", "state") or entry[2] >= 100_000):
+            return PLACES
     if len(tokens) == 1 and _is_acronym(surface):
+        return ORGS
+    if org_cue == "camel" or org_cue and not person_cue:
         return ORGS
     if person_cue and all(t[:1].isupper() or t.lower() in lx.CONNECTORS for t in tokens):
         return PEOPLE
@@ -177,8 +239,10 @@ def _classify(tokens: list[str], person_cue: bool) -> str | None:
     return None
 
 
-def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool]]:
-    """Capitalised spans: (tokens, person_cue, up to three lower-case words before, possessive)."""
+def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool, str]]:
+    """Capitalised spans: (tokens, person_cue, up to three lower-case words before, possessive,
+    org_cue: "The" when a "The" inside the sentence opens it, "next" when an organisation word
+    follows a single word, "camel" for a company's spelling, else "")."""
     raw: list[tuple[list[tuple[str, int]], bool, bool]] = []
     n = len(tokens)
     # per token, once: capitalised (as _is_cap; tokens are never empty) and lower-cased
@@ -201,7 +265,10 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 if possessive:
                     break
                 continue
-            if span and lows[j] in connectors and j + 1 < n and caps[j + 1] and lows[j + 1] not in months:
+            # "Institute on Drug Abuse", "Coalition Against Hunger": these join after an organisation word
+            if span and j + 1 < n and caps[j + 1] and lows[j + 1] not in months and (
+                    lows[j] in connectors or lows[j] in _ORG_JOINS and span[-1][0].lower() in lx.ORG_JOIN_HEADS
+                    and lows[j + 1] not in weekdays):
                 span.append((t, j))
                 j += 1
                 continue
@@ -219,7 +286,9 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
         for t, idx in span:
             if t == "and":
                 left = " ".join(w for w, _ in groups[-1])
-                if not has_org_suffix or left in known_p or left in known_o or left in places:
+                # "The Hill and The Hollywood Reporter": a second "The" opens a second name
+                if (not has_org_suffix or left in known_p or left in known_o or left in places
+                        or idx + 1 < n and tokens[idx + 1] == "The"):
                     groups.append([])
                     continue
             groups[-1].append((t, idx))
@@ -233,9 +302,9 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 if not current:
                     if low in lx.CONNECTORS:
                         continue
-                    # "New" is a stop word, but not in "New York" or "New Orleans Saints"
-                    opens_place = low in lx.STOPWORDS and any(
-                        " ".join(w for w, _ in group[k:k + m]) in places for m in (2, 3))
+                    # "New" is a stop word and "South" a demonym, but not in "New York", "New Orleans
+                    # Saints" or "South Dakota"
+                    opens_place = (low in lx.STOPWORDS or low in lx.DEMONYMS) and _opens_place(group, k, places)
                     if (k == 0 and g_no == 0 and at_start and (low in lx.STOPWORDS or low in lower_words)
                             and t not in places and t not in known_p and t not in known_o and not opens_place):
                         continue
@@ -246,7 +315,7 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                         pieces.append([])
                     cue = True
                     continue
-                if low in lx.DEMONYMS and not group_suffix:
+                if low in lx.DEMONYMS and not group_suffix and not (not current and _opens_place(group, k, places)):
                     if current:
                         pieces.append([])
                     continue
@@ -283,12 +352,24 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 cut = next((k for k, w in enumerate(words) if k and w in ("of", "for")), 0) if len(words) > 2 else 0
                 if (cut and not _org_before_join(words)
                         and (words[0].lower() in lx.FIRST_NAMES or " ".join(words[:cut]) in known_p)):
-                    refined.append((words[:cut], person_cue, before, False))
+                    refined.append((words[:cut], person_cue, before, False, ""))
                     rest = words[cut + 1:]
                     if rest and words[cut] == "of":
-                        refined.append((rest, False, ("of",), possessive))
+                        refined.append((rest, False, ("of",), possessive, ""))
                     continue
-                refined.append((words, person_cue, before, possessive and p is pieces[-1]))
+                # "told The Hill", "The Wrap's report": a name that keeps its "The" inside a sentence
+                org_cue = ""
+                if first_idx >= 2 and tokens[first_idx - 1] == "The" and (
+                        lows[first_idx - 2] == "told" or lows[first_idx - 3:first_idx - 1] == ["according", "to"]
+                        or after in lx.REPORT_VERBS or possessive):
+                    org_cue = "The"  # "told The Hill", "The Wrap reported", "The Hill's request"
+                elif len(words) == 1 and words[0].isalpha() and words[0].lower() not in lower_words:
+                    if _camel_case(words[0]) and not (before and before[-1] in _DETERMINERS):
+                        org_cue = "camel"  # "at WeWork", "SoftBank said" (but "the new AirPods")
+                    elif (after in lx.ORG_NEXT_WORDS and not possessive
+                          and not (at_start and g_no == 0 and p_no == 0 and _common_word(words[0]))):
+                        org_cue = "next"  # "Alibaba shares" (but "Sometimes employees ...")
+                refined.append((words, person_cue, before, possessive and p is pieces[-1], org_cue))
     return refined
 
 
@@ -343,7 +424,7 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
     if title:
         title_lines.append(title)
     lower_words = set(map(str.lower, _LOWER_WORD.findall(text)))
-    _LOWER.words = lower_words
+    _LOWER.set(text, lower_words)
     mentions: list[Mention] = []
     deferred: list[tuple[str, bool]] = []  # title-case lines: only already-known names are matched
     sentence_no = 0
@@ -355,16 +436,20 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
             early = sentence_no < 2
             sentence_no += 1
             toks = _tokens(sentence)
-            for span, person_cue, before, possessive in _spans(toks, lower_words):
+            for span, person_cue, before, possessive, org_cue in _spans(toks, lower_words):
                 if by_lexicon:  # "Auch" (also; a French town), "Die Bundesregierung": sentence openers
                     while span and _function_word(span[0], function_words):
                         span = span[1:]
                     if not span:
                         continue
                 surface = " ".join(span)
-                kind = _classify(span, person_cue)
+                kind = _classify(span, person_cue, org_cue)
                 if kind == "misc":
                     continue
+                if kind == PLACES and surface.isupper() and len(surface) >= 4:
+                    surface = surface.title()  # "HANOI, Vietnam (AP)"
+                elif kind == ORGS and org_cue == "The" and len(span) <= 2 and surface not in lx.known_orgs():
+                    surface = "The " + surface  # "The Hill", "The Wrap": the paper's own name
                 if by_lexicon and not _typed_by_lexicon(span, kind):
                     _add_known_words([w for w in span if not _function_word(w, function_words)], mentions, early)
                     continue
