@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 8  # 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 9  # 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -106,12 +106,43 @@ def _keywords(body: str, language: str | None = None, names: frozenset[str] = fr
                 if prev:
                     counts[prev + " " + w] += 1.5
                 prev = w
-    # a bigram that occurs once is noise; unigrams stay
-    scored = [(term, n) for term, n in counts.items() if " " not in term or n >= 3]
+    # a bigram that occurs once is noise; unigrams stay. A term counts by how often the text uses it
+    # and how rarely the language does ("console" over "friends", "tagline" over "campaign").
+    rarity = _rarity(language)
+    scored = [(term, n * _term_rarity(term, rarity)) for term, n in counts.items() if " " not in term or n >= 3]
     scored.sort(key=lambda x: (-x[1], x[0]))
     if language in cjk.UNSPACED_LANGUAGES:  # a pair reads as the text writes it: 北京会见, not 北京 会见
         return [[cjk.unspaced(t), round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
     return [[t, round(float(n), 2)] for t, n in scored[:MAX_KEYWORDS]]
+
+
+# Rarity of a keyword: 7 - its Zipf frequency (log10 per billion words + 9), held between 0.5 and
+# 3.0. Past Zipf 4 (once in 100,000 words) rarer stops counting, and a word the language's short list
+# lacks is that rare: a rare word used once does not outrank the topic's word used four times.
+_RARITY_CAP = 3.0
+
+
+@functools.lru_cache(maxsize=16)
+def _rarity(language: str | None) -> dict[str, float] | None:
+    """Word -> rarity in the article's language, from wordfreq's "small" list (1.3 for "game", 3.0
+    for "grind"), or None for a language wordfreq does not list (plain counts)."""
+    import math
+
+    import wordfreq  # late: loaded once per language
+
+    try:
+        freqs = wordfreq.get_frequency_dict(language or "en", wordlist="small")
+    except LookupError:
+        return None
+    return {w: min(_RARITY_CAP, max(0.5, 7.0 - (math.log10(f) + 9.0))) for w, f in freqs.items() if f > 0}
+
+
+def _term_rarity(term: str, rarity: dict[str, float] | None) -> float:
+    """A term's rarity (a pair's: the mean of its two words')."""
+    if rarity is None:
+        return 1.0
+    parts = term.lower().split()
+    return sum(rarity.get(w, _RARITY_CAP) for w in parts) / len(parts)
 
 
 @functools.lru_cache(maxsize=64)

@@ -299,7 +299,18 @@ def test_keyword_pairs_are_adjacent_words():
     apart = article_facts({"title": "Aides", "text": "Former royal PR aides were blunt. " * 3, "language": "en"})
     assert "royal aides" not in dict(apart["keywords"])   # "PR" stands between them every time
     together = article_facts({"title": "Aides", "text": "Former royal aides were blunt. " * 3, "language": "en"})
-    assert dict(together["keywords"])["royal aides"] == 4.5
+    kw = dict(together["keywords"])
+    assert kw["royal aides"] > kw["royal"]  # a pair that repeats weighs more than one of its words
+
+
+def test_keywords_weigh_how_rarely_the_language_uses_a_word():
+    text = ("The company said the console would ship later. The company said the console was late, and the "
+            "company waited. Reviewers called the console's tagline odd.")
+    words = [k for k, _ in article_facts({"title": "Launch", "text": text, "language": "en"})["keywords"]]
+    # "company" is written as often as "console", but English uses it far more
+    assert words.index("console") < words.index("company")
+    # a rare word used once does not outrank the topic's word used three times
+    assert words.index("console") < words.index("tagline")
 
 
 @pytest.mark.parametrize("language, text, expected", [
