@@ -64,7 +64,8 @@ bank fund organisation organization network television tv radio news times post 
 journal reporter tribune gazette telegraph guardian observer daily press review magazine
 airlines airways motors industries holdings partners coalition alliance movement front
 trust church mission secretariat directorate commandments unit magistrates prosecutors info
-sixers nationals angels yankees lakers democrats republicans
+sixers nationals angels yankees lakers democrats republicans entertainment studios studio pictures
+records labs laboratories
 """.split())
 
 # First words that make a span an organisation ("Ministry of Defence", "University of X").

@@ -171,12 +171,27 @@ def _camel_case(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _common_word(word: str) -> bool:
-    """A word English writes often (wordfreq, Zipf >= 5): "Sometimes employees ..." opens a sentence
-    with an adverb, not a company."""
-    import wordfreq  # late: only a sentence-opening word before an organisation word asks
+def _zipf(low: str) -> float:
+    """How often English writes a (lower-case) word: wordfreq's Zipf frequency, 0 when unlisted."""
+    import wordfreq  # late: only a few openers ask
 
-    return wordfreq.zipf_frequency(word.lower(), "en", wordlist="small") >= 5.0
+    return wordfreq.zipf_frequency(low, "en", wordlist="small")
+
+
+def _common_word(word: str) -> bool:
+    """A word English writes often (Zipf >= 5): "Sometimes employees ..." opens a sentence with an
+    adverb, not a company."""
+    return _zipf(word.lower()) >= 5.0
+
+
+def _verb_like_opener(low: str) -> bool:
+    """A word shaped like a verb form or an adverb, which opens a sentence rather than a name
+    ("Getting Disney+ ready", "Hosting Cook on stage", "Ironically Nichols"), unless it is a given
+    name ("Sterling", "Jared"). An "-ed" or "-ly" word must also be one English writes (wordfreq
+    Zipf >= 3.5): "Reilly", "Nealy" and "Saeed" are names."""
+    if len(low) <= 4 or low in lx.given_names():
+        return False
+    return low.endswith("ing") or low.endswith(("ed", "ly")) and _zipf(low) >= 3.5
 
 
 def _opens_place(group: list[tuple[str, int]], k: int, places: dict) -> bool:
@@ -357,6 +372,13 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                     if rest and words[cut] == "of":
                         refined.append((rest, False, ("of",), possessive, ""))
                     continue
+                # "Kate Henshaw Is Looking Stunning In New Photos": a headline in title case run into the
+                # text; a given name and the word after it are the name, the rest is the headline's
+                if (len(words) >= 5 and words[0].lower() in lx.FIRST_NAMES and words[1].isalpha()
+                        and not any(w.lower() in lx.CONNECTORS or w.lower().rstrip(".") in lx.ORG_SUFFIXES
+                                    for w in words)):
+                    words = words[:2]
+                    possessive = False
                 # "told The Hill", "The Wrap's report": a name that keeps its "The" inside a sentence
                 org_cue = ""
                 if first_idx >= 2 and tokens[first_idx - 1] == "The" and (
@@ -618,9 +640,14 @@ def _shape_only_people(mentions: list[Mention], known_people) -> set[str]:
     out = set()
     for m in mentions:
         s = m.surface
-        if m.kind != PEOPLE or " " not in s or s in cued or s in known_people or s in out:
+        if m.kind != PEOPLE or " " not in s or s in known_people or s in out:
             continue
         toks = s.split()
+        if _verb_like_opener(toks[0].lower()):  # "Getting Disney", "Hosting Cook", "Ironically Nichols"
+            out.add(s)
+            continue
+        if s in cued:
+            continue
         if toks[0].lower() not in lx.given_names() and toks[-1] not in singles:
             out.add(s)
     return out
@@ -644,18 +671,23 @@ def _padded_names(people: set[str]) -> dict[str, str]:
 
 def _org_tails(org_surfaces) -> dict[str, str]:
     """Short forms of the text's multi-word organisations: each proper tail ("Police Department",
-    "Department") -> the full name; a tail two organisations share is left out."""
+    "Department") -> the full name, and the name without its organisation word when no given name
+    opens it ("Big Machine" -> "Big Machine Records"); a short form two organisations share is left
+    out."""
     out: dict[str, str] = {}
     shared: set[str] = set()
     for org in set(org_surfaces):
         toks = org.split()
-        for k in range(1, len(toks)):
-            tail = " ".join(toks[k:])
-            if toks[k].lower() in lx.CONNECTORS or toks[k].lower() in lx.FIRST_NAMES or not toks[k][:1].isupper():
-                continue
-            if out.get(tail, org) != org:
-                shared.add(tail)
-            out[tail] = org
+        forms = [" ".join(toks[k:]) for k in range(1, len(toks))
+                 if toks[k].lower() not in lx.CONNECTORS and toks[k].lower() not in lx.FIRST_NAMES
+                 and toks[k][:1].isupper()]
+        if (len(toks) >= 3 and toks[-1].lower() in lx.ORG_SUFFIXES and toks[-2].lower() not in lx.CONNECTORS
+                and toks[0].lower() not in lx.given_names()):
+            forms.append(" ".join(toks[:-1]))
+        for form in forms:
+            if out.get(form, org) != org:
+                shared.add(form)
+            out[form] = org
     for tail in shared:
         del out[tail]
     return out

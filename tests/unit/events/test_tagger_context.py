@@ -4,12 +4,7 @@ and spans that name an event or a series rather than a person.
 
 The sentences are written for these tests after mistakes read on the extraction benchmark's real
 pages (bench/entities.py scores the tagger on 12 of them, hand-checked)."""
-from pipeline.events import ner
-
-
-def tagged(text: str, title: str | None = None):
-    e = ner.extract(title, text)
-    return e.people, e.organisations, e.places
+from .conftest import tagged
 
 
 def test_south_opens_the_places_it_belongs_to():
@@ -78,3 +73,25 @@ def test_a_party_group_is_an_organisation():
                              "a delay.")
     assert {"House Democrats", "Senate Republicans"} <= set(orgs)
     assert not {"House Democrats", "Senate Republicans"} & set(people)
+
+
+def test_a_sentence_opener_shaped_like_a_verb_is_not_a_first_name():
+    people, orgs, _ = tagged("Getting Disney ready took the studio two years, and Disney paid for it. Hosting Cook on "
+                             "stage, the founder asked about privacy; Cook answered at length. \"It was fair,\" said U.S. "
+                             "Attorney Nealy Cox, and Senator Reilly Opelka agreed. Marvel Studios sent a crew.")
+    assert not {"Getting Disney", "Hosting Cook"} & set(people)
+    assert {"Nealy Cox", "Reilly Opelka"} <= set(people)  # given names the lists lack, not verb forms
+    assert "Marvel Studios" in orgs
+
+
+def test_an_organisation_named_without_its_last_word_is_still_that_organisation():
+    people, orgs, _ = tagged("The singer left Big Machine Records last year. On Monday, Big Machine Records issued "
+                             "a statement, and a lawyer for Big Machine said the company would appeal.")
+    assert "Big Machine" not in people
+    assert orgs["Big Machine Records"][0] == 3
+
+
+def test_a_title_case_headline_run_into_a_sentence_names_only_its_person():
+    people, _, _ = tagged("From the news platform: Nollywood actress Kate Henshaw Is Looking Stunning In New Photos "
+                          "and fans have noticed it, the site said.")
+    assert set(people) == {"Kate Henshaw"}

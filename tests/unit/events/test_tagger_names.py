@@ -6,10 +6,7 @@ these mistakes were measured ("President-elect Barack Obama" as a second person,
 to "York")."""
 from pipeline.events import ner
 
-
-def tagged(text: str, title: str | None = None):
-    e = ner.extract(title, text)
-    return e.people, e.organisations, e.places
+from .conftest import tagged
 
 
 def test_a_word_before_a_name_is_not_part_of_it():
