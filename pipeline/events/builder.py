@@ -277,6 +277,10 @@ def _doy(value: str) -> int | None:
 
 
 def _when(state: dict) -> dict | None:
+    """The event's date or range from its texts' dates, else its first publication day. Dates without
+    a year that no publication date could anchor (more than 45 days from it: the crime in a report of
+    the sentencing, the month a car goes on sale) yield to a publication day when there is one."""
+    pub = state.get("pub")
     days: Counter = Counter()      # "YYYY-MM-DD" or "--MM-DD" -> weight
     months: Counter = Counter()
     for key, n in state["dates"].items():
@@ -290,7 +294,7 @@ def _when(state: dict) -> dict | None:
                 days[end] += 0.5
         else:
             months[start] += n
-    if days:
+    if days and (not pub or any(not d.startswith("--") for d in days)):
         # a year given for a day anywhere in the event applies to the same month-day without one
         years: dict[str, set[str]] = {}
         for d in days:
@@ -312,9 +316,10 @@ def _when(state: dict) -> dict | None:
         return {"value": value, "start": start, "end": end, "precision": precision, "basis": "text"}
     if months:
         best = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        precision = "month-no-year" if best.startswith("--") else "month"
-        return {"value": best, "start": best, "end": best, "precision": precision, "basis": "text"}
-    if state.get("pub"):
-        first = state["pub"][0]
+        if not (best.startswith("--") and pub):
+            precision = "month-no-year" if best.startswith("--") else "month"
+            return {"value": best, "start": best, "end": best, "precision": precision, "basis": "text"}
+    if pub:
+        first = pub[0]
         return {"value": first, "start": first, "end": first, "precision": "day", "basis": "published"}
     return None

@@ -96,6 +96,28 @@ def test_year_only_from_a_source():
     assert "20" not in rec["when"]["value"][:2]  # no year at all
 
 
+def test_a_date_without_a_year_far_from_publication_yields_to_the_publication_day():
+    def record(text: str, published: str | None):
+        a = {"id": "a1", "source": "s", "url": None, "canonical_url": None, "title": "Kidnapper sentenced to life",
+             "text": text, "author": None, "published": published, "fetched_at": "2019-11-19T10:00:00Z",
+             "site_name": None, "language": "en", "flags": []}
+        return EventBuilder().apply(None, a, article_facts(a), assign("evt_00000000000000ab"), "2019-11-19T10:00:00Z")[1]
+
+    sentencing = ("A federal jury convicted the man on Tuesday. He grabbed the girl on Saturday, May 18, as she "
+                  "walked with her mother, and he was sentenced to life in prison this week.")
+    # the kidnapping's day is six months before the report: the report's own day is the event's
+    assert record(sentencing, "2019-11-19T08:00:00Z")["when"] == {
+        "value": "2019-11-19", "start": "2019-11-19", "end": "2019-11-19", "precision": "day", "basis": "published"}
+    # with no publication date the partial day is all there is, and no year is invented
+    assert record(sentencing, None)["when"]["value"] == "--05-18"
+    # a day near the publication date takes its year, as before
+    assert record(sentencing.replace("May 18", "November 16"), "2019-11-19T08:00:00Z")["when"]["value"] == "2019-11-16"
+    # a month alone, without a year, says less than the publication day too
+    on_sale = "The new model goes on sale in January, the company said, at a price it did not give."
+    assert record(on_sale, "2019-11-20T08:00:00Z")["when"]["basis"] == "published"
+    assert record(on_sale, None)["when"]["value"] == "--01"
+
+
 def test_redelivery_changes_nothing():
     builder, state, rec = build(["001", "002"])
     a = seed("002")
