@@ -201,6 +201,7 @@ class EventBuilder:
         if not summary:
             summary = title
         entities = {kind: _entity_list(state["ent"][kind], kind) for kind in TYPES}
+        entities[ner.PLACES] = [e for e in entities[ner.PLACES] if ner.shown_as_place(e["name"])]
         return {
             "schema_version": 1,
             "event_id": state["event_id"],
@@ -258,7 +259,7 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
 
 
 def _where(state: dict, entities: dict) -> list[str]:
-    scores = {k: v for k, v in state["where"].items() if v >= 1.0}
+    scores = {k: v for k, v in state["where"].items() if v >= 1.0 and ner.shown_as_place(k)}
     if not scores:
         return []
     top = max(scores.values())

@@ -267,6 +267,12 @@ REGIONS = ["Europe", "Asia", "Africa", "North America", "South America", "Latin 
            "Mediterranean", "Pacific", "Atlantic", "Scandinavia", "Indo-Pacific", "Hollywood",
            "Queens", "Brooklyn", "Manhattan", "Bronx", "Somerset", "Kent", "Yorkshire", "Bavaria"]
 
+# Places an event record shows though the gazetteer lacks them and English writes them often (the
+# tagger finds them after "in"/"at"; see ner.shown_as_place).
+PLACES_OUTSIDE_GAZETTEER = frozenset(["England", "Scotland", "Wales", "Britain", "Punjab", "Sicily",
+                                      "Normandy", "Darfur", "Kurdistan", "Patagonia", "Queensland",
+                                      "Alberta", "Bengal", "Kerala"])
+
 # City names that are also ordinary words or very common surnames: never places by themselves.
 AMBIGUOUS_CITIES = frozenset("""
 of most bar split nice mobile reading bath marks orange temple surprise independence union

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -176,6 +177,26 @@ def _zipf(low: str) -> float:
     import wordfreq  # late: only a few openers ask
 
     return wordfreq.zipf_frequency(low, "en", wordlist="small")
+
+
+def shown_as_place(name: str) -> bool:
+    """Whether an event record shows a place the facts hold. The tagger takes a single unknown word
+    after "in" or "at" for a place, and the clustering keeps reading those (a team's city, "in
+    Indy"), but a record does not show one that English writes often ("in Nature", "at Google",
+    "in Congress"); "in Senkata" stays, and so do the gazetteer's places and the UK's nations."""
+    if " " in name or name in lx.places() or name in lx.PLACES_OUTSIDE_GAZETTEER:
+        return True
+    return _fold_accents(name) in _folded_places() or _zipf(name.lower()) < 3.5
+
+
+def _fold_accents(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def _folded_places() -> frozenset[str]:
+    """The gazetteer's names without their accents: a text writes "Zurich" for "Zürich"."""
+    return frozenset(_fold_accents(name) for name in lx.places())
 
 
 def _common_word(word: str) -> bool:

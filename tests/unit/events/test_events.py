@@ -118,6 +118,20 @@ def test_a_date_without_a_year_far_from_publication_yields_to_the_publication_da
     assert record(on_sale, None)["when"]["value"] == "--01"
 
 
+def test_a_record_does_not_show_a_common_word_the_tagger_took_for_a_place():
+    text = ("Engineers at Google described the model in Nature on Wednesday, and the vote in Congress was "
+            "put off. Protesters were killed in Senkata, outside La Paz, and later marched in Zurich.")
+    a = {"id": "a1", "source": "s", "url": None, "canonical_url": None, "title": "Model described", "text": text,
+         "author": None, "published": None, "fetched_at": "2019-11-19T10:00:00Z", "site_name": None,
+         "language": "en", "flags": []}
+    facts = article_facts(a)
+    assert {"Google", "Congress"} <= set(facts["where"])  # the clustering still reads them
+    rec = EventBuilder().apply(None, a, facts, assign("evt_00000000000000ac"), "2019-11-19T10:00:00Z")[1]
+    shown = {e["name"] for e in rec["entities"]["places"]} | set(rec["where"])
+    assert not {"Google", "Nature", "Congress"} & shown
+    assert {"Senkata", "Zurich"} <= {e["name"] for e in rec["entities"]["places"]}
+
+
 def test_redelivery_changes_nothing():
     builder, state, rec = build(["001", "002"])
     a = seed("002")
