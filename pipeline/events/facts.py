@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 10  # 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 11  # 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -69,6 +69,11 @@ def summary_sentence_ok(sentence: str) -> bool:
         return 12 <= len(sentence) <= 240 and not _FURNITURE.search(sentence)
     words = sentence.split()
     if not 6 <= len(words) <= 80 or sentence[-1] not in ".!?\"”’)»।॥؟۔։።":
+        return False
+    # "to her Instagram page to share ...": the tail of a sentence cut by the page, not a sentence
+    # ("iPhone sales rose" and "eBay said" open with a name)
+    first = words[0].lstrip("\"'“‘(«[—–-")
+    if first[:1].islower() and first.lower() == first:
         return False
     return not _FURNITURE.search(sentence) and not is_titlecase_line(sentence)
 

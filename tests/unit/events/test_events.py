@@ -132,6 +132,15 @@ def test_a_record_does_not_show_a_common_word_the_tagger_took_for_a_place():
     assert {"Senkata", "Zurich"} <= {e["name"] for e in rec["entities"]["places"]}
 
 
+def test_the_tail_of_a_cut_sentence_is_no_summary_sentence():
+    facts = article_facts({"id": "a1", "source": "s", "title": "Actress shares new photos", "language": "en",
+                           "text": "to her Instagram page to share some stunning photos of herself.\n"
+                                   "The actress posted the pictures on Monday and thanked her fans for the support.\n"
+                                   "eBay said the dress sold out within the hour after the photos appeared."})
+    assert facts["lead"] == ["The actress posted the pictures on Monday and thanked her fans for the support.",
+                             "eBay said the dress sold out within the hour after the photos appeared."]
+
+
 def test_redelivery_changes_nothing():
     builder, state, rec = build(["001", "002"])
     a = seed("002")
