@@ -174,7 +174,7 @@ def _camel_case(word: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _zipf(low: str) -> float:
     """How often English writes a (lower-case) word: wordfreq's Zipf frequency, 0 when unlisted."""
-    import wordfreq  # late: only a few openers ask
+    import wordfreq  # late: asked only for a few openers and for places a record may show
 
     return wordfreq.zipf_frequency(low, "en", wordlist="small")
 
@@ -655,7 +655,8 @@ def _shape_only_people(mentions: list[Mention], known_people) -> set[str]:
     (lexicon.given_names: 5,000 from the US Census) nor a title or a speech verb beside any of their
     mentions, nor their last word standing alone elsewhere ("Barkov scored"). They are resolved with
     the people (so they fold and count alike), then listed as NAMES, not people; ``Entities.who``
-    keeps both, as they tell apart two stories of one beat alike."""
+    keeps both, as they tell apart two stories of one beat alike. A span opened by a verb form or an
+    adverb ("Getting Disney", ``_verb_like_opener``) is a name whatever else speaks for it."""
     singles = {m.surface for m in mentions if " " not in m.surface}
     cued = {m.surface for m in mentions if m.person_cue}
     out = set()
