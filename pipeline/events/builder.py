@@ -130,7 +130,8 @@ class EventBuilder:
         weight = 1.0 if relation in ORIGINAL else 0.5
         for kind in TYPES:
             bucket = state["ent"][kind]
-            for name, n, aliases in facts.get("entities", {}).get(kind, []):
+            named = facts.get("named_orgs", []) if kind == ner.ORGS else []  # for the record only
+            for name, n, aliases in [*facts.get("entities", {}).get(kind, []), *named]:
                 entry = bucket.setdefault(name, [0, []])
                 entry[0] += n
                 for a in aliases:

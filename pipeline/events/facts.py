@@ -8,12 +8,12 @@ from typing import Any
 
 from . import dates, ner
 from .. import cjk
-from .lexicon import STOPWORDS
+from .lexicon import STOPWORDS, WELL_KNOWN_ORGS
 from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 11  # 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 12  # 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -167,6 +167,21 @@ def _language(article: Any, body: str) -> str | None:
     return None
 
 
+_WELL_KNOWN_ORG = re.compile(r"(?<![\w.@/#-])(" + "|".join(map(re.escape, WELL_KNOWN_ORGS)) + r")(?![\w@/-])")
+
+
+def _named_orgs(text: str, entities: ner.Entities) -> list[list]:
+    """[name, mentions, []] of the well-known organisations the text names and the tagger left
+    untyped, for the event record (see lexicon.WELL_KNOWN_ORGS); not one that a typed name holds
+    ("Apple Inc.", "Google Cloud")."""
+    found = Counter(_WELL_KNOWN_ORG.findall(text))
+    if not found:
+        return []
+    typed = {w for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES)
+             for name, (_n, aliases) in getattr(entities, kind).items() for a in (name, *aliases) for w in a.split()}
+    return [[name, n, []] for name, n in found.most_common() if name not in typed]
+
+
 def _name_words(entities: ner.Entities) -> frozenset[str]:
     """The words of the people and places the tagger found."""
     return frozenset(w for kind in (ner.PEOPLE, ner.PLACES) for name in getattr(entities, kind) for w in name.split())
@@ -226,6 +241,7 @@ def article_facts(article: Any) -> dict:
         "published": published,
         "entities": {kind: [[name, n, aliases[:8]] for name, (n, aliases) in list(getattr(entities, kind).items())[:MAX_ENTITIES]]
                      for kind in (ner.PEOPLE, ner.ORGS, ner.PLACES, ner.NAMES)},
+        "named_orgs": _named_orgs(f"{headline or ''}\n{body}", entities),
         "where": dict(list(entities.where.items())[:10]),
         "who": entities.who,
         "dates": dates.mentions(body, published, language=language),

@@ -132,6 +132,20 @@ def test_a_record_does_not_show_a_common_word_the_tagger_took_for_a_place():
     assert {"Senkata", "Zurich"} <= {e["name"] for e in rec["entities"]["places"]}
 
 
+def test_a_record_lists_well_known_companies_that_the_clustering_does_not_read():
+    text = ("Google said on Tuesday that it would buy the startup for an undisclosed sum. Microsoft and the "
+            "Apple Inc. board are watching the market closely, analysts said; details are at google.com.")
+    a = {"id": "a1", "source": "s", "url": None, "canonical_url": None, "title": "Google buys a startup",
+         "text": text, "author": None, "published": None, "fetched_at": "2019-11-19T10:00:00Z",
+         "site_name": None, "language": "en", "flags": []}
+    facts = article_facts(a)
+    assert not {"Google", "Microsoft"} & {name for name, *_ in facts["entities"]["organisations"]}
+    rec = EventBuilder().apply(None, a, facts, assign("evt_00000000000000ad"), "2019-11-19T10:00:00Z")[1]
+    orgs = {e["name"]: e["mentions"] for e in rec["entities"]["organisations"]}
+    assert orgs["Google"] == 2 and orgs["Microsoft"] == 1  # the headline counts, the link does not
+    assert "Apple Inc." in orgs and "Apple" not in orgs
+
+
 def test_the_tail_of_a_cut_sentence_is_no_summary_sentence():
     facts = article_facts({"id": "a1", "source": "s", "title": "Actress shares new photos", "language": "en",
                            "text": "to her Instagram page to share some stunning photos of herself.\n"
