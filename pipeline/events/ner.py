@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -186,17 +185,13 @@ def shown_as_place(name: str) -> bool:
     "in Congress"); "in Senkata" stays, and so do the gazetteer's places and the UK's nations."""
     if " " in name or name in lx.places() or name in lx.PLACES_OUTSIDE_GAZETTEER:
         return True
-    return _fold_accents(name) in _folded_places() or _zipf(name.lower()) < 3.5
-
-
-def _fold_accents(name: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return lx.ascii_fold(name) in _folded_places() or _zipf(name.lower()) < 3.5
 
 
 @functools.lru_cache(maxsize=1)
 def _folded_places() -> frozenset[str]:
     """The gazetteer's names without their accents: a text writes "Zurich" for "Zürich"."""
-    return frozenset(_fold_accents(name) for name in lx.places())
+    return frozenset(lx.ascii_fold(name) for name in lx.places())
 
 
 def _common_word(word: str) -> bool:
