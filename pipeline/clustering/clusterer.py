@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import deque
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
@@ -27,10 +26,10 @@ import orjson
 
 from .features import Features, extract
 from .params import ClusterParams
-from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, minhash_offset, peek_event,
-                      peek_seq)
-from .scoring import (_DATE_MATCH, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features, _facts_agree,
-                      _who_where_conflict, date_relation)
+from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, event_head,
+                      minhash_offset, peek_alive, peek_event, peek_seq, with_alive, with_head)
+from .scoring import (_DATE_MATCH, EventSide, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features,
+                      _facts_agree, _who_where_conflict, date_relation)
 from .signatures import event_id_for
 
 
@@ -93,13 +92,14 @@ class StoryClusterer:
         # derived, in-memory index
         self._exact: dict[int, object] = {}  # content/url key -> id | [ids]
         self._bkt: dict[int, object] = {}  # LSH band key -> id | [ids]
-        self._post: dict[int, list] = {}  # term/entity hash -> [ids] in arrival order
+        self._post: dict[int, object] = {}  # term/entity hash -> arrival number | array('q') of them, oldest first
         self._heap: list = []  # (t_eff, seq, id)
         self._arr = _Arrival()  # (seq, id) in arrival order
         self._n = 0
         self._n_events = 0
         self._seq = 0
         self._wm: float | None = None  # watermark: max event time seen
+        self._sides: dict[str, tuple[bytes, EventSide]] = {}  # event id -> (its record, EventSide), a few recent
         self._pending = None
         self._pending_rec = None
         self._pending_dropped = False
@@ -217,11 +217,12 @@ class StoryClusterer:
         """The ``max_candidates`` best-scoring window articles: 10 per shared LSH band plus the
         article's term/name weight for each of its newest postings, best first, ties by id.
 
-        The hits are gathered as whole list slices and summed by ``np.bincount``, which adds each
-        article's weights in hit order from 0.0 as the per-hit dict loop did (same floats); only
-        the articles that can make the cut (score >= the k-th best) are sorted."""
+        The hits are arrival numbers, gathered as whole slices of the postings' arrays and summed
+        by ``np.bincount``, which adds each article's weights in hit order from 0.0 as a per-hit
+        dict loop would (same floats); only the articles that can make the cut (score >= the k-th
+        best) are looked up by id and sorted."""
         p = self.p
-        hits: list[str] = []  # every hit: the band members, then the posting slices, in order
+        hits = array("q")  # every hit: the band members, then the posting slices, in order
         runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
         lens: list[int] = []  # the length of each run
         bkt = self._bkt
@@ -232,7 +233,7 @@ class StoryClusterer:
                 if mhb is None:
                     mhb = mh16.astype("<u2", copy=False).tobytes()
                 m = self._band_members(v, band, mhb[8 * band:8 * band + 8])
-                hits += m
+                hits.extend(m)
                 runs.append(10.0)
                 lens.append(len(m))
         post = self._post
@@ -240,17 +241,24 @@ class StoryClusterer:
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
             for h, w in zip(hs[:q].tolist(), ws[:q].tolist()):
                 lst = post.get(h)
-                if lst:
+                if lst is None:
+                    continue
+                if type(lst) is int:
+                    hits.append(lst)
+                    lens.append(1)
+                else:
                     sl = lst[-pr:] if len(lst) > pr else lst
                     hits += sl
-                    runs.append(w)
                     lens.append(len(sl))
+                runs.append(w)
         if not hits:
             return []
-        return _top_scored(hits, np.repeat(np.array(runs), lens), p.max_candidates)
+        return _top_scored(np.frombuffer(hits, np.int64), np.repeat(np.array(runs), lens), p.max_candidates,
+                           self._arr)
 
-    def _band_members(self, v, band: int, want: bytes) -> list[str]:
-        """The articles of bucket ``v`` whose LSH band ``band`` really is ``want`` (4 MinHash u16s).
+    def _band_members(self, v, band: int, want: bytes) -> list[int]:
+        """The arrival numbers of the articles of bucket ``v`` whose LSH band ``band`` really is
+        ``want`` (4 MinHash u16s).
 
         Bucket keys are 30-bit folds of the 64-bit band values: a Python int below 2**30 takes
         28 bytes instead of 36, and there are 8 per article. Folds can collide, so each article
@@ -262,7 +270,7 @@ class StoryClusterer:
             b = st[ART_PREFIX + cid]
             o = minhash_offset(b) + 8 * band
             if b[o:o + 8] == want:
-                out.append(cid)
+                out.append(peek_seq(b))
         return out
 
     def candidate_set(self, cands: list[str]) -> CandidateSet:
@@ -280,20 +288,20 @@ class StoryClusterer:
             s = 0.5 * (x + y)
             if s > best_member.get(ev, -1.0):
                 best_member[ev] = s
-        evs = []
+        evs = []  # (event id, EventSide)
         for eid in sorted(best_member):
-            b = self.store.get(EVT_PREFIX + eid)
-            if b is None:
+            side = self._event_side(eid)
+            if side is None:
                 continue
-            e = EventRec.decode(b)
+            e = side.e
             if f.time is not None and e.tmin is not None:
                 if f.time < e.tmin - p.max_gap_seconds or f.time > e.tmax + p.max_gap_seconds:
                     continue
-            evs.append((eid, e))
+            evs.append((eid, side))
         if not evs:
             return []
-        cw, ce = _cosines_words_ents(f, _batch([e.term_h for _, e in evs], [e.term_w for _, e in evs]),
-                                     _batch([e.ent_h for _, e in evs], [e.ent_w for _, e in evs]))
+        cw, ce = _cosines_words_ents(f, _batch([s.e.term_h for _, s in evs], [s.e.term_w for _, s in evs]),
+                                     _batch([s.e.ent_h for _, s in evs], [s.e.ent_w for _, s in evs]))
         cw, ce = cw.tolist(), ce.tolist()
         if p.contrast > 0 and len(evs) > 1:
             # Contrastive weighting: among the plausible candidate events, the article's terms that
@@ -308,22 +316,37 @@ class StoryClusterer:
                         continue
                     cnt = np.zeros(ah.size)
                     for i in pl:
-                        cnt += np.isin(ah, getattr(evs[i][1], attr))
+                        cnt += np.isin(ah, getattr(evs[i][1].e, attr))
                     m = 1.0 - p.contrast * np.clip(cnt - 1.0, 0.0, None) / (k - 1)
                     w2 = aw * m
                     n = float(np.sqrt(np.dot(w2, w2)))
                     if n <= 0:
                         continue
                     w2 = w2 / n
-                    ws = _cosines(ah, w2, [getattr(evs[i][1], attr) for i in pl],
-                                  [getattr(evs[i][1], attr.replace("_h", "_w")) for i in pl]).tolist()
+                    ws = _cosines(ah, w2, [getattr(evs[i][1].e, attr) for i in pl],
+                                  [getattr(evs[i][1].e, attr.replace("_h", "_w")) for i in pl]).tolist()
                     for j, i in enumerate(pl):
                         out_c[i] = ws[j]
         ctx = _ArtCtx(f, p.top_ents)
         out = []
-        for i, (eid, e) in enumerate(evs):
-            out.append((eid, _event_features(ctx, e, cw[i], ce[i], best_member[eid])))
+        for i, (eid, side) in enumerate(evs):
+            out.append((eid, _event_features(ctx, side, cw[i], ce[i], best_member[eid])))
         return out
+
+    def _event_side(self, eid: str) -> EventSide | None:
+        """The live event's EventSide, reused while its record is unchanged (None: not live)."""
+        b = self.store.get(EVT_PREFIX + eid)
+        if b is None:
+            return None
+        sides = self._sides
+        hit = sides.get(eid)
+        if hit is not None and (hit[0] is b or hit[0] == b):
+            return hit[1]
+        side = EventSide(EventRec.decode(b), self.p.top_ents)
+        if hit is None and len(sides) >= _SIDES_KEPT:
+            del sides[next(iter(sides))]  # the oldest entry
+        sides[eid] = (b, side)
+        return side
 
     def _best_event(self, f: Features, recs):
         """(probability, event_id) of the event the article joins as a story, or None (new event).
@@ -382,26 +405,34 @@ class StoryClusterer:
 
         # event summary
         eb = st.get(EVT_PREFIX + eid)
-        if eb is None:
-            e = EventRec.__new__(EventRec)
-            e.n_alive = e.n_total = 0
-            e.tmin = e.tmax = None
-            e.term_h = e.term_w = e.ent_h = e.ent_w = e.date_c = e.date_n = e.cue_c = e.cue_n = ()
-            e.first_id = aid
-            self._n_events += 1
+        copy = rel in ("exact", "near")
+        if eb is not None and copy:  # a copy adds nothing to the profile: only the head changes
+            n_alive, n_total, tmin, tmax = event_head(eb)
+            if f.time is not None:
+                tmin = f.time if tmin is None else min(tmin, f.time)
+                tmax = f.time if tmax is None else max(tmax, f.time)
+            st[EVT_PREFIX + eid] = with_head(eb, n_alive + 1, n_total + 1, tmin, tmax)
         else:
-            e = EventRec.decode(eb)
-        e.n_alive += 1
-        e.n_total += 1
-        if f.time is not None:
-            e.tmin = f.time if e.tmin is None else min(e.tmin, f.time)
-            e.tmax = f.time if e.tmax is None else max(e.tmax, f.time)
-        if rel not in ("exact", "near"):  # copies add nothing new to the profile
-            e.term_h, e.term_w = _merge(e.term_h, e.term_w, f.wf_h, f.wf_w, p.k_event_terms)
-            e.ent_h, e.ent_w = _merge(e.ent_h, e.ent_w, f.ef_h, f.ef_w, p.k_event_ents)
-            e.date_c, e.date_n = _merge_counts(e.date_c, e.date_n, f.dates, p.k_event_dates)
-            e.cue_c, e.cue_n = _merge_counts(e.cue_c, e.cue_n, f.cues, p.k_event_cues)
-        st[EVT_PREFIX + eid] = e.encode()
+            if eb is None:
+                e = EventRec.__new__(EventRec)
+                e.n_alive = e.n_total = 0
+                e.tmin = e.tmax = None
+                e.term_h = e.term_w = e.ent_h = e.ent_w = e.date_c = e.date_n = e.cue_c = e.cue_n = ()
+                e.first_id = aid
+                self._n_events += 1
+            else:
+                e = EventRec.decode(eb)
+            e.n_alive += 1
+            e.n_total += 1
+            if f.time is not None:
+                e.tmin = f.time if e.tmin is None else min(e.tmin, f.time)
+                e.tmax = f.time if e.tmax is None else max(e.tmax, f.time)
+            if not copy:
+                e.term_h, e.term_w = _merge(e.term_h, e.term_w, f.wf_h, f.wf_w, p.k_event_terms)
+                e.ent_h, e.ent_w = _merge(e.ent_h, e.ent_w, f.ef_h, f.ef_w, p.k_event_ents)
+                e.date_c, e.date_n = _merge_counts(e.date_c, e.date_n, f.dates, p.k_event_dates)
+                e.cue_c, e.cue_n = _merge_counts(e.cue_c, e.cue_n, f.cues, p.k_event_cues)
+            st[EVT_PREFIX + eid] = e.encode()
 
         r = ArticleRec.__new__(ArticleRec)
         r.seq, r.t, r.t_eff = seq, f.time, t_eff
@@ -439,12 +470,15 @@ class StoryClusterer:
         for bk in bands if bands is not None else self._band_keys(r.minhash):
             _badd(self._bkt, bk, aid)
         post = self._post
+        seq = r.seq
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
             lst = post.get(h)
             if lst is None:
-                post[h] = [aid]
+                post[h] = seq  # most terms have one article: a bare number until a second comes
+            elif type(lst) is int:
+                post[h] = array("q", (lst, seq))
             else:
-                lst.append(aid)
+                lst.append(seq)
         if r.t_eff is not None:
             heapq.heappush(self._heap, (r.t_eff, r.seq, aid))
         self._arr.append(r.seq, aid)
@@ -459,13 +493,18 @@ class StoryClusterer:
         post = self._post
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
             lst = post.get(h)
-            if lst is not None:
-                try:
-                    lst.remove(aid)
-                except ValueError:
-                    pass
-                if not lst:
+            if lst is None:
+                continue
+            if type(lst) is int:
+                if lst == r.seq:
                     del post[h]
+                continue
+            try:
+                lst.remove(r.seq)
+            except ValueError:
+                continue
+            if len(lst) == 1:
+                post[h] = lst[0]
 
     def _alive(self, aid: str, seq: int) -> bool:
         if self._pending == (aid, seq):
@@ -516,30 +555,32 @@ class StoryClusterer:
         eb = st.get(ek)
         if eb is None:
             return []
-        e = EventRec.decode(eb)
-        e.n_alive -= 1
-        if e.n_alive <= 0:
+        alive = peek_alive(eb) - 1
+        if alive <= 0:
             del st[ek]
             self._n_events -= 1
             return [r.event_id]
-        st[ek] = e.encode()
+        st[ek] = with_alive(eb, alive)
         return []
 
 
 # ---------------------------------------------------------------- helpers
+_SIDES_KEPT = 32  # EventSides kept: the events scored for the last few arrivals (most reuse is there)
 class _Arrival:
-    """Arrival order as a FIFO of (seq, id). The seqs sit in an array('q') (8 bytes each instead of
-    a 28-32 byte int object) consumed from a head index and compacted once half of it is consumed;
-    the ids sit in a deque, so an id popped is freed at once."""
+    """Arrival order as a FIFO of (seq, id), also the map from an arrival number back to its id.
+
+    The seqs sit in an array('q') (8 bytes each instead of a 28-32 byte int object) and the ids in
+    a list, both consumed from a head index and compacted once half is consumed (a popped id is
+    released at once). Seqs only grow, so ``ids_of`` finds a seq by binary search."""
     __slots__ = ("seqs", "ids", "head")
 
     def __init__(self, pairs=()):
-        self.seqs, self.ids, self.head = array("q"), deque(), 0
+        self.seqs, self.ids, self.head = array("q"), [], 0
         for q, a in pairs:
             self.append(q, a)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.ids) - self.head
 
     def append(self, seq: int, aid: str) -> None:
         self.seqs.append(seq)
@@ -547,32 +588,45 @@ class _Arrival:
 
     def popleft(self) -> tuple[int, str]:
         h = self.head
-        seq = self.seqs[h]
+        seq, aid = self.seqs[h], self.ids[h]
+        self.ids[h] = None
         h += 1
         if h >= 1024 and 2 * h >= len(self.seqs):
             del self.seqs[:h]
+            del self.ids[:h]
             h = 0
         self.head = h
-        return seq, self.ids.popleft()
+        return seq, aid
 
     def items(self):
-        return zip(self.seqs[self.head:], self.ids)
+        return zip(self.seqs[self.head:], self.ids[self.head:])
+
+    def ids_of(self, seqs: np.ndarray) -> list[str]:
+        """The ids of articles given by arrival number (each must be in the FIFO)."""
+        h = self.head
+        pos = np.searchsorted(np.frombuffer(self.seqs, np.int64)[h:], seqs) + h
+        ids = self.ids
+        return [ids[i] for i in pos.tolist()]
 
 
-def _top_scored(hits: list[str], w: np.ndarray, k: int) -> list[str]:
-    """The k ids of ``hits`` with the largest summed weight ``w`` (one weight per hit), best first,
-    ties by id."""
-    uniq = dict.fromkeys(hits)  # first-hit order
-    index = dict(zip(uniq, range(len(uniq))))
-    codes = np.fromiter(map(index.__getitem__, hits), dtype=np.intp, count=len(hits))
-    scores = np.bincount(codes, weights=w, minlength=len(uniq))
-    ids = list(uniq)
-    if len(ids) > k:  # only ids scoring at least the k-th best can be among the k best
-        keep = np.flatnonzero(scores >= np.partition(scores, len(ids) - k)[len(ids) - k]).tolist()
-        ids = [ids[i] for i in keep]
-        scores = scores[keep]
+def _top_scored(hits: np.ndarray, w: np.ndarray, k: int, arrival: _Arrival) -> list[str]:
+    """The ids of the k articles (``hits``: arrival numbers) with the largest summed weight ``w``
+    (one weight per hit), best first, ties by id."""
+    # the hits are a few runs already in arrival order, which a stable sort (timsort) merges fast
+    order = np.argsort(hits, kind="stable")
+    ranked = hits[order]
+    first = np.empty(ranked.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    codes = np.empty(ranked.size, dtype=np.intp)
+    codes[order] = np.cumsum(first) - 1
+    seqs = ranked[first]
+    scores = np.bincount(codes, weights=w, minlength=seqs.size)
+    if seqs.size > k:  # only articles scoring at least the k-th best can be among the k best
+        keep = scores >= np.partition(scores, seqs.size - k)[seqs.size - k]
+        seqs, scores = seqs[keep], scores[keep]
     # ids are unique, so plain tuple order is the (-score, id) key order
-    order = sorted(zip((-scores).tolist(), ids))
+    order = sorted(zip((-scores).tolist(), arrival.ids_of(seqs)))
     return [c for _, c in order[:k]]
 
 

@@ -137,18 +137,81 @@ def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float
     ctx = _ArtCtx(f, k_top)
     if a_dates != ctx.a_dates:
         ctx.a_dates, ctx.a_dd = a_dates, [x for x in a_dates if x % 10000]
-    return _event_features(ctx, e, cw, ce, cos_best)
+        ctx.a_years = _whole_years(a_dates)
+    return _event_features(ctx, EventSide(e, k_top), cw, ce, cos_best)
+
+
+def _whole_years(codes: list) -> set:
+    """The years of the year-only date codes (YYYY0000)."""
+    return {x // 10000 for x in codes if x >= 10000 and x % 10000 == 0}
+
+
+class EventSide:
+    """The event side of the article-vs-event features, derived once per state of an event: an
+    event is scored against many arrivals between two changes of its own, and splitting its cue
+    codes by kind cost more than comparing them with the article's."""
+    __slots__ = ("e", "log_size", "ent_set", "top_h", "top_w", "evt_miss", "dated", "e_dd", "years",
+                 "kinds", "kind_top", "people_low", "top_person", "ent_low", "facts", "fact_subs")
+
+    def __init__(self, e: EventRec, k_top: int):
+        self.e = e
+        self.log_size = math.log1p(e.n_alive)
+        self.ent_set = set(e.ent_h.tolist())
+        self.top_h = e.ent_h[:k_top].tolist()
+        self.top_w = e.ent_w[:k_top]
+        self.evt_miss: dict = {}  # miss pattern of the event's strongest names -> evt_top_missing
+        codes = e.date_c.tolist()
+        self.dated = bool(codes)
+        self.e_dd = [x for x in codes if x % 10000]
+        self.years = _whole_years(codes)
+        self._split_cues(e)
+
+    @classmethod
+    def cues_of(cls, e: EventRec) -> "EventSide":
+        """Only the cue part (what cue_features and fact_features read)."""
+        side = cls.__new__(cls)
+        side.e = e
+        side._split_cues(e)
+        return side
+
+    def _split_cues(self, e: EventRec) -> None:
+        weekday, place, people, facts = {}, {}, [], set()
+        for c, n in zip(e.cue_c.tolist(), e.cue_n.tolist()):
+            kind = c >> 30
+            if kind == cues.WEEKDAY:
+                weekday[c] = n
+            elif kind == cues.PLACE:
+                place[c] = n
+            elif kind == cues.PERSON:
+                people.append((n, c))
+            elif kind == cues.FACT:
+                facts.add(c)
+        self.kinds = (weekday, place)
+        self.kind_top = tuple(max(k.values()) if k else 0 for k in self.kinds)
+        low = int(_LOW30)
+        self.people_low = {c & low for _, c in people}
+        self.top_person = max(people)[1] & low if people else None
+        self.ent_low = None  # the event's name hashes cut to 30 bits, made when first asked for
+        self.facts = facts
+        self.fact_subs = {(c >> 28) & 3 for c in facts}
+
+    def has_low_name(self, low: int) -> bool:
+        if self.ent_low is None:
+            h = self.e.ent_h
+            self.ent_low = set((h & _LOW30).tolist()) if h.size else set()
+        return low in self.ent_low
 
 
 class _ArtCtx:
     """The article side of the article-vs-event features, computed once per article (not once
     per candidate event): its cue codes split by kind, name hashes as sets, dates."""
-    __slots__ = ("f", "k_top", "ah", "aw", "art_miss", "ef_set", "mine30", "a_dates", "a_dd", "ak",
-                 "person_low", "fact_mine")
+    __slots__ = ("f", "k_top", "ah", "ah_list", "aw", "art_miss", "ef_set", "mine30", "a_dates", "a_dd", "a_years",
+                 "ak", "person_low", "fact_mine")
 
     def __init__(self, f: Features, k_top: int):
         self.f, self.k_top = f, k_top
         self.ah = f.ent_h[:k_top]
+        self.ah_list = self.ah.tolist()
         self.aw = f.ent_w[:k_top]
         self.art_miss: dict = {}  # miss pattern -> art_top_missing (memo of the numpy expression)
         ef = f.ef_h if f.ef_h is not None else np.zeros(0, np.uint32)
@@ -156,6 +219,7 @@ class _ArtCtx:
         self.mine30 = set((ef & _LOW30).tolist()) if ef.size else set()
         self.a_dates = f.dates.tolist()
         self.a_dd = [x for x in self.a_dates if x % 10000]
+        self.a_years = _whole_years(self.a_dates)
         a = f.cues.tolist() if f.cues is not None else []
         self.ak = [{c for c in a if c >> 30 == kind} for kind in (cues.WEEKDAY, cues.PLACE)]
         people = [c for c in a if c >> 30 == cues.PERSON]
@@ -164,12 +228,12 @@ class _ArtCtx:
                           for sub in (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG)]
 
 
-def _event_features(ctx: _ArtCtx, e: EventRec, cw: float, ce: float, cos_best: float) -> list:
+def _event_features(ctx: _ArtCtx, side: EventSide, cw: float, ce: float, cos_best: float) -> list:
     # the article's strongest names: how much of their weight the event lacks
     ah = ctx.ah
-    if ah.size and e.ent_h.size:
-        es = set(e.ent_h.tolist())
-        key = tuple(h not in es for h in ah.tolist())
+    es = side.ent_set
+    if ah.size and es:
+        key = tuple(h not in es for h in ctx.ah_list)
         art_miss = ctx.art_miss.get(key)
         if art_miss is None:
             aw = ctx.aw
@@ -178,22 +242,22 @@ def _event_features(ctx: _ArtCtx, e: EventRec, cw: float, ce: float, cos_best: f
     else:
         art_miss = 1.0 if ah.size else 0.0
     # the event's strongest names: how much of their weight the article lacks
-    eh = e.ent_h[:ctx.k_top]
-    if eh.size:
-        miss = [h not in ctx.ef_set for h in eh.tolist()]
-        if any(miss):
-            ew = e.ent_w[:ctx.k_top]
-            evt_miss = float(ew[np.array(miss)].sum() / max(ew.sum(), 1e-12))
-        else:
-            evt_miss = 0.0  # an empty float32 sum over a positive total
+    ef = ctx.ef_set
+    miss = tuple(h not in ef for h in side.top_h)
+    if any(miss):
+        evt_miss = side.evt_miss.get(miss)
+        if evt_miss is None:
+            ew = side.top_w
+            evt_miss = side.evt_miss[miss] = float(ew[np.array(miss)].sum() / max(ew.sum(), 1e-12))
     else:
-        evt_miss = 0.0
-    e_codes = e.date_c.tolist()
-    dm, dc, _ = date_relation(ctx.a_dd, [x for x in e_codes if x % 10000])
-    yc = _year_conflict(ctx.a_dates, e_codes)
-    ec, en = e.cue_c.tolist(), e.cue_n.tolist()
-    return ([cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, math.log1p(e.n_alive)]
-            + _cue_features(ctx, e, ec, en) + _fact_features(ctx, ec))
+        evt_miss = 0.0  # no names, or an empty float32 sum over a positive total
+    if ctx.a_dates and side.dated:
+        dm, dc, _ = date_relation(ctx.a_dd, side.e_dd)
+        yc = 1.0 if ctx.a_years and side.years and not (ctx.a_years & side.years) else 0.0
+    else:
+        dm = dc = yc = 0.0
+    return ([cw, ce, cos_best, art_miss, evt_miss, dm, dc, yc, side.log_size]
+            + _cue_features(ctx, side) + _fact_features(ctx, side))
 
 
 # the names of cue_features()' outputs, in order
@@ -230,18 +294,17 @@ def fact_features(f: Features, e: EventRec) -> list:
     """Agreement of the article's fact names (kind-0 cues: tagged people, places, organisations)
     with the event's: share of the article's names of each sort the event has, and a conflict
     flag when both name some people (places) and share none."""
-    return _fact_features(_ArtCtx(f, 3), e.cue_c.tolist())
+    return _fact_features(_ArtCtx(f, 3), EventSide.cues_of(e))
 
 
-def _fact_features(ctx: _ArtCtx, ec: list) -> list:
-    ev = {c for c in ec if c >> 30 == cues.FACT}
+def _fact_features(ctx: _ArtCtx, side: EventSide) -> list:
+    ev = side.facts
     out = []
     for mine, sub in zip(ctx.fact_mine, (cues.FACT_PERSON, cues.FACT_PLACE, cues.FACT_ORG)):
-        shared = sum(1 for c in mine if c in ev)
+        shared = sum(1 for c in mine if c in ev) if ev else 0
         out.append(shared / len(mine) if mine else 0.0)
         if sub != cues.FACT_ORG:
-            theirs = any((c >> 28) & 3 == sub for c in ev)
-            out.append(1.0 if mine and theirs and not shared else 0.0)
+            out.append(1.0 if mine and sub in side.fact_subs and not shared else 0.0)
     return out
 
 
@@ -252,26 +315,20 @@ def cue_features(f: Features, e: EventRec) -> list:
     when both name some and share none; person: the article's main person is absent from the
     event's names, or the event's main person is absent from the article's names.
     """
-    return _cue_features(_ArtCtx(f, 3), e, e.cue_c.tolist(), e.cue_n.tolist())
+    return _cue_features(_ArtCtx(f, 3), EventSide.cues_of(e))
 
 
-def _cue_features(ctx: _ArtCtx, e: EventRec, ec: list, en: list) -> list:
+def _cue_features(ctx: _ArtCtx, side: EventSide) -> list:
     out = []
-    for ak, kind in zip(ctx.ak, (cues.WEEKDAY, cues.PLACE)):
-        if ak:
-            ek = {c: n for c, n in zip(ec, en) if c >> 30 == kind}
-            if ek:
-                top = max(ek.values())
-                out += [1.0 if any(ek.get(c, 0) == top for c in ak) else 0.0, 0.0 if ak & ek.keys() else 1.0]
-                continue
-        out += [0.0, 0.0]
-    e_people = [(n, c) for c, n in zip(ec, en) if c >> 30 == cues.PERSON]
+    for ak, ek, top in zip(ctx.ak, side.kinds, side.kind_top):
+        if ak and ek:
+            out += [1.0 if any(ek.get(c, 0) == top for c in ak) else 0.0, 0.0 if ak & ek.keys() else 1.0]
+        else:
+            out += [0.0, 0.0]
     art_missing = evt_missing = 0.0
     low = ctx.person_low
     if low is not None:
-        known = {c & int(_LOW30) for _, c in e_people}
-        art_missing = 0.0 if (low in known or (e.ent_h.size and low in set((e.ent_h & _LOW30).tolist()))) else 1.0
-    if e_people:
-        top = max(e_people)[1] & int(_LOW30)
-        evt_missing = 0.0 if top in ctx.mine30 else 1.0
+        art_missing = 0.0 if (low in side.people_low or side.has_low_name(low)) else 1.0
+    if side.top_person is not None:
+        evt_missing = 0.0 if side.top_person in ctx.mine30 else 1.0
     return out + [art_missing, evt_missing]

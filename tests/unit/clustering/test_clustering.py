@@ -348,3 +348,40 @@ def test_a_lead_place_conflict_vetoes_a_confident_join_only_when_no_tagged_place
     assert joined() is None
     x["place_conflict"] = 0.0
     assert joined() == "evt_x"
+
+
+def test_near_copies_find_their_original_long_after_the_window_turned_over(params):
+    """Candidates are looked up by arrival number and mapped back to ids; after more than a
+    thousand evictions (the arrival queue compacts) each near copy still names its own original."""
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(3000)]
+    p = params.replace(max_articles=150)
+    c = StoryClusterer(p, {})
+    texts = {}
+    copies = 0
+    for i in range(1400):
+        if i >= 40 and i % 7 == 0:
+            src = f"d{i - 30}"
+            words = texts[src].split()
+            words[5] = "changed"
+            a = c.assign(ClusterDoc(id=f"c{i}", title="", text=" ".join(words)))
+            assert (a.relation, a.duplicate_of) == ("near", src), i
+            copies += 1
+        else:
+            texts[f"d{i}"] = " ".join(rng.choice(vocab) for _ in range(80)) + "."
+            c.assign(ClusterDoc(id=f"d{i}", title="", text=texts[f"d{i}"]))
+    assert copies > 150 and c.window_size() == 150
+
+
+def test_an_eviction_changes_only_its_event_member_count(params, seeds):
+    from pipeline.clustering.records import EventRec
+    c = StoryClusterer(params.replace(max_articles=3), {})
+    out = [c.assign(d) for d in seeds[:4]]  # 001-003 are one event; seed 000 is its own
+    eid = out[1].event_id
+    assert out[2].event_id == out[3].event_id == eid
+    before = EventRec.decode(c.store[f"e:{eid}"])
+    c.assign(seeds[4])  # evicts 001
+    after = EventRec.decode(c.store[f"e:{eid}"])
+    assert (before.n_alive, after.n_alive, after.n_total) == (3, 2, 3)
+    before.n_alive = 2
+    assert after.encode() == before.encode() == c.store[f"e:{eid}"]
