@@ -565,7 +565,7 @@ class StoryClusterer:
 
 
 # ---------------------------------------------------------------- helpers
-_SIDES_KEPT = 32  # EventSides kept: the events scored for the last few arrivals (most reuse is there)
+_SIDES_KEPT = 16  # EventSides kept: the events scored for the last few arrivals (most reuse is there)
 class _Arrival:
     """Arrival order as a FIFO of (seq, id), also the map from an arrival number back to its id.
 
