@@ -199,9 +199,9 @@ class StoryClusterer:
         the next season. Then the story score, which weighs that, decides."""
         b = self.store.get(EVT_PREFIX + eid)
         if b is not None and f.time is not None:
-            e = EventRec.decode(b)
+            _, _, tmin, tmax = event_head(b)
             gap = self.p.max_gap_seconds
-            if e.tmin is not None and (f.time < e.tmin - gap or f.time > e.tmax + gap):
+            if tmin is not None and (f.time < tmin - gap or f.time > tmax + gap):
                 return False
         if not len(f.dates):
             return True
