@@ -27,7 +27,7 @@ import orjson
 from .features import Features, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, event_head,
-                      minhash_offset, peek_alive, peek_event, peek_seq, with_alive, with_head)
+                      minhash_offset, peek_event, peek_seq, with_head)
 from .scoring import (_DATE_MATCH, EventSide, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features,
                       _facts_agree, _who_where_conflict, date_relation)
 from .signatures import event_id_for
@@ -555,17 +555,19 @@ class StoryClusterer:
         eb = st.get(ek)
         if eb is None:
             return []
-        alive = peek_alive(eb) - 1
-        if alive <= 0:
+        alive, total, tmin, tmax = event_head(eb)
+        if alive <= 1:
             del st[ek]
             self._n_events -= 1
             return [r.event_id]
-        st[ek] = with_alive(eb, alive)
+        st[ek] = with_head(eb, alive - 1, total, tmin, tmax)
         return []
 
 
 # ---------------------------------------------------------------- helpers
 _SIDES_KEPT = 16  # EventSides kept: the events scored for the last few arrivals (most reuse is there)
+
+
 class _Arrival:
     """Arrival order as a FIFO of (seq, id), also the map from an arrival number back to its id.
 

@@ -184,20 +184,6 @@ def minhash_offset(b: bytes) -> int:
 
 # n_alive, n_total, tmin, tmax, n_terms, n_ents, n_dates, n_cues, len_first
 _EHDR = struct.Struct("<IIddHHHHH")
-_ALIVE = struct.Struct("<I")  # n_alive opens an event record
-
-
-def peek_alive(b: bytes) -> int:
-    """The live member count of an event record."""
-    return _ALIVE.unpack_from(b, 0)[0]
-
-
-def with_alive(b: bytes, n_alive: int) -> bytes:
-    """The event record ``b`` with ``n_alive`` members: the same bytes that decoding, setting the
-    count and encoding again would give, for an eviction's only change to an event."""
-    return _ALIVE.pack(n_alive) + b[4:]
-
-
 _EHEAD = struct.Struct("<IIdd")  # the head of an event record: n_alive, n_total, tmin, tmax
 
 
@@ -208,7 +194,8 @@ def event_head(b: bytes) -> tuple:
 
 
 def with_head(b: bytes, n_alive: int, n_total: int, tmin: float | None, tmax: float | None) -> bytes:
-    """The event record ``b`` with a new head and the same profile (what a copy joining changes)."""
+    """The event record ``b`` with a new head and the same profile: the bytes that decoding, changing
+    the head and encoding again would give (all that a copy joining or an eviction changes)."""
     return _EHEAD.pack(n_alive, n_total, _nan(tmin), _nan(tmax)) + b[_EHEAD.size:]
 
 

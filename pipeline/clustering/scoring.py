@@ -125,12 +125,6 @@ FEATURE_NAMES = ("cos_words", "cos_ents", "cos_best", "art_top_missing", "evt_to
                  "fact_people_conflict", "fact_place_match", "fact_place_conflict", "fact_org_match")
 
 
-def _year_conflict(a_dates: list, e_codes: list) -> float:
-    ya = {x // 10000 for x in a_dates if x >= 10000 and x % 10000 == 0}
-    ye = {x // 10000 for x in e_codes if x >= 10000 and x % 10000 == 0}
-    return 1.0 if ya and ye and not (ya & ye) else 0.0
-
-
 def event_features(f: Features, a_dates: list, e: EventRec, cw: float, ce: float, cos_best: float,
                    k_top: int = 3) -> list:
     """Article-vs-event features fed to the fitted logistic score (names in FEATURE_NAMES)."""
