@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import orjson
 
+from .bands import BandIndex
 from .features import Features, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, event_head,
@@ -91,7 +92,7 @@ class StoryClusterer:
             raise ValueError("lsh_rows must be 4 (four 16-bit MinHash values make one 64-bit band key)")
         # derived, in-memory index
         self._exact: dict[int, object] = {}  # content/url key -> id | [ids]
-        self._bkt: dict[int, object] = {}  # LSH band key -> id | [ids]
+        self._bands = BandIndex()  # LSH band key -> arrival numbers
         self._post: dict[int, object] = {}  # term/entity hash -> arrival number | array('q') of them, oldest first
         self._heap: list = []  # (t_eff, seq, id)
         self._arr = _Arrival()  # (seq, id) in arrival order
@@ -225,17 +226,24 @@ class StoryClusterer:
         hits = array("q")  # every hit: the band members, then the posting slices, in order
         runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
         lens: list[int] = []  # the length of each run
-        bkt = self._bkt
-        mhb = None
-        for band, bk in enumerate(bands):
-            v = bkt.get(bk)
-            if v is not None:
-                if mhb is None:
-                    mhb = mh16.astype("<u2", copy=False).tobytes()
-                m = self._band_members(v, band, mhb[8 * band:8 * band + 8])
-                hits.extend(m)
-                runs.append(10.0)
-                lens.append(len(m))
+        members = self._bands.members(bands, self._seq)
+        if members:
+            mhb = mh16.astype("<u2", copy=False).tobytes()
+            ids = self._arr.ids_of(np.array([q for _, q in members], np.int64))
+            st = self.store
+            last = None
+            for (band, q), cid in zip(members, ids):
+                # folds can collide: keep the articles whose band really is this article's
+                b = st[ART_PREFIX + cid]
+                o = minhash_offset(b) + 8 * band
+                if b[o:o + 8] == mhb[8 * band:8 * band + 8]:
+                    hits.append(q)
+                    if band == last:
+                        lens[-1] += 1
+                    else:
+                        runs.append(10.0)
+                        lens.append(1)
+                        last = band
         post = self._post
         pr = p.posting_read
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
@@ -255,23 +263,6 @@ class StoryClusterer:
             return []
         return _top_scored(np.frombuffer(hits, np.int64), np.repeat(np.array(runs), lens), p.max_candidates,
                            self._arr)
-
-    def _band_members(self, v, band: int, want: bytes) -> list[int]:
-        """The arrival numbers of the articles of bucket ``v`` whose LSH band ``band`` really is
-        ``want`` (4 MinHash u16s).
-
-        Bucket keys are 30-bit folds of the 64-bit band values: a Python int below 2**30 takes
-        28 bytes instead of 36, and there are 8 per article. Folds can collide, so each article
-        found is checked against the band in its stored record: the members returned are exactly
-        the articles that share the band, as with unfolded keys."""
-        st = self.store
-        out = []
-        for cid in ((v,) if isinstance(v, str) else dict.fromkeys(v)):  # an id may sit twice in a fold
-            b = st[ART_PREFIX + cid]
-            o = minhash_offset(b) + 8 * band
-            if b[o:o + 8] == want:
-                out.append(peek_seq(b))
-        return out
 
     def candidate_set(self, cands: list[str]) -> CandidateSet:
         st = self.store
@@ -455,7 +446,9 @@ class StoryClusterer:
 
     def _band_keys(self, mh16: np.ndarray) -> list[int]:
         """Bucket keys of the article's LSH bands: each band's four u16 MinHash values as one salted
-        64-bit value, folded to 30 bits (see _band_members for why and how folds stay exact)."""
+        64-bit value, folded to 30 bits for the BandIndex. Folds can collide, so _candidates checks
+        each member found against the band in its stored record: the members kept are exactly the
+        articles that share the band, as with unfolded keys."""
         nb = self._nband
         v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64) ^ _BAND_SALT[:nb]
         return ((v ^ (v >> _S30) ^ (v >> _S60)) & _FOLD30).tolist()
@@ -467,8 +460,7 @@ class StoryClusterer:
         for k in (r.content_key, r.url_key):
             if k:
                 _badd(self._exact, k, aid)
-        for bk in bands if bands is not None else self._band_keys(r.minhash):
-            _badd(self._bkt, bk, aid)
+        self._bands.add(bands if bands is not None else self._band_keys(r.minhash), r.seq)
         post = self._post
         seq = r.seq
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
@@ -488,8 +480,7 @@ class StoryClusterer:
         for k in (r.content_key, r.url_key):
             if k:
                 _bdel(self._exact, k, aid)
-        for bk in self._band_keys(r.minhash):
-            _bdel(self._bkt, bk, aid)
+        self._bands.remove(self._band_keys(r.minhash), r.seq)
         post = self._post
         for h in r.term_h[: self.p.q_terms].tolist() + r.ent_h[: self.p.q_ents].tolist():
             lst = post.get(h)
