@@ -1,15 +1,18 @@
-"""The LSH band buckets of the window as one flat open-addressing table.
+"""The LSH band buckets of the window as flat open-addressing tables, one per band.
 
-A dict of band key -> id(s) cost about 50 bytes per band (a 28-byte int key plus the dict's
-entry and slack), eight bands per article: a quarter of the window's state. Here each band is
-one 8-byte slot of an ``array('q')`` holding ``fold << 32 | arrival number mod 2**32``, found by
-linear probing from a slot chosen by the fold. A removal leaves a tombstone that a later entry
-may take; once entries and tombstones fill 60 % of the table it is laid out again in one
-vectorised pass (a full window turning over rebuilds about once per half window of arrivals).
+A dict of band key -> id(s) cost about 50 bytes per band (a Python int key plus the dict's entry
+and slack), eight bands per article: a quarter of the window's state. Here band k of every window
+article is one 12-byte slot of table k: the band's 64-bit value in an ``array('Q')`` and its
+article's arrival number modulo ``_MOD`` in an ``array('I')``, found by linear probing from a
+slot that the value's low bits pick. Keys are the whole band values, so the members found are
+exactly the articles that share the band (no record has to be read to check). A removal leaves a
+tombstone that a later entry may take; once entries and tombstones fill 60 % of the slots the
+tables are laid out again in one vectorised pass (a full window turning over does that about once
+per half window of arrivals).
 
-The low 32 bits name an arrival unambiguously because the window never holds articles more than
-``max_articles`` (< 2**31) arrivals apart; ``members`` takes the newest arrival number to
-rebuild the full ones.
+An arrival number modulo ``_MOD`` names its article unambiguously because the window never holds
+articles ``_MOD`` arrivals apart (max_articles is far below); ``members`` widens it again from
+the newest arrival number.
 """
 from __future__ import annotations
 
@@ -17,117 +20,111 @@ from array import array
 
 import numpy as np
 
-_EMPTY = -1  # entries are >= 0 (a 30-bit fold above 32 bits of arrival number)
-_DEAD = -2
+_MOD = 0xFFFFFFFE  # arrival numbers are kept modulo this; the two u32 values above it mark slots
+_EMPTY = 0xFFFFFFFF
+_DEAD = 0xFFFFFFFE  # a tombstone
+_LOW30 = (1 << 30) - 1
 _MAX_LOAD = 0.6  # entries and tombstones: past this, rebuild
 _MIN_LOAD = 0.4  # entries: past this after a rebuild, grow
 _GROWTH = 1.5
 
 
 class BandIndex:
-    """Multimap of 30-bit band fold -> arrival numbers, 8 bytes per entry at 30-60 % load."""
-    __slots__ = ("slots", "cap", "n", "dead")
+    """Per LSH band, a multimap of band value -> arrival numbers; 12 bytes per entry and slot, at
+    30-60 % load."""
+    __slots__ = ("keys", "seqs", "cap", "n", "dead")
 
-    def __init__(self, cap: int = 1024):
+    def __init__(self, n_bands: int, cap: int = 1024):
         self.cap = cap
-        self.slots = array("q", [_EMPTY]) * cap
-        self.n = 0  # entries
-        self.dead = 0  # tombstones: removed entries' slots, reused by add, dropped by a rebuild
+        self.keys = [array("Q", [0]) * cap for _ in range(n_bands)]
+        self.seqs = [array("I", [_EMPTY]) * cap for _ in range(n_bands)]
+        self.n = 0  # articles (entries per band)
+        self.dead = 0  # removals since the last rebuild: at least each band's tombstones
 
     def __len__(self) -> int:
         return self.n
 
-    def add(self, folds: list[int], seq: int) -> None:
-        """File arrival ``seq`` under each of ``folds`` (an article's bands)."""
-        if self.n + self.dead + len(folds) > _MAX_LOAD * self.cap:
+    def add(self, values: list[int], seq: int) -> None:
+        """File arrival ``seq`` under its band values (one per band, in band order)."""
+        if self.n + self.dead + 1 > _MAX_LOAD * self.cap:
             self._rebuild()
-        slots, cap = self.slots, self.cap
-        low = seq & 0xFFFFFFFF
-        for fold in folds:
-            i = (fold * cap) >> 30  # folds are uniform 30-bit values: their top bits pick the home slot
-            v = slots[i]
-            while v >= 0:
+        cap, low = self.cap, seq % _MOD
+        for keys, seqs, v in zip(self.keys, self.seqs, values):
+            i = ((v & _LOW30) * cap) >> 30  # the low bits of MinHash values are uniform
+            s = seqs[i]
+            while s < _DEAD:
                 i += 1
                 if i == cap:
                     i = 0
-                v = slots[i]
-            if v == _DEAD:
-                self.dead -= 1
-            slots[i] = fold << 32 | low
-        self.n += len(folds)
+                s = seqs[i]
+            keys[i], seqs[i] = v, low  # an empty slot or a tombstone
+        self.n += 1
 
-    def remove(self, folds: list[int], seq: int) -> int:
-        """Remove arrival ``seq`` once from under each of ``folds``; returns how many were there."""
-        slots, cap = self.slots, self.cap
-        low = seq & 0xFFFFFFFF
-        gone = 0
-        for fold in folds:
-            want = fold << 32 | low
-            i = (fold * cap) >> 30
-            v = slots[i]
-            while v != want:
-                if v == -1:
+    def remove(self, values: list[int], seq: int) -> bool:
+        """Remove arrival ``seq`` from under its band values; False when it is not there."""
+        cap, low = self.cap, seq % _MOD
+        found = False
+        for keys, seqs, v in zip(self.keys, self.seqs, values):
+            i = ((v & _LOW30) * cap) >> 30
+            s = seqs[i]
+            while s != _EMPTY:
+                if s == low and keys[i] == v:
+                    seqs[i] = _DEAD
+                    found = True
                     break
                 i += 1
                 if i == cap:
                     i = 0
-                v = slots[i]
-            else:
-                slots[i] = _DEAD
-                gone += 1
-        self.n -= gone
-        self.dead += gone
-        return gone
+                s = seqs[i]
+        if found:
+            self.n -= 1
+            self.dead += 1
+        return found
 
-    def members(self, folds: list[int], newest_seq: int) -> list[tuple[int, int]]:
-        """(k, arrival number) for the articles filed under ``folds[k]``, each once per k, k in
-        order (``newest_seq``: the newest arrival number handed out, from which the stored low
-        32 bits are widened)."""
-        slots, cap = self.slots, self.cap
-        out: list[tuple[int, int]] = []
-        for k, fold in enumerate(folds):
-            i = (fold * cap) >> 30
-            v = slots[i]
-            found = None
-            while v != -1:
-                if v >> 32 == fold:
-                    s = newest_seq - ((newest_seq - v) & 0xFFFFFFFF)
-                    if found is None:
-                        found = [s]
-                    elif s not in found:  # an article whose two bands fold alike sits here twice
-                        found.append(s)
+    def members(self, values: list[int], newest_seq: int) -> list[int]:
+        """The arrival numbers filed under each band value, band after band (an article sharing
+        two bands is there twice); ``newest_seq``: the newest arrival number handed out."""
+        cap = self.cap
+        out: list[int] = []
+        for keys, seqs, v in zip(self.keys, self.seqs, values):
+            i = ((v & _LOW30) * cap) >> 30
+            s = seqs[i]
+            while s != _EMPTY:
+                if s != _DEAD and keys[i] == v:
+                    out.append(newest_seq - (newest_seq - s) % _MOD)
                 i += 1
                 if i == cap:
                     i = 0
-                v = slots[i]
-            if found is not None:
-                out.extend((k, s) for s in found)
+                s = seqs[i]
         return out
 
     def _rebuild(self) -> None:
-        """Lay the entries out again without tombstones, 1.5x larger when they fill more than
-        ``_MIN_LOAD`` of it: sort them by home slot and give each the first free slot from its
-        home in one pass (a running maximum); the few that would run past the end go on from
-        slot 0 one by one."""
-        a = np.frombuffer(self.slots, np.int64)
-        live = a[a >= 0]
+        """Lay each band's entries out again without tombstones, 1.5x larger when they fill more
+        than ``_MIN_LOAD``: sort them by home slot and give each the first free slot from its home
+        in one pass (a running maximum); the few that would run past the end go on from slot 0."""
         cap = self.cap
-        while live.size + 8 > _MIN_LOAD * cap:
+        while self.n + 1 > _MIN_LOAD * cap:
             cap = int(cap * _GROWTH) + 1
-        home = ((live >> 32) * cap) >> 30
-        order = np.argsort(home, kind="stable")
-        live, home = live[order], home[order]
-        idx = np.arange(live.size)
-        pos = np.maximum.accumulate(home - idx) + idx if live.size else idx
-        new = np.full(cap, _EMPTY, np.int64)
-        fits = pos < cap
-        new[pos[fits]] = live[fits]
-        slots = array("q", new.tobytes())
-        for v in live[~fits].tolist():
-            i = ((v >> 32) * cap) >> 30
-            while slots[i] != _EMPTY:
-                i += 1
-                if i == cap:
-                    i = 0
-            slots[i] = v
-        self.slots, self.cap, self.dead = slots, cap, 0
+        for b in range(len(self.keys)):
+            s = np.frombuffer(self.seqs[b], np.uint32)
+            live = s < _DEAD
+            k, s = np.frombuffer(self.keys[b], np.uint64)[live], s[live]
+            home = ((k & np.uint64(_LOW30)) * np.uint64(cap)) >> np.uint64(30)
+            order = np.argsort(home, kind="stable")
+            k, s, home = k[order], s[order], home[order].astype(np.int64)
+            idx = np.arange(k.size)
+            pos = np.maximum.accumulate(home - idx) + idx if k.size else idx
+            fits = pos < cap
+            new_k = np.zeros(cap, np.uint64)
+            new_s = np.full(cap, _EMPTY, np.uint32)
+            new_k[pos[fits]], new_s[pos[fits]] = k[fits], s[fits]
+            keys, seqs = array("Q", new_k.tobytes()), array("I", new_s.tobytes())
+            for v, q in zip(k[~fits].tolist(), s[~fits].tolist()):  # past the end: on from slot 0
+                i = ((v & _LOW30) * cap) >> 30
+                while seqs[i] != _EMPTY:
+                    i += 1
+                    if i == cap:
+                        i = 0
+                keys[i], seqs[i] = v, q
+            self.keys[b], self.seqs[b] = keys, seqs
+        self.cap, self.dead = cap, 0

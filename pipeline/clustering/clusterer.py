@@ -28,7 +28,7 @@ from .bands import BandIndex
 from .features import Features, extract
 from .params import ClusterParams
 from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, event_head,
-                      minhash_offset, peek_event, peek_seq, with_head)
+                      peek_event, peek_seq, with_head)
 from .scoring import (_DATE_MATCH, EventSide, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features,
                       _facts_agree, _who_where_conflict, date_relation)
 from .signatures import event_id_for
@@ -47,11 +47,6 @@ def features_for(doc: ClusterDoc, p: ClusterParams) -> Features:
     facts = doc.facts if doc.facts is not None else facts_for(doc)
     return extract(doc.title, doc.text, doc.canonical_url or doc.url, doc.published, doc.fetched_at,
                    p.ensure_idf(), p, facts, dateline=doc.dateline)
-
-
-_BAND_SALT = np.array([(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFFFFFFFFFFFFFF for i in range(64)], dtype=np.uint64)
-_FOLD30 = np.uint64((1 << 30) - 1)
-_S30, _S60 = np.uint64(30), np.uint64(60)
 
 
 @dataclass
@@ -92,7 +87,7 @@ class StoryClusterer:
             raise ValueError("lsh_rows must be 4 (four 16-bit MinHash values make one 64-bit band key)")
         # derived, in-memory index
         self._exact: dict[int, object] = {}  # content/url key -> id | [ids]
-        self._bands = BandIndex()  # LSH band key -> arrival numbers
+        self._bands = BandIndex(self._nband)  # per LSH band: band value -> arrival numbers
         self._post: dict[int, object] = {}  # term/entity hash -> arrival number | array('q') of them, oldest first
         self._heap: list = []  # (t_eff, seq, id)
         self._arr = _Arrival()  # (seq, id) in arrival order
@@ -227,23 +222,10 @@ class StoryClusterer:
         runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
         lens: list[int] = []  # the length of each run
         members = self._bands.members(bands, self._seq)
-        if members:
-            mhb = mh16.astype("<u2", copy=False).tobytes()
-            ids = self._arr.ids_of(np.array([q for _, q in members], np.int64))
-            st = self.store
-            last = None
-            for (band, q), cid in zip(members, ids):
-                # folds can collide: keep the articles whose band really is this article's
-                b = st[ART_PREFIX + cid]
-                o = minhash_offset(b) + 8 * band
-                if b[o:o + 8] == mhb[8 * band:8 * band + 8]:
-                    hits.append(q)
-                    if band == last:
-                        lens[-1] += 1
-                    else:
-                        runs.append(10.0)
-                        lens.append(1)
-                        last = band
+        if members:  # one run: every band hit weighs 10, and they all come before the postings
+            hits.extend(members)
+            runs.append(10.0)
+            lens.append(len(members))
         post = self._post
         pr = p.posting_read
         for hs, ws, q in ((f.term_h, f.term_w, p.q_terms), (f.ent_h, f.ent_w, p.q_ents)):
@@ -445,13 +427,8 @@ class StoryClusterer:
         return Assignment(eid, rel, dup, sim, evicted)
 
     def _band_keys(self, mh16: np.ndarray) -> list[int]:
-        """Bucket keys of the article's LSH bands: each band's four u16 MinHash values as one salted
-        64-bit value, folded to 30 bits for the BandIndex. Folds can collide, so _candidates checks
-        each member found against the band in its stored record: the members kept are exactly the
-        articles that share the band, as with unfolded keys."""
-        nb = self._nband
-        v = np.ascontiguousarray(mh16[: nb * 4]).view(np.uint64) ^ _BAND_SALT[:nb]
-        return ((v ^ (v >> _S30) ^ (v >> _S60)) & _FOLD30).tolist()
+        """The article's LSH bands: each band's four u16 MinHash values as one 64-bit value."""
+        return np.ascontiguousarray(mh16[: self._nband * 4]).view(np.uint64).tolist()
 
     def _index(self, aid: str, r: ArticleRec, bands: list[int] | None = None) -> None:
         """Add one article to the in-memory index (also used by restore); ``bands``: its band keys,

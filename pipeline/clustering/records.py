@@ -177,11 +177,6 @@ def peek_event(b: bytes) -> str:
     return "evt_" + b[o:o + 8].hex()
 
 
-def minhash_offset(b: bytes) -> int:
-    """Byte offset of the record's MinHash (u16 little-endian values)."""
-    return MH_OFFSET if b[7] & 0x80 else _AHDR.size + 8
-
-
 # n_alive, n_total, tmin, tmax, n_terms, n_ents, n_dates, n_cues, len_first
 _EHDR = struct.Struct("<IIddHHHHH")
 _EHEAD = struct.Struct("<IIdd")  # the head of an event record: n_alive, n_total, tmin, tmax
