@@ -2,17 +2,13 @@
 
 A dict of band key -> id(s) cost about 50 bytes per band (a Python int key plus the dict's entry
 and slack), eight bands per article: a quarter of the window's state. Here band k of every window
-article is one 12-byte slot of table k: the band's 64-bit value in an ``array('Q')`` and its
-article's arrival number modulo ``_MOD`` in an ``array('I')``, found by linear probing from a
-slot that the value's low bits pick. Keys are the whole band values, so the members found are
+article is one 16-byte slot of table k: the band's 64-bit value in an ``array('Q')`` and its
+article's arrival number in an ``array('q')``, found by linear probing from a slot that the
+value's low bits pick. Keys are the whole band values, so the members found are
 exactly the articles that share the band (no record has to be read to check). A removal leaves a
 tombstone that a later entry may take; once entries and tombstones fill 60 % of the slots the
 tables are laid out again in one vectorised pass (a full window turning over does that about once
 per half window of arrivals).
-
-An arrival number modulo ``_MOD`` names its article unambiguously because the window never holds
-articles ``_MOD`` arrivals apart (max_articles is far below); ``members`` widens it again from
-the newest arrival number.
 """
 from __future__ import annotations
 
@@ -20,9 +16,8 @@ from array import array
 
 import numpy as np
 
-_MOD = 0xFFFFFFFE  # arrival numbers are kept modulo this; the two u32 values above it mark slots
-_EMPTY = 0xFFFFFFFF
-_DEAD = 0xFFFFFFFE  # a tombstone
+_EMPTY = -1  # arrival numbers are >= 0
+_DEAD = -2  # a tombstone
 _LOW30 = (1 << 30) - 1
 _MAX_LOAD = 0.6  # entries and tombstones: past this, rebuild
 _MIN_LOAD = 0.4  # entries: past this after a rebuild, grow
@@ -30,14 +25,14 @@ _GROWTH = 1.5
 
 
 class BandIndex:
-    """Per LSH band, a multimap of band value -> arrival numbers; 12 bytes per entry and slot, at
-    30-60 % load."""
+    """Per LSH band, a multimap of band value -> arrival numbers; 16 bytes per slot, at 30-60 %
+    load."""
     __slots__ = ("keys", "seqs", "cap", "n", "dead")
 
     def __init__(self, n_bands: int, cap: int = 1024):
         self.cap = cap
         self.keys = [array("Q", [0]) * cap for _ in range(n_bands)]
-        self.seqs = [array("I", [_EMPTY]) * cap for _ in range(n_bands)]
+        self.seqs = [array("q", [_EMPTY]) * cap for _ in range(n_bands)]
         self.n = 0  # articles (entries per band)
         self.dead = 0  # removals since the last rebuild: at least each band's tombstones
 
@@ -48,27 +43,27 @@ class BandIndex:
         """File arrival ``seq`` under its band values (one per band, in band order)."""
         if self.n + self.dead + 1 > _MAX_LOAD * self.cap:
             self._rebuild()
-        cap, low = self.cap, seq % _MOD
+        cap = self.cap
         for keys, seqs, v in zip(self.keys, self.seqs, values):
             i = ((v & _LOW30) * cap) >> 30  # the low bits of MinHash values are uniform
             s = seqs[i]
-            while s < _DEAD:
+            while s >= 0:
                 i += 1
                 if i == cap:
                     i = 0
                 s = seqs[i]
-            keys[i], seqs[i] = v, low  # an empty slot or a tombstone
+            keys[i], seqs[i] = v, seq  # an empty slot or a tombstone
         self.n += 1
 
     def remove(self, values: list[int], seq: int) -> bool:
         """Remove arrival ``seq`` from under its band values; False when it is not there."""
-        cap, low = self.cap, seq % _MOD
+        cap = self.cap
         found = False
         for keys, seqs, v in zip(self.keys, self.seqs, values):
             i = ((v & _LOW30) * cap) >> 30
             s = seqs[i]
             while s != _EMPTY:
-                if s == low and keys[i] == v:
+                if s == seq and keys[i] == v:
                     seqs[i] = _DEAD
                     found = True
                     break
@@ -81,17 +76,17 @@ class BandIndex:
             self.dead += 1
         return found
 
-    def members(self, values: list[int], newest_seq: int) -> list[int]:
+    def members(self, values: list[int]) -> list[int]:
         """The arrival numbers filed under each band value, band after band (an article sharing
-        two bands is there twice); ``newest_seq``: the newest arrival number handed out."""
+        two bands is there twice)."""
         cap = self.cap
         out: list[int] = []
         for keys, seqs, v in zip(self.keys, self.seqs, values):
             i = ((v & _LOW30) * cap) >> 30
             s = seqs[i]
             while s != _EMPTY:
-                if s != _DEAD and keys[i] == v:
-                    out.append(newest_seq - (newest_seq - s) % _MOD)
+                if s >= 0 and keys[i] == v:
+                    out.append(s)
                 i += 1
                 if i == cap:
                     i = 0
@@ -106,8 +101,8 @@ class BandIndex:
         while self.n + 1 > _MIN_LOAD * cap:
             cap = int(cap * _GROWTH) + 1
         for b in range(len(self.keys)):
-            s = np.frombuffer(self.seqs[b], np.uint32)
-            live = s < _DEAD
+            s = np.frombuffer(self.seqs[b], np.int64)
+            live = s >= 0
             k, s = np.frombuffer(self.keys[b], np.uint64)[live], s[live]
             home = ((k & np.uint64(_LOW30)) * np.uint64(cap)) >> np.uint64(30)
             order = np.argsort(home, kind="stable")
@@ -116,9 +111,9 @@ class BandIndex:
             pos = np.maximum.accumulate(home - idx) + idx if k.size else idx
             fits = pos < cap
             new_k = np.zeros(cap, np.uint64)
-            new_s = np.full(cap, _EMPTY, np.uint32)
+            new_s = np.full(cap, _EMPTY, np.int64)
             new_k[pos[fits]], new_s[pos[fits]] = k[fits], s[fits]
-            keys, seqs = array("Q", new_k.tobytes()), array("I", new_s.tobytes())
+            keys, seqs = array("Q", new_k.tobytes()), array("q", new_s.tobytes())
             for v, q in zip(k[~fits].tolist(), s[~fits].tolist()):  # past the end: on from slot 0
                 i = ((v & _LOW30) * cap) >> 30
                 while seqs[i] != _EMPTY:

@@ -221,7 +221,7 @@ class StoryClusterer:
         hits = array("q")  # every hit: the band members, then the posting slices, in order
         runs: list[float] = []  # one weight per run of hits (10 for a band, else the term's weight)
         lens: list[int] = []  # the length of each run
-        members = self._bands.members(bands, self._seq)
+        members = self._bands.members(bands)
         if members:  # one run: every band hit weighs 10, and they all come before the postings
             hits.extend(members)
             runs.append(10.0)
