@@ -118,14 +118,14 @@ class EventBuilder:
             state["seen"].append(_digest(article_id))
             if len(state["seen"]) > self.max_seen:
                 del state["seen"][: len(state["seen"]) - self.max_seen]
-        self._fold(state, facts, relation, article_id, source, published)
+        self._fold(state, facts, relation, article_id, source, published, _get(article, "text"))
         state["count"] += 1
         state["version"] += 1
         state["last_updated"] = now
         return state, self.record(state)
 
     def _fold(self, state: dict, facts: dict, relation: str, article_id: str, source: str,
-              published: str | None) -> None:
+              published: str | None, text: str | None = None) -> None:
         # duplicates (exact/near) count for membership but add no new evidence twice over
         weight = 1.0 if relation in ORIGINAL else 0.5
         for kind in TYPES:
@@ -158,8 +158,11 @@ class EventBuilder:
             iso = day.isoformat()
             lo, hi = state["pub"] or (iso, iso)
             state["pub"] = [min(lo, iso), max(hi, iso)]
-        state["reps"].append({"id": article_id, "rel": relation, "headline": facts.get("headline"),
-                              "lead": facts.get("lead", [])[:4], "vec": _vector(facts)})
+        rep = {"id": article_id, "rel": relation, "headline": facts.get("headline"),
+               "lead": facts.get("lead", [])[:4], "vec": _vector(facts)}
+        if not rep["lead"]:
+            rep["gist"] = _gist(text)  # a brief without a full stop: its opening words, not the event id
+        state["reps"].append(rep)
         if len(state["reps"]) > self.max_reps:
             centre = self._centre(state)
             centre_norm = _norm(centre)
@@ -195,12 +198,14 @@ class EventBuilder:
                     picked = lead[:3]
                 summary = _join_sentences(picked)
                 break
+        gist = next((r["gist"] for r in ranked if r.get("gist")), None)
         title = next((r["headline"] for r in ranked if r["headline"]), None)
         if not title:
             title = _short_title(next((r["lead"][0] for r in ranked if r["lead"]), None)
-                                 or next((row[3] for row in state["members"] if row[3]), None) or state["event_id"])
+                                 or next((row[3] for row in state["members"] if row[3]), None)
+                                 or gist or state["event_id"])
         if not summary:
-            summary = title
+            summary = gist or title
         entities = {kind: _entity_list(state["ent"][kind], kind) for kind in TYPES}
         entities[ner.PLACES] = [e for e in entities[ner.PLACES] if ner.shown_as_place(e["name"])]
         return {
@@ -233,6 +238,12 @@ def _join_sentences(sentences: list[str]) -> str:
         out += ("" if ends_full_width(out) else " ") + sentence
     return out
 
+
+
+def _gist(text: str | None, limit: int = 320) -> str | None:
+    """The opening words of ``text`` (whitespace folded, cut at a word within ``limit``), or None."""
+    words = " ".join((text or "").split()[:80])
+    return _short_title(words, limit) if words else None
 
 
 def _short_title(sentence: str, limit: int = 140) -> str:

@@ -396,3 +396,22 @@ def test_a_french_event_knows_when_it_happened():
                "language": "fr", "flags": []}
     _, record = EventBuilder().apply(None, article, article_facts(article), assign("evt_00000000000000dd"), "t")
     assert record["when"]["start"] == "2026-12-05"
+
+
+@pytest.mark.parametrize("title, text", [
+    (None, "Police dog wins award in Kent"),                       # a one-line brief, no full stop
+    (None, "storm warning for the north coast tonight\nferries cancelled until noon"),
+    ("Storm warning", "storm warning for the north coast tonight\nferries cancelled until noon"),
+])
+def test_an_event_without_headline_or_lead_sentence_shows_its_opening_words(title, text):
+    article = {"id": "brief-1", "source": "wire", "url": None, "canonical_url": None, "title": title,
+               "text": text, "published": None, "fetched_at": "2025-01-01T00:00:00Z", "language": "en",
+               "flags": []}
+    facts = article_facts(article)
+    assert not facts["lead"]
+    _, record = EventBuilder().apply(None, article, facts, assign("evt_00000000000000dd"), "2025-01-01T00:00:00Z")
+    opening = " ".join(text.split())
+    assert "evt_" not in record["title"] and "evt_" not in record["summary"]
+    assert record["title"] == (title or opening)
+    assert record["summary"] == opening
+    assert schema_errors("event", record) == []
