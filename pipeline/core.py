@@ -146,6 +146,8 @@ class ClusterStage:
             facts = article_facts_cached(article)
         known = self.clusterer.knows(article["id"])
         features, source = self._upstream_features(article)
+        if known:
+            self._check_redelivery(article, facts, features)
         if features is None:
             assignment = self.clusterer.assign(cluster_doc(article, facts))
         else:
@@ -167,6 +169,16 @@ class ClusterStage:
             return ClusterResult(record, current, redelivered=True, evicted=list(assignment.evicted), features=source)
         self.events[assignment.event_id] = new_state
         return ClusterResult(record, event, evicted=list(assignment.evicted), features=source)
+
+    def _check_redelivery(self, article: dict[str, Any], facts: dict, features) -> None:
+        """An id already in the window is a redelivery only if it carries the same text: a different
+        article under a reused id (two files named story.txt) must not vanish as a redelivery."""
+        if features is None:
+            features = features_for(cluster_doc(article, facts), self.clusterer.p)
+        if not self.clusterer.same_text(article["id"], features):
+            raise Rejected("duplicate_id", f"id {article['id']!r} already names a different article in the "
+                           "clustering window: give each article its own id", stage="cluster",
+                           article_id=article["id"])
 
     def _upstream_features(self, article: dict[str, Any]):
         """(the features the cleaning stage computed, "upstream"), or (None, why they cannot be used)."""
@@ -230,7 +242,10 @@ class OfflinePipeline:
             article = self.clean_stage.clean(raw)
         except Rejected as exc:
             return {"id": raw_id or exc.article_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
-        result = self.cluster_stage.process(article)
+        try:
+            result = self.cluster_stage.process(article)
+        except Rejected as exc:
+            return {"id": raw_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
         if result.event is not None:
             self.events[result.event["event_id"]] = result.event
         a = result.article

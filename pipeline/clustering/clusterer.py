@@ -109,6 +109,19 @@ class StoryClusterer:
         """The article is in the window already: assigning it again returns its first assignment."""
         return ART_PREFIX + article_id in self.store
 
+    def same_text(self, article_id: str, f: Features) -> bool:
+        """Whether ``f`` is the text the window holds under ``article_id``, judged as a near copy is
+        (same content key, or MinHash Jaccard >= ``near_threshold``): a redelivery may be cleaned a
+        little differently once learned furniture has moved on, another article under a reused id
+        is not."""
+        b = self.store.get(ART_PREFIX + article_id)
+        if b is None:
+            return False
+        r = ArticleRec.decode(b)
+        if f.content_key and f.content_key == r.content_key:
+            return True
+        return float((r.minhash == f.minhash.astype(np.uint16)).mean()) >= self.p.near_threshold
+
     def window_size(self) -> int:
         return self._n
 

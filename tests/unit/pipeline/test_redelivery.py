@@ -29,3 +29,41 @@ def test_a_member_past_the_events_bounded_member_list_is_still_recognised():
     assert again.redelivered
     assert again.event["article_count"] == 40 and again.event["version"] == before["version"]
     assert stage.process(article(40), NOW).event["article_count"] == 41
+
+
+OTHER = ("A volcano erupted on the island overnight, sending ash several kilometres into the sky and "
+         "forcing the evacuation of three villages near its slopes, officials said on Saturday.")
+
+
+def test_another_article_under_a_known_id_is_rejected_not_taken_for_a_redelivery():
+    import pytest
+
+    from schemas.models import Rejected
+
+    stage = ClusterStage(Settings(), {}, {}, restore=False)
+    first = stage.process(article(1), NOW)
+    with pytest.raises(Rejected) as caught:
+        stage.process({**article(1), "title": "Volcano erupts", "text": OTHER}, NOW)
+    assert caught.value.reason == "duplicate_id" and caught.value.article_id == "copy-00001"
+    assert "different article" in caught.value.detail
+    # the first article's event is untouched, and a real redelivery is still one
+    again = stage.process(article(1), NOW)
+    assert again.redelivered and again.article["event_id"] == first.article["event_id"]
+    assert again.event["version"] == first.event["version"] and again.event["article_count"] == 1
+    # cleaned a little differently the second time (a line of furniture learned since): still a redelivery
+    changed = stage.process({**article(1), "text": TEXT + "\nShare this article"}, NOW)
+    assert changed.redelivered and changed.event["article_count"] == 1
+
+
+def test_replay_reports_a_reused_id_as_an_error_row():
+    import orjson
+
+    from pipeline.core import OfflinePipeline
+
+    pipeline = OfflinePipeline(Settings())
+    rows = [pipeline.process(orjson.dumps({"id": "story", "source": s, "text": t}))
+            for s, t in (("site-a", TEXT), ("site-b", OTHER), ("site-a", TEXT))]
+    assert "error" not in rows[0] and rows[2]["event_id"] == rows[0]["event_id"]
+    assert rows[1] == {"id": "story", "error": {"reason": "duplicate_id", "detail": rows[1]["error"]["detail"],
+                                               "stage": "cluster"}}
+    assert [e["article_count"] for e in pipeline.events.values()] == [1]
