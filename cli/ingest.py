@@ -59,8 +59,18 @@ def env_number(name: str, default, parse):
         raise SettingsError(f"{name}: {exc}") from None
 
 
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def env_bool(name: str) -> bool:
-    return str(env(name, "")).lower() in {"1", "true", "yes", "on"}
+    """The variable as a switch; a value that is not one (a typo such as 'ture') is a usage error,
+    not a silent 'off' that would send to Kafka what was meant for stdout."""
+    from pipeline.settings import SettingsError
+
+    raw = str(env(name, "0")).strip().lower()
+    if raw not in _BOOLS:
+        raise SettingsError(f"{name}={env(name)!r} is not a boolean: use 1/0, true/false, yes/no or on/off")
+    return _BOOLS[raw]
 
 
 def env_list(name: str) -> list[str]:

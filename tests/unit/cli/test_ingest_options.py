@@ -1,0 +1,20 @@
+"""`newsflow ingest` settings a user can get wrong: each is refused (exit 2, one line) before anything starts."""
+import pytest
+
+from cli.main import main
+
+
+@pytest.mark.parametrize("name", ["NEWSFLOW_STDOUT", "NEWSFLOW_FETCH_PAGES", "NEWSFLOW_IGNORE_ROBOTS"])
+def test_a_boolean_variable_that_is_not_one_is_a_usage_error(monkeypatch, capsys, tmp_path, name):
+    """Before, 'ture' read as off: NEWSFLOW_STDOUT=ture sent to Kafka what was meant for stdout."""
+    monkeypatch.setenv(name, "ture")
+    assert main(["ingest", "files", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"newsflow: {name}='ture' is not a boolean: use 1/0, true/false, yes/no or on/off\n"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("Yes", True), ("on", True), ("0", False), ("OFF", False), ("", False)])
+def test_boolean_variables_read_the_usual_words(monkeypatch, value, expected):
+    from cli.main import build_parser
+
+    monkeypatch.setenv("NEWSFLOW_STDOUT", value)
+    assert build_parser().parse_args(["ingest", "files", "x"]).stdout is expected
