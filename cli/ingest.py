@@ -131,11 +131,13 @@ def _allow_networks(args) -> list[str]:
 
 
 def _setup_logging(args) -> None:
-    """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings."""
+    """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings.
+    The level is checked as the worker's is: an unknown one is a usage error, not a traceback."""
     from pipeline import logs
 
-    logs.setup(str(args.log_level), args.log_format)
-    quiet = logging.DEBUG if logs.level_name(str(args.log_level)) == "DEBUG" else logging.WARNING
+    settings = _service_settings().with_(log_level=str(args.log_level), log_format=args.log_format)
+    logs.setup(settings.log_level, settings.log_format)
+    quiet = logging.DEBUG if logs.level_name(settings.log_level) == "DEBUG" else logging.WARNING
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(quiet)
 

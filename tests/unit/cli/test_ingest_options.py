@@ -18,3 +18,13 @@ def test_boolean_variables_read_the_usual_words(monkeypatch, value, expected):
 
     monkeypatch.setenv("NEWSFLOW_STDOUT", value)
     assert build_parser().parse_args(["ingest", "files", "x"]).stdout is expected
+
+
+@pytest.mark.parametrize("command", [["ingest", "files", "--stdout", "{path}"], ["ingest", "rss", "--once", "--stdout", "--feeds", "{path}"],
+                                     ["ingest", "urls", "--once", "--stdout", "{path}"], ["serve-ingest", "--stdout", "--no-auth"]])
+def test_an_unknown_log_level_is_refused_as_the_workers_is(capsys, tmp_path, command):
+    """Before, logging's own ValueError ('Unable to configure root logger') ended in a traceback."""
+    path = tmp_path / "in.txt"
+    path.write_text("https://example.org/\n")
+    assert main([part.format(path=path) for part in command] + ["--log-level", "verbose"]) == 2
+    assert capsys.readouterr().err.endswith(": NEWSFLOW_LOG_LEVEL='verbose': must be debug, info, warn or error\n")
