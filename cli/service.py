@@ -21,6 +21,7 @@ from pipeline import logs
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 
+from .ingest import SECONDS
 from .options import add_service_flags, require_paths, settings_from
 
 log = logging.getLogger("newsflow.cli")
@@ -76,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="like up, but waits until PATH is processed, prints every event record and stops")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds (default 300)")
+    p.add_argument("--timeout", type=SECONDS, default=300.0, help="give up after this many seconds (default 300)")
     add_service_flags(p)
     p.set_defaults(func=cmd_demo)
 
