@@ -58,6 +58,7 @@ class Item:
 class FilesResult:
     files: int = 0
     delivered: int = 0
+    delivered_ids: set[str] = dataclasses.field(default_factory=set)  # what a caller waits on (a repeat counts once)
     rejected: Counter = dataclasses.field(default_factory=Counter)
     skipped: int = 0
     failed: bool = False
@@ -223,6 +224,7 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
         settled = len(batch) + len(deadletters)
         if batch:
             result.delivered += sink.deliver(batch, deadline=time.monotonic() + delivery_timeout)
+            result.delivered_ids.update(raw.id for raw in batch)
             batch.clear()
         if deadletters:
             sink.deliver_deadletters(deadletters, deadline=time.monotonic() + delivery_timeout)

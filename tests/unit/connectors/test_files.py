@@ -141,3 +141,12 @@ def test_rows_of_a_dataset_are_ingested_under_their_own_field_names(tmp_path):
     plain = MemorySink()
     ingest_files([tmp_path / "set.jsonl"], plain, source="dataset", err=io.StringIO())
     assert plain.raws == []  # without --rows the same rows are not raw articles
+
+
+def test_the_ids_delivered_are_recorded_once_each(tmp_path):
+    """`newsflow demo` waits on these: two messages under one id are one outcome of the worker."""
+    _write(tmp_path, "dup.jsonl", '{"id": "d1", "source": "s", "text": "rates"}\n'
+                                  '{"id": "d1", "source": "s", "text": "volcano"}\n'
+                                  '{"id": "d2", "source": "s", "text": "rates"}\n{"source": "s", "text": "no id"}\n')
+    result = ingest_files([tmp_path], MemorySink(), err=io.StringIO())
+    assert result.delivered == 3 and result.delivered_ids == {"d1", "d2"}
