@@ -13,7 +13,8 @@ from .kafka_read import read_all
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tail", help="print the records of a topic (news.events, news.articles, news.deadletter, ...)")
-    p.add_argument("topic", help="topic name; the configured NEWSFLOW_TOPIC_PREFIX is added unless already there")
+    p.add_argument("topic", help="topic name: the service's own (news.raw, news.cleaned, news.articles, news.events,"
+                                 " news.deadletter) get NEWSFLOW_TOPIC_PREFIX in front; any other name is read as given")
     p.add_argument("--bootstrap", default=None, help="Kafka bootstrap servers (NEWSFLOW_KAFKA_BOOTSTRAP)")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     p.add_argument("--follow", "-f", action="store_true", help="keep printing new records until Ctrl-C")
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_tail(args: argparse.Namespace) -> int:
     settings = Settings.from_env(kafka_bootstrap=args.bootstrap)
-    topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
+    topic = prefixed(settings, args.topic)
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     latest: dict[bytes | None, bytes | None] = {}
     live = not args.latest  # --latest: gather the records already there, print the last of each key
@@ -43,6 +44,15 @@ def cmd_tail(args: argparse.Namespace) -> int:
         else:
             latest[key] = value
     return 0
+
+
+def prefixed(settings: Settings, name: str) -> str:
+    """The service's own topics take the prefix; other names are whole names. Testing whether a name
+    already starts with the prefix read news.events as prefixed when the prefix was 'new'."""
+    from pipeline.topics import topic_specs
+
+    own = zip((spec.name for spec in topic_specs(settings.with_(topic_prefix=""))), (spec.name for spec in topic_specs(settings)))
+    return dict(own).get(name, name)
 
 
 def emit(key: bytes | None, value: bytes | None, option: int) -> None:
