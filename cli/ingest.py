@@ -216,6 +216,9 @@ def cmd_files(args) -> int:
 
 
 def cmd_rss(args) -> int:
+    from .options import require_paths
+
+    require_paths("ingest rss --feeds", [args.feeds])
     _setup_logging(args)
     from connectors.rss import FeedListError, RssConnector, load_feeds
     from pipeline.settings import SettingsError
@@ -289,6 +292,9 @@ def _topics_ready(args, stop: threading.Event) -> bool:
 
 
 def cmd_urls(args) -> int:
+    from .options import require_paths
+
+    require_paths("ingest urls", [args.file] if args.file else [])
     _setup_logging(args)
     from connectors.pages import PagesConnector
     if not args.file and not args.sitemap:

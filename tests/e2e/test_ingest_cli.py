@@ -111,3 +111,12 @@ def test_a_mistyped_input_path_is_a_usage_error(newsflow, tmp_path, command):
     assert result.returncode == 2
     assert f"no such file or folder: {tmp_path / 'nowhere'}" in result.stderr.decode()
     assert result.stdout == b""
+
+
+@pytest.mark.parametrize("command", [("ingest", "rss", "--once", "--stdout", "--feeds"), ("ingest", "urls", "--once", "--stdout")])
+def test_a_mistyped_feed_or_url_list_is_a_usage_error(newsflow, tmp_path, command):
+    """Before, they exited 1 with '[Errno 2] No such file or directory', as if something had failed."""
+    result = newsflow(*command, str(tmp_path / "nowhere.txt"), timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.decode().endswith(f"no such file or folder: {tmp_path / 'nowhere.txt'}\n")
+    assert result.stdout == b""
