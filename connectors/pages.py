@@ -27,7 +27,7 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 from . import metrics
 from .common import connector_deadletter, stable_id
 from .charset import decode_html
-from .net import FetchError, Fetcher
+from .net import Blocked, FetchError, Fetcher
 from .sink import DeliveryError, _BaseSink
 from .state import State
 
@@ -192,6 +192,8 @@ class PagesConnector:
             with self.gate(parts.netloc):
                 response = self.fetcher.get(robots_url, max_bytes=512 * 1024)
             parser = Protego.parse(response.content.decode("utf-8", "replace"))
+        except Blocked:
+            raise  # the guard refuses the host: the page is 'blocked' (as in ingest rss), not a robots refusal
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser = Protego.parse("")               # no robots.txt: everything allowed

@@ -49,6 +49,18 @@ def test_unreachable_robots_disallows_and_missing_robots_allows(site, tmp_path):
     c.close()
 
 
+def test_a_page_the_address_guard_refuses_is_reported_as_blocked(site, tmp_path, caplog):
+    """Before, its robots.txt counted as unreachable and the page as a robots refusal."""
+    site.routes["/a"] = (200, HTML, b"<p>a</p>")
+    c = PagesConnector(MemorySink(), Fetcher(NetworkPolicy()), urls=[site.url("/a")],
+                       state_path=tmp_path / "pages.sqlite", per_host_delay=0)
+    caplog.set_level("INFO", logger="connectors.pages")
+    assert c.run_once().failed == {"blocked": 1}
+    assert "is loopback; allow it with --allow-network" in caplog.text and "robots" not in caplog.text
+    assert site.hits("/robots.txt") == site.hits("/a") == 0
+    c.close()
+
+
 def test_per_host_delay_spaces_requests(site, tmp_path):
     for i in range(3):
         site.routes[f"/p{i}"] = (200, HTML, b"<p>x</p>")
