@@ -108,7 +108,8 @@ def count_inputs(inputs: list[str]) -> int | None:
 def cmd_replay(args: argparse.Namespace) -> int:
     require_paths("replay", args.inputs)
     settings = Settings.from_env(window_days=args.window_days)
-    logs.setup("debug" if logs.level_name(settings.log_level) == "DEBUG" else "warn", "text")
+    # quiet unless debug; the summary is a plain line of its own, log lines follow NEWSFLOW_LOG_FORMAT
+    logs.setup("debug" if logs.level_name(settings.log_level) == "DEBUG" else "warn", settings.log_format)
     from pipeline.cleaning import HtmlExtractor
     from pipeline.core import cleaning_config
 

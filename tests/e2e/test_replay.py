@@ -130,3 +130,16 @@ def test_replay_rows_reads_a_datasets_own_field_names(newsflow, tmp_path):
     not_rows.write_text("[1, 2]")
     refused = newsflow("replay", "--rows", str(not_rows))
     assert refused.returncode != 0 and "not a file of rows" in refused.stderr.decode()
+
+
+def test_replay_logs_in_the_configured_format(newsflow, tmp_path):
+    """Before, replay's log lines were text whatever NEWSFLOW_LOG_FORMAT said; its summary stays a plain line."""
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(seed_lines()[:1]) + b"\n")
+    failed = newsflow("replay", str(path), "--events", str(tmp_path / "no-such-folder" / "e.jsonl"),
+                      env={"NEWSFLOW_LOG_FORMAT": "json"})
+    assert failed.returncode == 1
+    entry = orjson.loads(failed.stderr.splitlines()[-1])
+    assert entry["level"] == "error" and entry["msg"].startswith("newsflow replay: ")
+    done = newsflow("replay", "--no-progress", str(path), env={"NEWSFLOW_LOG_FORMAT": "json"})
+    assert done.stderr.decode().splitlines()[-1].startswith("replay: 1 inputs, 1 articles")
