@@ -36,13 +36,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_replay)
 
 
+def jsonl_file(name: str) -> bool:
+    """A JSON lines file, read line by line as it is; a folder named like one is walked as a folder."""
+    return name.endswith(".jsonl") and Path(name).is_file()
+
+
 def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[bytes]:
     """Each input record as the bytes a news.raw message would carry. Files of other kinds met in a
     folder are left out, and listed in ``skipped``."""
     for name in inputs:
         if name == "-":
             yield from (line.rstrip(b"\n") for line in sys.stdin.buffer if line.strip())
-        elif name.endswith(".jsonl"):
+        elif jsonl_file(name):
             with open(name, "rb") as fh:
                 yield from (line.rstrip(b"\n") for line in fh if line.strip())
         else:
@@ -74,7 +79,7 @@ def row_values(inputs: list[str]) -> Iterator[bytes]:
         return orjson.dumps(raw_article_of_row(row, fallback_id)) if isinstance(row, dict) else line
 
     for name in inputs:
-        if name == "-" or name.endswith(".jsonl"):
+        if name == "-" or jsonl_file(name):
             fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
             try:
                 stem = "stdin" if name == "-" else Path(name).stem
@@ -97,7 +102,7 @@ def count_inputs(inputs: list[str]) -> int | None:
         return None
     total = 0
     for name in inputs:
-        if name.endswith(".jsonl"):
+        if jsonl_file(name):
             with open(name, "rb") as fh:
                 total += sum(1 for line in fh if line.strip())
         else:
