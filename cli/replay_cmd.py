@@ -41,33 +41,50 @@ def jsonl_file(name: str) -> bool:
     return name.endswith(".jsonl") and Path(name).is_file()
 
 
-def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[bytes]:
-    """Each input record as the bytes a news.raw message would carry. Files of other kinds met in a
-    folder are left out, and listed in ``skipped``."""
+Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while reading; and where it was read
+
+
+def lines_of(name: str) -> Iterator[tuple[str, bytes]]:
+    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-')."""
+    fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+    try:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                yield f"{'stdin' if name == '-' else name}:{n}", line.strip()
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+
+
+def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[Value]:
+    """Each input record as the bytes a news.raw message would carry, and where it was read. A
+    record the files reader refuses goes to the core all the same, so that it gets the row it gets
+    in a .jsonl given directly; only what holds no record (an empty or unreadable file) is
+    rejected here. Files of other kinds met in a folder are left out, and listed in ``skipped``."""
+    from connectors.files import holds_records, read_file, supported, walk
+
     for name in inputs:
-        if name == "-":
-            yield from (line.rstrip(b"\n") for line in sys.stdin.buffer if line.strip())
-        elif jsonl_file(name):
-            with open(name, "rb") as fh:
-                yield from (line.rstrip(b"\n") for line in fh if line.strip())
-        else:
-            from connectors.files import read_file, supported, walk
-
-            for path, explicit in walk([name]):
-                if skipped is not None and not explicit and not supported(path):
-                    skipped.append(path)
-                for item in read_file(Path(path), explicit=explicit):
-                    if item.raw is not None:
-                        yield item.raw.to_json()
-                    else:
-                        yield orjson.dumps({"_file_error": {"location": item.location, "reason": item.error.reason,
-                                                            "detail": item.error.detail}})
+        if name == "-" or jsonl_file(name):
+            yield from ((line, where) for where, line in lines_of(name))
+            continue
+        for path, explicit in walk([name]):
+            if skipped is not None and not explicit and not supported(path):
+                skipped.append(path)
+            for item in read_file(path, explicit=explicit):
+                if item.raw is not None:
+                    yield item.raw.to_json(), item.location
+                elif item.payload is not None and holds_records(path):
+                    yield item.payload, item.location
+                else:
+                    error = item.error
+                    yield {"id": item.article_id, "error": {"reason": error.reason, "detail": error.detail,
+                                                            "stage": error.stage}}, item.location
 
 
-def row_values(inputs: list[str]) -> Iterator[bytes]:
-    """Each row of each input as a raw article (connectors.rows). A JSON lines input is read line by
-    line, so that a broken line is rejected on its own; other files are read whole, and one that is
-    not a file of rows stops the replay with the reason."""
+def row_values(inputs: list[str]) -> Iterator[Value]:
+    """Each row of each input as a raw article (connectors.rows), and where it was read. A JSON lines
+    input is read line by line, so that a broken line is rejected on its own; other files are read
+    whole, and one that is not a file of rows stops the replay with the reason."""
     from connectors.rows import raw_article_of_row
     from pipeline.clustering.evaluation import load_labelled
 
@@ -80,34 +97,22 @@ def row_values(inputs: list[str]) -> Iterator[bytes]:
 
     for name in inputs:
         if name == "-" or jsonl_file(name):
-            fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
-            try:
-                stem = "stdin" if name == "-" else Path(name).stem
-                lines = (line.strip() for line in fh)
-                yield from (mapped(line, f"{stem}-{n}") for n, line in enumerate((x for x in lines if x), 1))
-            finally:
-                if fh is not sys.stdin.buffer:
-                    fh.close()
+            stem = "stdin" if name == "-" else Path(name).stem
+            yield from ((mapped(line, f"{stem}-{n}"), where) for n, (where, line) in enumerate(lines_of(name), 1))
         else:
             try:
                 rows = load_labelled(name)
             except (OSError, ValueError, UnicodeDecodeError) as exc:
                 raise SystemExit(f"replay: {name}: not a file of rows ({exc})") from None
             stem = Path(name).name.split(".")[0]
-            yield from (orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")) for n, row in enumerate(rows, 1))
+            yield from ((orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")), f"{name} row {n}")
+                        for n, row in enumerate(rows, 1))
 
 
 def count_inputs(inputs: list[str]) -> int | None:
-    if any(name == "-" for name in inputs):
+    if any(name == "-" or not jsonl_file(name) for name in inputs):
         return None
-    total = 0
-    for name in inputs:
-        if jsonl_file(name):
-            with open(name, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        else:
-            return None
-    return total
+    return sum(1 for name in inputs for _ in lines_of(name))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -130,8 +135,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         progress = tqdm(total=total, unit="article", file=sys.stderr, mininterval=1.0,
                         disable=args.no_progress or (total is not None and total < 50))
         values = row_values(args.inputs) if args.rows else raw_values(args.inputs, skipped)
-        for value in values:
-            row = file_error_row(value) or pipeline.process(value)
+        for value, where in values:
+            row = value if isinstance(value, dict) else pipeline.process(value)
+            if "error" in row:  # which file and line, whichever way it was read
+                row["error"]["detail"] = f"{where}: {row['error']['detail']}"
             out.write(orjson.dumps(row).decode() + "\n")
             outcomes[("rejected", row["error"]["reason"]) if "error" in row else ("article", row["relation"])] += 1
             progress.update(1)
@@ -163,9 +170,3 @@ def summary(outcomes: Counter, events: int, skipped: list[Path]) -> str:
         line += f"; {len(skipped)} files of other kinds skipped ({shown})"
     return line
 
-
-def file_error_row(value: bytes) -> dict | None:
-    if not value.startswith(b'{"_file_error"'):
-        return None
-    error = orjson.loads(value)["_file_error"]
-    return {"id": None, "error": {"reason": error["reason"], "detail": f"{error['location']}: {error['detail']}"}}

@@ -73,6 +73,11 @@ def supported(path: Path) -> bool:
     return _kind(path)[0] in SUPPORTED
 
 
+def holds_records(path: Path) -> bool:
+    """Whether ``path`` holds raw-article records (JSON), as against a page or a text that is one."""
+    return _kind(path)[0] in JSON_SUFFIXES | JSONL_SUFFIXES
+
+
 def _kind(path: Path) -> tuple[str, bool]:
     """(suffix that decides the format, gzipped?)"""
     suffixes = [s.lower() for s in path.suffixes]

@@ -1,5 +1,6 @@
 """`newsflow replay`: the same core offline, one JSON line per input, errors as rows."""
 import csv
+import gzip
 
 import orjson
 
@@ -143,3 +144,19 @@ def test_replay_logs_in_the_configured_format(newsflow, tmp_path):
     assert entry["level"] == "error" and entry["msg"].startswith("newsflow replay: ")
     done = newsflow("replay", "--no-progress", str(path), env={"NEWSFLOW_LOG_FORMAT": "json"})
     assert done.stderr.decode().splitlines()[-1].startswith("replay: 1 inputs, 1 articles")
+
+
+def test_a_rejected_record_gets_the_same_row_read_directly_or_from_a_folder(newsflow, tmp_path):
+    """Before, a record rejected while a folder or a .gz was read had no id and no stage."""
+    plain = tmp_path / "in.jsonl"
+    plain.write_bytes(b'{"id": "a2", "source": "s"}\nnot json\n\n{"id": 5, "source": "s", "text": "numeric id"}\n')
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    zipped = folder / "in.jsonl.gz"
+    zipped.write_bytes(gzip.compress(plain.read_bytes()))
+    direct, walked = (newsflow("replay", "--no-progress", str(given)) for given in (plain, folder))
+    rows = [orjson.loads(line) for line in direct.stdout.splitlines()]
+    assert [(row["id"], row["error"]["reason"], row["error"]["stage"]) for row in rows] == [
+        ("a2", "schema", "validate"), (None, "invalid_json", "decode"), (None, "schema", "validate")]
+    assert [row["error"]["detail"].split(": ")[0] for row in rows] == [f"{plain}:1", f"{plain}:2", f"{plain}:4"]
+    assert walked.stdout.replace(str(zipped).encode(), str(plain).encode()) == direct.stdout
