@@ -8,6 +8,7 @@ writes the final event records, one JSON line each. ``--rows`` reads rows export
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -45,10 +46,12 @@ Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while 
 
 
 def lines_of(name: str) -> Iterator[tuple[str, bytes]]:
-    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-')."""
+    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-'). A leading UTF-8
+    BOM (Notepad, Excel) is not part of the first record."""
     fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     try:
         for n, line in enumerate(fh, 1):
+            line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
                 yield f"{'stdin' if name == '-' else name}:{n}", line.strip()
     finally:

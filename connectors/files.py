@@ -15,6 +15,7 @@ fails (non-zero) only when delivery to Kafka could not be confirmed.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import gzip
 import logging
@@ -184,6 +185,7 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         yield _from_document(document, location, data, None)
         return
 
+    data = data.removeprefix(codecs.BOM_UTF8)  # as for .txt: a BOM is not part of the first record
     if suffix in JSON_SUFFIXES:
         try:
             document = orjson.loads(data)

@@ -36,10 +36,10 @@ def _read_rows(path: Path) -> list[dict]:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
             data = fh.read()
     else:
-        data = path.read_text(encoding="utf-8")
+        data = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     if name.endswith((".csv", ".tsv")):
         csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
         return [dict(r) for r in csv.DictReader(io.StringIO(data), delimiter="\t" if name.endswith(".tsv") else ",")]

@@ -150,3 +150,13 @@ def test_the_ids_delivered_are_recorded_once_each(tmp_path):
                                   '{"id": "d2", "source": "s", "text": "rates"}\n{"source": "s", "text": "no id"}\n')
     result = ingest_files([tmp_path], MemorySink(), err=io.StringIO())
     assert result.delivered == 3 and result.delivered_ids == {"d1", "d2"}
+
+
+def test_json_and_jsonl_files_that_start_with_a_bom_lose_no_record(tmp_path):
+    """As .txt files already did: before, the first record of each was rejected as invalid_json."""
+    bom = b"\xef\xbb\xbf"
+    _write(tmp_path, "one.json", bom + b'{"id": "j1", "source": "s", "text": "x"}')
+    _write(tmp_path, "lines.jsonl", bom + b'{"id": "l1", "source": "s", "text": "1"}\r\n{"id": "l2", "source": "s", "text": "2"}\r\n')
+    sink = MemorySink()
+    result = ingest_files([tmp_path], sink, err=io.StringIO())
+    assert [r.id for r in sink.raws] == ["l1", "l2", "j1"] and result.rejected_total == 0
