@@ -104,12 +104,16 @@ def row_values(inputs: list[str]) -> Iterator[Value]:
             yield from ((mapped(line, f"{stem}-{n}"), where) for n, (where, line) in enumerate(lines_of(name), 1))
         else:
             try:
-                rows = load_labelled(name)
+                rows = load_labelled(name, row_errors=True)
             except (OSError, ValueError, UnicodeDecodeError) as exc:
                 raise SystemExit(f"replay: {name}: not a file of rows ({exc})") from None
             stem = Path(name).name.split(".")[0]
-            yield from ((orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")), f"{name} row {n}")
-                        for n, row in enumerate(rows, 1))
+            for n, row in enumerate(rows, 1):
+                if isinstance(row, ValueError):  # a CSV row that could not be read whole: rejected on its own
+                    detail = str(row).removeprefix(f"{name}, ")
+                    yield {"id": None, "error": {"reason": "invalid_csv", "detail": detail, "stage": "decode"}}, name
+                else:
+                    yield orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")), f"{name} row {n}"
 
 
 def count_inputs(inputs: list[str]) -> int | None:

@@ -21,18 +21,22 @@ from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 
 
-def load_labelled(path) -> list[dict]:
+def load_labelled(path, *, row_errors: bool = False) -> list[dict]:
     """Labelled rows from a file in any of the usual shapes: JSON lines, a JSON array of rows, a
     JSON object of rows keyed by id (the key becomes ``id`` where a row has none), or CSV / TSV
     with a header; each optionally gzipped. Raises ValueError, naming the file, for anything else,
-    and for a file with no rows (nothing to score)."""
-    rows = _read_rows(Path(path))
+    and for a file with no rows (nothing to score).
+
+    A CSV row that cannot be read whole (a quote never closed, more cells than the header) raises
+    ValueError naming its line; with ``row_errors`` that error is returned in the row's place
+    instead, and reading goes on at the next line, so that a caller can report it and carry on."""
+    rows = _read_rows(Path(path), row_errors)
     if not rows:
         raise ValueError(f"{path}: no labelled rows")
     return rows
 
 
-def _read_rows(path: Path) -> list[dict]:
+def _read_rows(path: Path, row_errors: bool = False) -> list:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -42,7 +46,7 @@ def _read_rows(path: Path) -> list[dict]:
         data = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     if name.endswith((".csv", ".tsv")):
         csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
-        return [dict(r) for r in csv.DictReader(io.StringIO(data), delimiter="\t" if name.endswith(".tsv") else ",")]
+        return _csv_rows(path, data, "\t" if name.endswith(".tsv") else ",", row_errors)
     try:  # one JSON document (a .json file, or any file that is one)
         doc = json.loads(data)
     except ValueError:
@@ -65,6 +69,43 @@ def _read_rows(path: Path) -> list[dict]:
             if not isinstance(row, dict):
                 raise ValueError(f"{path}, line {n}: a row is a JSON object")
             rows.append(row)
+    return rows
+
+
+def _csv_rows(path: Path, data: str, delimiter: str, row_errors: bool) -> list:
+    """The rows under the header, read strictly: the csv module's lenient reading swallowed the
+    rows after an unclosed quote into one cell and dropped cells beyond the header's."""
+    lines = io.StringIO(data).readlines()
+    rows: list = []
+    header, start = None, 0
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        while True:
+            first = start + reader.line_num + 1  # the line the next row starts on
+            broken = False
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return rows
+            except csv.Error as exc:
+                broken, problem = True, f"not a CSV row ({exc}; a quote opened on it may never be closed)"
+            else:
+                if not cells:
+                    continue
+                if header is None:
+                    header = cells
+                    continue
+                if len(cells) <= len(header):
+                    rows.append(dict(zip(header, cells + [None] * (len(header) - len(cells)))))
+                    continue
+                problem = f"{len(cells)} cells, the header has {len(header)}"
+            error = ValueError(f"{path}, line {first}: {problem}")
+            if not row_errors:
+                raise error
+            rows.append(error)
+            if broken:
+                start = first  # read again from the line after the one the broken row started on
+                break
     return rows
 
 

@@ -27,3 +27,17 @@ def test_a_leading_bom_is_not_part_of_the_first_record_or_header(tmp_path):
     gzipped.write_bytes(gzip.compress(table.read_bytes()))
     assert [orjson.loads(value)["id"] for value, _ in raw_values([str(lines)])] == ["b1"]
     assert [orjson.loads(value)["id"] for value, _ in row_values([str(lines), str(table), str(gzipped)])] == ["b1", "c1", "c1"]
+
+
+def test_a_csv_row_that_cannot_be_read_whole_is_an_error_row_naming_its_line(tmp_path):
+    """Before, an unclosed quote swallowed the rows after it into one cell, and cells beyond the
+    header's were dropped, with exit 0 and nothing said."""
+    table = tmp_path / "rows.csv"
+    table.write_text('doc_id,body\nk1,"a quote never closed\nk2,The volcano erupted.\n'
+                     'k3,a,b,extra cells\nk4,"a cell over\ntwo lines"\n')
+    values = list(row_values([str(table)]))
+    errors = [(value["error"]["detail"], where) for value, where in values if isinstance(value, dict)]
+    assert errors == [("line 2: not a CSV row (',' expected after '\"'; a quote opened on it may never be closed)", str(table)),
+                      ("line 4: 4 cells, the header has 2", str(table))]
+    rows = [orjson.loads(value) for value, _ in values if not isinstance(value, dict)]
+    assert [(row["id"], row["text"]) for row in rows] == [("k2", "The volcano erupted."), ("k4", "a cell over\ntwo lines")]
