@@ -342,8 +342,9 @@ def register(subparsers) -> None:
     files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files and folders")
     files.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively, sorted)")
     files.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
-                       help="source for .txt/.html files and records without one (env NEWSFLOW_SOURCE;"
-                            " default: the parent folder's name)")
+                       help="source of .txt/.html files (default: the parent folder's name) and of JSON records"
+                            " that carry none (default: none, and such a record is rejected; with --rows, the row's"
+                            " URL host, else 'row:' and its id) (env NEWSFLOW_SOURCE)")
     files.add_argument("--max-bytes", type=COUNT, default=env_number("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024, COUNT),
                        help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
     files.add_argument("--rows", action="store_true",

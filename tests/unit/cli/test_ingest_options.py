@@ -1,7 +1,11 @@
 """`newsflow ingest` settings a user can get wrong: each is refused (exit 2, one line) before anything starts."""
+import io
+
 import pytest
 
-from cli.main import main
+from cli.main import build_parser, main
+from connectors.files import ingest_files
+from connectors.sink import MemorySink
 
 
 @pytest.mark.parametrize("name", ["NEWSFLOW_STDOUT", "NEWSFLOW_FETCH_PAGES", "NEWSFLOW_IGNORE_ROBOTS"])
@@ -14,8 +18,6 @@ def test_a_boolean_variable_that_is_not_one_is_a_usage_error(monkeypatch, capsys
 
 @pytest.mark.parametrize(("value", "expected"), [("Yes", True), ("on", True), ("0", False), ("OFF", False), ("", False)])
 def test_boolean_variables_read_the_usual_words(monkeypatch, value, expected):
-    from cli.main import build_parser
-
     monkeypatch.setenv("NEWSFLOW_STDOUT", value)
     assert build_parser().parse_args(["ingest", "files", "x"]).stdout is expected
 
@@ -28,3 +30,21 @@ def test_an_unknown_log_level_is_refused_as_the_workers_is(capsys, tmp_path, com
     path.write_text("https://example.org/\n")
     assert main([part.format(path=path) for part in command] + ["--log-level", "verbose"]) == 2
     assert capsys.readouterr().err.endswith(": NEWSFLOW_LOG_LEVEL='verbose': must be debug, info, warn or error\n")
+
+
+def test_source_defaults_as_ingest_files_help_says(tmp_path, capsys):
+    """--help said a JSON record without a source took the folder's name; it is rejected (schema)."""
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "a.txt").write_text("Text")
+    (tmp_path / "desk" / "r.jsonl").write_text('{"id": "r1", "text": "no source"}\n')
+    sink, err = MemorySink(), io.StringIO()
+    result = ingest_files([tmp_path / "desk"], sink, err=err)
+    assert [(r.id, r.source) for r in sink.raws] == [("a", "desk")] and result.rejected == {"schema": 1}
+    assert "'source' is a required property" in err.getvalue()
+    ingest_files([tmp_path / "desk" / "r.jsonl"], sink, source="wire", err=io.StringIO())
+    assert (sink.raws[-1].id, sink.raws[-1].source) == ("r1", "wire")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ingest", "files", "--help"])
+    assert " ".join(capsys.readouterr().out.split()).count(
+        "source of .txt/.html files (default: the parent folder's name) and of JSON records that carry none"
+        " (default: none, and such a record is rejected; with --rows, the row's URL host, else 'row:' and its id)") == 1
