@@ -7,6 +7,9 @@ import sys
 from deploy.kafka.broker import KAFKA_VERSION, LocalKafka, port_open, start_persistent, state_dir
 
 
+NOT_RUNNING = 3  # `status` of a broker that is not running, stopped or never started (as LSB init scripts)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("broker", help="start, stop or show the local Apache Kafka broker (state under NEWSFLOW_HOME)")
     p.add_argument("action", choices=["start", "stop", "status"])
@@ -23,11 +26,11 @@ def cmd_broker(args: argparse.Namespace) -> int:
     broker = LocalKafka.load(record)
     if broker is None:
         print("no local broker has been started here", file=sys.stderr)
-        return 1 if args.action == "status" else 0
+        return NOT_RUNNING if args.action == "status" else 0
     if args.action == "stop":
         broker.stop()
         print(f"kafka on {broker.bootstrap} stopped")
         return 0
     alive = broker.running() and port_open(broker.port)
     print(f"kafka {KAFKA_VERSION} on {broker.bootstrap}: {'running (pid %s)' % broker.pid if alive else 'stopped'}")
-    return 0 if alive else 3
+    return 0 if alive else NOT_RUNNING
