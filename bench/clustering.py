@@ -18,7 +18,7 @@ Scraped pages: the extraction benchmark's 181 real pages (``--extraction``) from
 the product's path, with the dates they give, against our labels in bench/data/extraction-events.json;
 the same orders plus publication-time order; then the same pages as raw scraped text (each page's
 visible text, then its Markdown, then the visible text with its line breaks lost; bench/visible_text.py),
-with the page's date.
+with the page's date; then as briefs (headline and first paragraph) and headlines alone.
 
 Speed: the window is filled untimed, by default through ``fast_fill`` (assign_features() on
 copies of 20k precomputed synthetic feature sets: the same index/store path as assign(), without
@@ -575,6 +575,13 @@ def main(argv=None):
                   "BeautifulSoup's get_text(' ', strip=True) gives it); the baseline reads the same text")
             quality([page_text_row(r, glued=True) for r in srows], p, orders + ["time"] * ("time" not in orders),
                     "page text glued", run_core)
+            print("\n   the same pages as a feed carries them: the headline with the first paragraph as its "
+                  "summary, then the headline alone, with the page's date (clusterer alone): mostly unrelated "
+                  "stories, some sharing a word or two, where the ECB+ briefs are two events per topic")
+            dated = {r["doc_id"]: r.get("published") for r in srows}
+            for kind, short_rows in short_versions(srows).items():
+                quality([dict(r, published=dated[r["doc_id"]]) for r in short_rows], p,
+                        orders + ["time"] * ("time" not in orders), f"page {kind}s", run_newsflow)
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

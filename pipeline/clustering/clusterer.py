@@ -341,13 +341,16 @@ class StoryClusterer:
         chance: when none does, the best candidate whose fact names agree on both who and where
         (``_facts_agree``) joins if it is within ``second_chance`` of the threshold; an early event
         has a thin centroid, so its word score understates a match that its people and places
-        confirm.
+        confirm. A short article, scored by the short model, only weighs events whose profile holds
+        at least ``short_min_shared`` of its words and names.
         """
         p = self.p
-        if f.wf_h.size < p.short_words and p.short_weights:
+        short = f.wf_h.size < p.short_words and p.short_weights
+        if short:
             w, bias, threshold = p.short_weights, p.short_bias, p.short_threshold
         else:
             w, bias, threshold = p.weights, p.bias, p.story_threshold
+        min_shared = p.short_min_shared if short else 0
         best = second = None
         # who/where veto: when a long article (enough vocabulary for a reliable word cosine) and
         # the event disagree on the main people or the lead place (_who_where_conflict), only wording
@@ -361,6 +364,8 @@ class StoryClusterer:
         # pages generic ones (a country, a capital) would let an unrelated page through.
         gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         for eid, x in self.event_candidates(f, recs):
+            if min_shared and self._shared_terms(f, eid) < min_shared:
+                continue
             doubtful = x[0] < gate and not x[_DATE_MATCH]
             if doubtful and _who_where_conflict(x, confident_join=True):
                 continue
@@ -376,6 +381,11 @@ class StoryClusterer:
         if second is not None and second[0] >= threshold - p.second_chance:
             return second
         return None
+
+    def _shared_terms(self, f: Features, eid: str) -> int:
+        """How many of the article's content words and names the event's profile holds."""
+        e = self._event_side(eid).e
+        return int(np.isin(f.wf_h, e.term_h).sum()) + int(np.isin(f.ef_h, e.ent_h).sum())
 
     # ------------------------------------------------------------- mutation
     def _commit(self, aid, f: Features, mh16, bands, rel, dup, sim, eid) -> Assignment:

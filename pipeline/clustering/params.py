@@ -66,6 +66,10 @@ class ClusterParams:
     short_weights: list = field(default_factory=list)
     short_bias: float = 0.0
     short_threshold: float = 0.5
+    # A short article joins only an event whose profile holds at least this many of its content
+    # words and names: in a brief, one shared common word ("budget", "Apple") gives a cosine that
+    # the short model, fitted where candidates mostly share a topic, takes for a story.
+    short_min_shared: int = 2
     # --- data --------------------------------------------------------------
     df_file: str = "df.json"
     idf: IdfTable | None = field(default=None, repr=False, compare=False)

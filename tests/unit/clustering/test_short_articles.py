@@ -47,3 +47,30 @@ def test_without_short_weights_the_long_model_decides(params):
     c = StoryClusterer(params.replace(short_weights=[], short_threshold=1.01))
     first = c.assign(LOHAN_1)
     assert c.assign(LOHAN_2).event_id == first.event_id
+
+
+# briefs of unrelated stories that share one common word (found joined as one story by a QA pass)
+ONE_WORD_APART = [
+    ("The minister resigned over the budget dispute", "A new budget app for students"),
+    ("Apple unveils new iPhone with better camera", "Apple harvest down sharply in Kent orchards"),
+    ("Storm closes schools across Scotland today", "Schools report rise in pupil absences this year"),
+]
+
+
+def test_briefs_that_share_one_common_word_stay_apart(params):
+    for first, second in ONE_WORD_APART:
+        c = StoryClusterer(params)
+        a = c.assign(ClusterDoc(id="a", source="x", text=first))
+        b = c.assign(ClusterDoc(id="b", source="y", text=second))
+        assert b.relation == "new" and b.event_id != a.event_id, (first, second)
+    # the gate is what keeps them apart: without it the short model joins the budget briefs
+    loose = StoryClusterer(params.replace(short_min_shared=0))
+    a = loose.assign(ClusterDoc(id="a", source="x", text=ONE_WORD_APART[0][0]))
+    assert loose.assign(ClusterDoc(id="b", source="y", text=ONE_WORD_APART[0][1])).event_id == a.event_id
+
+
+def test_briefs_of_one_story_that_share_its_names_still_join(params):
+    c = StoryClusterer(params)
+    first = c.assign(ClusterDoc(id="p1", source="x", text="Putin arrives in Beijing for talks with Xi Jinping"))
+    second = c.assign(ClusterDoc(id="p2", source="y", text="Xi Jinping welcomes Putin to Beijing for two days of talks"))
+    assert second.relation in ("story", "near") and second.event_id == first.event_id
