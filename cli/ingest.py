@@ -158,11 +158,13 @@ def _make_sink(args, connector: str, *, check_topics: bool = True):
                      deadletter_topic=args.deadletter_topic, **kafka_options)
 
 
-def _topic_check(args, timeout: float = 60.0):
+def _topic_check(args, timeout: float | None = None):
     """The topics are declared with their partitions and configs before anything is produced: the
-    broker never creates them by accident (auto-creation is off on our brokers)."""
+    broker never creates them by accident (auto-creation is off on our brokers). By default the
+    broker is waited for a minute, or --delivery-timeout when shorter: that asks to give up sooner."""
     from pipeline.topics import ensure_topics
 
+    timeout = min(60.0, args.delivery_timeout) if timeout is None else timeout
     settings = _service_settings().with_(kafka_bootstrap=args.bootstrap)
     return lambda: ensure_topics(settings, timeout, required=(args.topic, args.deadletter_topic))
 

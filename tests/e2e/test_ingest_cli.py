@@ -120,3 +120,13 @@ def test_a_mistyped_feed_or_url_list_is_a_usage_error(newsflow, tmp_path, comman
     assert result.returncode == 2
     assert result.stderr.decode().endswith(f"no such file or folder: {tmp_path / 'nowhere.txt'}\n")
     assert result.stdout == b""
+
+
+def test_an_unreachable_broker_is_given_up_within_the_delivery_timeout(newsflow):
+    """Before, connecting had a minute of its own whatever --delivery-timeout said: 61 s for 3."""
+    started = time.monotonic()
+    result = newsflow("ingest", "files", str(SEEDS), "--no-progress", "--bootstrap", f"127.0.0.1:{free_port()}",
+                      "--delivery-timeout", "3", timeout=120)
+    assert result.returncode == 1 and time.monotonic() - started < 30
+    err = result.stderr.decode()
+    assert "is not reachable" in err and "Traceback" not in err
