@@ -74,6 +74,29 @@ def test_malformed_records_on_the_internal_topic_are_dead_lettered_too(settings,
     assert worker.alive()
 
 
+def test_another_article_under_a_used_id_is_dead_lettered_not_dropped(settings, worker):
+    """Two files named story.txt in two folders share an id: the second text must come out as a dead
+    letter with its reason (it used to be taken for a redelivery and vanish); the same message sent
+    again is still a redelivery."""
+    first = raw_value("story", "The central bank raised interest rates by half a point on Thursday, citing "
+                      "stubborn inflation in services. Markets had expected the move. " * 3)
+    other = raw_value("story", "A volcano erupted on the island overnight, sending ash into the sky and forcing "
+                      "the evacuation of three villages, officials said. " * 3)
+    produce(settings, [first])
+    wait_for(lambda: any(a["id"] == "story" for a in topic_records(settings, settings.articles_topic)),
+             what="the first article")
+    produce(settings, [other, first])
+    letters = wait_for(lambda: topic_records(settings, settings.deadletter_topic), what="a dead letter",
+                       workers=(worker,))
+    assert [(x["id"], x["stage"], x["reason"]) for x in letters] == [("story", "cluster", "duplicate_id")]
+    assert "volcano" in orjson.loads(letters[0]["payload"])["text"]
+    articles = wait_for(lambda: (a := topic_records(settings, settings.articles_topic)) and len(a) >= 2 and a,
+                        what="the redelivered article again")
+    assert {a["event_id"] for a in articles} == {articles[0]["event_id"]}
+    assert all("central bank" in a["text"] for a in articles)
+    assert worker.alive()
+
+
 def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
     paragraph = "<p>" + "The harbour authority in Gdansk reported record container traffic this quarter. " * 40 + "</p>"
     page = "<html><head><title>Harbour traffic</title></head><body><article><h1>Harbour traffic</h1>" + \
