@@ -29,7 +29,7 @@ from . import metrics
 from .common import connector_deadletter, html_to_text, stable_id
 from .charset import decode_html
 from .net import FetchError, Fetcher
-from .sink import DeliveryError, _BaseSink
+from .sink import DeliveryError, StdoutSink, _BaseSink
 from .state import State
 from .xmlsafety import check_xml
 
@@ -206,6 +206,11 @@ class RssConnector:
         self.sink = sink
         self.fetcher = fetcher
         self.state = State(state_path)
+        self._held_state: State | None = None
+        if isinstance(sink, StdoutSink):
+            # a dry run (--stdout) produces nothing, so it stores no validators or seen ids either (the
+            # next real run would find the feeds "not modified"); the file stays locked, as for a real run
+            self._held_state, self.state = self.state, State(":memory:")
         self.fetch_pages = fetch_pages
         self.delivery_timeout = delivery_timeout
         self.jitter = jitter
@@ -220,6 +225,8 @@ class RssConnector:
     def close(self) -> None:
         self.stop_event.set()
         self.state.close()
+        if self._held_state is not None:
+            self._held_state.close()
         self.fetcher.close()
 
     # -- scheduling ----------------------------------------------------------------------------

@@ -293,3 +293,21 @@ def test_feed_summary_markup_hidden_parts_go_whole_and_unclosed_ones_do_not_swal
     assert html_to_text("<p>Talks <!-- a > b --> in Moscow.</p><head><title>x</title></head>") == "Talks in Moscow."
     # an unclosed <script> (one of thousands: read in one pass) leaves the words around it
     assert html_to_text("<p>Talks in Moscow.</p>" + "<script> word " * 3000).startswith("Talks in Moscow.\nword word")
+
+
+def test_a_stdout_dry_run_does_not_write_the_state_file(site, tmp_path):
+    import io
+
+    from connectors.sink import StdoutSink
+    feed_route(site, "/feed.xml", lambda: rss(("d:1", "One", "first")))
+    out, err = io.StringIO(), io.StringIO()
+    c = connector(site, tmp_path, StdoutSink(out=out, err=err))
+    assert c.poll_feed(c.feeds[0]).new == 1 and '"d:1"' in out.getvalue()
+    c.close()
+    # the next real run with the same state file still gets (and delivers) the entry
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink)
+    result = c.poll_feed(c.feeds[0])
+    assert result.status == "ok" and [r.id for r in sink.raws] == ["d:1"]
+    assert site.requests[-1][1].get("If-None-Match") is None
+    c.close()
