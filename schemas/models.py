@@ -66,6 +66,9 @@ class RawArticle:
             raise Rejected("schema", f"a raw article is a JSON object, got {type(document).__name__}")
         claimed = {k: v if isinstance(v, str) else None for k, v in
                    (("article_id", document.get("id")), ("source", document.get("source")))}
+        if _deeper_than(document, MAX_NESTING):  # orjson writes at most 255 levels: refuse it here, not at send
+            raise Rejected("schema", f"the article nests objects or arrays deeper than {MAX_NESTING} levels",
+                           **claimed)
         has_html, has_text = "html" in document, "text" in document
         if has_html == has_text:
             raise Rejected("schema", "a raw article carries exactly one of 'html' or 'text'"
@@ -88,6 +91,21 @@ class RawArticle:
         except orjson.JSONDecodeError as exc:
             raise Rejected("invalid_json", f"not valid UTF-8 JSON: {exc}", stage="decode") from None
         return cls.from_dict(document)
+
+
+MAX_NESTING = 64
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Whether objects/arrays in ``document`` nest more than ``limit`` levels (iterative: no recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def payload_field(value: bytes | str | None) -> tuple[str, str]:
