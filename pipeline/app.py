@@ -155,7 +155,8 @@ def create_app(settings: Settings) -> faust.App:
             result = cluster_stage_for(message.partition).process(article)
         except Rejected as exc:
             metrics.MESSAGES.labels("cluster", "dead_letter").inc()
-            await send_dead_letter(value, exc, message, exc.article_id)
+            source = article.get("source") if article else None  # None: the record did not decode
+            await send_dead_letter(value, exc, message, exc.article_id, source)
             return
         except Exception as exc:  # a bug must not stop the stream: keep the message, say why
             log.exception("cluster stage failed", extra={"id": article and article["id"]})
@@ -173,7 +174,8 @@ def create_app(settings: Settings) -> faust.App:
             change = "republished" if result.redelivered else ("created" if result.event["version"] == 1 else "updated")
             metrics.EVENTS.labels(change).inc()
             observe_end_to_end(record.get("fetched_at"))
-        metrics.ARTICLES.labels(record["relation"]).inc()
+        if not result.redelivered:  # a redelivery is the same article again: counted once
+            metrics.ARTICLES.labels(record["relation"]).inc()
         metrics.MESSAGES.labels("cluster", "redelivered" if result.redelivered else "ok").inc()
         metrics.STAGE_SECONDS.labels("cluster").observe(time.perf_counter() - started)
         metrics.WINDOW_ARTICLES.set(sum(s.window_size() for s in clusterers.values()))

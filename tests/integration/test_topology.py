@@ -88,13 +88,26 @@ def test_another_article_under_a_used_id_is_dead_lettered_not_dropped(settings, 
     produce(settings, [other, first])
     letters = wait_for(lambda: topic_records(settings, settings.deadletter_topic), what="a dead letter",
                        workers=(worker,))
-    assert [(x["id"], x["stage"], x["reason"]) for x in letters] == [("story", "cluster", "duplicate_id")]
+    assert [(x["id"], x["stage"], x["reason"], x["source"]) for x in letters] == [
+        ("story", "cluster", "duplicate_id", "wire")]
     assert "volcano" in orjson.loads(letters[0]["payload"])["text"]
     articles = wait_for(lambda: (a := topic_records(settings, settings.articles_topic)) and len(a) >= 2 and a,
                         what="the redelivered article again")
     assert {a["event_id"] for a in articles} == {articles[0]["event_id"]}
     assert all("central bank" in a["text"] for a in articles)
+    # one article, whatever was redelivered: the relation counter does not count the resend again
+    assert articles_counted(settings) == 1
     assert worker.alive()
+
+
+def articles_counted(settings) -> float:
+    from urllib.request import urlopen
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = urlopen(f"http://127.0.0.1:{settings.web_port}/metrics", timeout=10).read().decode()
+    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+               if sample.name == "newsflow_articles_total")
 
 
 def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
