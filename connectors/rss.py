@@ -346,8 +346,10 @@ class RssConnector:
         self.state.mark_seen(feed.url, [d["id"] for d in deadletters if d.get("id")], status="rejected")
         result.new = len(raws)
         metrics.NEW_ENTRIES.labels(self.connector).inc(len(raws))
-        for reason, n in result.rejected.items():
+        for reason, n in Counter(d["reason"] for d in deadletters).items():
             metrics.DEADLETTERS.labels(self.connector, reason).inc(n)
+        if result.rejected["no_id"]:  # skipped, not dead-lettered: an error of the feed's, as bozo is
+            metrics.ERRORS.labels(self.connector, "no_id").inc(result.rejected["no_id"])
         metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()
         if stopped:
             # the rest is read at the next start: due at once, and under the old validators, so

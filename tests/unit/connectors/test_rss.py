@@ -311,3 +311,28 @@ def test_a_stdout_dry_run_does_not_write_the_state_file(site, tmp_path):
     assert result.status == "ok" and [r.id for r in sink.raws] == ["d:1"]
     assert site.requests[-1][1].get("If-None-Match") is None
     c.close()
+
+
+def test_entries_without_an_id_are_not_counted_as_dead_letters(site, tmp_path):
+    from prometheus_client import REGISTRY
+
+    def sample(name, reason):
+        return REGISTRY.get_sample_value(name, {"connector": "rss", "reason": reason}) or 0.0
+
+    site.routes["/feed.xml"] = (200, XML, b'<rss version="2.0"><channel><item></item>'
+                                          b'<item><guid>n:1</guid></item>'
+                                          b'<item><guid>n:2</guid><description>ok</description></item></channel></rss>')
+    before = {(name, reason): sample(name, reason)
+              for name in ("newsflow_connector_deadletters_total", "newsflow_connector_errors_total")
+              for reason in ("no_id", "no_content")}
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink)
+    result = c.poll_feed(c.feeds[0])
+    assert result.new == 1 and result.rejected == {"no_id": 1, "no_content": 1}
+    assert [d["reason"] for d in sink.deadletters] == ["no_content"]
+    delta = {key: sample(*key) - value for key, value in before.items()}
+    assert delta == {("newsflow_connector_deadletters_total", "no_id"): 0.0,
+                     ("newsflow_connector_deadletters_total", "no_content"): 1.0,
+                     ("newsflow_connector_errors_total", "no_id"): 1.0,
+                     ("newsflow_connector_errors_total", "no_content"): 0.0}
+    c.close()
