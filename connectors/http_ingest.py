@@ -56,13 +56,14 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
     sets ``ready`` again when it answers, since a load balancer sends no request to an endpoint that
     is not ready, and a successful delivery could never clear it (see ``serve``)."""
     state = {"ready": True, "connected": connected}
-    expected = f"Bearer {token}".encode() if token else None
+    expected = token.encode() if token else None
 
     def authorised(request: web.Request) -> bool:
         if expected is None:
             return True
-        given = request.headers.get("Authorization", "").encode()
-        return hmac.compare_digest(given, expected)
+        # the scheme is case-insensitive (RFC 7235: "bearer" is "Bearer"); the token is compared exactly
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.lstrip(" ").encode(), expected)
 
     async def read_body(request: web.Request) -> bytes | web.Response:
         if request.content_length is not None and request.content_length > max_body:

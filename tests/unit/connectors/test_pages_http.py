@@ -179,3 +179,20 @@ def test_a_long_pass_logs_its_progress(site, tmp_path, caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("pages: ")]
     assert lines[-1] == "pages: 3 of 4 fetched or failed, 0 delivered"
     c.close()
+
+
+def test_ingest_accepts_the_bearer_scheme_in_any_case_but_the_token_only_exactly():
+    sink = MemorySink()
+    app = make_app(sink, token="s3cret")
+    article = orjson.dumps({"id": "1", "source": "s", "text": "t"})
+
+    async def steps(client):
+        for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+            status, _ = await _req(client, "POST", "/ingest", headers={"Authorization": f"{scheme} s3cret"},
+                                   data=article)
+            assert status == 202, scheme
+        for value in ("bearer S3CRET", "bearer s3cret2", "Basic s3cret", "bearers3cret", "s3cret", "bearer"):
+            status, _ = await _req(client, "POST", "/ingest", headers={"Authorization": value}, data=article)
+            assert status == 401, value
+
+    run_with_client(app, steps)
