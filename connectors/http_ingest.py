@@ -30,6 +30,7 @@ import orjson
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, generate_latest
 
+from pipeline.cleaning.urls import canonical_url
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
@@ -114,10 +115,16 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             if isinstance(item, dict) and "fetched_at" not in item:
                 item = {**item, "fetched_at": utcnow_iso()}
             try:
-                raws.append(RawArticle.from_dict(item))
+                raw = RawArticle.from_dict(item)
             except Rejected as exc:
                 errors.append({"index": index, "reason": exc.reason, "detail": exc.detail,
                                "id": item.get("id") if isinstance(item, dict) else None})
+                continue
+            if raw.url and canonical_url(raw.url) is None:
+                errors.append({"index": index, "reason": "bad_url", "field": "url", "id": raw.id,
+                               "detail": f"url: {raw.url[:200]!r} is not an absolute http or https URL"})
+                continue
+            raws.append(raw)
         if errors:
             return _json({"error": "invalid", "errors": errors}, 400)
         return await deliver(raws)
@@ -130,6 +137,9 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         if not url or not source:
             return _json({"error": "invalid", "errors": [{"index": 0, "reason": "missing",
                                                           "detail": "the url and source parameters are required"}]}, 400)
+        if canonical_url(url) is None:
+            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "bad_url", "field": "url", "detail":
+                          f"the url parameter {url[:200]!r} is not an absolute http or https URL"}]}, 400)
         body = await read_body(request)
         if isinstance(body, web.Response):
             return body

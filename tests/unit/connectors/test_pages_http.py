@@ -4,6 +4,7 @@ import asyncio
 import time
 
 import orjson
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from connectors.http_ingest import STATE, make_app
@@ -194,5 +195,32 @@ def test_ingest_accepts_the_bearer_scheme_in_any_case_but_the_token_only_exactly
         for value in ("bearer S3CRET", "bearer s3cret2", "Basic s3cret", "bearers3cret", "s3cret", "bearer"):
             status, _ = await _req(client, "POST", "/ingest", headers={"Authorization": value}, data=article)
             assert status == 401, value
+
+    run_with_client(app, steps)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                                 "file:///etc/passwd", "ftp://n.example/a", "//n.example/a", "http:no-host"])
+def test_ingest_refuses_a_url_that_is_not_http_or_https(url):
+    sink = MemorySink()
+    app = make_app(sink, token="s3cret")
+
+    async def steps(client):
+        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+            [{"id": "1", "source": "s", "text": "t", "url": "https://n.example/1"},
+             {"id": "2", "source": "s", "text": "t", "url": url}]))
+        assert status == 400
+        [error] = orjson.loads(body)["errors"]
+        assert (error["index"], error["reason"], error["field"], error["id"]) == (1, "bad_url", "url", "2")
+        assert "url" in error["detail"]
+        status, body = await _req(client, "POST", "/ingest/html", params={"url": url, "source": "n"}, headers=AUTH,
+                                  data=b"<p>page</p>")
+        assert status == 400
+        [error] = orjson.loads(body)["errors"]
+        assert (error["reason"], error["field"]) == ("bad_url", "url") and "url parameter" in error["detail"]
+        assert sink.raws == []                                     # nothing of either request is produced
+        status, _ = await _req(client, "POST", "/ingest/html", params={"url": "HTTPS://n.example/a", "source": "n"},
+                               headers=AUTH, data=b"<p>page</p>")
+        assert status == 202
 
     run_with_client(app, steps)
