@@ -14,6 +14,7 @@ import concurrent.futures
 import logging
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from .config import CleaningConfig
 LOG = logging.getLogger(__name__)
 
 _META_FIELDS = ("title", "author", "sitename", "url", "description")
+_MARKUP = re.compile(r"<[A-Za-z][\w:-]*[\s/>]")  # an opening tag
 
 
 def _light_metadata(tree, url: str | None) -> dict[str, Any]:
@@ -62,9 +64,15 @@ def _light_metadata(tree, url: str | None) -> dict[str, Any]:
 def extract_html(html: str | bytes, url: str | None, options: dict[str, Any]) -> dict[str, Any]:
     """Body text and metadata of one page (runs in a worker process, or inline)."""
     import trafilatura
-    from trafilatura.utils import load_html
+    from trafilatura.utils import decode_file, load_html
 
     tree = load_html(html)
+    if tree is None:
+        # load_html refuses a fragment of one element ("<p>...</p>", "<div>...</div>") as dubious:
+        # a page's markup around it lets the same text through
+        text = decode_file(html) if isinstance(html, bytes) else html
+        if _MARKUP.search(text):
+            tree = load_html(f"<html><body>{text}</body></html>")
     if tree is None:
         return {"error": "the document could not be parsed as HTML (no markup, or not a page)"}
     result = _light_metadata(tree, url)

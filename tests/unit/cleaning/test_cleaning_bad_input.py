@@ -217,3 +217,17 @@ def test_xml_declaration_with_encoding_in_a_str(inline_extractor):
 def test_not_text_at_all(inline_extractor):
     error = rejected(RawArticle(id="x", source="s", html=12345), inline_extractor)  # type: ignore[arg-type]
     assert error.reason == "invalid_input"
+
+
+FRAGMENT_TEXT = ("Firefighters battled a large wildfire near Marseille on Sunday as strong winds pushed flames "
+                 "toward residential areas, officials said. Some 300 residents were moved to a sports hall.")
+
+
+@pytest.mark.parametrize("html", [f"<p>{FRAGMENT_TEXT}</p>", f"<div>{FRAGMENT_TEXT}</div>",
+                                  f"<body><p>{FRAGMENT_TEXT}</p></body>".encode()])
+def test_an_html_fragment_of_one_element_is_extracted_not_refused(inline_extractor, html):
+    """trafilatura's load_html refuses a lone element as dubious HTML; such a body used to be
+    dead-lettered as extraction_failed (found by a QA pass through /ingest/html)."""
+    article = clean(raw(html=html), extractor=inline_extractor)
+    assert "wildfire near Marseille" in article.text and "sports hall" in article.text
+    assert "<p>" not in article.text
