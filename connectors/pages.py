@@ -28,7 +28,7 @@ from . import metrics
 from .common import connector_deadletter, stable_id
 from .charset import decode_html
 from .net import Blocked, FetchError, Fetcher
-from .sink import DeliveryError, _BaseSink
+from .sink import DeliveryError, StdoutSink, _BaseSink
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,11 @@ class PagesConnector:
         self.urls = list(urls or [])
         self.source = source
         self.state = State(state_path, keep_per_scope=1_000_000)
+        self._held_state: State | None = None
+        if isinstance(sink, StdoutSink):
+            # a dry run (--stdout) produces nothing, so it marks no page done either (the next real run
+            # would skip what was only printed); the file stays locked, as for a real run (as in rss)
+            self._held_state, self.state = self.state, State(":memory:", keep_per_scope=1_000_000)
         self.gate = HostGate(per_host_delay, per_host_concurrency)
         self.concurrency = max(1, concurrency)
         self.delivery_timeout = delivery_timeout
@@ -139,6 +144,8 @@ class PagesConnector:
     def close(self) -> None:
         self.stop_event.set()
         self.state.close()
+        if self._held_state is not None:
+            self._held_state.close()
         self.fetcher.close()
 
     # -- inputs --------------------------------------------------------------------------------

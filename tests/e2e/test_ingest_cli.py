@@ -130,3 +130,33 @@ def test_an_unreachable_broker_is_given_up_within_the_delivery_timeout(newsflow)
     assert result.returncode == 1 and time.monotonic() - started < 30
     err = result.stderr.decode()
     assert "is not reachable" in err and "Traceback" not in err
+
+
+def test_a_stdout_dry_run_of_ingest_urls_leaves_its_pages_to_the_next_real_run(kafka_bootstrap, unique_prefix, tmp_path):
+    """Before, `ingest urls --stdout` marked the pages it printed as done in --state: a second dry run
+    printed nothing and the real run that followed delivered nothing ("1 already done")."""
+    site = Site()
+    site.routes["/robots.txt"] = (404, {}, b"")
+    site.routes["/story"] = (200, {"Content-Type": "text/html; charset=utf-8"},
+                             b"<html><body><p>A ferry ran aground off the coast on Monday.</p></body></html>")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(site.url("/story") + "\n")
+    state = tmp_path / "state" / "pages.sqlite"
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_LOG_LEVEL="info")
+    command = [sys.executable, "-m", "cli.main", "ingest", "urls", str(urls), "--once", "--state", str(state),
+               "--allow-network", "127.0.0.1/32", "--per-host-delay", "0"]
+    try:
+        for attempt in (1, 2):
+            dry = subprocess.run([*command, "--stdout"], env=env, capture_output=True, timeout=120)
+            assert dry.returncode == 0, dry.stderr.decode()[-3000:]
+            assert [orjson.loads(line)["id"] for line in dry.stdout.splitlines()] == [site.url("/story")], attempt
+            assert "1 listed, 0 already done, 1 fetched, 1 delivered" in dry.stderr.decode(), attempt
+        real = subprocess.run(command, env=env, capture_output=True, timeout=180)
+        assert real.returncode == 0, real.stderr.decode()[-3000:]
+        assert "1 listed, 0 already done, 1 fetched, 1 delivered" in real.stderr.decode()
+        assert site.hits("/story") == 3
+    finally:
+        site.close()
+    ids = [orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")]
+    assert ids == [site.url("/story")]

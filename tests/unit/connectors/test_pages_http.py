@@ -84,6 +84,36 @@ def test_sitemap(site, tmp_path):
     c.close()
 
 
+
+def test_a_stdout_dry_run_does_not_write_the_state_file(site, tmp_path):
+    """Before, `ingest urls --stdout` marked the pages it only printed as done in --state, so the next
+    real run with that file skipped them (as `ingest rss --stdout` did before b7cf571)."""
+    import io
+    import sqlite3
+
+    from connectors.sink import StdoutSink
+    site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+    site.routes["/a"] = (200, HTML, b"<p>Article A</p>")
+    site.routes["/private/b"] = (200, HTML, b"<p>secret</p>")
+    urls = [site.url("/a"), site.url("/private/b")]
+    out, err = io.StringIO(), io.StringIO()
+    c = pages(site, tmp_path, StdoutSink(out=out, err=err), urls, per_host_delay=0)
+    summary = c.run_once()
+    assert (summary.delivered, summary.failed) == (1, {"robots": 1})
+    assert [orjson.loads(line)["id"] for line in out.getvalue().splitlines()] == [site.url("/a")]
+    again = c.run_once()   # within the dry run, what it printed is done: a second round prints nothing
+    assert (again.delivered, again.already_done) == (0, 2) and out.getvalue().count("\n") == 1
+    c.close()
+    with sqlite3.connect(tmp_path / "pages.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 0   # nothing on disk
+    # the next real run with the same state file fetches the page again and delivers it
+    sink = MemorySink()
+    c = pages(site, tmp_path, sink, urls, per_host_delay=0)
+    summary = c.run_once()
+    assert (summary.delivered, summary.already_done) == (1, 0) and [r.id for r in sink.raws] == [site.url("/a")]
+    assert site.hits("/a") == 2
+    c.close()
+
 # -- HTTP ingest --------------------------------------------------------------------------------
 AUTH = {"Authorization": "Bearer s3cret"}
 
