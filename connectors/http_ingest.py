@@ -10,6 +10,14 @@ request gets 400 with the reasons per item and nothing is produced (the client f
 202 is answered only after Kafka acknowledged every record; when the broker cannot ack within
 ``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
 
+Every error answer (but the plain-text 503 of /readyz) is a JSON object with ``error``.
+
+``newsflow_ingest_requests_total{code}`` counts every answer once, by its status code, those that
+aiohttp makes itself included (404 for an unknown path, 405 for a wrong method, and the 500 of a
+handler that raised, which is logged with its traceback); the monitoring endpoints (/metrics,
+/healthz, /readyz), which scrapes and probes call all the time, are not ingest requests and are
+left out, so that the share of 503s stays the share of the clients' requests.
+
 The port opens at once, before Kafka is known to be there: /healthz answers, while /readyz and
 every POST answer 503 until ``prepare`` (the topic check) has succeeded. It is retried with
 backoff, so the endpoint waits out a broker that starts after it instead of exiting. After a
@@ -24,6 +32,7 @@ import logging
 import signal
 import threading
 import time
+from http import HTTPStatus
 from typing import Any, Callable
 
 import orjson
@@ -44,9 +53,55 @@ REQUESTS = Counter("newsflow_ingest_requests", "HTTP ingest requests by status c
 STATE = web.AppKey("newsflow_ingest_state", dict)
 
 
-def _json(data: Any, status: int) -> web.Response:
-    REQUESTS.labels(str(status)).inc()
-    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+def _json(data: Any, status: int, headers: Any = None) -> web.Response:
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json", headers=headers)
+
+
+def _error_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "error"
+
+
+def _counting_middleware(not_counted: set) -> Callable:
+    """Counts every answer once by its status code, also those aiohttp makes (404, 405) and the 500
+    of a handler that raised, which is answered in JSON as the other errors are, and logged with its
+    traceback. Requests routed to a handler in ``not_counted`` (the monitoring endpoints) are not
+    counted. The label is the status code alone: a path never becomes a label value."""
+    @web.middleware
+    async def count_requests(request: web.Request, handler) -> web.StreamResponse:
+        counted = request.match_info.handler not in not_counted
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                if counted:
+                    REQUESTS.labels(str(exc.status)).inc()
+                raise
+            response = _http_error(request, exc)
+        except Exception:  # noqa: BLE001 - one failing request must not take the service's answer form with it
+            log.exception("serve-ingest: %s %s failed: answered 500", request.method, request.path[:200],
+                          extra={"method": request.method, "path": request.path[:200], "status": 500})
+            response = _json({"error": "internal", "detail": "an unexpected error on the server; it is logged"}, 500)
+        if counted:
+            REQUESTS.labels(str(response.status)).inc()
+        return response
+
+    return count_requests
+
+
+def _http_error(request: web.Request, exc: web.HTTPException) -> web.Response:
+    """An aiohttp HTTP error (no route, a wrong method ...) as a JSON answer; its headers (Allow) kept."""
+    headers = {k: v for k, v in exc.headers.items() if k.lower() not in ("content-type", "content-length")}
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        detail = f"{request.method} is not allowed on {request.path[:200]}; use {allowed}"
+    elif isinstance(exc, web.HTTPNotFound):
+        detail = f"no such path: {request.path[:200]}"
+    else:
+        detail = exc.text or exc.reason
+    return _json({"error": _error_name(exc.status), "detail": detail}, exc.status, headers=headers)
 
 
 def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1024, max_items: int = 1000,
@@ -167,7 +222,8 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             return web.Response(text="not ready: waiting for Kafka\n", status=503)
         return web.Response(text="ready\n" if state["ready"] else "not ready\n", status=200 if state["ready"] else 503)
 
-    app = web.Application(client_max_size=max_body + 1024)
+    app = web.Application(client_max_size=max_body + 1024,
+                          middlewares=[_counting_middleware({metrics_view, healthz, readyz})])
     app[STATE] = state
     app.router.add_post("/ingest", ingest)
     app.router.add_post("/ingest/html", ingest_html)
