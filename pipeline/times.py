@@ -15,6 +15,8 @@ from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
 
+from schemas.timestamps import parse_timestamp  # fetched_at's stricter reading
+
 # Field names under which exported rows (datasets, scrapers' output) carry a publication time
 PUBLISHED_FIELDS = ("published", "date", "published_at", "pub_date", "pubDate", "published_date", "publish_date",
                     "publication_date", "date_publish", "datetime", "timestamp", "seendate", "time")
@@ -92,9 +94,15 @@ MAX_AHEAD_SECONDS = 2 * 86400
 
 
 def in_future(value: str | None, now: float) -> bool:
-    """Whether a time lies more than MAX_AHEAD_SECONDS after ``now`` (epoch seconds)."""
+    """Whether a time lies more than MAX_AHEAD_SECONDS after ``now`` (epoch seconds).
+
+    A well-formed timestamp past MAX_YEAR ("2999-01-01T00:00:00Z") is in the future too: the
+    publication-time reader refuses such years, and a fetched_at that far ahead used to pass."""
     got = parse_published(value)
-    return got is not None and got[0].timestamp() > now + MAX_AHEAD_SECONDS
+    if got is None:
+        instant = parse_timestamp(value)
+        return instant is not None and instant.timestamp() > now + MAX_AHEAD_SECONDS
+    return got[0].timestamp() > now + MAX_AHEAD_SECONDS
 
 
 def normalise_published(value: object) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from . import schema_errors
+from .timestamps import normalise_timestamp
 
 MAX_RAW_BYTES_DEFAULT = 8 * 1024 * 1024
 
@@ -77,6 +78,14 @@ class RawArticle:
         if errors:
             raise Rejected("schema", "; ".join(errors[:5]), **claimed)
         fields = {k: v for k, v in document.items() if k != "schema_version"}
+        if fields.get("fetched_at") is not None:
+            # the start of end-to-end latency and the clustering's time when published is missing:
+            # one UTC form downstream, and a value no reader can take is refused here, naming the field
+            fetched_at = normalise_timestamp(fields["fetched_at"])
+            if fetched_at is None:
+                raise Rejected("schema", f"fetched_at: {fields['fetched_at'][:80]!r} is not an RFC 3339 date and time, "
+                                         "such as 2026-03-01T09:30:00Z", **claimed)
+            fields["fetched_at"] = fetched_at
         return cls(**fields)
 
     @classmethod

@@ -36,22 +36,28 @@ def test_seeds_become_three_events_without_furniture(settings, worker):
 
 
 def test_malformed_message_is_dead_lettered_and_the_next_one_processed(settings, worker):
+    flood = ("Flooding closed the main bridge in Porto Alegre on Tuesday, officials said. "
+             "Rescue teams evacuated 300 residents from riverside districts overnight. ")
     produce(settings, [
         (b"wire", b"{this is not json"),
         (b"wire", orjson.dumps({"id": "no-body", "source": "wire"})),
-        raw_value("good-1", "Flooding closed the main bridge in Porto Alegre on Tuesday, officials said. "
-                  "Rescue teams evacuated 300 residents from riverside districts overnight. " * 3),
+        raw_value("bad-time", flood, fetched_at="yesterday"),
+        raw_value("good-1", flood * 3, fetched_at="2026-03-01T10:30:00.5+02:00"),
     ])
-    wait_for(lambda: any(a["id"] == "good-1" for a in topic_records(settings, settings.articles_topic)),
-             what="the good article after the bad ones")
-    letters = wait_for(lambda: (d := topic_records(settings, settings.deadletter_topic)) and len(d) >= 2 and d,
-                       what="two dead letters")
+    articles = wait_for(lambda: [a for a in topic_records(settings, settings.articles_topic) if a["id"] == "good-1"],
+                        what="the good article after the bad ones")
+    assert articles[0]["fetched_at"] == "2026-03-01T08:30:00.500Z"  # one UTC form downstream
+    letters = wait_for(lambda: (d := topic_records(settings, settings.deadletter_topic)) and len(d) >= 3 and d,
+                       what="three dead letters")
     reasons = {letter["reason"] for letter in letters}
     assert reasons == {"invalid_json", "schema"}
     for letter in letters:
         assert schema_errors("deadletter", letter) == []
         assert letter["detail"] and letter["payload"]
     assert any(letter["payload"] == "{this is not json" for letter in letters)
+    bad_time = [letter for letter in letters if letter["id"] == "bad-time"]
+    assert len(bad_time) == 1 and bad_time[0]["reason"] == "schema" and bad_time[0]["source"] == "wire"
+    assert bad_time[0]["detail"].startswith("fetched_at: 'yesterday'")
     assert worker.alive()
 
 

@@ -2,6 +2,7 @@
 does not name a whole date is refused, never completed from a default."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -60,3 +61,22 @@ def test_the_result_is_aware_utc_and_says_whether_a_time_was_named():
 def test_no_value_raises(value):
     got = normalise_published(value)
     assert got is None or parse_published(got) is not None  # what comes out reads back in
+
+
+def test_a_fetched_at_centuries_ahead_is_in_the_future_and_the_cleaning_drops_it():
+    """QA: fetched_at "2999-01-01T00:00:00Z" passed the cleaning unflagged, because the reader of
+    publication times refuses years past 2100, and in_future took "unreadable" for "not ahead"."""
+    from pipeline.cleaning import clean
+    from pipeline.times import in_future
+    from schemas.models import RawArticle
+
+    now = time.time()
+    assert in_future("2999-01-01T00:00:00Z", now) and in_future("9999-12-31T23:59:59Z", now)
+    assert not in_future("2026-03-01T10:30:00Z", datetime(2026, 3, 1, tzinfo=timezone.utc).timestamp())
+    assert not in_future("yesterday", now) and not in_future(None, now)
+    raw = RawArticle.from_dict({"id": "f-2", "source": "wire", "fetched_at": "2999-01-01T00:00:00Z",
+                                "title": "Bridge closed by flooding",
+                                "text": "Flooding closed the main bridge in Porto Alegre on Tuesday, officials said. "
+                                        "Rescue teams evacuated 300 residents from riverside districts overnight."})
+    article = clean(raw)
+    assert article.fetched_at is None and "fetched_at_in_future" in article.flags
