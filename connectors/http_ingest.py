@@ -10,7 +10,11 @@ request gets 400 with the reasons per item and nothing is produced (the client f
 202 is answered only after Kafka acknowledged every record; when the broker cannot ack within
 ``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
 
-Every error answer (but the plain-text 503 of /readyz) is a JSON object with ``error``.
+Bodies are read by their Content-Type: ``/ingest`` takes JSON (``application/json``, any ``+json``
+type, or no Content-Type at all) in UTF-8, ``/ingest/html`` takes ``text/html`` or
+``application/xhtml+xml`` (or none) in any charset ``connectors.charset`` reads; anything else is
+refused with 415 before the body is read. Every error answer (but the plain-text 503 of /readyz) is a
+JSON object with ``error``.
 
 ``newsflow_ingest_requests_total{code}`` counts every answer once, by its status code, those that
 aiohttp makes itself included (404 for an unknown path, 405 for a wrong method, and the 500 of a
@@ -36,7 +40,7 @@ from http import HTTPStatus
 from typing import Any, Callable
 
 import orjson
-from aiohttp import web
+from aiohttp import hdrs, web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, generate_latest
 
 from pipeline.cleaning.urls import canonical_url
@@ -52,9 +56,52 @@ log = logging.getLogger(__name__)
 REQUESTS = Counter("newsflow_ingest_requests", "HTTP ingest requests by status code", ["code"])
 STATE = web.AppKey("newsflow_ingest_state", dict)
 
+JSON_TYPE = "application/json"
+HTML_TYPES = ("text/html", "application/xhtml+xml")  # what ingest urls and rss --fetch-pages accept
+_UTF8_LABELS = {"utf-8", "utf8", "us-ascii", "ascii"}  # JSON is read as UTF-8 (RFC 8259); ASCII is a part of it
+
 
 def _json(data: Any, status: int, headers: Any = None) -> web.Response:
     return web.Response(body=orjson.dumps(data), status=status, content_type="application/json", headers=headers)
+
+
+def _media_type(request: web.Request) -> tuple[str | None, str | None]:
+    """The request's media type and charset, lower-cased; (None, None) without a Content-Type."""
+    if not request.headers.get(hdrs.CONTENT_TYPE, "").strip():
+        return None, None  # aiohttp would call it application/octet-stream
+    charset = request.charset
+    return request.content_type.lower(), charset.strip().strip("\"'").lower() if charset else None
+
+
+def _refuse_media_type(given: str, detail: str, expected: str) -> web.Response:
+    return _json({"error": "unsupported_media_type", "detail": detail, "content_type": given[:200],
+                  "expected": expected}, 415)
+
+
+def _json_type_refused(request: web.Request) -> web.Response | None:
+    """/ingest: JSON (application/json or a +json type) in UTF-8, or no Content-Type at all. A form
+    (curl -d sends application/x-www-form-urlencoded), a page, text or bytes are refused with 415."""
+    media, charset = _media_type(request)
+    given = request.headers.get(hdrs.CONTENT_TYPE, "")
+    if media is None:
+        return None
+    if media != JSON_TYPE and not media.endswith("+json"):
+        return _refuse_media_type(given, f"{request.path} takes {JSON_TYPE} (or a +json type), not {media}",
+                                  JSON_TYPE)
+    if charset is not None and charset not in _UTF8_LABELS:
+        return _refuse_media_type(given, f"{request.path} reads JSON as UTF-8 only (RFC 8259), not charset={charset};"
+                                         " send the body in UTF-8", f"{JSON_TYPE}; charset=utf-8")
+    return None
+
+
+def _html_type_refused(request: web.Request) -> web.Response | None:
+    """/ingest/html: an HTML page (the types the urls connector takes), or no Content-Type. Its
+    charset is a hint for connectors.charset, as a web server's is for the urls connector."""
+    media, _ = _media_type(request)
+    if media is None or media in HTML_TYPES:
+        return None
+    return _refuse_media_type(request.headers.get(hdrs.CONTENT_TYPE, ""),
+                              f"{request.path} takes {' or '.join(HTML_TYPES)}, not {media}", HTML_TYPES[0])
 
 
 def _error_name(status: int) -> str:
@@ -153,6 +200,9 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
     async def ingest(request: web.Request) -> web.Response:
         if not authorised(request):
             return _json({"error": "unauthorised"}, 401)
+        refused = _json_type_refused(request)
+        if refused is not None:
+            return refused
         body = await read_body(request)
         if isinstance(body, web.Response):
             return body
@@ -187,6 +237,9 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
     async def ingest_html(request: web.Request) -> web.Response:
         if not authorised(request):
             return _json({"error": "unauthorised"}, 401)
+        refused = _html_type_refused(request)
+        if refused is not None:
+            return refused
         url = request.query.get("url")
         source = request.query.get("source")
         if not url or not source:

@@ -21,10 +21,14 @@ pytestmark = pytest.mark.kafka
 TOKEN = "e2e-token"
 
 
-def call(url: str, body: bytes | None = None, token: str | None = TOKEN) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+def call(url: str, body: bytes | None = None, token: str | None = TOKEN,
+         content_type: str | None = "application/json", method: str | None = None) -> tuple[int, bytes]:
+    """``content_type=None`` leaves urllib's own (application/x-www-form-urlencoded, as curl -d sends)."""
+    request = urllib.request.Request(url, data=body, method=method or ("POST" if body is not None else "GET"))
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    if body is not None and content_type is not None:
+        request.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, response.read()
@@ -133,3 +137,37 @@ def test_ready_again_when_the_broker_returns_without_waiting_for_a_request(tmp_p
         if proc.poll() is None:
             proc.kill()
         broker.stop()
+
+
+def test_answers_by_content_type_and_counts_every_answer(tmp_path):
+    """The process as a client meets it (a dry run: no broker needed): a form post, as curl -d and
+    urllib send by default, is refused with 415 naming application/json; a JSON post is taken; a
+    page goes to /ingest/html; an unknown path and a wrong method are answered in JSON; and /metrics
+    counts each of these answers once, by its code."""
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_INGEST_TOKEN=TOKEN, NEWSFLOW_HOME=str(tmp_path / "home"))
+    base = f"http://127.0.0.1:{http_port}"
+    proc = start(env, "--stdout", "--port", str(http_port))
+    try:
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=60, what="/readyz 200")
+        article = orjson.dumps({"id": "ct-1", "source": "e2e", "text": "A ferry ran aground off the coast on Monday."})
+        status, body = call(f"{base}/ingest", article, content_type=None)
+        assert status == 415, body
+        assert orjson.loads(body)["expected"] == "application/json" and b"application/x-www-form-urlencoded" in body
+        assert call(f"{base}/ingest", article, content_type="application/json; charset=utf-8")[0] == 202
+        status, body = call(f"{base}/ingest/html?url=https://n.example/a&source=e2e", b"<p>Rescuers reached it.</p>",
+                            content_type="text/html; charset=utf-8")
+        assert status == 202, body
+        assert call(f"{base}/ingest/html?url=https://n.example/b&source=e2e", article)[0] == 415
+        status, body = call(f"{base}/no/such/path")
+        assert status == 404 and orjson.loads(body)["error"] == "not_found"
+        status, body = call(f"{base}/ingest")   # GET
+        assert status == 405 and orjson.loads(body)["error"] == "method_not_allowed"
+        status, metrics_text = call(f"{base}/metrics")
+        assert status == 200
+    finally:
+        code, log = stop(proc)
+    assert code == 0, log
+    counted = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in metrics_text.decode().splitlines()
+               if line.startswith("newsflow_ingest_requests_total{")}
+    assert counted == {"415": 2.0, "202": 2.0, "404": 1.0, "405": 1.0}

@@ -116,6 +116,9 @@ def test_a_stdout_dry_run_does_not_write_the_state_file(site, tmp_path):
 
 # -- HTTP ingest --------------------------------------------------------------------------------
 AUTH = {"Authorization": "Bearer s3cret"}
+JSON = {"Content-Type": "application/json"}
+JSON_AUTH = {**AUTH, **JSON}
+HTML_AUTH = {**AUTH, "Content-Type": "text/html"}
 
 
 def run_with_client(app, steps):
@@ -137,16 +140,16 @@ def test_ingest_auth_validation_batch_and_ack():
     async def steps(client):
         assert (await _req(client, "POST", "/ingest", data=b"{}"))[0] == 401
         assert (await _req(client, "POST", "/ingest", data=b"{}", headers={"Authorization": "Bearer wrong"}))[0] == 401
-        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+        status, body = await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=orjson.dumps(
             [{"id": "1", "source": "s", "text": "t"}, {"id": "2", "source": "s"}]))
         assert status == 400
         errors = orjson.loads(body)["errors"]
         assert [(e["index"], e["reason"]) for e in errors] == [(1, "schema")] and sink.raws == []
-        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+        status, body = await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=orjson.dumps(
             [{"id": "1", "source": "s", "text": "t"}, {"id": "2", "source": "s", "html": "<p/>"}]))
         assert status == 202 and orjson.loads(body)["ids"] == ["1", "2"] and [r.id for r in sink.raws] == ["1", "2"]
-        assert (await _req(client, "POST", "/ingest", headers=AUTH, data=b"x" * 20_000))[0] == 413
-        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=AUTH,
+        assert (await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=b"x" * 20_000))[0] == 413
+        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=HTML_AUTH,
                                data=b"<p>page</p>")
         assert status == 202 and sink.raws[-1].html == "<p>page</p>" and sink.raws[-1].id == "https://n.example/a"
         assert (await _req(client, "GET", "/healthz"))[0] == 200
@@ -167,7 +170,7 @@ def test_ingest_answers_503_when_kafka_does_not_ack():
     app = make_app(Down(), token="s3cret", ack_timeout=1.0, on_unavailable=lambda: outages.append(1))
 
     async def steps(client):
-        status, _ = await _req(client, "POST", "/ingest", headers=AUTH,
+        status, _ = await _req(client, "POST", "/ingest", headers=JSON_AUTH,
                                data=orjson.dumps({"id": "1", "source": "s", "text": "t"}))
         assert status == 503
         assert (await _req(client, "GET", "/readyz"))[0] == 503
@@ -185,15 +188,15 @@ def test_ingest_answers_503_until_connected_and_keeps_nothing_meanwhile():
         assert (await _req(client, "GET", "/healthz"))[0] == 200  # alive: not to be restarted
         status, body = await _req(client, "GET", "/readyz")
         assert status == 503 and b"waiting for Kafka" in body
-        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=article)
+        status, body = await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=article)
         assert status == 503 and orjson.loads(body)["error"] == "unavailable"
-        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=AUTH,
+        status, _ = await _req(client, "POST", "/ingest/html?url=https://n.example/a&source=n", headers=HTML_AUTH,
                                data=b"<p>page</p>")
         assert status == 503 and sink.raws == []
         assert (await _req(client, "POST", "/ingest", data=article))[0] == 401  # auth still comes first
         app[STATE]["connected"] = True
         assert (await _req(client, "GET", "/readyz"))[0] == 200
-        assert (await _req(client, "POST", "/ingest", headers=AUTH, data=article))[0] == 202
+        assert (await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=article))[0] == 202
         assert [r.id for r in sink.raws] == ["1"]
 
     run_with_client(app, steps)
@@ -219,11 +222,11 @@ def test_ingest_accepts_the_bearer_scheme_in_any_case_but_the_token_only_exactly
 
     async def steps(client):
         for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
-            status, _ = await _req(client, "POST", "/ingest", headers={"Authorization": f"{scheme} s3cret"},
+            status, _ = await _req(client, "POST", "/ingest", headers={**JSON, "Authorization": f"{scheme} s3cret"},
                                    data=article)
             assert status == 202, scheme
         for value in ("bearer S3CRET", "bearer s3cret2", "Basic s3cret", "bearers3cret", "s3cret", "bearer"):
-            status, _ = await _req(client, "POST", "/ingest", headers={"Authorization": value}, data=article)
+            status, _ = await _req(client, "POST", "/ingest", headers={**JSON, "Authorization": value}, data=article)
             assert status == 401, value
 
     run_with_client(app, steps)
@@ -236,21 +239,21 @@ def test_ingest_refuses_a_url_that_is_not_http_or_https(url):
     app = make_app(sink, token="s3cret")
 
     async def steps(client):
-        status, body = await _req(client, "POST", "/ingest", headers=AUTH, data=orjson.dumps(
+        status, body = await _req(client, "POST", "/ingest", headers=JSON_AUTH, data=orjson.dumps(
             [{"id": "1", "source": "s", "text": "t", "url": "https://n.example/1"},
              {"id": "2", "source": "s", "text": "t", "url": url}]))
         assert status == 400
         [error] = orjson.loads(body)["errors"]
         assert (error["index"], error["reason"], error["field"], error["id"]) == (1, "bad_url", "url", "2")
         assert "url" in error["detail"]
-        status, body = await _req(client, "POST", "/ingest/html", params={"url": url, "source": "n"}, headers=AUTH,
+        status, body = await _req(client, "POST", "/ingest/html", params={"url": url, "source": "n"}, headers=HTML_AUTH,
                                   data=b"<p>page</p>")
         assert status == 400
         [error] = orjson.loads(body)["errors"]
         assert (error["reason"], error["field"]) == ("bad_url", "url") and "url parameter" in error["detail"]
         assert sink.raws == []                                     # nothing of either request is produced
         status, _ = await _req(client, "POST", "/ingest/html", params={"url": "HTTPS://n.example/a", "source": "n"},
-                               headers=AUTH, data=b"<p>page</p>")
+                               headers=HTML_AUTH, data=b"<p>page</p>")
         assert status == 202
 
     run_with_client(app, steps)
