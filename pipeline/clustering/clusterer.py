@@ -363,8 +363,10 @@ class StoryClusterer:
         # chance keeps the whole veto, as it already rests on agreeing tagged names, and on scraped
         # pages generic ones (a country, a capital) would let an unrelated page through.
         gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
+        if min_shared:
+            words, names = f.wf_h.tolist(), f.ef_h.tolist()
         for eid, x in self.event_candidates(f, recs):
-            if min_shared and self._shared_terms(f, eid) < min_shared:
+            if min_shared and self._event_side(eid).shared(words, names) < min_shared:
                 continue
             doubtful = x[0] < gate and not x[_DATE_MATCH]
             if doubtful and _who_where_conflict(x, confident_join=True):
@@ -381,11 +383,6 @@ class StoryClusterer:
         if second is not None and second[0] >= threshold - p.second_chance:
             return second
         return None
-
-    def _shared_terms(self, f: Features, eid: str) -> int:
-        """How many of the article's content words and names the event's profile holds."""
-        e = self._event_side(eid).e
-        return int(np.isin(f.wf_h, e.term_h).sum()) + int(np.isin(f.ef_h, e.ent_h).sum())
 
     # ------------------------------------------------------------- mutation
     def _commit(self, aid, f: Features, mh16, bands, rel, dup, sim, eid) -> Assignment:

@@ -144,13 +144,14 @@ class EventSide:
     """The event side of the article-vs-event features, derived once per state of an event: an
     event is scored against many arrivals between two changes of its own, and splitting its cue
     codes by kind cost more than comparing them with the article's."""
-    __slots__ = ("e", "log_size", "ent_set", "top_h", "top_w", "evt_miss", "dated", "e_dd", "years",
+    __slots__ = ("e", "log_size", "ent_set", "term_set", "top_h", "top_w", "evt_miss", "dated", "e_dd", "years",
                  "kinds", "kind_top", "people_low", "top_person", "ent_low", "facts", "fact_subs")
 
     def __init__(self, e: EventRec, k_top: int):
         self.e = e
         self.log_size = math.log1p(e.n_alive)
         self.ent_set = set(e.ent_h.tolist())
+        self.term_set = None  # the centroid's term hashes, made when first asked for (short articles)
         self.top_h = e.ent_h[:k_top].tolist()
         self.top_w = e.ent_w[:k_top]
         self.evt_miss: dict = {}  # miss pattern of the event's strongest names -> evt_top_missing
@@ -188,6 +189,14 @@ class EventSide:
         self.ent_low = None  # the event's name hashes cut to 30 bits, made when first asked for
         self.facts = facts
         self.fact_subs = {(c >> 28) & 3 for c in facts}
+
+    def shared(self, words: list[int], names: list[int]) -> int:
+        """How many of ``words`` (content-word hashes) and ``names`` (name hashes) the event's
+        profile holds."""
+        if self.term_set is None:
+            self.term_set = set(self.e.term_h.tolist())
+        terms, ents = self.term_set, self.ent_set
+        return sum(1 for h in words if h in terms) + sum(1 for h in names if h in ents)
 
     def has_low_name(self, low: int) -> bool:
         if self.ent_low is None:
