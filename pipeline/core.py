@@ -163,7 +163,9 @@ class ClusterStage:
             # bounded, so in a large event it may no longer name the article
             return ClusterResult(record, self.builder.record(state), redelivered=True, evicted=list(assignment.evicted),
                                  features=source)
-        new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now)
+        # an id the window has evicted may be listed in a live event: the builder tells a
+        # redelivery from another article under the same id by the member it lists
+        new_state, event = self.builder.apply(state, _Member(record), facts, assignment, now, reused_id=not known)
         if event is None:
             current = self.builder.record(state) if state is not None else None
             return ClusterResult(record, current, redelivered=True, evicted=list(assignment.evicted), features=source)

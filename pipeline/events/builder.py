@@ -93,10 +93,15 @@ class EventBuilder:
             return False
         return any(row[0] == article_id for row in state["members"]) or _digest(article_id) in state["seen"]
 
-    def apply(self, state: dict | None, article: Any, facts: dict, assignment: Any, now: str):
-        """Fold one article into its event. Returns (state, record), or (state, None) for a redelivery."""
+    def apply(self, state: dict | None, article: Any, facts: dict, assignment: Any, now: str,
+              reused_id: bool = False):
+        """Fold one article into its event. Returns (state, record), or (state, None) for a redelivery.
+
+        ``reused_id``: the caller no longer holds the id's text (the clustering window evicted it),
+        so a member listed under the id may be another article: one listed with another source, URL
+        or title is, and this one joins as a member of its own."""
         article_id = str(_get(article, "id"))
-        if self.is_member(state, article_id):
+        if self.is_member(state, article_id) and not (reused_id and self._listed_as_other(state, article)):
             return state, None
         event_id = _get(assignment, "event_id")
         relation = _get(assignment, "relation") or "new"
@@ -123,6 +128,15 @@ class EventBuilder:
         state["version"] += 1
         state["last_updated"] = now
         return state, self.record(state)
+
+    @staticmethod
+    def _listed_as_other(state: dict, article: Any) -> bool:
+        """Whether the member listed under the article's id names another source, URL or title (a
+        member past the bounded list is only remembered by a digest of its id: taken as the same)."""
+        article_id = str(_get(article, "id"))
+        mine = (_get(article, "url"), _get(article, "source") or "unknown", _get(article, "title"))
+        rows = [row for row in state["members"] if row[0] == article_id]
+        return bool(rows) and all((row[1], row[2], row[3]) != mine for row in rows)
 
     def _fold(self, state: dict, facts: dict, relation: str, article_id: str, source: str,
               published: str | None, text: str | None = None) -> None:

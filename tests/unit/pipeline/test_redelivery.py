@@ -67,3 +67,28 @@ def test_replay_reports_a_reused_id_as_an_error_row():
     assert rows[1] == {"id": "story", "error": {"reason": "duplicate_id", "detail": rows[1]["error"]["detail"],
                                                "stage": "cluster"}}
     assert [e["article_count"] for e in pipeline.events.values()] == [1]
+
+
+def test_another_article_under_an_id_the_window_evicted_joins_its_event_and_a_resend_stays_a_redelivery():
+    # the window holds 3 articles: the first "story" leaves it while its event lives on in later copies
+    stage = ClusterStage(Settings(window_max_articles=3), {}, {}, restore=False)
+    first = stage.process({**article(0), "id": "story", "source": "site-a"}, NOW)
+    for n in range(1, 5):
+        stage.process(article(n), NOW)
+    assert not stage.clusterer.knows("story")
+    assert stage.process(article(5), NOW).event["article_count"] == 6
+
+    # site-b's file is also called story.txt: an update of the same report, under its own title
+    update = {**article(9), "id": "story", "source": "site-b", "title": "Oscars name their host",
+              "text": TEXT + " The ceremony will be broadcast live around the world."}
+    taken = stage.process(update, NOW)
+    assert not taken.redelivered
+    assert taken.article["event_id"] == first.article["event_id"]
+    assert taken.event["article_count"] == 7
+    listed = [m for m in taken.event["articles"] if m["id"] == "story"]
+    assert {m["source"] for m in listed} == {"site-a", "site-b"}
+
+    # a resend of either is still a redelivery: nothing moves
+    for again in ({**article(0), "id": "story", "source": "site-a"}, update):
+        result = stage.process(again, NOW)
+        assert result.redelivered and result.event["article_count"] == 7
