@@ -14,6 +14,7 @@ Agents do no work of their own: they call :mod:`pipeline.core` and route what it
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -21,6 +22,9 @@ from datetime import datetime
 from typing import Any
 
 import faust
+from aiokafka.conn import create_conn
+from aiokafka.errors import KafkaError
+from aiokafka.protocol.metadata import MetadataRequest
 from prometheus_client import generate_latest, CONTENT_TYPE_LATEST
 
 from schemas.models import Rejected, dead_letter, dumps, utcnow_iso
@@ -30,7 +34,7 @@ from .core import CleanStage, ClusterStage, routing_key
 from .offsets import OrderedDelivery
 from .refetch import RangeReader
 from .settings import Settings
-from .stall import RecoveryWatch, StallWatch
+from .stall import BrokerWatch, RecoveryWatch, StallWatch
 from .faust_app import NewsflowApp
 from .stores import JsonStore, PartitionStore
 
@@ -195,6 +199,7 @@ def create_app(settings: Settings) -> faust.App:
     async def forget_clusterers(app, revoked, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
         ledger.forget()
+        app.newsflow_rebalanced = False  # type: ignore[attr-defined]
         metrics.READY.set(0)
         stall_watch.reset()
         recovery_watch.reset()
@@ -202,13 +207,19 @@ def create_app(settings: Settings) -> faust.App:
     @app.on_rebalance_complete.connect
     async def mark_ready(app, **kwargs) -> None:  # noqa: ARG001
         clusterers.clear()
-        metrics.READY.set(1)
+        app.newsflow_rebalanced = True  # type: ignore[attr-defined]
+        metrics.READY.set(int(worker_ready(app)))
         stall_watch.reset()
         recovery_watch.reset()
         log.info("worker ready", extra={"assignment": sorted(str(tp) for tp in app.consumer.assignment())})
 
     stall_watch = StallWatch(settings.stall_after_s)
     recovery_watch = RecoveryWatch(settings.stall_after_s)
+    # the broker's own patience with this worker (its session timeout) is the worker's with the broker
+    broker_watch = BrokerWatch(settings.session_timeout_s)
+    broker_probe = BrokerProbe(settings.kafka_bootstrap, timeout_s=max(1.0, settings.session_timeout_s / 2))
+    app.newsflow_broker = broker_watch  # type: ignore[attr-defined]
+    app.newsflow_rebalanced = False  # type: ignore[attr-defined]
     source_topics = {settings.raw_topic, settings.cleaned_topic}
 
     def watch_recovery(recovery) -> None:
@@ -229,8 +240,25 @@ def create_app(settings: Settings) -> faust.App:
     async def count_learned_sources() -> None:
         metrics.LEARNED_SOURCES.set(len(boilerplate))  # the sources of this worker's partitions
 
+    @app.every(1.0)  # from the start: a broker lost during the first recovery counts too
+    async def watch_broker() -> None:
+        if await broker_probe():
+            broker_watch.contact()
+        change = broker_watch.change()
+        if change is False:
+            log.warning("broker unreachable: the worker is not ready until it answers again",
+                        extra={"seconds": round(broker_watch.silent_for, 1), "bootstrap": settings.kafka_bootstrap})
+        elif change:
+            log.info("broker reachable again")
+        metrics.READY.set(int(worker_ready(app)))
+
     @app.every(10.0)  # not app.timer: it must also watch the recovery that runs at start
     async def watch_for_stalls() -> None:
+        if not broker_watch.reachable():  # nothing can move without the broker: not this worker's stall
+            stall_watch.reset()
+            recovery_watch.reset()
+            metrics.STALLED_SECONDS.set(0)
+            return
         recovery = app.tables.recovery
         if recovery.in_recovery:
             watch_recovery(recovery)
@@ -259,6 +287,7 @@ def create_app(settings: Settings) -> faust.App:
     @app.on_before_shutdown.connect
     async def close_range_reader(app, **kwargs) -> None:  # noqa: ARG001
         await range_reader.close()
+        broker_probe.close()
 
     install_web_views(app, stall_watch, recovery_watch)
     app.newsflow_topics = {  # type: ignore[attr-defined]
@@ -281,10 +310,58 @@ def observe_end_to_end(fetched_at: object) -> None:
     metrics.END_TO_END_SECONDS.observe(max(0.0, (now - fetched).total_seconds()))
 
 
+class BrokerProbe:
+    """Asks the Kafka cluster for its broker list (a Metadata request naming no topic: the smallest
+    answer that shows a broker serving requests) over a connection of its own, kept between probes
+    and opened again, to the next bootstrap address in turn, when it fails. No request of the
+    worker's consumer or producer waits behind it, and nothing is logged per failed probe."""
+
+    def __init__(self, bootstrap: str, timeout_s: float):
+        self._hosts = [(host.strip().strip("[]"), int(port)) for host, _, port in
+                       (address.strip().rpartition(":") for address in bootstrap.split(","))]
+        self._timeout_s = timeout_s
+        self._conn: Any = None
+
+    async def __call__(self) -> bool:
+        """True when the cluster answered within the timeout."""
+        try:
+            return await asyncio.wait_for(self._ask(), self._timeout_s)
+        except (OSError, asyncio.TimeoutError, KafkaError):
+            self.close()
+            self._hosts.append(self._hosts.pop(0))  # the next address first next time
+            return False
+
+    async def _ask(self) -> bool:
+        if self._conn is None or not self._conn.connected():
+            self.close()
+            host, port = self._hosts[0]
+            self._conn = await create_conn(host, port, client_id="newsflow-readiness",
+                                           request_timeout_ms=int(self._timeout_s * 1000))
+        response = await self._conn.send(MetadataRequest([]))
+        return bool(response.brokers)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def worker_ready(app: faust.App) -> bool:
-    consumer = app.consumer
-    return bool(metrics.READY._value.get()) and not app.rebalancing and bool(consumer.assignment()) \
-        and app.tables.recovery.completed.is_set()
+    return not_ready_because(app) is None
+
+
+def not_ready_because(app: faust.App) -> str | None:
+    """Why the worker is not ready (None: it is)."""
+    broker: BrokerWatch = app.newsflow_broker  # type: ignore[attr-defined]
+    if not broker.reachable():
+        return "broker unreachable"
+    if not app.newsflow_rebalanced or app.rebalancing:  # type: ignore[attr-defined]
+        return "rebalancing"
+    if not app.tables.recovery.completed.is_set():
+        return "recovering tables"
+    if not app.consumer.assignment():
+        return "no partitions"
+    return None
 
 
 def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: RecoveryWatch) -> None:
@@ -304,6 +381,13 @@ def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: R
 
     @app.page("/readyz")
     async def readyz(web, request):
-        ready = worker_ready(app)
+        reason = not_ready_because(app)
+        metrics.READY.set(int(reason is None))
+        broker: BrokerWatch = app.newsflow_broker  # type: ignore[attr-defined]
         # app id and pid let a caller that started a worker tell it from another one on the same port
-        return web.json({"ready": ready, "app_id": app.conf.id, "pid": os.getpid()}, status=200 if ready else 503)
+        answer = {"ready": reason is None, "app_id": app.conf.id, "pid": os.getpid(),
+                  "broker": "reachable" if broker.reachable() else "unreachable",
+                  "broker_contact_age_s": round(broker.silent_for, 1)}
+        if reason is not None:
+            answer["reason"] = reason
+        return web.json(answer, status=200 if reason is None else 503)

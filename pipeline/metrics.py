@@ -23,7 +23,8 @@ CLUSTER_FEATURES = Counter("newsflow_cluster_features_total",
 WINDOW_ARTICLES = Gauge("newsflow_window_articles", "Articles in the clustering window (this worker)")
 WINDOW_EVENTS = Gauge("newsflow_window_events", "Events in the clustering window (this worker)")
 LEARNED_SOURCES = Gauge("newsflow_boilerplate_sources", "Sources with learned boilerplate state (this worker)")
-READY = Gauge("newsflow_worker_ready", "1 once the worker has its partitions and recovered its tables")
+READY = Gauge("newsflow_worker_ready", "1 while /readyz answers 200: the worker has its partitions, has recovered its "
+                                       "tables and reaches the broker")
 CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages waiting on this worker's assigned partitions, by topic", ["topic"])
 STALLED_SECONDS = Gauge("newsflow_stalled_seconds", "How long messages (or, during a table recovery, changelog records) have waited with no progress (0: none waiting or moving)")
 RECOVERY_RESTARTS = Counter("newsflow_recovery_restarts_total", "Table recoveries run again because they read nothing from the changelogs for half of NEWSFLOW_STALL_AFTER_S")

@@ -1,9 +1,12 @@
-"""Stall detection for the worker's consumer: work is waiting, yet nothing moves.
+"""Stall detection for the worker's consumer: work is waiting, yet nothing moves; and the watch
+on the worker's contact with the broker.
 
 Lag alone is normal under load. A worker that holds partitions with messages waiting and whose
 fetch positions have not moved for a while is stuck (Faust over aiokafka has been reported to stop
 fetching some partitions after a rebalance); /healthz says so, and the orchestrator restarts it.
-Plain logic over positions and high-water marks, so it is tested without Kafka.
+A worker that cannot reach the broker is not stuck but cut off: /readyz says so (BrokerWatch), and
+a restart would not help. Plain logic over positions, high-water marks and times, so it is tested
+without Kafka.
 """
 from __future__ import annotations
 
@@ -98,3 +101,45 @@ class RecoveryWatch:
 
     def stalled(self) -> bool:
         return self.progress.stalled()
+
+
+@dataclass
+class BrokerWatch:
+    """When the worker last heard from the Kafka cluster, and whether that is recent enough.
+
+    Neither Faust nor aiokafka says whether the broker is there: the consumer retries and logs, a
+    fetch that returns nothing looks the same either way, and the group session outlives a short
+    outage. So the worker asks the cluster itself, every second, and records each answer
+    (``contact``). Silent for more than ``grace_s`` (the consumer's session timeout: how long the
+    broker itself waits for this worker), the broker counts as unreachable and the worker as not
+    ready; the first answer after that makes it reachable again.
+    """
+
+    grace_s: float
+    clock: Callable[[], float] = time.monotonic
+    _last_contact: float = 0.0
+    _reported: bool = True
+
+    def __post_init__(self) -> None:
+        self._last_contact = self.clock()  # the worker reached the broker to start (its topics exist)
+
+    def contact(self) -> None:
+        """The cluster answered just now."""
+        self._last_contact = self.clock()
+
+    @property
+    def silent_for(self) -> float:
+        """Seconds since the cluster last answered."""
+        return max(0.0, self.clock() - self._last_contact)
+
+    def reachable(self) -> bool:
+        return self.silent_for <= self.grace_s
+
+    def change(self) -> bool | None:
+        """True when the broker has become reachable since the last call, False when it has become
+        unreachable, None when neither (to log each change once)."""
+        reachable = self.reachable()
+        if reachable == self._reported:
+            return None
+        self._reported = reachable
+        return reachable

@@ -1,6 +1,7 @@
 """StallWatch: lag with no movement is a stall; lag while moving, or no lag, is not.
-RecoveryWatch: the same for a table recovery's changelog reads, with one restart before the stall."""
-from pipeline.stall import RecoveryWatch, StallWatch
+RecoveryWatch: the same for a table recovery's changelog reads, with one restart before the stall.
+BrokerWatch: a broker silent for longer than a grace is unreachable, until it answers again."""
+from pipeline.stall import BrokerWatch, RecoveryWatch, StallWatch
 
 
 class Clock:
@@ -110,3 +111,19 @@ def test_caught_up_or_empty_changelogs_are_not_a_stall():
     clock.now += 1000
     off.observe({"state-0": 1}, {"state-0": 9})
     assert not off.should_restart() and not off.stalled()
+
+
+def test_the_broker_is_unreachable_after_a_grace_of_silence_and_reachable_at_its_first_answer():
+    clock = Clock()
+    watch = BrokerWatch(6.0, clock=clock)
+    assert watch.reachable() and watch.silent_for == 0 and watch.change() is None
+    clock.now += 6.0  # a blip shorter than the grace: the group session outlives it too
+    assert watch.reachable() and watch.change() is None
+    clock.now += 0.5
+    assert not watch.reachable() and watch.silent_for == 6.5
+    assert watch.change() is False and watch.change() is None  # each change is told once
+    clock.now += 120
+    assert not watch.reachable() and watch.silent_for == 126.5
+    watch.contact()
+    assert watch.reachable() and watch.silent_for == 0
+    assert watch.change() is True and watch.change() is None

@@ -1,0 +1,78 @@
+"""Readiness follows the broker: a worker that has lost it is not ready, and is ready again once it
+is back, without a restart. On a broker of the test's own: the session's broker is shared."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import orjson
+import pytest
+
+from deploy.kafka.broker import LocalKafka
+from pipeline.topics import ensure_topics
+
+from .conftest import make_settings, produce, raw_value, topic_records, wait_for
+
+pytestmark = pytest.mark.kafka
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def readyz(port: int) -> tuple[int, dict]:
+    status, body = get(port, "/readyz")
+    return status, orjson.loads(body)
+
+
+def ready_gauge(port: int) -> float:
+    _, body = get(port, "/metrics")
+    line = next(line for line in body.decode().splitlines() if line.startswith("newsflow_worker_ready "))
+    return float(line.split()[1])
+
+
+def test_readyz_turns_503_while_the_broker_is_away_and_200_once_it_is_back(tmp_path, unique_prefix, worker_factory):
+    broker = LocalKafka(tmp_path / "own-broker")
+    broker.start()
+    worker = None
+    try:
+        # a short session timeout is also a short grace: the test waits less
+        settings = make_settings(broker.bootstrap, unique_prefix, tmp_path, raw_partitions=1,
+                                 session_timeout_s=2.0, heartbeat_s=0.5)
+        ensure_topics(settings)
+        worker = worker_factory(settings)
+        worker.start()
+        port = settings.web_port
+        status, body = readyz(port)
+        assert status == 200 and body["ready"] is True and body["broker"] == "reachable", body
+        assert ready_gauge(port) == 1
+
+        broker.stop()
+        status, body = wait_for(lambda: (r := readyz(port))[0] == 503 and r, timeout=60, interval=0.5,
+                                what="/readyz 503 with the broker away", workers=(worker,))
+        assert body["ready"] is False and body["broker"] == "unreachable", body
+        assert body["broker_contact_age_s"] >= settings.session_timeout_s, body
+        assert ready_gauge(port) == 0
+        assert get(port, "/healthz")[0] == 200  # not ready, but alive: a restart would not bring the broker back
+        assert worker.alive()
+
+        broker.start()  # the same port and data
+        status, body = wait_for(lambda: (r := readyz(port))[0] == 200 and r, timeout=120, interval=0.5,
+                                what="/readyz 200 with the broker back", workers=(worker,))
+        assert body["ready"] is True and body["broker"] == "reachable", body
+        assert ready_gauge(port) == 1
+        assert worker.alive() and len(worker.starts) == 1
+        produce(settings, [raw_value("after-outage", "Flooding closed the main bridge in Porto Alegre on Tuesday, "
+                                     "officials said. Rescue teams evacuated 300 residents overnight.")])
+        wait_for(lambda: any(a["id"] == "after-outage" for a in topic_records(settings, settings.articles_topic)),
+                 timeout=60, what="an article processed after the outage: ready means working", workers=(worker,))
+        log = worker.log_text()
+        assert "broker unreachable" in log and "broker reachable again" in log
+    finally:
+        if worker is not None:
+            worker.stop(timeout=30)  # while the broker is up, if it is: a worker without one is slow to stop
+        broker.stop()
