@@ -49,7 +49,8 @@ class Settings:
     max_html_bytes: int = field(default=5 * 1024 * 1024, metadata={"help": "HTML documents larger than this are dead-lettered (too_large)."})
     extract_timeout_s: float = field(default=10.0, metadata={"help": "Time limit for extracting one HTML document; over it the article is dead-lettered (timeout)."})
     extract_workers: int = field(default=1, metadata={"help": "Processes that run HTML extraction beside each worker."})
-    session_timeout_s: float = field(default=6.0, metadata={"help": "Kafka consumer session timeout; a dead worker's partitions move after this long."})
+    session_timeout_s: float = field(default=6.0, metadata={"help": "Kafka consumer session timeout; a dead worker's partitions move after this long, and a worker "
+                                                                     "the broker has not answered for this long is not ready (/readyz 503)."})
     heartbeat_s: float = field(default=1.0, metadata={"help": "Kafka consumer heartbeat interval."})
     commit_interval_s: float = field(default=1.0, metadata={"help": "How often processed offsets are committed."})
     producer_linger_ms: float = field(default=5.0, metadata={"help": "How long the worker's producer waits to fill a batch; batching the several sends of each article is what keeps commits short."})
