@@ -1,7 +1,8 @@
 """``newsflow replay``: the pipeline's core over raw articles in input order, with no Kafka.
 
-One JSON line per input on stdout: ``{"id", "event_id", "relation", "duplicate_of", "title", "text"}``
-or ``{"id", "error": {"reason", "detail"}}`` for an input that was rejected. ``--events FILE``
+One JSON line per input on stdout: ``{"id", "event_id", "relation", "duplicate_of", ..., "title", "text",
+"redelivered"}`` (``redelivered``: this id was already replayed with this text, so it is no other
+article) or ``{"id", "error": {"reason", "detail"}}`` for an input that was rejected. ``--events FILE``
 writes the final event records, one JSON line each. ``--rows`` reads rows exported from elsewhere
 (a dataset's JSON lines, JSON or CSV/TSV, under its own field names) through connectors.rows.
 """
@@ -147,7 +148,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if "error" in row:  # which file and line, whichever way it was read
                 row["error"]["detail"] = f"{where}: {row['error']['detail']}"
             out.write(orjson.dumps(row).decode() + "\n")
-            outcomes[("rejected", row["error"]["reason"]) if "error" in row else ("article", row["relation"])] += 1
+            outcomes[outcome(row)] += 1
             progress.update(1)
         progress.close()
         out.flush()
@@ -162,16 +163,30 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def outcome(row: dict) -> tuple[str, str]:
+    """What became of one input: (kind, what) for the summary. A redelivery (an id already in the
+    window, with the same text) is no other article: the event does not count it either."""
+    if "error" in row:
+        return "rejected", row["error"]["reason"]
+    if row.get("redelivered"):
+        return "redelivered", ""
+    return "article", row["relation"]
+
+
 def summary(outcomes: Counter, events: int, skipped: list[Path]) -> str:
     """One line for stderr: what came in and what became of it."""
     def listed(kind: str) -> str:
         parts = [f"{name}={n}" for (k, name), n in sorted(outcomes.items()) if k == kind]
         return ", ".join(parts) or "none"
 
-    articles = sum(n for (kind, _), n in outcomes.items() if kind == "article")
-    rejected = sum(outcomes.values()) - articles
-    line = (f"replay: {sum(outcomes.values())} inputs, {articles} articles ({listed('article')}) in {events} events,"
-            f" {rejected} rejected ({listed('rejected')})")
+    def total(kind: str) -> int:
+        return sum(n for (k, _), n in outcomes.items() if k == kind)
+
+    line = (f"replay: {sum(outcomes.values())} inputs, {total('article')} articles ({listed('article')})"
+            f" in {events} events")
+    if total("redelivered"):
+        line += f", {total('redelivered')} redelivered"
+    line += f", {total('rejected')} rejected ({listed('rejected')})"
     if skipped:
         shown = ", ".join(str(p) for p in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
         line += f"; {len(skipped)} files of other kinds skipped ({shown})"

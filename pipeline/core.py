@@ -254,7 +254,7 @@ class OfflinePipeline:
         return {"id": a["id"], "event_id": a["event_id"], "relation": a["relation"],
                 "duplicate_of": a["duplicate_of"], "similarity": a.get("similarity"), "url": a.get("url"),
                 "published": a.get("published"), "language": a.get("language"), "flags": a.get("flags") or [],
-                "title": a.get("title"), "text": a.get("text")}
+                "title": a.get("title"), "text": a.get("text"), "redelivered": result.redelivered}
 
 
 # Written for the warm-up: names, places, a date and enough sentences for every part of the core.
