@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import dataclasses
 
+from pipeline.settings import Settings
+
+# the worker's setting (NEWSFLOW_MAX_HTML_BYTES) is the one default: a second number here drifted
+_MAX_HTML_BYTES = next(f.default for f in dataclasses.fields(Settings) if f.name == "max_html_bytes")
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CleaningConfig:
     # --- input limits -------------------------------------------------------------------------
-    #: HTML documents larger than this (UTF-8 bytes) are rejected with reason "too_large".
-    max_html_bytes: int = 5_000_000
-    #: Plain-text documents larger than this (UTF-8 bytes) are rejected with reason "too_large".
+    #: HTML documents larger than this (UTF-8 bytes) are rejected with reason "too_large"; the
+    #: default is Settings.max_html_bytes (5 MiB).
+    max_html_bytes: int = _MAX_HTML_BYTES
+    #: Plain-text documents larger than this (UTF-8 bytes) are rejected with reason "too_large";
+    #: no setting changes it.
     max_text_bytes: int = 2_000_000
     #: Share of control characters (NUL and C0/C1 other than tab/newline) above which a document
     #: is taken for binary data and rejected with reason "binary".

@@ -109,7 +109,8 @@ def _check_input(value: Any, limit: int, cfg: CleaningConfig, what: str) -> tupl
     if not isinstance(value, str):
         raise _reject("invalid_input", f"the {what} is a {type(value).__name__}, not text")
     if len(value) > limit:  # at least one byte a character: over, without encoding 50 MB
-        raise _reject("too_large", f"the {what} is {len(value)} characters, over the {limit}-byte limit")
+        raise _reject("too_large", f"the {what} is {len(value)} characters, so at least {len(value)} UTF-8 bytes,"
+                      f" over the {limit}-byte limit")
     utf8 = value.encode("utf-8", "surrogatepass")
     if len(utf8) > limit:
         raise _reject("too_large", f"the {what} is {len(utf8)} bytes, over the {limit}-byte limit")

@@ -42,8 +42,28 @@ def test_a_50_mb_page_is_rejected_at_once(extractor):
     assert len(page) > 50_000_000
     start = time.perf_counter()
     error = rejected(raw(html=page), extractor)
-    assert error.reason == "too_large" and "5000000" in error.detail
+    assert error.reason == "too_large" and "5242880-byte limit" in error.detail
     assert time.perf_counter() - start < 2.0
+
+
+def test_the_cleaning_default_html_limit_is_the_worker_setting():
+    """Before, CleaningConfig said 5,000,000 while Settings (NEWSFLOW_MAX_HTML_BYTES) said 5,242,880,
+    and docs/cleaning.md quoted the stale one."""
+    from pipeline.core import cleaning_config
+    from pipeline.settings import Settings
+
+    assert CleaningConfig().max_html_bytes == Settings().max_html_bytes == 5 * 1024 * 1024
+    assert cleaning_config(Settings()).max_html_bytes == CleaningConfig().max_html_bytes
+
+
+def test_a_text_over_the_limit_in_characters_says_what_was_measured(inline_extractor):
+    """Before: 'the text is 2000001 characters, over the 2000000-byte limit', a count in one unit
+    against a limit in another. The limit is in UTF-8 bytes; a str with more characters has more."""
+    error = rejected(raw(text="a" * 2_000_001), inline_extractor)
+    assert error.reason == "too_large"
+    assert error.detail == "the text is 2000001 characters, so at least 2000001 UTF-8 bytes, over the 2000000-byte limit"
+    error = rejected(raw(text="Ж" * 1_000_001), inline_extractor)  # under the limit in characters, over it in bytes
+    assert error.detail == "the text is 2000002 bytes, over the 2000000-byte limit"
 
 
 def test_size_limit_counts_utf8_bytes(inline_extractor):
