@@ -240,12 +240,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 deadline = time.monotonic() + args.timeout
                 wait_processed(settings, delivered, args.timeout)
                 events = wait_events(settings, max(1.0, deadline - time.monotonic()))
+                with signals_deferred():
+                    letters = worker_dead_letters(settings)
             finally:
                 log.info("worker stopped", extra={"code": stop_worker(worker)})
     exit_if_terminated()
     for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
         sys.stdout.write(orjson.dumps(event).decode() + "\n")
     sys.stdout.flush()
+    return report_dead_letters(letters)
+
+
+def worker_dead_letters(settings: Settings) -> list[dict]:
+    """The dead letters the worker wrote (the connector's own are reported by the ingest already)."""
+    from .kafka_read import read_all
+
+    letters = (orjson.loads(value) for _, value in read_all(settings.kafka_bootstrap, settings.deadletter_topic) if value)
+    return [letter for letter in letters if letter.get("stage") != "connector"]
+
+
+def report_dead_letters(letters: list[dict]) -> int:
+    """Say which inputs the worker dead-lettered and why; 1 when any failed inside the worker
+    (reason internal: not the input's fault, so the events printed are not the input's whole story)."""
+    for letter in letters:
+        log.warning("dead letter", extra={"id": letter.get("id"), "stage": letter.get("stage"),
+                                          "reason": letter.get("reason"), "detail": letter.get("detail")})
+    failed = [letter for letter in letters if letter.get("reason") == "internal"]
+    if failed:
+        log.error("the worker failed on some articles (reason internal): see the dead letters above",
+                  extra={"articles": len(failed)})
+        return 1
     return 0
 
 

@@ -37,6 +37,7 @@ from .settings import Settings
 from .stall import BrokerWatch, RecoveryWatch, StallWatch
 from .faust_app import NewsflowApp
 from .stores import JsonStore, PartitionStore
+from .topics import BOILERPLATE_TABLE, CLUSTER_TABLE
 
 log = logging.getLogger("newsflow.worker")
 
@@ -78,14 +79,14 @@ def create_app(settings: Settings) -> faust.App:
     retention = {"retention.ms": str(settings.raw_retention_ms), "max.message.bytes": str(settings.message_max_bytes)}
     raw_topic = app.topic(settings.raw_topic, partitions=settings.raw_partitions, internal=True,
                           key_serializer="raw", value_serializer="raw", config=retention)
-    boilerplate = state_table("boilerplate", settings.raw_partitions, "Learned site furniture, per source")
+    boilerplate = state_table(BOILERPLATE_TABLE, settings.raw_partitions, "Learned site furniture, per source")
 
     cleaned_topic = app.topic(settings.cleaned_topic, partitions=settings.cluster_partitions, internal=True,
                               key_serializer="raw", value_serializer="raw", config=retention)
     # One table for the clusterer's window and the events under construction: their writes for an
     # article then go, in order, to one changelog partition, so whatever prefix of them survives a
     # crash is a consistent state, and the redelivered article completes it.
-    cluster_state = state_table("cluster-state", settings.cluster_partitions,
+    cluster_state = state_table(CLUSTER_TABLE, settings.cluster_partitions,
                                 "Clustering window (c:), events under construction (v:), last write batch (j:)")
 
     articles_topic = app.topic(settings.articles_topic, partitions=settings.raw_partitions, internal=True,

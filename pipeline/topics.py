@@ -17,6 +17,27 @@ from .settings import Settings
 log = logging.getLogger("newsflow.topics")
 
 
+# The worker's tables (pipeline/app.py declares them by these names) and the topics their
+# partitions follow: a table's changelog has as many partitions as its source topic.
+BOILERPLATE_TABLE = "boilerplate"
+CLUSTER_TABLE = "cluster-state"
+
+
+def changelog_topic(settings: Settings, table: str) -> str:
+    """The changelog Faust writes a table to (its own naming: app id, table name)."""
+    return f"{settings.app_id}-{table}-changelog"
+
+
+def changelog_specs(settings: Settings) -> list[NewTopic]:
+    """The tables' changelogs, as Faust would declare them (compacted), created here with the rest:
+    a worker that creates one itself at start can read the cluster's topic list before the new topic
+    is in it, assign no changelog partitions, and fail every article on that table (PartitionsMismatch)."""
+    config = {"cleanup.policy": "compact", "max.message.bytes": str(settings.message_max_bytes)}
+    rf = settings.replication_factor
+    return [NewTopic(changelog_topic(settings, BOILERPLATE_TABLE), settings.raw_partitions, rf, topic_configs=config),
+            NewTopic(changelog_topic(settings, CLUSTER_TABLE), settings.cluster_partitions, rf, topic_configs=config)]
+
+
 def topic_specs(settings: Settings) -> list[NewTopic]:
     retention = {"retention.ms": str(settings.raw_retention_ms), "max.message.bytes": str(settings.message_max_bytes)}
     rf = settings.replication_factor
@@ -29,6 +50,22 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
                                 "min.cleanable.dirty.ratio": "0.1", "segment.ms": str(settings.events_segment_ms)}),
         NewTopic(settings.deadletter_topic, 1, rf, topic_configs=retention),
     ]
+
+
+def wait_for_leaders(admin: KafkaAdminClient, partitions: dict[str, int], deadline: float) -> None:
+    """Wait until each new topic shows all its partitions with a leader in the cluster's metadata
+    (or the deadline passes: a client then waits on its own), so the worker started next sees them."""
+    while time.monotonic() < deadline:
+        try:
+            described = admin.describe_topics(sorted(partitions))
+        except KafkaError:
+            described = []
+        ready = {t.get("topic") or t.get("name") for t in described
+                 if not t.get("error_code") and len(t.get("partitions") or ()) == partitions.get(t.get("topic") or t.get("name"))
+                 and all(p.get("leader", -1) >= 0 for p in t["partitions"])}
+        if ready >= set(partitions):
+            return
+        time.sleep(0.1)
 
 
 class MissingTopics(RuntimeError):
@@ -75,7 +112,7 @@ def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[
             time.sleep(0.5)
     try:
         existing = set(admin.list_topics())
-        missing = [spec for spec in topic_specs(settings) if spec.name not in existing]
+        missing = [spec for spec in topic_specs(settings) + changelog_specs(settings) if spec.name not in existing]
         created = []
         for spec in missing:
             try:
@@ -84,6 +121,7 @@ def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[
             except TopicAlreadyExistsError:
                 pass
         if created:
+            wait_for_leaders(admin, {spec.name: spec.num_partitions for spec in missing if spec.name in created}, deadline)
             log.info("topics created", extra={"topics": created})
         for message in partition_mismatches(admin, settings, [s for s in topic_specs(settings) if s.name in existing]):
             log.warning(message)

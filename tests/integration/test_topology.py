@@ -135,8 +135,11 @@ def test_a_changed_partition_count_is_reported_not_silently_ignored(kafka_bootst
     from .conftest import make_settings
 
     first = make_settings(kafka_bootstrap, unique_prefix, tmp_path, raw_partitions=2)
+    from pipeline.topics import BOILERPLATE_TABLE, CLUSTER_TABLE, changelog_topic
+
     assert set(ensure_topics(first)) == {first.raw_topic, first.cleaned_topic, first.articles_topic,
-                                         first.events_topic, first.deadletter_topic}
+                                         first.events_topic, first.deadletter_topic,
+                                         changelog_topic(first, BOILERPLATE_TABLE), changelog_topic(first, CLUSTER_TABLE)}
     caplog.set_level("WARNING", logger="newsflow.topics")
     # what Newsflow says (kafka-python's own warnings, e.g. a slow poll on a loaded box, are not the subject)
     ours = lambda: [record for record in caplog.records if record.name.startswith("newsflow")]  # noqa: E731

@@ -61,3 +61,19 @@ def test_end_to_end_latency_skips_fetch_times_it_cannot_read():
     assert count() == before
     observe_end_to_end("2019-11-18T10:00:00Z")
     assert count() == before + 1
+
+
+def test_the_changelogs_created_up_front_are_the_ones_the_worker_tables_write(tmp_path):
+    """ensure_topics creates each table's changelog before the worker starts, with its table's
+    partitions, so no worker reads the topic list before its changelog is in it."""
+    from pipeline.app import create_app
+    from pipeline.settings import Settings
+    from pipeline.topics import changelog_specs
+
+    settings = Settings(kafka_bootstrap="127.0.0.1:1", data_dir=str(tmp_path), app_id="nf-test",
+                        raw_partitions=3, cluster_partitions=2)
+    app = create_app(settings)
+    tables = {table.changelog_topic.get_topic_name(): table.partitions for table in app.tables.values()}
+    created = {spec.name: spec.num_partitions for spec in changelog_specs(settings)}
+    assert created == tables
+    assert all(spec.topic_configs["cleanup.policy"] == "compact" for spec in changelog_specs(settings))
