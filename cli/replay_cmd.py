@@ -47,14 +47,26 @@ Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while 
 
 
 def lines_of(name: str) -> Iterator[tuple[str, bytes]]:
-    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-'). A leading UTF-8
-    BOM (Notepad, Excel) is not part of the first record."""
+    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-'), as UTF-8. A
+    leading UTF-8 BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16 or
+    UTF-32 BOM is decoded whole before it is split into lines, as the files reader does."""
+    from connectors.charset import decode_text, text_encoding
+
     fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+    where = "stdin" if name == "-" else name
     try:
-        for n, line in enumerate(fh, 1):
+        codec, _ = text_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
+        if codec == "utf-8":
+            lines: Iterator[bytes] = iter(fh)
+        else:
+            try:
+                lines = iter(decode_text(fh.read()).encode("utf-8").split(b"\n"))
+            except UnicodeDecodeError as exc:
+                raise SystemExit(f"replay: {where}: not {codec[:6].upper()} text ({exc.reason} at byte {exc.start})") from None
+        for n, line in enumerate(lines, 1):
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
-                yield f"{'stdin' if name == '-' else name}:{n}", line.strip()
+                yield f"{where}:{n}", line.strip()
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

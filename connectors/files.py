@@ -15,7 +15,6 @@ fails (non-zero) only when delivery to Kafka could not be confirmed.
 """
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import gzip
 import logging
@@ -29,7 +28,7 @@ import orjson
 
 from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_iso
 
-from .charset import decode_html
+from .charset import decode_html, decode_text, text_encoding
 from .common import connector_deadletter
 from .rows import SOURCE_FIELDS, first, raw_article_of_row
 from .sink import DeliveryError, _BaseSink
@@ -115,11 +114,22 @@ def _read(path: Path, gz: bool, max_bytes: int) -> bytes:
 
 
 def _decode_text(data: bytes) -> str:
+    """Text as its byte-order mark says (UTF-8, UTF-16, UTF-32), else UTF-8; the mark is not kept."""
     try:
-        return data.decode("utf-8-sig")
+        return decode_text(data)
     except UnicodeDecodeError as exc:
-        raise Rejected("encoding", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+        codec = {"utf-8": "UTF-8"}.get(exc.encoding, exc.encoding.upper().removesuffix("-LE").removesuffix("-BE"))
+        raise Rejected("encoding", f"not {codec} text ({exc.reason} at byte {exc.start})",
                        stage="connector") from None
+
+
+def _utf8_records(data: bytes) -> bytes:
+    """JSON records as UTF-8 bytes without a BOM: a UTF-16/32 file (with its BOM) is decoded whole
+    first, so that its lines split where its text does (no stray NUL bytes)."""
+    name, skip = text_encoding(data[:4])
+    if name == "utf-8":
+        return data[skip:]  # as for .txt: a BOM is not part of the first record; bad bytes are the record's
+    return _decode_text(data).encode("utf-8")
 
 
 def _from_document(document: Any, location: str, payload: bytes, default_source: str | None,
@@ -185,7 +195,11 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         yield _from_document(document, location, data, None)
         return
 
-    data = data.removeprefix(codecs.BOM_UTF8)  # as for .txt: a BOM is not part of the first record
+    try:
+        data = _utf8_records(data)
+    except Rejected as exc:
+        yield Item(location, error=exc, payload=data)
+        return
     if suffix in JSON_SUFFIXES:
         try:
             document = orjson.loads(data)

@@ -41,3 +41,29 @@ def test_a_csv_row_that_cannot_be_read_whole_is_an_error_row_naming_its_line(tmp
                       ("line 4: 4 cells, the header has 2", str(table))]
     rows = [orjson.loads(value) for value, _ in values if not isinstance(value, dict)]
     assert [(row["id"], row["text"]) for row in rows] == [("k2", "The volcano erupted."), ("k4", "a cell over\ntwo lines")]
+
+
+def test_utf16_and_utf32_files_with_a_bom_are_replayed_as_their_bom_says(tmp_path):
+    """Before, `replay f.txt` on UTF-16 was an 'encoding: not UTF-8 text' row, and a UTF-16 .jsonl
+    given directly (read line by line, not through the files reader) gave no record at all."""
+    text = "Überschwemmung in Köln — the Rhine rose 3 m overnight."
+    txt = tmp_path / "story.txt"
+    txt.write_bytes(text.encode("utf-16"))
+    lines = tmp_path / "wide.jsonl"
+    lines.write_bytes("".join(orjson.dumps({"id": i, "source": "s", "text": text}).decode() + "\n"
+                              for i in ("w1", "w2")).encode("utf-32"))
+    values = [orjson.loads(value) for value, _ in raw_values([str(txt), str(lines)])]
+    assert [(v["id"], v["text"]) for v in values] == [("story", text), ("w1", text), ("w2", text)]
+    assert count_inputs([str(lines)]) == 2
+    assert [orjson.loads(value)["id"] for value, _ in row_values([str(lines)])] == ["w1", "w2"]
+
+
+def test_a_utf16_jsonl_that_does_not_decode_stops_the_replay_with_the_reason(tmp_path):
+    import codecs
+
+    import pytest
+
+    lines = tmp_path / "odd.jsonl"
+    lines.write_bytes(codecs.BOM_UTF16_LE + b"{\x00\x00\xd8")
+    with pytest.raises(SystemExit, match=r"odd.jsonl: not UTF-16 text \("):
+        list(raw_values([str(lines)]))

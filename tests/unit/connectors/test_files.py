@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -160,3 +161,34 @@ def test_json_and_jsonl_files_that_start_with_a_bom_lose_no_record(tmp_path):
     sink = MemorySink()
     result = ingest_files([tmp_path], sink, err=io.StringIO())
     assert [r.id for r in sink.raws] == ["l1", "l2", "j1"] and result.rejected_total == 0
+
+
+def test_text_and_json_files_with_a_utf16_or_utf32_bom_are_read_as_their_bom_says(tmp_path):
+    """Before, a .txt in UTF-16 was 'encoding: not UTF-8 text (invalid start byte at byte 0)', and a
+    UTF-16 .jsonl gave its records plus a stray invalid_json row (a NUL left after the last newline)."""
+    text = "Überschwemmung in Köln: the Rhine rose 3 m overnight — 1,200 people left their homes."
+    _write(tmp_path, "le.txt", text.encode("utf-16"))  # Python's utf-16 writes a BOM, little-endian here
+    _write(tmp_path, "be.txt", codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    _write(tmp_path, "wide.txt", text.encode("utf-32"))
+    _write(tmp_path, "one.json", json.dumps({"id": "j1", "source": "s", "text": text}, ensure_ascii=False).encode("utf-16"))
+    lines = "".join(json.dumps({"id": f"l{n}", "source": "s", "text": text}, ensure_ascii=False) + "\r\n" for n in (1, 2))
+    _write(tmp_path, "lines.jsonl", lines.encode("utf-16"))
+    sink = MemorySink()
+    err = io.StringIO()
+    result = ingest_files([tmp_path], sink, err=err)
+    assert result.rejected_total == 0, err.getvalue()
+    assert [r.id for r in sink.raws] == ["be", "le", "l1", "l2", "j1", "wide"]
+    assert all(r.text == text for r in sink.raws)
+
+
+def test_undecodable_bytes_after_a_bom_or_without_one_are_still_an_encoding_error(tmp_path):
+    _write(tmp_path, "latin.txt", "Café".encode("latin-1"))
+    _write(tmp_path, "odd.txt", codecs.BOM_UTF16_LE + b"\x00\xd8a")  # a lone surrogate, then half a unit
+    _write(tmp_path, "odd.jsonl", codecs.BOM_UTF16_LE + b"{\x00\x00\xd8")
+    err = io.StringIO()
+    result = ingest_files([tmp_path], MemorySink(), err=err)
+    assert result.rejected == {"encoding": 3}
+    out = sorted(err.getvalue().splitlines())
+    assert out[0].startswith(f"{tmp_path}/latin.txt: encoding: not UTF-8 text (")
+    assert out[1].startswith(f"{tmp_path}/odd.jsonl: encoding: not UTF-16 text (")
+    assert out[2].startswith(f"{tmp_path}/odd.txt: encoding: not UTF-16 text (")
