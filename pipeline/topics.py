@@ -53,19 +53,33 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
 
 
 def wait_for_leaders(admin: KafkaAdminClient, partitions: dict[str, int], deadline: float) -> None:
-    """Wait until each new topic shows all its partitions with a leader in the cluster's metadata
-    (or the deadline passes: a client then waits on its own), so the worker started next sees them."""
-    while time.monotonic() < deadline:
+    """Wait until each new topic shows all its partitions with a leader in the cluster's metadata,
+    so the worker started next sees them; past the deadline, say so and go on (a client then waits
+    on its own)."""
+    waiting = set(partitions)
+    while True:
         try:
-            described = admin.describe_topics(sorted(partitions))
+            described = admin.describe_topics(sorted(waiting))
         except KafkaError:
             described = []
-        ready = {t.get("topic") or t.get("name") for t in described
-                 if not t.get("error_code") and len(t.get("partitions") or ()) == partitions.get(t.get("topic") or t.get("name"))
-                 and all(p.get("leader", -1) >= 0 for p in t["partitions"])}
-        if ready >= set(partitions):
+        waiting -= {_name(t) for t in described if _led(t, partitions.get(_name(t)))}
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            log.warning("new topics have no leader yet", extra={"topics": sorted(waiting)})
             return
         time.sleep(0.1)
+
+
+def _name(topic: dict) -> str | None:
+    return topic.get("name") or topic.get("topic")  # kafka-python 3 / 2
+
+
+def _led(topic: dict, count: int | None) -> bool:
+    """Whether a described topic has its ``count`` partitions, each with a leader."""
+    parts = topic.get("partitions") or ()
+    return not topic.get("error_code") and len(parts) == count and \
+        all(p.get("leader_id", p.get("leader", -1)) >= 0 for p in parts)  # kafka-python 3 / 2
 
 
 class MissingTopics(RuntimeError):
@@ -83,7 +97,7 @@ def partition_mismatches(admin: KafkaAdminClient, settings: Settings, specs: lis
         return []
     out = []
     for topic in admin.describe_topics(sorted(wanted)):
-        name = topic.get("name") or topic.get("topic")
+        name = _name(topic)
         have = len(topic.get("partitions") or ())
         if name in wanted and have and have != wanted[name]:
             out.append(f"topic {name} has {have} partition{'s' * (have != 1)}, not the {wanted[name]} that {variables[name]} asks for:"
