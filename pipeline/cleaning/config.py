@@ -6,7 +6,7 @@ import dataclasses
 from pipeline.settings import Settings
 
 # the worker's setting (NEWSFLOW_MAX_HTML_BYTES) is the one default: a second number here drifted
-_MAX_HTML_BYTES = next(f.default for f in dataclasses.fields(Settings) if f.name == "max_html_bytes")
+_MAX_HTML_BYTES = Settings.max_html_bytes  # a plain dataclass keeps each field's default on the class
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
