@@ -18,6 +18,8 @@ import codecs
 
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
+from pipeline.textcodec import decode_text, text_encoding  # noqa: F401 - the text files' side, here for the connectors
+
 _WIDE = ("utf-16", "utf-32")
 _GUESS_BYTES = 64 * 1024  # enough text for a confident guess; the guess costs ~ms per 10 KB
 
@@ -66,28 +68,3 @@ def _guess(content: bytes) -> str | None:
 
     best = from_bytes(content[:_GUESS_BYTES]).best()
     return _codec(best.encoding) if best is not None else None
-
-
-# UTF-32 first: its little-endian mark begins with UTF-16's
-_TEXT_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-def text_encoding(head: bytes) -> tuple[str, int]:
-    """(codec, length of its byte-order mark) for a text file starting with ``head``: the one its
-    BOM names (UTF-8, UTF-16 or UTF-32, either byte order), else UTF-8 with no mark."""
-    for bom, name in _TEXT_BOMS:
-        if head.startswith(bom):
-            return name, len(bom)
-    return "utf-8", 0
-
-
-def decode_text(data: bytes) -> str:
-    """A text file's content (.txt, .json, .jsonl, .csv): decoded as its BOM says, else as UTF-8,
-    without the BOM. Bytes that do not decode raise UnicodeDecodeError (its ``encoding`` names the
-    codec tried; its ``start`` counts from the start of the file)."""
-    name, skip = text_encoding(data[:4])
-    try:
-        return data[skip:].decode(name)
-    except UnicodeDecodeError as exc:
-        raise UnicodeDecodeError(exc.encoding, data, exc.start + skip, exc.end + skip, exc.reason) from None

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..fields import first
+from ..textcodec import decode_text
 from ..times import PUBLISHED_FIELDS
 from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
@@ -40,10 +41,14 @@ def _read_rows(path: Path, row_errors: bool = False) -> list:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
-            data = fh.read()
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
     else:
-        data = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+        raw = path.read_bytes()
+    try:  # a BOM names UTF-16 or UTF-32 (Excel's "Unicode Text"); else UTF-8
+        data = decode_text(raw)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not {exc.encoding.upper()} text ({exc.reason} at byte {exc.start})") from None
     if name.endswith((".csv", ".tsv")):
         csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
         return _csv_rows(path, data, "\t" if name.endswith(".tsv") else ",", row_errors)

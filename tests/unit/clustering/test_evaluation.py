@@ -2,6 +2,7 @@
 data comes in, and saying which file and line is wrong when it cannot."""
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -37,6 +38,30 @@ def test_every_usual_shape_gives_the_same_rows(tmp_path, name, content):
     gz = tmp_path / (name + ".gz")
     gz.write_bytes(gzip.compress(content.encode("utf-8")))
     assert load_labelled(gz) == ROWS
+
+
+@pytest.mark.parametrize("name, content", [("rows.csv", _csv(ROWS)), ("rows.tsv", _csv(ROWS, "\t")),
+                                           ("rows.jsonl", "\n".join(json.dumps(r) for r in ROWS))])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_files_with_a_byte_order_mark_read_as_the_mark_says(tmp_path, name, content, codec):
+    """Before, a CSV saved as Excel's "Unicode Text" (UTF-16 with a mark) was refused as not UTF-8."""
+    data = content.replace("Izmir", "İzmir").encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / name
+    path.write_bytes(data)
+    rows = load_labelled(path)
+    assert [r["id"] for r in rows] == ["a1", "a2"] and "İzmir" in rows[1]["text"]
+    gz = tmp_path / (name + ".gz")
+    gz.write_bytes(gzip.compress(data))
+    assert load_labelled(gz) == rows
+
+
+def test_bytes_that_are_not_utf8_name_the_file(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_bytes("id,event,text\na1,e1,Caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(ValueError, match=r"rows.csv: not UTF-8 text \(invalid continuation byte at byte 23\)"):
+        load_labelled(path)
 
 
 def test_an_object_of_rows_takes_its_keys_as_ids(tmp_path):
