@@ -11,6 +11,17 @@
    worker killed under load redid everything since it was last idle. The flush here waits for the
    sends queued when it was called, and nothing later: that is all a commit needs, since those are
    the writes of the messages whose offsets it commits.
+3. **Metadata for every topic it knows.** aiokafka's client asks for metadata of all topics until
+   its first send to a topic missing from that metadata; from then on it asks only for the topics
+   sent to that way, and every other topic drops out of its metadata. A batch already waiting for
+   such a topic then has no leader, the sender only asks again for the same shorter list, and the
+   batch is never sent: the producer flush before each commit waits for ever, no offset is ever
+   committed, and SIGTERM leaves the worker in "Wait for streams..." (its commit flushes first).
+   Seen in a demo before the changelogs were made up front (eaaa631): the worker's new changelog
+   missed the producer's all-topics metadata, its first write shortened the list while the last
+   cleaned article lingered in a batch, and that article never reached the clustering stage. The
+   producer therefore puts the worker's own topics (and any it knows already) on the list at
+   start, so the list only ever grows and no topic with a batch waiting drops out of it.
 """
 from __future__ import annotations
 
@@ -39,6 +50,22 @@ class BarrierProducer(faust_aiokafka.Producer):
                 self.sent_total += 1
 
         buffer._send_pending = counted_send
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        client = self._producer.client
+        topics = set(client.cluster.topics()) | set(self.tracked_topics())
+        if topics:
+            await client.set_topics(sorted(topics))  # one metadata request for exactly these
+
+    def tracked_topics(self) -> list[str]:
+        """The topics the worker writes to (its settings'), on the metadata list from the start."""
+        settings = getattr(self.app.conf, "newsflow", None)
+        if settings is None:
+            return []
+        from .topics import changelog_specs, topic_specs
+
+        return [spec.name for spec in topic_specs(settings) + changelog_specs(settings)]
 
     async def flush(self) -> None:
         buffer = self.buffer
