@@ -245,6 +245,8 @@ def create_app(settings: Settings) -> faust.App:
     async def watch_broker() -> None:
         if await broker_probe():
             broker_watch.contact()
+        if not broker_watch.reachable():
+            app.producer.flush_watch.reset()  # a flush waiting for a broker that is away is not stuck
         change = broker_watch.change()
         if change is False:
             log.warning("broker unreachable: the worker is not ready until it answers again",
@@ -255,11 +257,15 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.every(10.0)  # not app.timer: it must also watch the recovery that runs at start
     async def watch_for_stalls() -> None:
+        flush_watch = app.producer.flush_watch
         if not broker_watch.reachable():  # nothing can move without the broker: not this worker's stall
             stall_watch.reset()
             recovery_watch.reset()
             metrics.STALLED_SECONDS.set(0)
             return
+        if flush_watch.stalled():
+            log.error("producer flush stalled: commits wait for sends that do not leave",
+                      extra={"seconds": round(flush_watch.stalled_for, 1)})
         recovery = app.tables.recovery
         if recovery.in_recovery:
             watch_recovery(recovery)
@@ -378,6 +384,9 @@ def install_web_views(app: faust.App, stall_watch: StallWatch, recovery_watch: R
         if recovery_watch.stalled():
             return web.json({"status": "recovery stalled", "seconds": round(recovery_watch.stalled_for, 1),
                              "lag": recovery_watch.remaining}, status=503)
+        flush_watch = app.producer.flush_watch
+        if flush_watch.stalled():
+            return web.json({"status": "flush stalled", "seconds": round(flush_watch.stalled_for, 1)}, status=503)
         return web.json({"status": "ok"})
 
     @app.page("/readyz")

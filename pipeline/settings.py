@@ -55,7 +55,7 @@ class Settings:
     commit_interval_s: float = field(default=1.0, metadata={"help": "How often processed offsets are committed."})
     producer_linger_ms: float = field(default=5.0, metadata={"help": "How long the worker's producer waits to fill a batch; batching the several sends of each article is what keeps commits short."})
     fetch_max_wait_ms: int = field(default=100, metadata={"help": "Longest the worker's consumer waits on the broker for new records. Faust's 1500 ms delays each stage hop by up to that much (aiokafka holds partitions with buffered records out of the next fetch until the current one returns)."})
-    stall_after_s: float = field(default=120.0, metadata={"help": "Messages waiting on an assigned partition with no consumer progress for this long make /healthz answer 503 (stalled), so an orchestrator restarts the worker; a table recovery that reads nothing from its changelogs for half this time is run again once, and reported the same way at the full time; 0 turns the checks off."})
+    stall_after_s: float = field(default=120.0, metadata={"help": "Messages waiting on an assigned partition with no consumer progress for this long make /healthz answer 503 (stalled), so an orchestrator restarts the worker; a table recovery that reads nothing from its changelogs for half this time is run again once, and reported the same way at the full time, as is a producer flush (which every commit waits for) that has not ended in this time while the broker answers; 0 turns the checks off."})
     log_level: str = field(default="info", metadata={"help": "Log level: debug, info, warn, error."})
     log_format: str = field(default="json", metadata={"help": "Log format on stderr: json (one object per line) or text."})
 

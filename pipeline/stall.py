@@ -143,3 +143,41 @@ class BrokerWatch:
             return None
         self._reported = reachable
         return reachable
+
+
+@dataclass
+class FlushWatch:
+    """A producer flush that never ends.
+
+    Every commit flushes the producer first, so a flush that waits for ever stops all commits, and
+    Faust's shutdown (which commits) with them, while the agents go on and /healthz would stay 200:
+    a batch that no sender will send does that (aiokafka's narrowed metadata, pipeline/transport.py
+    point 3). Waiting for a broker that is away is not this: the caller restarts the count then.
+    ``stalled_for`` counts from when a flush began, or from the last flush to end while others were
+    still waiting, so flushes that overlap but finish never add up to a stall."""
+
+    stall_after_s: float
+    clock: Callable[[], float] = time.monotonic
+    _active: int = 0
+    _since: float = 0.0
+
+    def started(self) -> None:
+        if self._active == 0:
+            self._since = self.clock()
+        self._active += 1
+
+    def ended(self) -> None:
+        self._active = max(0, self._active - 1)
+        self._since = self.clock()  # progress: the next wait counts from here
+
+    def reset(self) -> None:
+        """Count again from now (the broker is away: waiting for it is not a stall)."""
+        self._since = self.clock()
+
+    @property
+    def stalled_for(self) -> float:
+        """Seconds the flush in progress has waited with none ending (0 when none is in progress)."""
+        return self.clock() - self._since if self._active else 0.0
+
+    def stalled(self) -> bool:
+        return self.stall_after_s > 0 and self.stalled_for >= self.stall_after_s

@@ -1,4 +1,4 @@
-"""Faust's aiokafka transport with two fixes that matter under sustained load.
+"""Faust's aiokafka transport with three fixes that matter under sustained load or after a change.
 
 1. **Fetch wait.** Faust builds its worker consumer with ``fetch_max_wait_ms=1500``. aiokafka
    leaves a partition that still had records buffered out of the fetch request in flight, so new
@@ -21,7 +21,9 @@
    missed the producer's all-topics metadata, its first write shortened the list while the last
    cleaned article lingered in a batch, and that article never reached the clustering stage. The
    producer therefore puts the worker's own topics (and any it knows already) on the list at
-   start, so the list only ever grows and no topic with a batch waiting drops out of it.
+   start, so the list only ever grows and no topic with a batch waiting drops out of it. Should a
+   flush hang for another reason all the same, its ``flush_watch`` (pipeline/stall.FlushWatch)
+   makes /healthz answer 503 after ``NEWSFLOW_STALL_AFTER_S``, and the restart redoes the work.
 """
 from __future__ import annotations
 
@@ -30,12 +32,16 @@ from typing import Any
 
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
+from .stall import FlushWatch
+
 
 class BarrierProducer(faust_aiokafka.Producer):
     """Flush waits for what was buffered at the call, not for an empty buffer."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        settings = getattr(self.app.conf, "newsflow", None)
+        self.flush_watch = FlushWatch(settings.stall_after_s if settings is not None else 0.0)
         self.sent_total = 0
         self.sending = 0
         buffer = self.buffer
@@ -68,6 +74,13 @@ class BarrierProducer(faust_aiokafka.Producer):
         return [spec.name for spec in topic_specs(settings) + changelog_specs(settings)]
 
     async def flush(self) -> None:
+        self.flush_watch.started()
+        try:
+            await self._flush_to_barrier()
+        finally:
+            self.flush_watch.ended()
+
+    async def _flush_to_barrier(self) -> None:
         buffer = self.buffer
         target = self.sent_total + self.sending + buffer.size
         while True:

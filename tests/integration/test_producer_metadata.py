@@ -51,3 +51,34 @@ def test_a_waiting_batch_is_sent_after_the_first_write_to_a_topic_made_after_the
             await asyncio.wait_for(producer.stop(), 15)
 
     asyncio.run(run())
+
+
+def test_a_flush_that_cannot_finish_is_reported_until_it_does(kafka_bootstrap, unique_prefix, tmp_path):
+    """The same stranded batch, made on purpose (the metadata list narrowed to another topic, as
+    aiokafka narrowed it): the worker's flush waits, its FlushWatch reports a stall once the flush
+    has waited NEWSFLOW_STALL_AFTER_S (/healthz reads it), and the report ends when the batch
+    leaves."""
+    settings = make_settings(kafka_bootstrap, unique_prefix, tmp_path, producer_linger_ms=500, stall_after_s=1.0)
+    ensure_topics(settings)
+
+    async def run() -> None:
+        producer = create_app(settings).producer
+        await producer.start()
+        try:
+            client = producer._producer.client
+            waiting = await producer.send(settings.cleaned_topic, b"en", b"an article",
+                                          partition=0, timestamp=None, headers=None)
+            await asyncio.sleep(0.1)  # from Faust's buffer into aiokafka's batch, which lingers 0.5 s
+            await client.set_topics([settings.events_topic])
+            await client.force_metadata_update()  # news.cleaned drops out of the metadata
+            flushing = asyncio.ensure_future(producer.flush())
+            await asyncio.sleep(2.5)
+            assert not flushing.done() and not waiting.done()
+            assert producer.flush_watch.stalled() and producer.flush_watch.stalled_for >= 1.0
+            await client.set_topics([settings.events_topic, settings.cleaned_topic])  # it is known again
+            await asyncio.wait_for(flushing, 15)
+            assert waiting.done() and not producer.flush_watch.stalled()
+        finally:
+            await asyncio.wait_for(producer.stop(), 15)
+
+    asyncio.run(run())
