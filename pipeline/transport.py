@@ -40,8 +40,8 @@ class BarrierProducer(faust_aiokafka.Producer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        settings = getattr(self.app.conf, "newsflow", None)
-        self.flush_watch = FlushWatch(settings.stall_after_s if settings is not None else 0.0)
+        self.newsflow_settings = getattr(self.app.conf, "newsflow", None)  # None: a Faust app not made by create_app
+        self.flush_watch = FlushWatch(self.newsflow_settings.stall_after_s if self.newsflow_settings is not None else 0.0)
         self.sent_total = 0
         self.sending = 0
         buffer = self.buffer
@@ -66,12 +66,11 @@ class BarrierProducer(faust_aiokafka.Producer):
 
     def tracked_topics(self) -> list[str]:
         """The topics the worker writes to (its settings'), on the metadata list from the start."""
-        settings = getattr(self.app.conf, "newsflow", None)
-        if settings is None:
+        if self.newsflow_settings is None:
             return []
         from .topics import changelog_specs, topic_specs
 
-        return [spec.name for spec in topic_specs(settings) + changelog_specs(settings)]
+        return [spec.name for spec in topic_specs(self.newsflow_settings) + changelog_specs(self.newsflow_settings)]
 
     async def flush(self) -> None:
         self.flush_watch.started()
