@@ -28,6 +28,12 @@ _EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{13}")
 _ISO_BASIC = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)(?:T?(\d\d)(\d\d)(\d\d)?Z?)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+# RFC 2822 as feeds write it, with a zone the email module knows (or none). Its parser is lenient
+# beyond that form: given "June 12, 2024 3:00 PM EDT" it drops the PM and the zone and says 03:00,
+# and it reads "BST" as no zone at all, so any other string goes to dateutil with the zone table.
+_RFC2822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+\d{2,4}"
+    r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T))?", re.IGNORECASE)
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # dateutil fills a missing field from its default date: parsed against two defaults that differ in
 # year, month and day, a value that names all three gives the same date both times
@@ -68,12 +74,11 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
     if _EPOCH.fullmatch(s):
         v = float(s)
         return _epoch(v / 1000.0 if len(s) == 13 else v)
-    try:
-        dt = parsedate_to_datetime(s)  # RFC 2822, the RSS form
-    except (TypeError, ValueError, IndexError):
-        dt = None
-    if dt is not None:
-        return _checked(dt, True)
+    if _RFC2822.fullmatch(s):
+        try:
+            return _checked(parsedate_to_datetime(s), True)
+        except (TypeError, ValueError, IndexError):
+            return None
     if not _YEAR.search(s):
         return None
     try:

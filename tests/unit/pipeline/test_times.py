@@ -34,6 +34,13 @@ from pipeline.times import normalise_published, parse_published
     ("20191118", "2019-11-18"),  # ISO 8601's basic form, as GDELT and archives write it
     ("20191118T100000Z", "2019-11-18T10:00:00Z"),
     ("20191118100000", "2019-11-18T10:00:00Z"),
+    # forms the email module's RFC 2822 parser half-reads (it dropped "PM" and the zone, and read BST as
+    # no zone at all): 16 hours or one hour wrong, without a flag
+    ("June 12, 2024 3:00 PM EDT", "2024-06-12T19:00:00Z"),
+    ("June 12, 2024 3:00 PM", "2024-06-12T15:00:00Z"),
+    ("12 June 2024 15:00 BST", "2024-06-12T14:00:00Z"),
+    ("Wed, 12 Jun 2024 15:00:00 CEST", "2024-06-12T13:00:00Z"),
+    ("Wed, 12 Jun 2024", "2024-06-12"),
 ])
 def test_readable_times_come_out_in_one_iso_form(value, expected):
     assert normalise_published(value) == expected
