@@ -181,7 +181,7 @@ class LocalKafka:
     def running(self) -> bool:
         if self.process is not None:
             return self.process.poll() is None
-        return self.pid is not None and _pid_alive(self.pid)
+        return self.pid is not None and _runs_broker(self.pid, self.data_dir / "server.properties")
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM (Kafka's clean shutdown), then SIGKILL if it does not exit in time."""
@@ -243,6 +243,29 @@ def _pid_alive(pid: int) -> bool:
         with open(f"/proc/{pid}/stat") as fh:
             return fh.read().split(") ", 1)[1][:1] != "Z"
     return True
+
+
+def _runs_broker(pid: int, config: Path) -> bool:
+    """Whether ``pid`` is alive and is the broker started with ``config``.
+
+    The pid saved in broker.json outlives the broker when it dies without ``stop`` (OOM killer,
+    kill -9, a reboot), and the system may give that pid to any other process since: trusting it
+    made ``broker start`` report a broker that was not there and ``broker stop`` kill a stranger.
+    Where there is no /proc to read the command line from, a live pid has to do."""
+    if not _pid_alive(pid):
+        return False
+    proc = Path(f"/proc/{pid}")
+    try:
+        args = [os.fsdecode(arg) for arg in (proc / "cmdline").read_bytes().split(b"\0")]
+        cwd = os.readlink(proc / "cwd")
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return True
+    if "kafka.Kafka" not in args:
+        return False
+    given = args[args.index("kafka.Kafka") + 1:args.index("kafka.Kafka") + 2]  # the config it was started with
+    return bool(given) and os.path.realpath(os.path.join(cwd, given[0])) == os.path.realpath(config)
 
 
 def persistent_broker() -> LocalKafka:
