@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import traceback
 
 from kafka.errors import KafkaError
 
@@ -55,12 +57,17 @@ def operational_failure(command: str, exc: BaseException) -> int:
     """A missing file, an unreachable broker, a worker that never got ready: one line that says so
     (a JSON log line once logging is set up), not a traceback, which debug level still shows."""
     log = logging.getLogger("newsflow.cli")
-    debug = log.isEnabledFor(logging.DEBUG)
+    logging_set_up = bool(logging.getLogger().handlers)
+    # commands such as tail and broker never set logging up: there the variable itself decides
+    debug = (log.isEnabledFor(logging.DEBUG) if logging_set_up
+             else os.environ.get("NEWSFLOW_LOG_LEVEL", "").strip().lower() == "debug")
     message = f"newsflow {command}: {exc}" + ("" if debug else " (NEWSFLOW_LOG_LEVEL=debug shows the traceback)")
-    if logging.getLogger().handlers:
+    if logging_set_up:
         log.error(message, exc_info=exc if debug else None)
     else:
         print(message, file=sys.stderr)
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
     return 1
 
 

@@ -82,6 +82,8 @@ class Settings:
         hosts = [h.strip() for h in self.kafka_bootstrap.split(",")]
         if not all(h.rpartition(":")[0] and h.rpartition(":")[2].isdigit() for h in hosts):
             raise bad("kafka_bootstrap", "must be host:port[,host:port...]")
+        if not all(1 <= int(h.rpartition(":")[2]) <= 65535 for h in hosts):
+            raise bad("kafka_bootstrap", "each port must be a port number, 1 to 65535")
         if not self.store.startswith(_STORES):
             raise bad("store", "must be memory:// or rocksdb://")
         if self.log_level.strip().upper() not in _LOG_LEVELS:

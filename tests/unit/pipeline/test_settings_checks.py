@@ -21,6 +21,8 @@ from pipeline.worker import require_store
     ("NEWSFLOW_LOG_LEVEL", "loud", "debug, info, warn or error"),
     ("NEWSFLOW_LOG_FORMAT", "xml", "json or text"),
     ("NEWSFLOW_KAFKA_BOOTSTRAP", "localhost", "host:port"),
+    ("NEWSFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:99999", "1 to 65535"),
+    ("NEWSFLOW_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:0", "1 to 65535"),
 ])
 def test_a_setting_out_of_range_is_refused_by_name(variable, value, why):
     with pytest.raises(SettingsError, match=why) as caught:
