@@ -19,7 +19,7 @@ import orjson
 
 from pipeline import logs
 from pipeline.settings import Settings
-from pipeline.topics import ensure_topics
+from pipeline.topics import ensure_topics, remove_run_topics
 
 from .ingest import SECONDS
 from .options import add_service_flags, require_paths, settings_from
@@ -227,7 +227,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         settings = with_free_port(settings.with_(data_dir=str(Path(state) / "worker"),
                                                  app_id=f"{settings.app_id}-demo-{unique}"), args)
         with embedded_broker(settings, persistent=False) as settings:
-            if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):  # a shared broker: topics of our own
+            shared = bool(os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"))
+            if shared:  # topics of our own, deleted at the end
                 settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
             with signals_deferred():
                 ensure_topics(settings)
@@ -244,6 +245,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     letters = worker_dead_letters(settings)
             finally:
                 log.info("worker stopped", extra={"code": stop_worker(worker)})
+                if shared:
+                    with signals_deferred():
+                        remove_run_topics(settings)
     exit_if_terminated()
     for event in sorted(events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
         sys.stdout.write(orjson.dumps(event).decode() + "\n")

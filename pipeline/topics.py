@@ -106,6 +106,32 @@ def partition_mismatches(admin: KafkaAdminClient, settings: Settings, specs: lis
     return out
 
 
+def remove_run_topics(settings: Settings) -> list[str]:
+    """Delete the topics of a run that had topics of its own on a shared broker (``newsflow demo``):
+    its five topics, and every topic under its app id (the tables' changelogs, Faust's assignor
+    topic). Both names hold the run's unique suffix, so no other topic matches. Returns the names
+    deleted; a broker that refuses is logged, not raised: the run's result stands."""
+    own = {spec.name for spec in topic_specs(settings)}
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                                 request_timeout_ms=15000)
+    except KafkaError as exc:
+        log.warning("topics of this run left on the broker", extra={"error": str(exc)})
+        return []
+    try:
+        names = sorted(name for name in admin.list_topics()
+                       if name in own or name.startswith(f"{settings.app_id}-"))
+        if names:
+            admin.delete_topics(names, timeout_ms=15000)
+            log.info("topics deleted", extra={"topics": names})
+        return names
+    except KafkaError as exc:
+        log.warning("topics of this run left on the broker", extra={"error": str(exc)})
+        return []
+    finally:
+        admin.close()
+
+
 def ensure_topics(settings: Settings, timeout: float = 60.0, *, required: tuple[str, ...] = ()) -> list[str]:
     """Create the topics that do not exist yet; returns the names created.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from kafka import KafkaAdminClient
 
 from schemas import schema_errors
 
@@ -18,7 +19,16 @@ pytestmark = pytest.mark.kafka
 FURNITURE = re.compile(r"No time to read|Get a summary|Previous Article|Next Article|\[\d+(?:,\s*\d+)*\]")
 
 
-def test_demo_prints_the_three_seed_events(newsflow):
+def topics(bootstrap: str) -> set[str]:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        return set(admin.list_topics())
+    finally:
+        admin.close()
+
+
+def test_demo_prints_the_three_seed_events(newsflow, kafka_bootstrap):
+    before = topics(kafka_bootstrap)
     result = newsflow("demo", str(SEEDS))
     assert result.returncode == 0, result.stderr.decode()[-3000:]
     lines = [line for line in result.stdout.decode().splitlines() if line.strip()]
@@ -31,6 +41,9 @@ def test_demo_prints_the_three_seed_events(newsflow):
         assert not FURNITURE.search(result.stdout.decode())
     # logs are structured JSON on stderr, never mixed into stdout
     assert any(line.startswith("{") and '"level"' in line for line in result.stderr.decode().splitlines())
+    # on a shared broker the demo ran on topics of its own (news.*, changelogs) and leaves none behind
+    assert '"topics deleted"' in result.stderr.decode()
+    assert {name for name in topics(kafka_bootstrap) - before if not name.startswith("__")} == set()
 
 
 def _children(pid: int) -> list[int]:
