@@ -4,7 +4,8 @@ One JSON line per input on stdout: ``{"id", "event_id", "relation", "duplicate_o
 "redelivered"}`` (``redelivered``: this id was already replayed with this text, so it is no other
 article) or ``{"id", "error": {"reason", "detail"}}`` for an input that was rejected. ``--events FILE``
 writes the final event records, one JSON line each. ``--rows`` reads rows exported from elsewhere
-(a dataset's JSON lines, JSON or CSV/TSV, under its own field names) through connectors.rows.
+(a dataset's JSON lines, JSON or CSV/TSV, under its own field names) through the files reader's
+rows mode, as ``ingest files --rows`` reads them, so that both give a row the same id.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tqdm import tqdm
 from pipeline import logs
 from pipeline.core import OfflinePipeline
 from pipeline.settings import Settings
+from schemas.models import Rejected
 
 from .options import require_paths
 
@@ -30,9 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl of raw articles, '-' for stdin, or .txt/.html/.json files and folders")
     p.add_argument("--events", metavar="FILE", help="write the final event records here as JSON lines")
     p.add_argument("--rows", action="store_true",
-                   help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not) under the "
-                        "usual field names (doc_id/article_id, body/maintext, headline, pubDate, link ...); other "
-                        "fields, such as labels, are left out")
+                   help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not, or "
+                        "folders of them) under the usual field names (doc_id/article_id, body/maintext, headline, "
+                        "pubDate/publishedAt, link ...), read as `ingest files --rows` reads them; other fields, "
+                        "such as labels, are left out")
     p.add_argument("--window-days", type=float, default=None, help="clustering window (NEWSFLOW_WINDOW_DAYS)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=cmd_replay)
@@ -46,8 +49,8 @@ def jsonl_file(name: str) -> bool:
 Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while reading; and where it was read
 
 
-def lines_of(name: str) -> Iterator[tuple[str, bytes]]:
-    """(where, line) for each non-blank line of a JSON lines file, or of stdin ('-'), as UTF-8. A
+def lines_of(name: str) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line of a JSON lines file, or of stdin ('-'), as UTF-8. A
     leading UTF-8 BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16 or
     UTF-32 BOM is decoded whole before it is split into lines, as the files reader does."""
     from connectors.charset import decode_text, text_encoding
@@ -66,7 +69,7 @@ def lines_of(name: str) -> Iterator[tuple[str, bytes]]:
         for n, line in enumerate(lines, 1):
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
-                yield f"{where}:{n}", line.strip()
+                yield n, line.strip()
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
@@ -76,12 +79,16 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator
     """Each input record as the bytes a news.raw message would carry, and where it was read. A
     record the files reader refuses goes to the core all the same, so that it gets the row it gets
     in a .jsonl given directly; only what holds no record (an empty or unreadable file) is
-    rejected here. Files of other kinds met in a folder are left out, and listed in ``skipped``."""
-    from connectors.files import holds_records, read_file, supported, walk
+    rejected here, and a line that is no UTF-8 text, as ``encoding`` (the core would call it invalid
+    JSON). Files of other kinds met in a folder are left out, and listed in ``skipped``."""
+    from connectors.files import holds_records, not_utf8, read_file, supported, walk
 
     for name in inputs:
         if name == "-" or jsonl_file(name):
-            yield from ((line, where) for where, line in lines_of(name))
+            where = "stdin" if name == "-" else name
+            for n, line in lines_of(name):
+                undecodable = not_utf8(line, n)
+                yield (error_row(None, undecodable) if undecodable else line), f"{where}:{n}"
             continue
         for path, explicit in walk([name]):
             if skipped is not None and not explicit and not supported(path):
@@ -89,44 +96,37 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator
             for item in read_file(path, explicit=explicit):
                 if item.raw is not None:
                     yield item.raw.to_json(), item.location
-                elif item.payload is not None and holds_records(path):
+                elif item.payload is not None and holds_records(path) and item.error.reason != "encoding":
                     yield item.payload, item.location
                 else:
-                    error = item.error
-                    yield {"id": item.article_id, "error": {"reason": error.reason, "detail": error.detail,
-                                                            "stage": error.stage}}, item.location
+                    yield error_row(item.article_id, item.error), item.location
 
 
-def row_values(inputs: list[str]) -> Iterator[Value]:
-    """Each row of each input as a raw article (connectors.rows), and where it was read. A JSON lines
-    input is read line by line, so that a broken line is rejected on its own; other files are read
-    whole, and one that is not a file of rows stops the replay with the reason."""
-    from connectors.rows import raw_article_of_row
-    from pipeline.clustering.evaluation import load_labelled
+def row_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[Value]:
+    """Each row of each input as a raw article, and where it was read: files and folders go
+    through the files reader's rows mode (connectors.files, connectors.rows), as ``ingest files
+    --rows`` reads them, so that a row gets the same id in both, a broken line or CSV row is
+    rejected on its own and a file that holds no rows is rejected as that file's problem."""
+    from connectors.files import line_item, read_file, supported, walk
 
-    def mapped(line: bytes, fallback_id: str) -> bytes:
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return line  # the core rejects it as invalid JSON, with the line as its payload
-        return orjson.dumps(raw_article_of_row(row, fallback_id)) if isinstance(row, dict) else line
+    def items(name: str) -> Iterator:
+        if name == "-":
+            yield from (line_item(line, n, "stdin", rows=True) for n, line in lines_of(name))
+            return
+        for path, explicit in walk([name]):
+            if skipped is not None and not explicit and not supported(path, rows=True):
+                skipped.append(path)
+            yield from read_file(path, explicit=explicit, rows=True)
 
     for name in inputs:
-        if name == "-" or jsonl_file(name):
-            stem = "stdin" if name == "-" else Path(name).stem
-            yield from ((mapped(line, f"{stem}-{n}"), where) for n, (where, line) in enumerate(lines_of(name), 1))
-        else:
-            try:
-                rows = load_labelled(name, row_errors=True)
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
-                raise SystemExit(f"replay: {name}: not a file of rows ({exc})") from None
-            stem = Path(name).name.split(".")[0]
-            for n, row in enumerate(rows, 1):
-                if isinstance(row, ValueError):  # a CSV row that could not be read whole: rejected on its own
-                    detail = str(row).removeprefix(f"{name}, ")
-                    yield {"id": None, "error": {"reason": "invalid_csv", "detail": detail, "stage": "decode"}}, name
-                else:
-                    yield orjson.dumps(raw_article_of_row(row, f"{stem}-{n}")), f"{name} row {n}"
+        for item in items(name):
+            value = item.raw.to_json() if item.raw is not None else error_row(item.article_id, item.error)
+            yield value, item.location
+
+
+def error_row(article_id: str | None, error: Rejected) -> dict:
+    """The output row of an input rejected while it was read."""
+    return {"id": article_id, "error": {"reason": error.reason, "detail": error.detail, "stage": error.stage}}
 
 
 def count_inputs(inputs: list[str]) -> int | None:
@@ -154,7 +154,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         progress = tqdm(total=total, unit="article", file=sys.stderr, mininterval=1.0,
                         disable=args.no_progress or (total is not None and total < 50))
-        values = row_values(args.inputs) if args.rows else raw_values(args.inputs, skipped)
+        values = row_values(args.inputs, skipped) if args.rows else raw_values(args.inputs, skipped)
         for value, where in values:
             row = value if isinstance(value, dict) else pipeline.process(value)
             if "error" in row:  # which file and line, whichever way it was read

@@ -3,10 +3,11 @@
 * ``.txt``           scraped text: id = file name without extension, text = the whole file
 * ``.html``/``.htm`` a page: id = file name without extension, html = the whole file
 * ``.json``          one raw-article object, or a list of them
-* ``.jsonl``         one raw-article object per line
+* ``.jsonl``         one raw-article object per line (so is a ``.json`` that holds JSON lines)
 * any of these with ``.gz`` appended is read through gzip
 * with ``rows=True`` (``--rows``), each JSON object is a row exported from elsewhere, under its own
-  field names (connectors.rows), instead of a raw article
+  field names (connectors.rows), instead of a raw article; ``.csv``/``.tsv`` files of rows are read
+  too, and a JSON object that wraps a list of rows (NewsAPI's ``articles``) stands for its rows
 
 Folders are walked recursively in sorted order. The source of a text/html file is ``--source``
 or the name of its parent folder. Invalid records are reported as ``file:line: reason: detail``
@@ -30,7 +31,7 @@ from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_i
 
 from .charset import decode_html, decode_text, text_encoding
 from .common import connector_deadletter
-from .rows import SOURCE_FIELDS, first, raw_article_of_row
+from .rows import SOURCE_FIELDS, NoRows, first, raw_article_of_row, row_fallback_id, rows_of_document
 from .sink import DeliveryError, _BaseSink
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
-
+TABLE_SUFFIXES = {".csv", ".tsv"}  # rows only: a table holds no raw articles
 
 
 @dataclasses.dataclass
@@ -68,9 +69,13 @@ class FilesResult:
         return sum(self.rejected.values())
 
 
-def supported(path: Path) -> bool:
+def supported(path: Path, rows: bool = False) -> bool:
     """Whether ``path`` is a kind of file the reader takes (a folder walk skips the others)."""
-    return _kind(path)[0] in SUPPORTED
+    return _kind(path)[0] in _suffixes(rows)
+
+
+def _suffixes(rows: bool) -> set[str]:
+    return SUPPORTED | TABLE_SUFFIXES if rows else SUPPORTED
 
 
 def holds_records(path: Path) -> bool:
@@ -132,12 +137,38 @@ def _utf8_records(data: bytes) -> bytes:
     return _decode_text(data).encode("utf-8")
 
 
+def not_utf8(line: bytes, lineno: int) -> Rejected | None:
+    """Why a line of JSON lines is no UTF-8 text, naming the line and the byte; None when it is."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejected("encoding", f"not UTF-8 text ({exc.reason} at byte {exc.start} of line {lineno})",
+                        stage="connector")
+    return None
+
+
+def line_item(line: bytes, lineno: int, path: Path | str, *, source: str | None = None,
+              max_bytes: int = MAX_RAW_BYTES_DEFAULT, rows: bool = False) -> Item:
+    """The record on one line of a JSON lines file (``path`` "stdin" for standard input): a broken
+    line is rejected on its own, and the lines after it are read all the same."""
+    where = f"{path}:{lineno}"
+    if len(line) > max_bytes:
+        return Item(where, error=Rejected("too_large", f"{len(line)} bytes is over {max_bytes}", stage="connector"),
+                    payload=line)
+    try:
+        document = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        error = not_utf8(line, lineno) or Rejected("invalid_json", str(exc), stage="connector")
+        return Item(where, error=error, payload=line)
+    return _from_document(document, where, line, source, rows, row_fallback_id(path, line=lineno))
+
+
 def _from_document(document: Any, location: str, payload: bytes, default_source: str | None,
-                   rows: bool = False) -> Item:
+                   rows: bool = False, fallback_id: str = "") -> Item:
     if rows and isinstance(document, dict):
         if default_source and first(document, SOURCE_FIELDS) is None:
             document = {**document, "source": default_source}
-        document = raw_article_of_row(document, fallback_id=Path(location).name)
+        document = raw_article_of_row(document, fallback_id)
     elif isinstance(document, dict) and default_source and "source" not in document:
         document = {**document, "source": default_source}
     article_id = document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None
@@ -158,14 +189,15 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
     """The records in one file, in order; unsupported files yield nothing (or an error if named)."""
     suffix, gz = _kind(path)
     location = str(path)
-    if suffix not in SUPPORTED:
+    if suffix not in _suffixes(rows):
         if explicit:
             yield Item(location, error=Rejected("unsupported_file", f"unsupported file type {suffix or '(none)'!r};"
-                                                 f" expected one of {', '.join(sorted(SUPPORTED))}",
+                                                 f" expected one of {', '.join(sorted(_suffixes(rows)))}",
                                                  stage="connector"))
         return
+    many_records = suffix in JSONL_SUFFIXES or (rows and suffix in JSON_SUFFIXES | TABLE_SUFFIXES)
     try:
-        data = _read(path, gz, max_bytes * (64 if suffix in JSONL_SUFFIXES else 1))
+        data = _read(path, gz, max_bytes * (64 if many_records else 1))
     except Rejected as exc:
         yield Item(location, error=exc)
         return
@@ -195,6 +227,9 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         yield _from_document(document, location, data, None)
         return
 
+    if suffix in TABLE_SUFFIXES:
+        yield from _table_items(path, data, source)
+        return
     try:
         data = _utf8_records(data)
     except Rejected as exc:
@@ -204,30 +239,70 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            yield Item(location, error=Rejected("invalid_json", str(exc), stage="connector"), payload=data)
-            return
-        if isinstance(document, list):
-            for index, element in enumerate(document):
-                yield _from_document(element, f"{location}[{index}]", orjson.dumps(element), source, rows)
+            if not _json_lines(data):
+                yield Item(location, error=Rejected("invalid_json", str(exc), stage="connector"), payload=data)
+                return
         else:
-            yield _from_document(document, location, data, source, rows)
-        return
+            yield from _document_items(path, document, data, source, rows)
+            return
 
-    # .jsonl
+    # .jsonl, or JSON lines saved as .json
     for lineno, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{location}:{lineno}"
-        if len(line) > max_bytes:
-            yield Item(where, error=Rejected("too_large", f"{len(line)} bytes is over {max_bytes}",
-                                             stage="connector"), payload=line)
-            continue
+        if line.strip():
+            yield line_item(line, lineno, path, source=source, max_bytes=max_bytes, rows=rows)
+
+
+def _json_lines(data: bytes) -> bool:
+    """Whether a .json file that is no one JSON document is JSON lines: its first line is an object."""
+    head = data.lstrip().split(b"\n", 1)[0]
+    try:
+        return isinstance(orjson.loads(head), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _document_items(path: Path, document: Any, data: bytes, source: str | None, rows: bool) -> Iterator[Item]:
+    """The records of one JSON document: an object, a list of them, or (rows) what connectors.rows
+    reads as rows, a wrapper's list or an object keyed by id included."""
+    location = str(path)
+    if rows:
         try:
-            document = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield Item(where, error=Rejected("invalid_json", str(exc), stage="connector"), payload=line)
-            continue
-        yield _from_document(document, where, line, source, rows)
+            found = rows_of_document(document)
+        except NoRows as exc:
+            yield Item(location, error=Rejected("empty", f"the JSON file holds no rows: {exc}", stage="connector"),
+                       payload=data)
+            return
+        if isinstance(document, dict) and found[0] is not document:  # a wrapper's rows, or rows keyed by id
+            document = found
+    if isinstance(document, list):
+        for index, element in enumerate(document):
+            yield _from_document(element, f"{location}[{index}]", orjson.dumps(element), source, rows,
+                                 row_fallback_id(path, index=index))
+    else:
+        yield _from_document(document, location, data, source, rows, row_fallback_id(path))
+
+
+def _table_items(path: Path, data: bytes, source: str | None) -> Iterator[Item]:
+    """The rows of a CSV/TSV file: one that is no text is rejected whole (``encoding``), a row that
+    cannot be read whole on its own (``invalid_csv``, at the line it starts on)."""
+    from pipeline.clustering.evaluation import table_rows
+
+    try:
+        text = _decode_text(data)
+    except Rejected as exc:
+        yield Item(str(path), error=exc, payload=data)
+        return
+    delimiter = "\t" if _kind(path)[0] == ".tsv" else ","
+    table = table_rows(text, delimiter)
+    if not table:
+        yield Item(str(path), error=Rejected("empty", "the table holds no rows under its header", stage="connector"),
+                   payload=data)
+    for line, row in table:
+        where = f"{path}:{line}"
+        if isinstance(row, ValueError):
+            yield Item(where, error=Rejected("invalid_csv", str(row), stage="connector"))
+        else:
+            yield _from_document(row, where, orjson.dumps(row), source, True, row_fallback_id(path, line=line))
 
 
 def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None = None,
@@ -259,8 +334,7 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
                 print(f"{path}: missing: no such file or folder", file=err)
                 result.rejected["missing"] += 1
                 continue
-            suffix, _ = _kind(path)
-            if suffix not in SUPPORTED and not explicit:
+            if not explicit and not supported(path, rows):
                 result.skipped += 1
                 continue
             result.files += 1

@@ -1,19 +1,20 @@
-"""Rows exported from elsewhere (datasets, scrapers' output, spreadsheets) as raw articles.
+"""Rows exported from elsewhere (datasets, scrapers' output, spreadsheets, NewsAPI) as raw articles.
 
 Such a row names its fields the way its tool does: ``doc_id`` or ``article_id``, ``body`` or
-``maintext``, ``headline``, ``pubDate``, ``link``, in any case (``TITLE``, ``Body``).
-:func:`raw_article_of_row` maps the usual names onto the raw-article contract and leaves every
-other field (labels, topics, scores) out, so that ``newsflow replay --rows`` and the benchmarks
-hand the core what a connector would have sent. A row with a summary but no full text sends the
-summary, and one with a headline alone an empty text: the cleaning keeps both as briefs when they
-hold enough words.
+``maintext``, ``headline``, ``pubDate``, ``publishedAt``, ``link``, in any case and in camelCase or
+snake_case (``TITLE``, ``Body``, ``published_at``). :func:`raw_article_of_row` maps the usual names
+onto the raw-article contract and leaves every other field (labels, topics, scores) out, so that
+``newsflow replay --rows``, ``newsflow ingest files --rows`` and the benchmarks hand the core what a
+connector would have sent. A row with a summary but no full text sends the summary, and one with a
+headline alone an empty text: the cleaning keeps both as briefs when they hold enough words.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.fields import first
 from pipeline.times import PUBLISHED_FIELDS
 
 ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
@@ -25,18 +26,90 @@ HTML_FIELDS = ("html", "raw_html")
 URL_FIELDS = ("url", "link", "canonical_url")
 LANGUAGE_FIELDS = ("language", "lang")
 SOURCE_FIELDS = ("source", "source_domain", "domain", "site", "outlet", "publisher")
+# a row fills at least one of these; an object that fills none is no row (a wrapper, an API's error)
+ROW_FIELDS = ID_FIELDS + TEXT_FIELDS + SUMMARY_FIELDS + TITLE_FIELDS + HTML_FIELDS + URL_FIELDS
+# NewsAPI cuts `content` at 200 characters and says how much is left: "... [+2300 chars]"
+TRUNCATION_MARK = re.compile(r"\s*\[\+\d+ char(?:acter)?s\]\s*$")
+
+
+def _folded(name: str) -> str:
+    """One spelling for 'publishedAt', 'published_at', 'PUBLISHED-AT': 'publishedat'."""
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def first(row: dict, fields: tuple[str, ...]) -> Any:
+    """The value of the first of ``fields`` the row fills (None and "" count as empty), under its
+    name as written, else in any case or in camelCase (NewsAPI's ``publishedAt``, UCI's ``TITLE``)."""
+    for name in fields:
+        value = row.get(name)
+        if value not in (None, ""):
+            return value
+    folded: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(key, str) and value not in (None, ""):
+            folded.setdefault(_folded(key), value)  # of two spellings, the row's first
+    return next((folded[_folded(name)] for name in fields if _folded(name) in folded), None)
 
 
 def row_text(row: dict) -> Any:
-    """The row's body: its full text, else its summary (a feed's description, an index's abstract)."""
-    text = first(row, TEXT_FIELDS)
-    return text if text is not None else first(row, SUMMARY_FIELDS)
+    """The row's body: its full text, else its summary (a feed's description, an index's abstract).
+    A text that ends in a truncation mark ("[+2300 chars]") is cut: a longer summary wins over it,
+    and the mark is never kept."""
+    text, summary = first(row, TEXT_FIELDS), first(row, SUMMARY_FIELDS)
+    if isinstance(text, str) and TRUNCATION_MARK.search(text):
+        text = TRUNCATION_MARK.sub("", text)
+        if isinstance(summary, str) and len(summary) > len(text):
+            return summary
+    return text if text not in (None, "") else summary
+
+
+def row_fallback_id(file: str | Path, line: int | None = None, index: int | None = None) -> str:
+    """The id of a row that has none, the same in ``replay --rows`` and ``ingest files --rows`` so
+    that their outputs join: the file's name (without ``.gz``, so compressing changes no id) and
+    where the row is in it, ``news.jsonl:3`` (line 3) or ``newsapi.json[0]`` (first row of a list)."""
+    name = Path(file).name
+    name = name[:-3] if name.lower().endswith(".gz") else name
+    if line is not None:
+        return f"{name}:{line}"
+    return f"{name}[{index}]" if index is not None else name
+
+
+class NoRows(ValueError):
+    """A JSON document that holds no row, with what it holds instead."""
+
+
+def rows_of_document(document: Any) -> list:
+    """The rows a JSON document holds: a list of rows; an object that is a row; an API's wrapper
+    object whose single list of objects holds them (NewsAPI's ``{"status", "totalResults",
+    "articles": [...]}``, or ``data``, ``items``, ``results``...); an object of rows keyed by id
+    (the key is the id of a row that has none). Raises NoRows, saying what it holds, otherwise."""
+    if isinstance(document, list):
+        if not document:
+            raise NoRows("an empty list")
+        if not any(isinstance(row, dict) for row in document):
+            raise NoRows(f"a list of {len(document)} values, none of them an object")
+        return document
+    if not isinstance(document, dict):
+        raise NoRows(f"a JSON {type(document).__name__}, not an object or a list of objects")
+    if first(document, ROW_FIELDS) is not None:
+        return [document]
+    lists = [(key, value) for key, value in document.items()
+             if isinstance(value, list) and all(isinstance(row, dict) for row in value)]
+    if len(lists) == 1:
+        key, rows = lists[0]
+        if not rows:
+            raise NoRows(f"its {key!r} list is empty")
+        return rows
+    if document and all(isinstance(row, dict) for row in document.values()):
+        return [row if first(row, ID_FIELDS) is not None else {"id": key, **row} for key, row in document.items()]
+    raise NoRows(f"an object with none of a row's fields ({', '.join(ROW_FIELDS[:8])}, ...) and no one list of rows"
+                 + (f" (its fields: {', '.join(list(document)[:8])})" if document else ""))
 
 
 def _source(row: dict) -> str | None:
     value = first(row, SOURCE_FIELDS)
-    if isinstance(value, dict):  # NewsAPI and others: {"id": ..., "name": ...}
-        value = value.get("id") or value.get("name")
+    if isinstance(value, dict):  # NewsAPI and others: {"id": "bbc-news", "name": "BBC News"}
+        value = value.get("name") or value.get("id")
     return str(value) if value not in (None, "") else None
 
 

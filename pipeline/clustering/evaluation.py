@@ -50,7 +50,6 @@ def _read_rows(path: Path, row_errors: bool = False) -> list:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not {exc.encoding.upper()} text ({exc.reason} at byte {exc.start})") from None
     if name.endswith((".csv", ".tsv")):
-        csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
         return _csv_rows(path, data, "\t" if name.endswith(".tsv") else ",", row_errors)
     try:  # one JSON document (a .json file, or any file that is one)
         doc = json.loads(data)
@@ -78,15 +77,29 @@ def _read_rows(path: Path, row_errors: bool = False) -> list:
 
 
 def _csv_rows(path: Path, data: str, delimiter: str, row_errors: bool) -> list:
-    """The rows under the header, read strictly: the csv module's lenient reading swallowed the
-    rows after an unclosed quote into one cell and dropped cells beyond the header's."""
+    rows: list = []
+    for line, row in table_rows(data, delimiter):
+        if isinstance(row, ValueError):
+            row = ValueError(f"{path}, line {line}: {row}")
+            if not row_errors:
+                raise row
+        rows.append(row)
+    return rows
+
+
+def table_rows(data: str, delimiter: str = ",") -> list[tuple[int, dict | ValueError]]:
+    """(line it starts on, row) for each row of a CSV/TSV text under its header, read strictly:
+    the csv module's lenient reading swallowed the rows after an unclosed quote into one cell and
+    dropped cells beyond the header's. A row that cannot be read whole is a ValueError saying why,
+    in the row's place; reading goes on at the next line."""
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
     lines = io.StringIO(data).readlines()
     rows: list = []
     header, start = None, 0
     while start < len(lines):
         reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
         while True:
-            first = start + reader.line_num + 1  # the line the next row starts on
+            row_line = start + reader.line_num + 1  # the line the next row starts on
             broken = False
             try:
                 cells = next(reader)
@@ -101,15 +114,12 @@ def _csv_rows(path: Path, data: str, delimiter: str, row_errors: bool) -> list:
                     header = cells
                     continue
                 if len(cells) <= len(header):
-                    rows.append(dict(zip(header, cells + [None] * (len(header) - len(cells)))))
+                    rows.append((row_line, dict(zip(header, cells + [None] * (len(header) - len(cells))))))
                     continue
                 problem = f"{len(cells)} cells, the header has {len(header)}"
-            error = ValueError(f"{path}, line {first}: {problem}")
-            if not row_errors:
-                raise error
-            rows.append(error)
+            rows.append((row_line, ValueError(problem)))
             if broken:
-                start = first  # read again from the line after the one the broken row started on
+                start = row_line  # read again from the line after the one the broken row started on
                 break
     return rows
 

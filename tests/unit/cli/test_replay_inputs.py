@@ -37,8 +37,8 @@ def test_a_csv_row_that_cannot_be_read_whole_is_an_error_row_naming_its_line(tmp
                      'k3,a,b,extra cells\nk4,"a cell over\ntwo lines"\n')
     values = list(row_values([str(table)]))
     errors = [(value["error"]["detail"], where) for value, where in values if isinstance(value, dict)]
-    assert errors == [("line 2: not a CSV row (',' expected after '\"'; a quote opened on it may never be closed)", str(table)),
-                      ("line 4: 4 cells, the header has 2", str(table))]
+    assert errors == [("not a CSV row (',' expected after '\"'; a quote opened on it may never be closed)", f"{table}:2"),
+                      ("4 cells, the header has 2", f"{table}:4")]
     rows = [orjson.loads(value) for value, _ in values if not isinstance(value, dict)]
     assert [(row["id"], row["text"]) for row in rows] == [("k2", "The volcano erupted."), ("k4", "a cell over\ntwo lines")]
 
@@ -67,3 +67,4 @@ def test_a_utf16_jsonl_that_does_not_decode_stops_the_replay_with_the_reason(tmp
     lines.write_bytes(codecs.BOM_UTF16_LE + b"{\x00\x00\xd8")
     with pytest.raises(SystemExit, match=r"odd.jsonl: not UTF-16 text \("):
         list(raw_values([str(lines)]))
+

@@ -19,10 +19,11 @@ def test_a_news_please_row_maps_its_names_and_drops_the_rest():
     assert article.id == "17" and article.text.startswith("A strong quake")
 
 
-def test_a_page_is_sent_as_html_and_a_newsapi_source_by_its_id():
+def test_a_page_is_sent_as_html_and_a_newsapi_source_by_its_name():
     raw = raw_article_of_row({"html": "<p>Page</p>", "text": "ignored", "source": {"id": "bbc-news", "name": "BBC"}},
                              "rows-3")
-    assert raw["id"] == "rows-3" and raw["source"] == "bbc-news"
+    assert raw["id"] == "rows-3" and raw["source"] == "BBC"
+    assert raw_article_of_row({"text": "x", "source": {"id": "reuters", "name": None}}, "r")["source"] == "reuters"
     assert raw["html"] == "<p>Page</p>" and "text" not in raw
 
 
@@ -62,3 +63,4 @@ def test_a_summary_is_the_text_only_when_no_full_text_is_filled():
     row = dict(row, Body="The full report: a strong quake struck the coast on Monday, officials said.")
     assert raw_article_of_row(row, "x")["text"].startswith("The full report")
     assert raw_article_of_row(dict(row, body="", Abstract="An abstract."), "x")["text"].startswith("The full report")
+
