@@ -27,6 +27,8 @@ from typing import Any
 from .config import CleaningConfig
 
 _DIGITS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?:;]['\")\u201d\u2019]?\s*$")
+MENU_RUN = 3  # a line shorter than learned_min_line_chars is counted in a run of this many such lines: a menu
 _SPACES = re.compile(r"\s+")
 
 
@@ -76,7 +78,8 @@ class BoilerplateMemory:
         earlier = state["ids"].get(id_key)
         redelivered = earlier is not None
 
-        keys = [line_key(line) if self._eligible(line) else None for line in lines]
+        menu = _menu_items(lines, cfg.learned_min_line_chars)
+        keys = [line_key(line) if self._eligible(line) or in_menu else None for line, in_menu in zip(lines, menu)]
         if redelivered:
             # A redelivery (after a crash, before the offset commit) must come out as it did the
             # first time, although later articles may have been counted since: remove exactly
@@ -115,6 +118,21 @@ class BoilerplateMemory:
         self.store[source] = state
         self.writes += 1
         return kept, removed
+
+
+def _menu_items(lines: list[str], min_chars: int) -> list[bool]:
+    """Which lines shorter than ``min_chars`` stand in a run of ``MENU_RUN`` or more such lines that
+    do not end as sentences: a site's menu ("Home", "World", "Business"), counted like any furniture
+    line. A short line alone ("Yes", a one-word subheading) is not counted."""
+    short = [1 < len(line) < min_chars and not _SENTENCE_END.search(line) for line in lines]
+    menu = [False] * len(lines)
+    start = 0
+    for index in range(len(lines) + 1):
+        if index == len(lines) or not short[index]:
+            if index - start >= MENU_RUN:
+                menu[start:index] = [True] * (index - start)
+            start = index + 1
+    return menu
 
 
 def _copy_state(raw: Any) -> dict[str, Any]:

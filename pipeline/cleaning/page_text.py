@@ -10,9 +10,11 @@ between paragraphs (subheadings, quotes, a photo credit). Readers' comments are 
 ends before a comment-section heading ("12 Comments") that follows the article.
 
 This only runs on text that reads as a page: at least ``MIN_LINES`` lines, at least half of them
-not prose. An article's own text rarely looks like that; on the scrapinghub benchmark's ground-truth
-bodies given as text, 13 of 181 do (listicles, tables, reviews), against 174 of the 181 pages' own
-text (docs/cleaning.md, "Whole-page text").
+not prose, or any text that carries a site's furniture of several kinds by name (:func:`looks_like_page`:
+a menu, "Skip to content" / "Sign in" / a cookie notice, a copyright footer, a "Related articles"
+tail), which is how a short page is told from a short article. An article's own text rarely looks
+like that; on the scrapinghub benchmark's ground-truth bodies given as text, 13 of 181 do (listicles,
+tables, reviews), against 175 of the 181 pages' own text (docs/cleaning.md, "Whole-page text").
 """
 from __future__ import annotations
 
@@ -37,6 +39,11 @@ MIN_ITEM_WORDS = 4  # ... with this many words on average
 LIST_HEADING_WORDS = 6  # a line of at most this many words over such a list is its heading
 MIN_PROSE_BELOW = 400  # characters of prose a run below the page's headline needs to replace one above it
 HEADLINE_START_WORDS = 4  # a run that starts above the headline starts at it when the address names it by this many words
+MENU_RUN = 3  # lines in a row of at most MENU_ITEM_WORDS words each, above the first prose line: a site's menu
+MENU_ITEM_WORDS = 3
+CONTROL_MAX_CHARS = 40  # a line naming a control ("Sign in", "Skip to main content") is no longer
+COOKIE_MAX_CHARS = 300  # ... a cookie notice no longer than this
+FOOTER_LINES = 4  # a copyright line among the last lines, below the last prose line: a site's footer
 
 # the heading of a comment section, in the languages whose furniture the rules know
 _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest|most recent|top rated|readers'?) )?"
@@ -45,6 +52,25 @@ _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest
                        r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[\])]?\s*[:.]?\s*$")
 # "34 responses to “Title”", "12 thoughts on “Title”": a comment section that names the post, prose or not
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
+# what a site puts around every article, by name: a skip link, the sign-in and search boxes, the menu
+# button, a cookie notice and its buttons
+_CHROME = re.compile(
+    r"(?i)\s*(?:skip (?:to |navigation)(?:the )?(?:main )?(?:content|navigation|menu|search)?|"
+    r"(?:sign|log) ?(?:in|up|out)(?:\s*(?:/|\||or|and)\s*(?:sign ?up|register|subscribe))?|register|my account|"
+    r"(?:main |open |close |toggle )?(?:menu|navigation)|search(?: for)?|subscribe(?: now)?|"
+    r"(?:accept|allow|reject|decline|refuse)(?: all)?(?: cookies)?|manage (?:cookies|preferences|consent|settings)|"
+    r"cookie (?:settings|policy|preferences|consent))\s*[.!…]*\s*$")
+_COOKIE_NOTICE = re.compile(r"(?i)\b(?:uses?|using) cookies\b")
+# the footer's copyright notice
+_COPYRIGHT = re.compile(r"(?i)\s*(?:©|\(c\)|copyright\b).{0,160}|.{0,160}\ball rights reserved\b.{0,80}")
+# the marker over a list of other stories
+_RELATED = re.compile(
+    r"(?i)\s*(?:related|more|most (?:read|popular|viewed|shared)|read (?:more|next|also)|also read|"
+    r"you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|trending(?: now)?|top stories|latest|"
+    r"more (?:from|in|on) .{1,40}|don.?t miss|editor.s picks?)"
+    r"(?: (?:articles|stories|news|posts|content|links|coverage|reading|videos))?\s*[:.…|]*\s*$")
+_BULLET = re.compile(r"\s*[-•·*]\s+")
+_MENU_LINE = re.compile(r"[^|•·]{1,30}(?:[|•·][^|•·]{1,30}){3,}")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”»)…。！？」』]\s*$")
 _STATEMENT_END = re.compile(r"[.!?…。！？]['\"”’»)]*\s*$")
@@ -95,7 +121,7 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
     else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
     merged more unrelated pages of the benchmark (docs/cleaning.md)."""
-    span = _run(lines, url)
+    span = _run(lines, url, kept)
     if span is None:
         return None
     start, end = span
@@ -113,16 +139,28 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     return [lines[best], *lines[start:end]]
 
 
-def _run(lines: list[str], url: str | None = None) -> tuple[int, int] | None:
-    """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose). When the
-    run ends above the page's headline (found by the words of ``url``, its address: a footer of
+def _run(lines: list[str], url: str | None = None, kept: Callable[[str], bool] = bool) -> tuple[int, int] | None:
+    """``(start, end)`` of the maximum-sum run of lines, or None (not a page, or no prose). Under
+    ``MIN_LINES`` lines, a prose line that ``kept`` rejects (a cookie notice) counts as furniture. When
+    the run ends above the page's headline (found by the words of ``url``, its address: a footer of
     legal text can outweigh a short report cut by a table), the run is looked for below it; when it
     starts above the headline, it starts at the headline."""
     if len(lines) < MIN_LINES:
-        return None
-    prose = _prose_lines(lines)
-    if prose.count(False) < MIN_FURNITURE_SHARE * len(lines) or not any(prose):
-        return None
+        if not _may_carry_a_site(lines):
+            return None
+        prose = _prose_lines(lines)
+        if not looks_like_page(lines, prose):
+            return None
+        # a prose line that the rules remove (a cookie notice) is furniture: in a short page there is
+        # too little article around it to outweigh it
+        prose = [p and kept(line) for p, line in zip(prose, lines)]
+        if not any(prose):
+            return None
+    else:
+        prose = _prose_lines(lines)
+        if not any(prose) or (prose.count(False) < MIN_FURNITURE_SHARE * len(lines)
+                              and not looks_like_page(lines, prose)):
+            return None
     start, end = _span(lines, prose)
     slug = slug_words(url)
     headline = headline_at(lines, slug) if slug else None
@@ -134,6 +172,67 @@ def _run(lines: list[str], url: str | None = None) -> tuple[int, int] | None:
             and len(slug) >= HEADLINE_START_WORDS:
         start = headline  # nor does it start above it: teasers with summaries above the headline go
     return start, end
+
+
+def looks_like_page(lines: list[str], prose: list[bool] | None = None) -> bool:
+    """Whether a text plainly is a page's visible text, not an article, however few its lines: it
+    carries what a site puts around an article, of two kinds or more with the site's own controls
+    among them, or of three kinds. The kinds: a menu (``MENU_RUN`` lines in a row of one to three
+    words, or one line of four items between bars, above the first prose line), the site's controls
+    named ("Skip to content", "Sign in", "Search", a cookie notice, "Accept all"), a copyright notice
+    among the last ``FOOTER_LINES`` lines below the last prose line, a "Related articles" marker below
+    the last prose line. An article's own text, a brief or a list-style article has none of these, or
+    one (a copyright line at the end, a list of one-word items). ``prose``: :func:`_prose_lines`, if
+    the caller has it."""
+    prose = _prose_lines(lines) if prose is None else prose
+    if not any(prose):
+        return False
+    first = prose.index(True)
+    last = len(lines) - 1 - prose[::-1].index(True)
+    menu = chrome = footer = related = False
+    streak = 0
+    for index, line in enumerate(lines):
+        if prose[index]:
+            streak = 0
+        else:
+            item = _BULLET.sub("", line, count=1) if _BULLET.match(line) else line
+            short = len(item.split()) <= MENU_ITEM_WORDS and not _STATEMENT_END.search(item)
+            streak = streak + 1 if short else 0
+            if index < first and (streak >= MENU_RUN or _MENU_LINE.fullmatch(item)):
+                menu = True
+        if not chrome and _control(line):
+            chrome = True
+        if index > last:
+            if index >= len(lines) - FOOTER_LINES and _COPYRIGHT.fullmatch(line):
+                footer = True
+            if _RELATED.fullmatch(line):
+                related = True
+    kinds = menu + chrome + footer + related
+    return kinds >= 3 or (chrome and kinds >= 2)
+
+
+def _control(line: str) -> bool:
+    """A line that names one of the site's own controls, or a cookie notice."""
+    if len(line) <= CONTROL_MAX_CHARS and _CHROME.fullmatch(line):
+        return True
+    return (len(line) <= COOKIE_MAX_CHARS and ("ookie" in line or "OOKIE" in line)
+            and _COOKIE_NOTICE.search(line) is not None)
+
+
+def _may_carry_a_site(lines: list[str]) -> bool:
+    """A cheap screen for :func:`looks_like_page`, which needs a menu or the site's controls: a line
+    that names a control, or ``MENU_RUN`` short lines in a row (most articles have neither)."""
+    streak = 0
+    for line in lines:
+        if len(line) <= CONTROL_MAX_CHARS and len(line.split()) <= MENU_ITEM_WORDS + 1:
+            streak += 1
+            if streak >= MENU_RUN or _control(line):
+                return True
+        else:
+            streak = 0
+            if _control(line) or ("|" in line or "•" in line or "·" in line) and _MENU_LINE.fullmatch(line):
+                return True
+    return False
 
 
 def _may_be_headline(line: str) -> bool:

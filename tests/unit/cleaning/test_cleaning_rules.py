@@ -30,6 +30,42 @@ def test_citation_markers(before, after):
     assert clean_lines([before]) == [after]
 
 
+@pytest.mark.parametrize("before,after", [
+    # a parenthesised group of markers goes with its parentheses and separators
+    ("The bloc has since sought to diversify its energy supplies ([1], [2]).",
+     "The bloc has since sought to diversify its energy supplies."),
+    ("Gazprom cut deliveries through Nord Stream 1 in June ([3]; [4]), the company said.",
+     "Gazprom cut deliveries through Nord Stream 1 in June, the company said."),
+    ("Prices rose by 40 per cent in a year ([5-7]) before falling back.",
+     "Prices rose by 40 per cent in a year before falling back."),
+    ("Turnout was the lowest since 1945 ([a], [b]).", "Turnout was the lowest since 1945."),
+    # a series of markers with the commas between them
+    ("The summit was postponed twice [1], [2], and finally held in March [3].",
+     "The summit was postponed twice, and finally held in March."),
+    # lettered notes glued to a word or before punctuation
+    ("Xi Jinping[a] arrived in Moscow on Monday for a three-day state visit.",
+     "Xi Jinping arrived in Moscow on Monday for a three-day state visit."),
+    ("The treaty was signed in 2001 [b].", "The treaty was signed in 2001."),
+    ("The figure excludes Crimea,[c] the ministry said.[d]", "The figure excludes Crimea, the ministry said."),
+    ("Growth was 3.1 per cent[1][a] in the first quarter.", "Growth was 3.1 per cent in the first quarter."),
+])
+def test_citation_debris_goes_with_its_markers(before, after):
+    assert clean_lines([before]) == [after]
+
+
+@pytest.mark.parametrize("line", [
+    "\"They [the minister and his aides] knew about the report,\" she said.",
+    "The letter was signed \"yours trully [sic]\" by the ambassador.",
+    "The speaker paused [laughter] and went on to thank the delegates.",
+    "The spokesman said the talks (held in Geneva) were \"constructive\".",
+    "Survey respondents could choose between answer [a] and answer [b] in the second round.",
+    "The index a[0] is set to zero before the loop starts, the engineers explained.",
+    "The agency [Reuters] could not independently verify the claims made in the video.",
+])
+def test_bracketed_text_that_is_no_citation_stays(line):
+    assert clean_lines([line]) == [line]
+
+
 def test_navigation_takes_its_teasers_but_not_the_article():
     lines = ["Body paragraph that ends like a sentence.", "Previous Article", "Some Teaser Headline Here",
              "Next Article", "Another Teaser Headline"]
