@@ -40,6 +40,8 @@ from .stores import JsonStore, PartitionStore
 from .topics import BOILERPLATE_TABLE, CLUSTER_TABLE
 
 log = logging.getLogger("newsflow.worker")
+# what a record on the wire carries besides its key and value (batch and record headers, timestamp)
+DEAD_LETTER_HEADROOM = 16 * 1024
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -117,9 +119,11 @@ def create_app(settings: Settings) -> faust.App:
     async def send_dead_letter(value: Any, error: Rejected, message: Any, article_id: str | None = None,
                                source: str | None = None) -> None:
         metrics.DEAD_LETTERS.labels(error.stage, error.reason).inc()
+        key = (article_id or "").encode()
         record = dead_letter(value, error, article_id=article_id, source=source, topic=message.topic,
-                             partition=message.partition, offset=message.offset)
-        await deadletter_topic.send(key=(article_id or "").encode(), value=dumps(record))
+                             partition=message.partition, offset=message.offset,
+                             max_bytes=settings.message_max_bytes - len(key) - DEAD_LETTER_HEADROOM)
+        await deadletter_topic.send(key=key, value=dumps(record))
         log.warning("dead letter", extra={"stage": error.stage, "reason": error.reason, "id": article_id,
                                           "detail": error.detail[:300]})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 from datetime import datetime, timezone
 from typing import Any
 
@@ -131,8 +132,28 @@ def payload_field(value: bytes | str | None) -> tuple[str, str]:
 
 def dead_letter(value: bytes | str | None, error: Rejected, *, article_id: str | None = None,
                 source: str | None = None, topic: str | None = None, partition: int | None = None,
-                offset: int | None = None) -> dict[str, Any]:
-    """The news.deadletter record for a message that failed (schema deadletter.v1)."""
+                offset: int | None = None, max_bytes: int | None = None) -> dict[str, Any]:
+    """The news.deadletter record for a message that failed (schema deadletter.v1).
+
+    With ``max_bytes``, a record that would be larger (a message near the size limit: base64 adds a
+    third, JSON writes a control character in six bytes) keeps only the payload's first bytes, says
+    so and gives the original's size and SHA-256: a dead letter the broker refuses would lose the
+    message. The whole message stays at ``topic``/``partition``/``offset`` while its retention lasts."""
+    record = _dead_letter(value, error, article_id, source, topic, partition, offset)
+    if max_bytes is None or value is None or len(dumps(record)) <= max_bytes:
+        return record
+    original = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
+    room = max(0, max_bytes - len(dumps({**record, "payload": ""})) - 256)
+    if record["payload_encoding"] == "utf-8":  # a character cut in two at the end is left out
+        payload = original[:room // 6].decode("utf-8", "ignore")
+    else:
+        payload = base64.b64encode(original[:room * 3 // 4]).decode("ascii")
+    record.update(payload=payload, payload_truncated=True, payload_bytes=len(original),
+                  payload_sha256=hashlib.sha256(original).hexdigest())
+    return record
+
+
+def _dead_letter(value, error, article_id, source, topic, partition, offset) -> dict[str, Any]:
     payload, encoding = payload_field(value)
     return {
         "schema_version": 1,

@@ -129,6 +129,24 @@ def test_messages_over_a_megabyte_are_processed_not_lost(settings, worker):
     assert {"big-page", "small-after"} <= done
 
 
+def test_a_message_whose_dead_letter_would_be_too_big_is_dead_lettered_in_part_not_lost(settings, worker):
+    """3 MiB of control characters: not JSON, and written into a JSON dead letter they take 18 MiB,
+    more than the topic accepts. The send used to fail, the agent restarted past the message, and
+    nothing was left of it but a dead-letter count."""
+    poison = b"\x01" * (3 * 1024 * 1024)
+    produce(settings, [(b"ctl", poison), raw_value("after-poison", "Rescue teams searched the rubble of a "
+                       "collapsed building on Thursday after an earthquake struck overnight, officials said.")])
+    letters = wait_for(lambda: topic_records(settings, settings.deadletter_topic), timeout=120,
+                       what="the dead letter", workers=(worker,))
+    assert [letter["reason"] for letter in letters] == ["invalid_json"]
+    letter = letters[0]
+    assert schema_errors("deadletter", letter) == []
+    assert letter["payload_truncated"] is True and letter["payload_bytes"] == len(poison)
+    assert letter["topic"] == settings.raw_topic and letter["offset"] == 0
+    assert wait_for(lambda: "after-poison" in processed_ids(settings), what="the next article", workers=(worker,))
+    assert "Crashed" not in worker.log_text()
+
+
 def test_a_changed_partition_count_is_reported_not_silently_ignored(kafka_bootstrap, unique_prefix, tmp_path, caplog):
     from pipeline.topics import ensure_topics
 

@@ -1,9 +1,12 @@
 """The JSON Schemas are valid and the Python models keep to them."""
+import base64
+import hashlib
+
 import orjson
 import pytest
 
 from schemas import SCHEMA_NAMES, load_schema, schema_errors, validator
-from schemas.models import RawArticle, Rejected, dead_letter
+from schemas.models import RawArticle, Rejected, dead_letter, dumps
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -59,3 +62,27 @@ def test_rejection_keeps_the_id_the_record_claimed():
     with pytest.raises(Rejected) as info:
         RawArticle.from_json(b'{"id": "a-17", "source": "wire", "text": 5}')
     assert (info.value.article_id, info.value.source) == ("a-17", "wire")
+
+
+@pytest.mark.parametrize("payload, encoding", [
+    (b"\x01" * (3 * 1024 * 1024), "utf-8"),  # valid UTF-8 that JSON writes six times larger
+    (b"\xff" * (3 * 1024 * 1024), "base64"),  # not UTF-8: base64 adds a third
+])
+def test_a_dead_letter_too_big_for_the_topic_keeps_the_start_and_names_the_whole(payload, encoding):
+    limit = 1024 * 1024
+    letter = dead_letter(payload, Rejected("too_large", "over the limit", stage="decode"), topic="news.raw",
+                         partition=0, offset=41, max_bytes=limit)
+    assert schema_errors("deadletter", letter) == []
+    assert len(dumps(letter)) <= limit
+    assert letter["payload_truncated"] is True and letter["payload_encoding"] == encoding
+    assert letter["payload_bytes"] == len(payload)
+    assert letter["payload_sha256"] == hashlib.sha256(payload).hexdigest()
+    kept = letter["payload"].encode() if encoding == "utf-8" else base64.b64decode(letter["payload"])
+    assert kept and payload.startswith(kept)
+    assert (letter["topic"], letter["partition"], letter["offset"]) == ("news.raw", 0, 41)
+
+
+def test_a_dead_letter_that_fits_is_whole_and_unmarked():
+    payload = "Ünïcode text, well under the limit. ".encode() * 100
+    letter = dead_letter(payload, Rejected("not_article", "too little text"), max_bytes=1024 * 1024)
+    assert letter["payload"].encode() == payload and "payload_truncated" not in letter
