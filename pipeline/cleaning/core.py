@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import itertools
 import re
 import threading
 import time
@@ -37,6 +38,14 @@ def text_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return 2 * len(text) - len(WIDE_SCRIPT.sub("", text))
+
+
+def _has_words(text: str, needed: int) -> bool:
+    """Whether ``text`` holds ``needed`` words (as word_count counts them), reading no further."""
+    if WIDE_SCRIPT.search(text):
+        return word_count(text) >= needed
+    words = (run for run in _WORDS.finditer(text) if _LETTER.search(run.group()))
+    return sum(1 for _ in itertools.islice(words, needed)) >= needed
 
 
 def word_count(text: str) -> float:
@@ -315,6 +324,11 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         else:
             detail = f"{wall.replace('_', ' ')}" if wall else "too little text"
             raise _reject("not_article", f"{detail}: {len(text)} characters of body after cleaning")
+    if not _has_words(f"{title or ''} {text}", cfg.brief_min_words):
+        # a run of dots, dashes, digits or invisible marks is no article of any length, and its
+        # exact-copy key (its words) would be that of every other such text
+        raise _reject("not_article", f"no text to read: {len(text)} characters of body without "
+                      f"{cfg.brief_min_words} words in them")
     if len(text) < cfg.wall_max_chars:
         # judged on what is left: a short article whose footer the rules removed ("Cookie settings",
         # "Subscribe") is still an article; a wall keeps its prompt, or leaves too little text (above)

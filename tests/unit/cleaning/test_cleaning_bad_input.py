@@ -251,3 +251,20 @@ def test_an_html_fragment_of_one_element_is_extracted_not_refused(inline_extract
     article = clean(raw(html=html), extractor=inline_extractor)
     assert "wildfire near Marseille" in article.text and "sports hall" in article.text
     assert "<p>" not in article.text
+
+
+@pytest.mark.parametrize("text", [
+    "\u202e" * 1000,                    # invisible direction marks
+    "." * 200,
+    "- " * 100,
+    "1234567890 " * 20,
+    "2024-06-12 | 14:00 | 3.5 % | 1,250 | 98.6 | " * 10,
+])
+def test_a_text_without_words_is_not_an_article_whatever_its_length(inline_extractor, text):
+    error = rejected(raw(text=text), inline_extractor)
+    assert error.reason == "not_article" and "words" in error.detail
+
+
+def test_a_long_table_with_words_in_it_is_still_read(inline_extractor):
+    text = "Results of the regional election, by district. " + "North 1,250 votes, South 980 votes. " * 10
+    assert clean(raw(text=text), extractor=inline_extractor).text.startswith("Results of the regional election")
