@@ -6,7 +6,7 @@ import logging.config
 import orjson
 import pytest
 
-from pipeline.logs import dict_config
+from pipeline.logs import RepeatLimit, dict_config
 
 NAMES = ("faust", "faust.transport.producer", "faust.tables", "mode", "aiokafka", "kafka", "newsflow.worker",
          "kafka.cluster", "aiokafka.consumer.group_coordinator")
@@ -65,3 +65,50 @@ def test_debug_still_shows_the_routine_client_errors():
     stream = captured("debug")
     logging.getLogger("kafka.cluster").error("Metadata refresh: failed %s", "Cancelled")
     assert "failed Cancelled" in stream.getvalue()
+
+
+def test_a_client_error_repeated_on_every_retry_is_logged_once_per_interval():
+    stream = captured("info")
+    conn = logging.getLogger("aiokafka.conn")
+    for attempt in range(5000):  # a broker away: aiokafka retries without pause
+        conn.error("Unable connect to node with id %s: %s", 1, f"[Errno 111] attempt {attempt}")
+    logging.getLogger("newsflow.worker").warning("broker unreachable", extra={"seconds": 3})
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["msg"] for line in lines] == ["Unable connect to node with id 1: [Errno 111] attempt 0",
+                                               "broker unreachable"]
+
+
+def test_after_the_interval_the_next_one_says_how_many_were_left_out():
+    now = [100.0]
+    limit = RepeatLimit(interval=10.0, clock=lambda: now[0])
+
+    def passes(name: str = "aiokafka", msg: str = "Unable to update metadata from %s") -> logging.LogRecord | None:
+        record = logging.makeLogRecord({"name": name, "msg": msg, "args": ([1],), "levelno": logging.ERROR})
+        return record if limit.filter(record) else None
+
+    assert passes() is not None
+    assert [passes() for _ in range(99)] == [None] * 99
+    assert passes("newsflow.worker") is not None  # our own lines are never held back
+    assert passes(msg="another message") is not None  # each message has its own count
+    now[0] += 10.5
+    again = passes()
+    assert again is not None and again.repeats == 99
+
+
+def test_debug_keeps_every_repeat():
+    stream = captured("debug")
+    for _ in range(3):
+        logging.getLogger("aiokafka.conn").error("Unable connect to node with id %s", 1)
+    assert stream.getvalue().count("Unable connect") == 3
+
+
+def test_the_text_format_keeps_the_structured_fields():
+    config = dict_config("info", "text")
+    stream = io.StringIO()
+    config["handlers"]["stderr"]["stream"] = stream
+    logging.config.dictConfig(config)
+    logging.getLogger("newsflow.worker").warning(
+        "dead letter", extra={"stage": "clean", "reason": "not_article", "id": "a-17", "detail": "too little text"})
+    line = stream.getvalue().strip()
+    assert line.endswith('WARNING newsflow.worker: dead letter stage=clean reason=not_article id=a-17 '
+                         'detail="too little text"')
