@@ -51,6 +51,10 @@ def create_app(settings: Settings) -> faust.App:
         store=settings.store,
         datadir=settings.data_dir,
         web_enabled=True,
+        # Faust's own /router and /table views would serve the clustering state and the cluster's
+        # worker URLs to anyone who reaches the port: the port is for /metrics, /healthz and /readyz
+        web_router_enabled=False,
+        web_tables_enabled=False,
         web_port=settings.web_port,
         web_bind=settings.web_host,
         web_host=settings.web_host,
