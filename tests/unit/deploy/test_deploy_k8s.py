@@ -254,3 +254,21 @@ def test_kustomize_build_output_is_valid():
 def test_feeds_file_is_valid_yaml_list():
     feeds = load_yaml_docs(K8S / "feeds.yaml")[0]["feeds"]
     assert all(item["url"] for item in feeds)
+
+
+def test_the_readmes_table_of_config_values_is_what_the_configmap_sets():
+    """deploy/README.md lists the ConfigMap's values; it once said 1000000 where the file sets 600000."""
+    config = next(doc for path in [K8S / "config.yaml"] for doc in load_yaml_docs(path)
+                  if doc and doc.get("kind") == "ConfigMap")["data"]
+    readme = (K8S.parent / "README.md").read_text()
+    table = readme.split("Variables in `k8s/config.yaml`", 1)[1].split("\n\n", 2)[1]
+    checked = 0
+    for row in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        names = [name.strip(" `") for name in cells[0].split(",")]
+        values = ["" if value.strip() == "empty" else value.strip(" `") for value in cells[1].split(",")]
+        for name, value in zip(names, values):
+            if name in config and len(names) == len(values):
+                assert str(config[name]) == value, f"{name}: README says {value}, config.yaml {config[name]}"
+                checked += 1
+    assert checked >= 10
