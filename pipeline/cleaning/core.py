@@ -405,6 +405,9 @@ def _from_extraction(raw, result, flags, cfg, memory) -> CleanedArticle:
     result = {**{k: v for k, v in extra.items() if v}, **{k: v for k, v in result.items() if v}}
     if not (result.get("text") or "").strip():
         raise _reject("not_article", "no article text found in the page")
+    if len(result["text"]) > cfg.max_text_bytes or len(result["text"].encode("utf-8", "surrogatepass")) > cfg.max_text_bytes:
+        raise _reject("too_large", f"the page's article text is {len(result['text'].encode('utf-8', 'surrogatepass'))} "
+                      f"bytes, over the {cfg.max_text_bytes}-byte limit of a text")
     return _finish(raw, result["text"], result, flags, cfg, memory)
 
 

@@ -59,11 +59,21 @@ def test_the_cleaning_default_html_limit_is_the_worker_setting():
 def test_a_text_over_the_limit_in_characters_says_what_was_measured(inline_extractor):
     """Before: 'the text is 2000001 characters, over the 2000000-byte limit', a count in one unit
     against a limit in another. The limit is in UTF-8 bytes; a str with more characters has more."""
-    error = rejected(raw(text="a" * 2_000_001), inline_extractor)
+    error = rejected(raw(text="a" * 500_001), inline_extractor)
     assert error.reason == "too_large"
-    assert error.detail == "the text is 2000001 characters, so at least 2000001 UTF-8 bytes, over the 2000000-byte limit"
-    error = rejected(raw(text="Ж" * 1_000_001), inline_extractor)  # under the limit in characters, over it in bytes
-    assert error.detail == "the text is 2000002 bytes, over the 2000000-byte limit"
+    assert error.detail == "the text is 500001 characters, so at least 500001 UTF-8 bytes, over the 500000-byte limit"
+    error = rejected(raw(text="Ж" * 250_001), inline_extractor)  # under the limit in characters, over it in bytes
+    assert error.detail == "the text is 500002 bytes, over the 500000-byte limit"
+
+
+def test_a_page_whose_article_text_is_over_the_text_limit_is_too_large(inline_extractor):
+    """The text a page yields is cleaned on the worker's event loop like a text article: a page of
+    5 MB could hold seconds of it, during which the health probes went unanswered."""
+    page = article_html([" ".join(f"Item {i}.{j}: the council debated line {j} of the harbour budget for hour {i}."
+                                  for j in range(20)) for i in range(400)])  # distinct: repeats are dropped
+    assert len(page.encode()) < CleaningConfig().max_html_bytes
+    error = rejected(raw(html=page), inline_extractor)
+    assert error.reason == "too_large" and "the page's article text is" in error.detail
 
 
 def test_size_limit_counts_utf8_bytes(inline_extractor):
