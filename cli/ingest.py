@@ -154,8 +154,11 @@ def _make_sink(args, connector: str, *, check_topics: bool = True):
     if check_topics and not args.stdout:
         _topic_check(args)()
     kafka_options = {} if args.stdout else {"connector": connector}
+    # a raw article larger than the worker takes (NEWSFLOW_MAX_RAW_BYTES), as encoded, is dead-lettered
+    # by the sink on its own (too_large) instead of failing its batch
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
-                     deadletter_topic=args.deadletter_topic, **kafka_options)
+                     deadletter_topic=args.deadletter_topic,
+                     max_record_bytes=_service_settings().max_raw_bytes, **kafka_options)
 
 
 def _topic_check(args, timeout: float | None = None):
@@ -341,17 +344,19 @@ def register(subparsers) -> None:
     ingest_sub = ingest.add_subparsers(dest="ingest_command", metavar="{files,rss,urls}")
     ingest_sub.required = True
 
-    files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files and folders")
+    files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files and folders (and .csv/.tsv with --rows)")
     files.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively, sorted)")
     files.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
                        help="source of .txt/.html files (default: the parent folder's name) and of JSON records"
                             " that carry none (default: none, and such a record is rejected; with --rows, the row's"
                             " URL host, else 'row:' and its id) (env NEWSFLOW_SOURCE)")
     files.add_argument("--max-bytes", type=COUNT, default=env_number("NEWSFLOW_FILE_MAX_BYTES", 8 * 1024 * 1024, COUNT),
-                       help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s)")
+                       help="largest file or record accepted (env NEWSFLOW_FILE_MAX_BYTES; default %(default)s); a raw"
+                            " article larger than NEWSFLOW_MAX_RAW_BYTES once encoded as JSON is rejected too (too_large)")
     files.add_argument("--rows", action="store_true",
-                       help="each JSON object is a row exported from elsewhere (a dataset, a scraper's output) under "
-                            "its own field names (doc_id/article_id, body/maintext, headline, pubDate, link ...), "
+                       help="each JSON object, and each row of a .csv/.tsv file (with a header line), is a row exported "
+                            "from elsewhere (a dataset, a scraper's output, a spreadsheet) under its own field names "
+                            "(doc_id/article_id, body/maintext, headline, pubDate/published_at, link ...), "
                             "not a raw article; other fields, such as labels, are left out")
     files.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _add_sink_options(files)

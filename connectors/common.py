@@ -22,7 +22,7 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
     dead letter the broker refuses; the detail says where the record came from.
     """
     if payload is not None and len(payload) > MAX_DEADLETTER_PAYLOAD:
-        payload = payload[:MAX_DEADLETTER_PAYLOAD]
+        payload = _cut(payload, MAX_DEADLETTER_PAYLOAD)
         detail += f" (payload cut at {MAX_DEADLETTER_PAYLOAD} bytes)"
     if location:
         detail = f"{location}: {detail}"
@@ -30,6 +30,35 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
                          article_id=(article_id[:512] if article_id else None),
                          source=(source[:256] if source else None))
     return record
+
+
+def _cut(payload: bytes | str, size: int) -> bytes | str:
+    """The first ``size`` bytes (or characters) of ``payload``; UTF-8 text is cut before a character
+    split in two, so that the dead letter keeps it as text rather than as base64."""
+    cut = payload[:size]
+    if isinstance(cut, str):
+        return cut
+    for end in range(len(cut), max(0, len(cut) - 4), -1):
+        try:
+            cut[:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return cut[:end]
+    return cut
+
+
+def too_large_record(size: int, limit: int | None, topic: str, *, limit_name: str = "NEWSFLOW_MAX_RAW_BYTES",
+                     error: BaseException | None = None) -> Rejected:
+    """A connector's ``too_large`` for a raw article that is ``size`` bytes as encoded (JSON) and
+    over ``limit`` (None when only the broker knows it): what the worker would refuse, or the broker
+    would not take. JSON writes a control character in 6 bytes, so a text well under the file or
+    body limit can be over this one."""
+    detail = f"the raw article is {size} bytes encoded as JSON, " + (
+        f"over the {limit}-byte limit of a {topic} record ({limit_name})" if limit is not None
+        else f"and the broker refused it as larger than {limit_name}")
+    if error is not None:
+        detail += f": {error}" if str(error).startswith("[Error") else f": {type(error).__name__}: {error}"
+    return Rejected("too_large", detail[:1500], stage="connector")
 
 
 def stable_id(value: str, *, prefix: str = "") -> str:

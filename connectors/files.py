@@ -11,8 +11,11 @@
 
 Folders are walked recursively in sorted order. The source of a text/html file is ``--source``
 or the name of its parent folder. Invalid records are reported as ``file:line: reason: detail``
-on stderr and sent to news.deadletter (stage "connector"); they do not fail the run. The run
-fails (non-zero) only when delivery to Kafka could not be confirmed.
+on stderr and sent to news.deadletter (stage "connector"); they do not fail the run. So is a record
+whose raw article, encoded as JSON, is larger than news.raw takes (``too_large``: the sink's
+``max_record_bytes``, NEWSFLOW_MAX_RAW_BYTES), though its file is under ``max_bytes``: JSON writes a
+control character in 6 bytes. The run fails (non-zero) only when delivery to Kafka could not be
+confirmed.
 """
 from __future__ import annotations
 
@@ -181,7 +184,7 @@ def _from_document(document: Any, location: str, payload: bytes, default_source:
     except TypeError as exc:  # an unexpected field name slipped past the schema
         return Item(location, error=Rejected("schema", str(exc), stage="connector"), payload=payload,
                     article_id=article_id, source=source)
-    return Item(location, raw=raw)
+    return Item(location, raw=raw, payload=payload)  # the payload, for a dead letter if the sink cannot take it
 
 
 def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW_BYTES_DEFAULT,
@@ -314,14 +317,27 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
     err = err or sys.stderr
     result = FilesResult()
     batch: list[RawArticle] = []
+    locations: list[str] = []
     deadletters: list[dict[str, Any]] = []
+
+    def reject(location: str, error: Rejected) -> None:
+        print(f"{location}: {error.reason}: {error.detail}", file=err)
+        result.rejected[error.reason] += 1
 
     def flush_batch() -> None:
         settled = len(batch) + len(deadletters)
         if batch:
-            result.delivered += sink.deliver(batch, deadline=time.monotonic() + delivery_timeout)
-            result.delivered_ids.update(raw.id for raw in batch)
+            delivered = sink.deliver(batch, deadline=time.monotonic() + delivery_timeout)
+            # refused by the producer or the broker for itself: the sink dead-lettered it, the rest went on
+            refused = {id(raw): error for raw, error in getattr(delivered, "refused", ())}
+            for raw, location in zip(batch, locations):
+                if id(raw) in refused:
+                    reject(location, refused[id(raw)])
+                else:
+                    result.delivered_ids.add(raw.id)
+            result.delivered += int(delivered)
             batch.clear()
+            locations.clear()
         if deadletters:
             sink.deliver_deadletters(deadletters, deadline=time.monotonic() + delivery_timeout)
             deadletters.clear()
@@ -340,11 +356,13 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
             result.files += 1
             for item in read_file(path, source=source, max_bytes=max_bytes, explicit=explicit, rows=rows):
                 if item.raw is not None:
+                    item = _fits(item, sink)
+                if item.raw is not None:
                     batch.append(item.raw)
+                    locations.append(item.location)
                 else:
                     assert item.error is not None
-                    print(f"{item.location}: {item.error.reason}: {item.error.detail}", file=err)
-                    result.rejected[item.error.reason] += 1
+                    reject(item.location, item.error)
                     if item.error.reason != "unsupported_file":
                         deadletters.append(connector_deadletter(
                             item.payload, item.error.reason, item.error.detail, article_id=item.article_id,
@@ -356,3 +374,17 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
         print(f"delivery failed: {exc}", file=err)
         result.failed = True
     return result
+
+
+def _fits(item: Item, sink: _BaseSink) -> Item:
+    """``item``, or its ``too_large`` rejection when its raw article, as encoded, is larger than the
+    sink sends (the file's own size is checked against ``max_bytes`` when it is read)."""
+    assert item.raw is not None
+    error = sink.too_large(item.raw)
+    if error is None:
+        return item
+    if item.payload is not None:
+        error = Rejected(error.reason, f"{error.detail}; read from {len(item.payload)} bytes"
+                         " (JSON writes a control character in 6 bytes, a quote or backslash in 2)",
+                         stage="connector")
+    return Item(item.location, error=error, payload=item.payload, article_id=item.raw.id, source=item.raw.source)

@@ -7,13 +7,23 @@ Every sink has the same small surface:
 * ``flush(timeout)``               wait for every queued record's acknowledgement, raise
                                    :class:`DeliveryError` if any of them failed
 * ``deliver(raws, deadline=...)``  send, confirm and resend what failed, with backoff, until every
-                                   record is acknowledged or the deadline passes (then DeliveryError)
+                                   record is acknowledged or the deadline passes (then DeliveryError);
+                                   returns the number acknowledged (a :class:`Delivered`)
+* ``too_large(raw)``               why ``raw`` cannot go to the raw topic (its size as encoded), or None
 * ``close()``
 
 Callers only treat an entry as emitted (mark it seen, answer 202, count it) after ``deliver``
 returned or ``flush`` returned without raising: delivery is at-least-once, nothing is skipped.
 A resend after a timeout may duplicate a record that the broker did store; the downstream stages
 deduplicate by article id, so that is harmless.
+
+A record that can never be delivered fails alone, never its batch: ``deliver`` checks every raw
+article as encoded against ``max_record_bytes`` (the worker's NEWSFLOW_MAX_RAW_BYTES, which the
+raw topic's max.message.bytes is sized for) before sending it, and a record the producer or the
+broker refuses for itself (MessageSizeTooLargeError: a topic with a smaller max.message.bytes, a
+producer's max_request_size; InvalidRecordError) is not retried. Either way the record goes to the
+dead-letter topic as a connector dead letter (``too_large`` with its encoded size and the limit, or
+``invalid_record``), the rest of the batch is delivered, and ``Delivered.refused`` names it.
 """
 from __future__ import annotations
 
@@ -27,9 +37,10 @@ from typing import Any, Callable, Iterable, Sequence, TextIO
 
 import orjson
 
-from schemas.models import RawArticle
+from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected
 
 from . import metrics
+from .common import connector_deadletter, too_large_record
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +57,34 @@ class DeliveryError(Exception):
         self.failed = list(failed)
 
 
+class Delivered(int):
+    """What ``deliver`` returns: the number of raw articles acknowledged on the raw topic, with
+    ``refused``, the (raw article, Rejected) pairs of those that were not sent, or were refused by
+    the producer or the broker for themselves. Each of those went to the dead-letter topic instead
+    (stage connector); the rest of the batch was delivered. It is an int, so callers that only count
+    go on working."""
+
+    refused: tuple[tuple[RawArticle, Rejected], ...]
+
+    def __new__(cls, acknowledged: int, refused: Iterable[tuple[RawArticle, Rejected]] = ()):
+        value = super().__new__(cls, acknowledged)
+        value.refused = tuple(refused)
+        return value
+
+
 def _key(source: str | None) -> bytes | None:
     return source.encode("utf-8") if source else None
+
+
+# errors of one record that no resend can mend (kafka.errors, by name: kafka-python is imported late)
+_RECORD_TOO_LARGE = frozenset({"MessageSizeTooLargeError", "RecordListTooLargeError"})
+_RECORD_REFUSED = _RECORD_TOO_LARGE | {"InvalidRecordError"}
+
+
+def refuses_record(error: BaseException | None) -> bool:
+    """Whether ``error`` refuses one record for itself (too large, invalid), not the batch: resending
+    it would fail the same way until the deadline, and fail every record sent with it."""
+    return error is not None and type(error).__name__ in _RECORD_REFUSED
 
 
 class _BaseSink(abc.ABC):
@@ -55,6 +92,8 @@ class _BaseSink(abc.ABC):
 
     topic: str
     deadletter_topic: str
+    max_record_bytes: int = MAX_RAW_BYTES_DEFAULT   # the largest raw article, as encoded, the worker takes
+    connector: str = "connector"                    # the label of the connector metrics
 
     @abc.abstractmethod
     def send(self, raw: RawArticle) -> Future:
@@ -74,12 +113,50 @@ class _BaseSink(abc.ABC):
         """Start the connection to the broker afresh (after an outage); nothing to do by default."""
         return None
 
-    def deliver(self, raws: Iterable[RawArticle], *, deadline: float | None = None) -> int:
-        raws = list(raws)
+    def too_large(self, raw: RawArticle | bytes) -> Rejected | None:
+        """Why ``raw`` (a raw article, or its encoded value) is larger than a raw-topic record may
+        be (``max_record_bytes``, as the worker measures it: the JSON value), else None."""
+        size = len(raw if isinstance(raw, (bytes, bytearray)) else raw.to_json())
+        if size <= self.max_record_bytes:
+            return None
+        return too_large_record(size, self.max_record_bytes, self.topic)
+
+    def deliver(self, raws: Iterable[RawArticle], *, deadline: float | None = None) -> Delivered:
+        """Deliver ``raws``; a record too large as encoded, or refused by the producer or the broker
+        for itself, is dead-lettered and left out (``Delivered.refused``) while the rest go on."""
+        fitting: list[tuple[RawArticle, bytes]] = []
+        refused: list[tuple[RawArticle, bytes, Rejected]] = []
         for raw in raws:
+            value = raw.to_json()
+            error = self.too_large(value)
+            if error is None:
+                fitting.append((raw, value))
+            else:
+                refused.append((raw, value, error))
+        refused_by_broker = self._deliver_raws(fitting, deadline)
+        refused.extend(refused_by_broker)
+        if refused:
+            self._deadletter_refused(refused, deadline)
+        return Delivered(len(fitting) - len(refused_by_broker), [(raw, error) for raw, _, error in refused])
+
+    def _deliver_raws(self, items: list[tuple[RawArticle, bytes]],
+                      deadline: float | None) -> list[tuple[RawArticle, bytes, Rejected]]:
+        """Deliver encoded raw articles; returns those refused for themselves (nothing by default)."""
+        for raw, _ in items:
             self.send(raw)
         self.flush()
-        return len(raws)
+        return []
+
+    def _deadletter_refused(self, refused: list[tuple[RawArticle, bytes, Rejected]], deadline: float | None) -> None:
+        records = []
+        for raw, value, error in refused:
+            log.warning("%s: raw article %r of %s not sent: %s: %s", self.connector, raw.id, raw.source,
+                        error.reason, error.detail)
+            records.append(connector_deadletter(value, error.reason, error.detail, article_id=raw.id,
+                                                source=raw.source, location=raw.url))
+        self.deliver_deadletters(records, deadline=deadline)
+        for error in (e for _, _, e in refused):
+            metrics.DEADLETTERS.labels(self.connector, error.reason).inc()
 
     def deliver_deadletters(self, records: Iterable[dict[str, Any]], *, deadline: float | None = None) -> int:
         records = list(records)
@@ -105,17 +182,28 @@ class StdoutSink(_BaseSink):
     """Dry run: one JSON line per raw article on stdout; dead letters go to stderr."""
 
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None,
-                 topic: str = RAW_TOPIC, deadletter_topic: str = DEADLETTER_TOPIC):
+                 topic: str = RAW_TOPIC, deadletter_topic: str = DEADLETTER_TOPIC, *,
+                 max_record_bytes: int = MAX_RAW_BYTES_DEFAULT):
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.topic, self.deadletter_topic = topic, deadletter_topic
+        self.max_record_bytes = max_record_bytes  # a dry run refuses what the real run would
         self._lock = threading.Lock()
 
     def send(self, raw: RawArticle):
-        line = raw.to_json().decode("utf-8")
+        return self._write(raw.to_json())
+
+    def _write(self, value: bytes) -> Future:
+        line = value.decode("utf-8")
         with self._lock:
             self.out.write(line + "\n")
         return _done_future()
+
+    def _deliver_raws(self, items, deadline):
+        for _, value in items:
+            self._write(value)
+        self.flush()
+        return []
 
     def send_deadletter(self, record: dict[str, Any]):
         line = orjson.dumps(record).decode("utf-8")
@@ -132,8 +220,10 @@ class StdoutSink(_BaseSink):
 class MemorySink(_BaseSink):
     """Keeps what it is given (tests, embedding). ``fail_next`` makes the next N sends fail."""
 
-    def __init__(self, topic: str = RAW_TOPIC, deadletter_topic: str = DEADLETTER_TOPIC):
+    def __init__(self, topic: str = RAW_TOPIC, deadletter_topic: str = DEADLETTER_TOPIC, *,
+                 max_record_bytes: int = MAX_RAW_BYTES_DEFAULT):
         self.topic, self.deadletter_topic = topic, deadletter_topic
+        self.max_record_bytes = max_record_bytes
         self.raws: list[RawArticle] = []
         self.deadletters: list[dict[str, Any]] = []
         self.fail_next = 0
@@ -165,16 +255,15 @@ class MemorySink(_BaseSink):
         if failed:
             raise DeliveryError(f"{len(failed)} of {len(pending)} records failed", failed)
 
-    def deliver(self, raws: Iterable[RawArticle], *, deadline: float | None = None) -> int:
-        todo = list(raws)
-        n = len(todo)
+    def _deliver_raws(self, items, deadline):
+        todo = [raw for raw, _ in items]
         while todo:
             futures = [(raw, self.send(raw)) for raw in todo]
             self._pending.clear()
             todo = [raw for raw, f in futures if f.exception() is not None]
             if todo and deadline is not None and time.monotonic() > deadline:
                 raise DeliveryError(f"{len(todo)} records not delivered", todo)
-        return n
+        return []
 
 
 class KafkaSink(_BaseSink):
@@ -182,7 +271,9 @@ class KafkaSink(_BaseSink):
 
     ``deliver`` is the call connectors use: it resends whatever failed (broker down, leader moved,
     request timed out) with exponential backoff, until everything is acknowledged or ``deadline``
-    (a ``time.monotonic()`` value; None = keep trying) passes.
+    (a ``time.monotonic()`` value; None = keep trying) passes. A record refused for itself (too
+    large for the producer's ``max_request_size`` or the topic's max.message.bytes) is not resent:
+    it is dead-lettered, and the others are delivered (see the module's docstring).
     """
 
     def __init__(self, bootstrap: str = DEFAULT_BOOTSTRAP, topic: str = RAW_TOPIC,
@@ -190,10 +281,11 @@ class KafkaSink(_BaseSink):
                  delivery_timeout_ms: int = 30_000, request_timeout_ms: int = 10_000,
                  max_block_ms: int = 10_000, max_request_size: int = 16 * 1024 * 1024,
                  backoff_max: float = 10.0, producer_options: dict[str, Any] | None = None,
-                 connector: str = "connector"):
+                 connector: str = "connector", max_record_bytes: int = MAX_RAW_BYTES_DEFAULT):
         self.bootstrap = bootstrap
         self.connector = connector  # the label of newsflow_connector_delivery_retries_total
         self.topic, self.deadletter_topic = topic, deadletter_topic
+        self.max_record_bytes = max_record_bytes
         self.backoff_max = backoff_max
         self._options = dict(
             bootstrap_servers=[s.strip() for s in bootstrap.split(",") if s.strip()],
@@ -274,26 +366,58 @@ class KafkaSink(_BaseSink):
                                 f" (first error: {first!r})", failed)
 
     # -- confirmed, retried batches ------------------------------------------------------------
-    def _deliver(self, items: list[tuple[str, bytes | None, bytes]], deadline: float | None) -> int:
-        todo = list(items)
+    def _deliver(self, items: list[tuple[str, bytes | None, bytes]],
+                 deadline: float | None) -> list[tuple[int, BaseException]]:
+        """Send ``items`` (topic, key, value) until each is acknowledged, or refused for itself:
+        returns (index, error) of those refused (see :func:`refuses_record`), which are not resent.
+        Any other failure is resent with backoff until ``deadline``, then DeliveryError."""
+        todo = list(range(len(items)))
+        refused: list[tuple[int, BaseException]] = []
         attempt = 0
         while todo:
             futures = []
             error: BaseException | None = None
             try:
-                for item in todo:
-                    futures.append((item, self._send(*item, track=False)))
-                self.producer.flush()
+                for index in todo:
+                    try:
+                        futures.append((index, self._send(*items[index], track=False)))
+                    except Exception as exc:  # noqa: BLE001 - sorted below: this record, or all of them
+                        if not refuses_record(exc):  # over max_request_size is raised here, by send()
+                            raise
+                        refused.append((index, exc))
+                if futures:
+                    self.producer.flush()
             except Exception as exc:  # noqa: BLE001 - broker unreachable, metadata timeout, ...
                 error = exc
-            left = [item for item in todo[len(futures):]]
-            for item, future in futures:
-                if not future.is_done or future.failed():
-                    left.append(item)
+            settled = {index for index, _ in futures} | {index for index, _ in refused}
+            left = [index for index in todo if index not in settled]
+            suspects = []
+            for index, future in futures:
+                if future.is_done and future.failed() and refuses_record(future.exception):
+                    suspects.append(index)
+                elif not future.is_done or future.failed():
+                    left.append(index)
                     if error is None and future.is_done:
                         error = future.exception
+            if suspects:
+                # The broker refused a record (the topic's max.message.bytes). kafka-python then puts an
+                # idempotent producer in a fatal state and fails every other record in flight with the
+                # same error, so the producer is replaced and each suspect sent again alone: the one
+                # refused again is the culprit, the others go through.
+                self._reset_producer()
+                if len(futures) == 1:
+                    refused.append((suspects[0], futures[0][1].exception))
+                else:
+                    for index in suspects:
+                        outcome, why = self._send_alone(items[index])
+                        if outcome == "refused":
+                            refused.append((index, why))
+                        elif outcome == "retry":
+                            left.append(index)
+                            error = error or why
             if not left:
-                return len(items)
+                break
+            left.sort()
             attempt += 1
             delay = min(self.backoff_max, 0.25 * 2 ** min(attempt, 8))
             log.warning("%d of %d records not acknowledged (attempt %d: %r); retrying in %.1fs",
@@ -301,20 +425,67 @@ class KafkaSink(_BaseSink):
             metrics.DELIVERY_RETRIES.labels(self.connector).inc()
             if deadline is not None and time.monotonic() + delay > deadline:
                 raise DeliveryError(f"{len(left)} of {len(items)} records not acknowledged before the"
-                                    f" deadline (last error: {error!r})", left)
+                                    f" deadline (last error: {error!r})", [items[index] for index in left])
             if self._producer is not None and error is not None and _is_fatal_producer_error(error):
                 self._reset_producer()
             time.sleep(delay)
             todo = left
-        return len(items)
+        return sorted(refused, key=lambda pair: pair[0])
 
-    def deliver(self, raws: Iterable[RawArticle], *, deadline: float | None = None) -> int:
-        items = [(self.topic, _key(r.source), r.to_json()) for r in raws]
-        return self._deliver(items, deadline)
+    def _send_alone(self, item: tuple[str, bytes | None, bytes]) -> tuple[str, BaseException | None]:
+        """Send one record and wait for it: ("ok", None), ("refused", error) when the producer or the
+        broker refuses it for itself (the producer is then replaced), or ("retry", error)."""
+        try:
+            future = self._send(*item, track=False)
+            self.producer.flush()
+        except Exception as exc:  # noqa: BLE001
+            return ("refused" if refuses_record(exc) else "retry"), exc
+        if not future.is_done:
+            return "retry", None
+        if future.failed():
+            if refuses_record(future.exception):
+                self._reset_producer()
+                return "refused", future.exception
+            return "retry", future.exception
+        return "ok", None
+
+    def _refusal(self, error: BaseException, size: int, topic: str) -> Rejected:
+        """The dead letter's reason and detail for a record of ``size`` bytes refused by ``error``."""
+        if type(error).__name__ not in _RECORD_TOO_LARGE:
+            return Rejected("invalid_record", f"the broker refused the record ({size} bytes): {error!r}",
+                            stage="connector")
+        request_limit = self._options["max_request_size"]
+        if "max_request_size" in str(error):  # refused by the producer itself, before sending
+            return too_large_record(size, request_limit, topic, limit_name="the producer's max_request_size",
+                                    error=error)
+        return too_large_record(size, None, topic, limit_name=f"the max.message.bytes of topic {topic}",
+                                error=error)
+
+    def _deliver_raws(self, items, deadline):
+        encoded = [(self.topic, _key(raw.source), value) for raw, value in items]
+        return [(items[index][0], items[index][1], self._refusal(error, len(items[index][1]), self.topic))
+                for index, error in self._deliver(encoded, deadline)]
 
     def deliver_deadletters(self, records: Iterable[dict[str, Any]], *, deadline: float | None = None) -> int:
+        """Deliver dead letters; one refused for itself (too large for the dead-letter topic) is sent
+        again without its payload, saying so, rather than being lost or failing the others."""
+        records = list(records)
         items = [(self.deadletter_topic, _key(r.get("source")), orjson.dumps(r)) for r in records]
-        return self._deliver(items, deadline)
+        refused = self._deliver(items, deadline)
+        if not refused:
+            return len(records)
+        stripped = []
+        for index, error in refused:
+            record = records[index]
+            log.error("dead letter %r (%s) refused by %s (%d bytes): %r; sending it without its payload",
+                      record.get("id"), record.get("reason"), self.deadletter_topic, len(items[index][2]), error)
+            stripped.append({**record, "payload": "", "payload_truncated": True,
+                             "detail": (str(record.get("detail", "")) + f" (payload left out: the dead letter"
+                                        f" was {len(items[index][2])} bytes and refused: {type(error).__name__})")[:2000]})
+        lost = self._deliver([(self.deadletter_topic, _key(r.get("source")), orjson.dumps(r)) for r in stripped], deadline)
+        for index, error in lost:
+            log.error("dead letter %r refused even without its payload: %r", stripped[index].get("id"), error)
+        return len(records) - len(lost)
 
     def close(self) -> None:
         if self._producer is not None:
@@ -355,7 +526,17 @@ def _is_fatal_producer_error(error: BaseException) -> bool:
 
 
 def make_sink(*, stdout: bool, bootstrap: str, topic: str = RAW_TOPIC,
-              deadletter_topic: str = DEADLETTER_TOPIC, **kwargs: Any) -> _BaseSink:
+              deadletter_topic: str = DEADLETTER_TOPIC, max_record_bytes: int | None = None,
+              **kwargs: Any) -> _BaseSink:
+    """The sink a connector process uses. ``max_record_bytes`` is the largest raw article, as
+    encoded, that it sends (default: NEWSFLOW_MAX_RAW_BYTES, the worker's limit, which the raw
+    topic's max.message.bytes is sized for); the producer's max_request_size fits that topic limit."""
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env()
+    if max_record_bytes is not None:
+        settings = settings.with_(max_raw_bytes=max_record_bytes)
     if stdout:
-        return StdoutSink(topic=topic, deadletter_topic=deadletter_topic)
-    return KafkaSink(bootstrap, topic, deadletter_topic, **kwargs)
+        return StdoutSink(topic=topic, deadletter_topic=deadletter_topic, max_record_bytes=settings.max_raw_bytes)
+    kwargs.setdefault("max_request_size", max(16 * 1024 * 1024, settings.message_max_bytes))
+    return KafkaSink(bootstrap, topic, deadletter_topic, max_record_bytes=settings.max_raw_bytes, **kwargs)

@@ -1,20 +1,12 @@
-"""Fields of rows exported from elsewhere, found under the names their tools give them."""
+"""Fields of rows exported from elsewhere, found under the names their tools give them.
+
+``first`` is connectors.rows' own, so that the benchmarks and the evaluation helpers read a row's
+fields exactly as ``ingest files --rows`` and ``replay --rows`` do: under the name as written, else
+in any case and in camelCase or snake_case (``TITLE``, ``publishedAt`` for ``published_at``).
+connectors.rows needs nothing above this layer (the standard library and pipeline.times).
+"""
 from __future__ import annotations
 
-from typing import Any
+from connectors.rows import first
 
-
-def first(row: dict, fields: tuple[str, ...]) -> Any:
-    """The value of the first of ``fields`` the row fills (None and "" count as empty), under its
-    name as written, else in any case: datasets such as the UCI News Aggregator write ``ID``,
-    ``TITLE``, ``TIMESTAMP``."""
-    for name in fields:
-        value = row.get(name)
-        if value not in (None, ""):
-            return value
-    # the second look costs a row whose names are all in lower case one pass over its keys
-    other_case = {k.lower(): v for k, v in row.items()
-                  if isinstance(k, str) and not k.islower() and v not in (None, "")}
-    if not other_case:
-        return None
-    return next((other_case[name.lower()] for name in fields if name.lower() in other_case), None)
+__all__ = ["first"]
