@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.fields import first
 from pipeline.times import PUBLISHED_FIELDS
 
 ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
@@ -30,25 +31,6 @@ SOURCE_FIELDS = ("source", "source_domain", "domain", "site", "outlet", "publish
 ROW_FIELDS = ID_FIELDS + TEXT_FIELDS + SUMMARY_FIELDS + TITLE_FIELDS + HTML_FIELDS + URL_FIELDS
 # NewsAPI cuts `content` at 200 characters and says how much is left: "... [+2300 chars]"
 TRUNCATION_MARK = re.compile(r"\s*\[\+\d+ char(?:acter)?s\]\s*$")
-
-
-def _folded(name: str) -> str:
-    """One spelling for 'publishedAt', 'published_at', 'PUBLISHED-AT': 'publishedat'."""
-    return name.replace("_", "").replace("-", "").lower()
-
-
-def first(row: dict, fields: tuple[str, ...]) -> Any:
-    """The value of the first of ``fields`` the row fills (None and "" count as empty), under its
-    name as written, else in any case or in camelCase (NewsAPI's ``publishedAt``, UCI's ``TITLE``)."""
-    for name in fields:
-        value = row.get(name)
-        if value not in (None, ""):
-            return value
-    folded: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(key, str) and value not in (None, ""):
-            folded.setdefault(_folded(key), value)  # of two spellings, the row's first
-    return next((folded[_folded(name)] for name in fields if _folded(name) in folded), None)
 
 
 def row_text(row: dict) -> Any:
