@@ -167,7 +167,8 @@ def ingest_paths(settings: Settings, paths: list[str]) -> set[str]:
     from connectors.sink import make_sink
 
     with make_sink(stdout=False, bootstrap=settings.kafka_bootstrap, topic=settings.raw_topic,
-                   deadletter_topic=settings.deadletter_topic, connector="files") as sink:
+                   deadletter_topic=settings.deadletter_topic, max_record_bytes=settings.max_raw_bytes,
+                   connector="files") as sink:
         result = ingest_files(paths, sink)
     if result.failed:
         raise RuntimeError("delivery to Kafka could not be confirmed")
