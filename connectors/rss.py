@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import random
+import re
 import threading
 import time
 from collections import Counter
@@ -52,7 +54,8 @@ class FeedListError(ValueError):
 
 def load_feeds(path: str | Path, *, default_interval: float = 900.0) -> list[Feed]:
     """Feeds from an OPML file (outlines with xmlUrl), a YAML file (a ``feeds:`` list of URLs or of
-    {url, name, interval}), or plain text with one URL per line (``#`` starts a comment)."""
+    {url, name, interval}), or plain text with one URL per line (``#`` starts a comment, on its own
+    line or after the URL and a space)."""
     data = Path(path).read_bytes()
     try:
         if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
@@ -80,16 +83,32 @@ def _opml_feeds(data: bytes, default_interval: float) -> list[Feed]:
     for outline in SafeET.fromstring(data).iter("outline"):
         attrs = {k.lower(): v for k, v in outline.attrib.items()}
         if attrs.get("xmlurl"):
-            interval = attrs.get("interval")
-            feeds.append(Feed(attrs["xmlurl"].strip(), attrs.get("title") or attrs.get("text"),
-                              float(interval) if interval else default_interval))
+            url, interval = attrs["xmlurl"].strip(), attrs.get("interval")
+            feeds.append(Feed(url, attrs.get("title") or attrs.get("text"),
+                              _interval(url, interval) if interval else default_interval))
     return feeds
 
 
+def _interval(url: str, value: Any) -> float:
+    """A feed's own interval, held to the rule of ``--interval``: a finite number of seconds above 0
+    (NaN, -60 or "often" would poll the feed as fast as the loop turns)."""
+    try:
+        seconds = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise FeedListError(f"feed {url}: interval {value!r} is not a number of seconds above 0")
+    return seconds
+
+
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
 def _url_lines(data: bytes) -> list[str] | None:
-    """The URLs of a plain list, one per line; None when the text is something else (YAML)."""
-    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
-    lines = [line for line in lines if line and not line.startswith("#")]
+    """The URLs of a plain list, one per line; None when the text is something else (YAML). A ``#``
+    after a space starts a comment (``URL  # desk``); one inside the URL is its fragment."""
+    lines = [_COMMENT.sub("", line).strip() for line in data.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
     if lines and all("://" in line and not any(c.isspace() for c in line) and not line.startswith("-")
                      for line in lines):
         return lines
@@ -108,7 +127,8 @@ def _yaml_feeds(data: bytes, default_interval: float) -> list[Feed]:
             item = {"url": item}
         if not isinstance(item, dict) or not item.get("url"):
             raise FeedListError(f"every feed needs a url, got {item!r}")
-        feeds.append(Feed(str(item["url"]).strip(), item.get("name"), float(item.get("interval") or default_interval)))
+        url, interval = str(item["url"]).strip(), item.get("interval")
+        feeds.append(Feed(url, item.get("name"), default_interval if interval is None else _interval(url, interval)))
     return feeds
 
 
@@ -296,9 +316,10 @@ class RssConnector:
         result.bozo = bool(parsed.get("bozo"))
         entries = parsed.get("entries") or []
         result.entries = len(entries)
-        if not entries and result.bozo and not parsed.get("version"):
-            exc = parsed.get("bozo_exception")
-            return self._fail(feed, result, "not_a_feed", f"{type(exc).__name__}: {exc}"[:500],
+        if not entries and not parsed.get("version"):
+            # no items and no RSS/Atom/RDF root: an API's error document, a sitemap, an empty body
+            # (well-formed, so not bozo) is a failed poll, not a quiet feed; an empty feed has a version
+            return self._fail(feed, result, "not_a_feed", _not_a_feed(parsed, response.content),
                               payload=response.content, deadletter=True)
         if result.bozo:
             exc = parsed.get("bozo_exception")
@@ -323,7 +344,9 @@ class RssConnector:
         for item_id, (index, entry) in by_id.items():
             if item_id not in new_ids:
                 continue
-            if self.stop_event.is_set():  # with --fetch-pages, each entry can take a page fetch
+            if self.fetch_pages and self.stop_event.is_set():
+                # each entry costs a page fetch: stop between them; without pages, the feed in hand
+                # costs nothing more to deliver whole
                 stopped = True
                 break
             try:
@@ -333,19 +356,25 @@ class RssConnector:
                 deadletters.append(connector_deadletter(
                     _entry_payload(entry), exc.reason, exc.detail, article_id=item_id, source=source,
                     location=f"{feed.url}#entry{index}"))
+        refused: set[str] = set()
         try:
             if raws:
-                self.sink.deliver(raws, deadline=time.monotonic() + self.delivery_timeout)
+                delivered = self.sink.deliver(raws, deadline=time.monotonic() + self.delivery_timeout)
+                # too large, or refused by the broker: the sink dead-lettered it; rejected, not new
+                for raw, why in getattr(delivered, "refused", ()):
+                    refused.add(raw.id)
+                    result.rejected[why.reason] += 1
             if deadletters:
                 self.sink.deliver_deadletters(deadletters, deadline=time.monotonic() + self.delivery_timeout)
         except DeliveryError as exc:
             self._delivery_ok = False
             return self._fail(feed, result, "delivery", str(exc))
         self._delivery_ok = True
-        self.state.mark_seen(feed.url, [r.id for r in raws])
-        self.state.mark_seen(feed.url, [d["id"] for d in deadletters if d.get("id")], status="rejected")
-        result.new = len(raws)
-        metrics.NEW_ENTRIES.labels(self.connector).inc(len(raws))
+        self.state.mark_seen(feed.url, [r.id for r in raws if r.id not in refused])
+        self.state.mark_seen(feed.url, [d["id"] for d in deadletters if d.get("id")] + sorted(refused),
+                             status="rejected")
+        result.new = len(raws) - len(refused)
+        metrics.NEW_ENTRIES.labels(self.connector).inc(result.new)
         for reason, n in Counter(d["reason"] for d in deadletters).items():
             metrics.DEADLETTERS.labels(self.connector, reason).inc(n)
         if result.rejected["no_id"]:  # skipped, not dead-lettered: an error of the feed's, as bozo is
@@ -425,6 +454,17 @@ class RssConnector:
                 self.poll_feed(feed)
             upcoming = min((self.state.feed(f.url)["next_poll"] for f in self.feeds), default=now + 60)
             self.stop_event.wait(max(0.2, min(5.0, upcoming - time.time())))
+
+
+def _not_a_feed(parsed: dict, content: bytes) -> str:
+    """The not_a_feed detail: the parser's complaint, else what the document is instead."""
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        return f"{type(exc).__name__}: {exc}"[:500]
+    if not content.strip():
+        return "no RSS, Atom or RDF feed: the body is empty"
+    root = re.search(rb"<([A-Za-z_][\w.:-]*)", content[:4096])
+    return "no RSS, Atom or RDF feed" + (f": the document is <{root[1].decode('ascii', 'replace')}>" if root else "")
 
 
 def _entry_payload(entry: dict) -> bytes:

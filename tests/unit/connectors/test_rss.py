@@ -191,7 +191,7 @@ def test_load_feeds_from_a_plain_list_of_urls(tmp_path):
 @pytest.mark.parametrize("text, says", [
     ("feeds: https://a.example/rss\n", "'feeds' must be a list"),
     ("feeds:\n  - name: no url\n", "every feed needs a url"),
-    ("feeds:\n  - url: https://a.example/rss\n    interval: often\n", "not a readable feed list"),
+    ("feeds:\n  - url: https://a.example/rss\n    interval: often\n", "interval 'often' is not a number"),
     ("feeds: [\n", "not a readable feed list"),
     ("<opml><body><outline xmlUrl='https://a.example/rss'", "not a readable feed list"),
     ("# nothing yet\n", "no feeds in it"),
