@@ -9,12 +9,15 @@ streamed and cut at ``max_bytes``; one request has a total time limit, body incl
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import email.utils
 import ipaddress
 import logging
 import socket
 import time
-from typing import Callable, Iterable, Sequence
+import zlib
+from typing import Callable, ContextManager, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -34,15 +37,52 @@ Resolver = Callable[[str, int], Sequence[str]]
 class FetchError(Exception):
     """A request that did not give a usable response; ``reason`` is short and machine-readable."""
 
-    def __init__(self, reason: str, detail: str, *, status: int | None = None):
+    def __init__(self, reason: str, detail: str, *, status: int | None = None, url: str | None = None,
+                 retry_after: float | None = None):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
         self.status = status
+        self.url = url                    # the URL that answered (the last hop), when there was an answer
+        self.retry_after = retry_after    # seconds the server asked to wait (Retry-After), if it said
 
 
 class Blocked(FetchError):
     """The SSRF guard refused the destination."""
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 10.2.3); None if unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def gunzip_bounded(data: bytes, limit: int, what: str = "body") -> bytes:
+    """Gunzip ``data`` (gzip members) but never past ``limit`` bytes of output: a small gzip bomb can
+    inflate to gigabytes, so the output is cut and refused as too_large instead."""
+    out = bytearray()
+    while data:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            out += inflater.decompress(data, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise FetchError("bad_encoding", f"{what}: not valid gzip: {exc}") from None
+        if len(out) > limit or inflater.unconsumed_tail:
+            raise FetchError("too_large", f"{what}: over {limit} bytes once gunzipped")
+        if not inflater.eof:
+            raise FetchError("bad_encoding", f"{what}: gzip data is cut short")
+        data = inflater.unused_data
+    return bytes(out)
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -160,8 +200,13 @@ class Fetcher:
         self._client.close()
 
     def get(self, url: str, headers: dict[str, str] | None = None, *,
-            accept_types: Sequence[str] | None = None, max_bytes: int | None = None) -> Response:
-        """Fetch ``url``; 2xx and 304 are returned, every other outcome raises FetchError."""
+            accept_types: Sequence[str] | None = None, max_bytes: int | None = None,
+            hop: Callable[[str], ContextManager] | None = None) -> Response:
+        """Fetch ``url``; 2xx and 304 are returned, every other outcome raises FetchError.
+
+        ``hop(url)``, when given, is entered around every request, redirect hops included (see
+        connectors/polite.py: robots.txt and per-host spacing); the time spent entering it (waiting
+        for a host's turn) does not count against the timeout, which is for the network."""
         started = time.monotonic()
         deadline = started + self.timeout
         limit = max_bytes or self.max_bytes
@@ -169,7 +214,10 @@ class Fetcher:
         current = url
         try:
             while True:
-                status, response_headers, content = self._one(current, headers or {}, deadline, limit)
+                entered = time.monotonic()
+                with hop(current) if hop else contextlib.nullcontext():
+                    deadline += time.monotonic() - entered
+                    status, response_headers, content = self._one(current, headers or {}, deadline, limit)
                 if status in REDIRECT_CODES and "location" in response_headers:
                     if len(redirects) >= self.max_redirects:
                         raise FetchError("too_many_redirects", f"more than {self.max_redirects} redirects from {url}")
@@ -187,7 +235,8 @@ class Fetcher:
             return response
         if not 200 <= status < 300:
             metrics.FETCHES.labels(self.connector, f"http_{status // 100}xx").inc()
-            raise FetchError(f"http_{status}", f"{current} answered {status}", status=status)
+            raise FetchError(f"http_{status}", f"{current} answered {status}", status=status, url=current,
+                             retry_after=parse_retry_after(response_headers.get("retry-after")))
         if accept_types is not None and response.content_type not in accept_types:
             metrics.FETCHES.labels(self.connector, "content_type").inc()
             raise FetchError("content_type", f"{current} is {response.content_type or 'untyped'},"
