@@ -316,10 +316,12 @@ class RssConnector:
         result.bozo = bool(parsed.get("bozo"))
         entries = parsed.get("entries") or []
         result.entries = len(entries)
-        if not entries and not parsed.get("version"):
+        root = _root(response.content)
+        if not entries and not parsed.get("version") and (root or "").lower() != "channel":
             # no items and no RSS/Atom/RDF root: an API's error document, a sitemap, an empty body
-            # (well-formed, so not bozo) is a failed poll, not a quiet feed; an empty feed has a version
-            return self._fail(feed, result, "not_a_feed", _not_a_feed(parsed, response.content),
+            # (well-formed, so not bozo) is a failed poll, not a quiet feed. An empty feed has a
+            # version, but CDF (a <CHANNEL> root) gets none from feedparser
+            return self._fail(feed, result, "not_a_feed", _not_a_feed(parsed, response.content, root),
                               payload=response.content, deadletter=True)
         if result.bozo:
             exc = parsed.get("bozo_exception")
@@ -456,15 +458,20 @@ class RssConnector:
             self.stop_event.wait(max(0.2, min(5.0, upcoming - time.time())))
 
 
-def _not_a_feed(parsed: dict, content: bytes) -> str:
+def _root(content: bytes) -> str | None:
+    """The name of the document's first element (ASCII-compatible encodings), without its prefix."""
+    found = re.search(rb"<([A-Za-z_][\w.:-]*)", content[:4096])
+    return found[1].decode("ascii", "replace").rpartition(":")[2] if found else None
+
+
+def _not_a_feed(parsed: dict, content: bytes, root: str | None) -> str:
     """The not_a_feed detail: the parser's complaint, else what the document is instead."""
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         return f"{type(exc).__name__}: {exc}"[:500]
     if not content.strip():
         return "no RSS, Atom or RDF feed: the body is empty"
-    root = re.search(rb"<([A-Za-z_][\w.:-]*)", content[:4096])
-    return "no RSS, Atom or RDF feed" + (f": the document is <{root[1].decode('ascii', 'replace')}>" if root else "")
+    return "no RSS, Atom or RDF feed" + (f": the document is <{root}>" if root else "")
 
 
 def _entry_payload(entry: dict) -> bytes:

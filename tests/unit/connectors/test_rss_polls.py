@@ -47,6 +47,7 @@ def test_a_well_formed_document_that_is_no_feed_is_a_failed_poll_and_dead_letter
 @pytest.mark.parametrize("body", [
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet desk</title></channel></rss>',
     b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Quiet desk</title></feed>',
+    b'<?xml version="1.0"?><CHANNEL HREF="http://news.example/"><ABSTRACT>Quiet desk</ABSTRACT></CHANNEL>',  # CDF
 ])
 def test_a_real_feed_with_no_items_is_still_a_good_poll(site, tmp_path, body):
     site.routes["/feed.xml"] = (200, XML, body)
