@@ -6,8 +6,9 @@
 
 Requests need ``Authorization: Bearer <NEWSFLOW_INGEST_TOKEN>`` (401 otherwise). Bodies over
 ``max_body`` get 413. Every item is validated against raw_article.v1; if any fails, the whole
-request gets 400 with the reasons per item and nothing is produced (the client fixes and resends).
-202 is answered only after Kafka acknowledged every record; when the broker cannot ack within
+request gets 400 with the reasons per item and nothing is produced (the client fixes and resends);
+so does an item larger than a raw-topic record may be once encoded (``too_large``). 202 is answered
+only after Kafka acknowledged every record (one the broker refused for itself is left out of it); when the broker cannot ack within
 ``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
 
 Bodies are read by their Content-Type: ``/ingest`` takes JSON (``application/json``, any ``+json``
@@ -184,7 +185,8 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             return _json({"error": "unavailable", "detail": "not connected to Kafka yet; retry"}, 503)
         deadline = time.monotonic() + ack_timeout
         try:
-            await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline), ack_timeout + 1.0)
+            delivered = await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline),
+                                               ack_timeout + 1.0)
         except (DeliveryError, asyncio.TimeoutError) as exc:
             state["ready"] = False
             metrics.ERRORS.labels("http", "delivery").inc()
@@ -193,9 +195,16 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
                 on_unavailable()
             return _json({"error": "unavailable", "detail": "Kafka did not acknowledge in time; retry"}, 503)
         state["ready"] = True
-        metrics.NEW_ENTRIES.labels("http").inc(len(raws))
+        # what the broker refused for itself (a topic with a smaller max.message.bytes) was dead-lettered:
+        # it is not on the raw topic, so it is neither accepted nor listed, but named as refused
+        refused = {raw.id: why for raw, why in getattr(delivered, "refused", ())}
+        ids = [r.id for r in raws if r.id not in refused]
+        metrics.NEW_ENTRIES.labels("http").inc(len(ids))
         metrics.LAST_SUCCESS.labels("http").set_to_current_time()
-        return _json({"accepted": len(raws), "ids": [r.id for r in raws]}, 202)
+        answer: dict[str, Any] = {"accepted": len(ids), "ids": ids}
+        if refused:
+            answer["refused"] = [{"id": i, "reason": why.reason, "detail": why.detail} for i, why in refused.items()]
+        return _json(answer, 202)
 
     async def ingest(request: web.Request) -> web.Response:
         if not authorised(request):
@@ -228,6 +237,9 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             if raw.url and canonical_url(raw.url) is None:
                 errors.append({"index": index, "reason": "bad_url", "field": "url", "id": raw.id,
                                "detail": f"url: {raw.url[:200]!r} is not an absolute http or https URL"})
+                continue
+            if (too_large := sink.too_large(raw)) is not None:
+                errors.append({"index": index, "reason": too_large.reason, "detail": too_large.detail, "id": raw.id})
                 continue
             raws.append(raw)
         if errors:
@@ -262,6 +274,9 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             raw = RawArticle.from_dict(document)
         except Rejected as exc:
             return _json({"error": "invalid", "errors": [{"index": 0, "reason": exc.reason, "detail": exc.detail}]}, 400)
+        if (too_large := sink.too_large(raw)) is not None:  # a body of control characters is 6 times larger as JSON
+            return _json({"error": "invalid", "errors": [{"index": 0, "reason": too_large.reason,
+                                                          "detail": too_large.detail, "id": raw.id}]}, 400)
         return await deliver([raw])
 
     async def metrics_view(request: web.Request) -> web.Response:
