@@ -31,6 +31,7 @@ from . import metrics
 from .common import connector_deadletter, html_to_text, stable_id
 from .charset import decode_html
 from .net import FetchError, Fetcher
+from .polite import PoliteFetcher
 from .sink import DeliveryError, StdoutSink, _BaseSink
 from .state import State
 from .xmlsafety import check_xml
@@ -221,7 +222,7 @@ class RssConnector:
 
     def __init__(self, feeds: list[Feed], sink: _BaseSink, fetcher: Fetcher, *, state_path: str | Path,
                  fetch_pages: bool = False, delivery_timeout: float = 300.0, jitter: float = 0.1,
-                 max_backoff: float = 6 * 3600.0, min_error_delay: float = 30.0):
+                 max_backoff: float = 6 * 3600.0, min_error_delay: float = 30.0, page_delay: float = 1.0):
         self.feeds = feeds
         self.sink = sink
         self.fetcher = fetcher
@@ -237,6 +238,9 @@ class RssConnector:
         self.max_backoff = max_backoff
         self.min_error_delay = min_error_delay
         self.stop_event = threading.Event()
+        # linked pages are fetched as ingest urls fetches them: robots.txt on every hop, per-host
+        # spacing, Retry-After honoured (the feeds themselves are asked for at their own interval)
+        self.pages = PoliteFetcher(fetcher, per_host_delay=page_delay, stop_event=self.stop_event)
         self._delivery_ok = True
 
     def ready(self) -> bool:
@@ -353,6 +357,9 @@ class RssConnector:
                 break
             try:
                 raws.append(self._entry_article(entry, item_id, source, feed, feed_language))
+            except FetchError:  # "stopped": a SIGTERM while waiting for the page's host
+                stopped = True
+                break
             except Rejected as exc:
                 result.rejected[exc.reason] += 1
                 deadletters.append(connector_deadletter(
@@ -416,12 +423,14 @@ class RssConnector:
         }
         if self.fetch_pages and link:
             try:
-                page = self.fetcher.get(link, accept_types=HTML_TYPES)
+                page = self.pages.get(link, accept_types=HTML_TYPES)
                 document["html"] = decode_html(page.content, page.charset)
                 document["meta"]["page_url"] = page.url
                 if text:
                     document["meta"]["summary"] = text[:2000]
             except FetchError as exc:
+                if exc.reason == "stopped":
+                    raise
                 log.info("entry %s: page not fetched (%s); using the feed text", item_id, exc)
                 document["meta"]["page_error"] = exc.reason
         if "html" not in document:

@@ -152,3 +152,25 @@ def test_an_entry_too_large_for_the_raw_topic_is_rejected_not_new(site, tmp_path
     statuses = dict(c.state._db.execute("SELECT item_id, status FROM seen").fetchall())
     assert statuses == {"r:1": "emitted", "r:2": "rejected"}
     c.close()
+
+
+# -- --fetch-pages fetches politely ------------------------------------------------------------------
+def test_fetch_pages_follows_robots_txt_and_spaces_requests_per_host(site, tmp_path):
+    """Before, each linked page was fetched at once and without robots.txt."""
+    site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+    links = ["/private/a", "/story/1", "/story/2"]
+    site.routes["/feed.xml"] = (200, XML, ('<rss version="2.0"><channel>' + "".join(
+        f"<item><guid>p:{i}</guid><link>{site.url(path)}</link><description>teaser {i}</description></item>"
+        for i, path in enumerate(links)) + "</channel></rss>").encode())
+    for path in links:
+        site.routes[path] = (200, {"Content-Type": "text/html"}, f"<p>page {path}</p>".encode())
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink, fetch_pages=True, page_delay=0.5)
+    assert c.poll_feed(c.feeds[0]).new == 3
+    private, first, second = sink.raws
+    assert private.html is None and private.text == "teaser 0" and private.meta["page_error"] == "robots"
+    assert first.html == "<p>page /story/1</p>" and second.html == "<p>page /story/2</p>"
+    assert site.hits("/private/a") == 0 and site.hits("/robots.txt") == 1
+    times = [t for path, _, t in site.requests if path.startswith("/story/")]
+    assert len(times) == 2 and times[1] - times[0] >= 0.45
+    c.close()
