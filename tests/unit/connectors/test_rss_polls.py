@@ -174,3 +174,22 @@ def test_fetch_pages_follows_robots_txt_and_spaces_requests_per_host(site, tmp_p
     times = [t for path, _, t in site.requests if path.startswith("/story/")]
     assert len(times) == 2 and times[1] - times[0] >= 0.45
     c.close()
+
+
+def test_a_stop_while_waiting_for_a_hosts_turn_ends_the_poll_at_once_and_keeps_the_entries(site, tmp_path):
+    import threading
+
+    site.routes["/feed.xml"] = (200, {**XML, "ETag": '"w1"'}, (
+        f'<rss version="2.0"><channel><item><guid>w:1</guid><link>{site.url("/story/1")}</link>'
+        f"<description>teaser</description></item></channel></rss>").encode())
+    site.routes["/story/1"] = (200, {"Content-Type": "text/html"}, b"<p>page</p>")
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink, fetch_pages=True, page_delay=5)  # the page waits 5 s after robots.txt
+    threading.Timer(0.5, c.stop_event.set).start()
+    started = time.monotonic()
+    result = c.poll_feed(c.feeds[0])
+    assert time.monotonic() - started < 3 and (result.status, result.new) == ("ok", 0) and sink.raws == []
+    saved = c.state.feed(c.feeds[0].url)
+    assert saved["next_poll"] == 0.0 and saved["etag"] is None   # due at once, not answered 304 next time
+    assert not c.state.is_seen(c.feeds[0].url, "w:1") and site.hits("/story/1") == 0
+    c.close()
