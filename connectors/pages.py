@@ -1,13 +1,14 @@
 """``newsflow ingest urls FILE | --sitemap URL``: fetch web pages and put them on news.raw as html.
 
-Polite and bounded: robots.txt is read per host (protego; a missing robots.txt allows all, an
-unreachable one disallows all, as RFC 9309 says), requests to one host are spaced by
-``per_host_delay`` (or the robots.txt Crawl-delay when longer) with at most
-``per_host_concurrency`` in flight, ``concurrency`` in all. Every request goes through the guarded
-:class:`~connectors.net.Fetcher` (SSRF guard, timeouts, size and redirect limits), and only
-text/html or application/xhtml+xml answers become articles. A URL is marked done in the SQLite
-state only after Kafka acknowledged its article, or when it failed for a reason that will not go
-away (robots, 4xx, content type); transient failures are tried again on the next round.
+Polite and bounded: every request, redirect hops included, goes through
+:class:`~connectors.polite.PoliteFetcher` (robots.txt per host, read once and cached; per-host
+spacing and concurrency; Retry-After) and the guarded :class:`~connectors.net.Fetcher` (SSRF guard,
+timeouts, size and redirect limits); ``concurrency`` requests in all. Only text/html or
+application/xhtml+xml answers become articles. A URL is marked done in the SQLite state only after
+Kafka acknowledged its article, when the sink refused it for itself (dead-lettered, ``rejected``), or
+when it failed for a reason that will not go away (robots Disallow, 4xx but 408/429, content type);
+transient failures (5xx, 429, robots.txt unreachable, timeouts) are tried again on the next round.
+A stop (``stop_event``) lets the requests in hand finish, delivers them and leaves the rest unstarted.
 """
 from __future__ import annotations
 
@@ -16,25 +17,23 @@ import logging
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-from protego import Protego
+from urllib.parse import urlsplit
 
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
 from .common import connector_deadletter, stable_id
 from .charset import decode_html
-from .net import Blocked, FetchError, Fetcher
+from .net import FetchError, Fetcher, gunzip_bounded
+from .polite import HostGate, PoliteFetcher, is_permanent  # noqa: F401 - HostGate: its old home
 from .sink import DeliveryError, StdoutSink, _BaseSink
 from .state import State
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-PERMANENT = {"robots", "content_type", "bad_url", "blocked", "too_large", "too_many_redirects"}
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -45,13 +44,15 @@ class PagesSummary:
     delivered: int = 0
     already_done: int = 0
     failed: Counter = dataclasses.field(default_factory=Counter)
+    rejected: Counter = dataclasses.field(default_factory=Counter)   # fetched, refused by the sink
     delivery_failed: bool = False
     seconds: float = 0.0
 
     def describe(self) -> str:
         failed = ", ".join(f"{k}={v}" for k, v in sorted(self.failed.items())) or "none"
+        rejected = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
         return (f"urls: {self.urls} listed, {self.already_done} already done, {self.fetched} fetched,"
-                f" {self.delivered} delivered, failed: {failed}; {self.seconds:.1f}s"
+                f" {self.delivered} delivered, failed: {failed}, rejected: {rejected}; {self.seconds:.1f}s"
                 + ("; DELIVERY FAILED" if self.delivery_failed else ""))
 
 
@@ -62,46 +63,6 @@ def read_url_file(path: str | Path) -> list[str]:
         if line and not line.startswith("#"):
             urls.append(line.split()[0])
     return list(dict.fromkeys(urls))
-
-
-class HostGate:
-    """Per-host spacing and concurrency."""
-
-    def __init__(self, delay: float, concurrency: int):
-        self.delay = delay
-        self.concurrency = max(1, concurrency)
-        self._lock = threading.Lock()
-        self._next: dict[str, float] = {}
-        self._sems: dict[str, threading.Semaphore] = {}
-        self._delays: dict[str, float] = {}
-
-    def set_delay(self, host: str, delay: float) -> None:
-        with self._lock:
-            self._delays[host] = max(self.delay, delay)
-
-    def __call__(self, host: str):
-        gate = self
-
-        class _Slot:
-            def __enter__(self_inner):
-                with gate._lock:
-                    sem = gate._sems.setdefault(host, threading.Semaphore(gate.concurrency))
-                sem.acquire()
-                while True:
-                    with gate._lock:
-                        now = time.monotonic()
-                        ready_at = gate._next.get(host, 0.0)
-                        if now >= ready_at:
-                            gate._next[host] = now + gate._delays.get(host, gate.delay)
-                            break
-                    time.sleep(min(ready_at - now, 1.0))
-                self_inner.sem = sem
-                return self_inner
-
-            def __exit__(self_inner, *exc):
-                self_inner.sem.release()
-
-        return _Slot()
 
 
 class PagesConnector:
@@ -125,17 +86,17 @@ class PagesConnector:
             # a dry run (--stdout) produces nothing, so it marks no page done either (the next real run
             # would skip what was only printed); the file stays locked, as for a real run (as in rss)
             self._held_state, self.state = self.state, State(":memory:", keep_per_scope=1_000_000)
-        self.gate = HostGate(per_host_delay, per_host_concurrency)
+        self.stop_event = threading.Event()
+        self.polite = PoliteFetcher(fetcher, per_host_delay=per_host_delay,
+                                    per_host_concurrency=per_host_concurrency, respect_robots=respect_robots,
+                                    robots_ttl=robots_ttl, stop_event=self.stop_event)
+        self.gate = self.polite.gate
         self.concurrency = max(1, concurrency)
         self.delivery_timeout = delivery_timeout
         self.interval = interval
         self.respect_robots = respect_robots
-        self.robots_ttl = robots_ttl
         self.max_sitemap_urls = max_sitemap_urls
         self.progress_every = progress_every
-        self._robots: dict[str, tuple[float, Protego | None]] = {}
-        self._robots_lock = threading.Lock()
-        self.stop_event = threading.Event()
         self._delivery_ok = True
 
     def ready(self) -> bool:
@@ -160,8 +121,10 @@ class PagesConnector:
     def _sitemap_urls(self, url: str, depth: int) -> list[str]:
         import defusedxml.ElementTree as SafeET
         try:
-            response = self.fetcher.get(url)
-            root = SafeET.fromstring(response.content)
+            content = self.polite.get(url).content
+            if content[:2] == b"\x1f\x8b":   # sitemap.xml.gz, served as a file rather than Content-Encoding
+                content = gunzip_bounded(content, self.fetcher.max_bytes, what=url)
+            root = SafeET.fromstring(content)
         except FetchError as exc:
             log.warning("sitemap %s: %s", url, exc)
             metrics.ERRORS.labels(self.connector, f"sitemap_{exc.reason}").inc()
@@ -185,52 +148,20 @@ class PagesConnector:
             return urls[: self.max_sitemap_urls]
         return locs[: self.max_sitemap_urls]
 
-    # -- robots --------------------------------------------------------------------------------
-    def _robots_for(self, url: str) -> Protego | None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        with self._robots_lock:
-            cached = self._robots.get(origin)
-            if cached and time.monotonic() - cached[0] < self.robots_ttl:
-                return cached[1]
-        robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
-        parser: Protego | None
-        try:
-            with self.gate(parts.netloc):
-                response = self.fetcher.get(robots_url, max_bytes=512 * 1024)
-            parser = Protego.parse(response.content.decode("utf-8", "replace"))
-        except Blocked:
-            raise  # the guard refuses the host: the page is 'blocked' (as in ingest rss), not a robots refusal
-        except FetchError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                parser = Protego.parse("")               # no robots.txt: everything allowed
-            else:
-                parser = None                            # unreachable: nothing allowed for now
-                log.warning("robots.txt of %s unreachable (%s): not fetching from it", origin, exc.reason)
-        if parser is not None:
-            delay = parser.crawl_delay(self.fetcher.user_agent)
-            if delay:
-                self.gate.set_delay(parts.netloc, min(float(delay), 60.0))
-        with self._robots_lock:
-            self._robots[origin] = (time.monotonic(), parser)
-        return parser
-
     def allowed(self, url: str) -> bool:
-        if not self.respect_robots:
+        """Whether robots.txt lets ``url`` be fetched now (False too while it cannot be read)."""
+        try:
+            self.polite.check_robots(url)
             return True
-        parser = self._robots_for(url)
-        return parser is not None and parser.can_fetch(url, self.fetcher.user_agent)
+        except FetchError:
+            return False
 
     # -- one page ------------------------------------------------------------------------------
     def fetch_article(self, url: str) -> RawArticle:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError("bad_url", f"{url!r} is not an http(s) URL")
-        if not self.allowed(url):
-            raise FetchError("robots", f"robots.txt of {parts.netloc} disallows {url}"
-                             if self.respect_robots else url)
-        with self.gate(parts.netloc):
-            response = self.fetcher.get(url, accept_types=HTML_TYPES)
+        response = self.polite.get(url, accept_types=HTML_TYPES)
         document = {
             "id": stable_id(url), "source": (self.source or parts.hostname or "web")[:256],
             "html": decode_html(response.content, response.charset), "url": response.url[:4096],
@@ -241,6 +172,8 @@ class PagesConnector:
         return RawArticle.from_dict(document)
 
     def _work(self, url: str):
+        if self.stop_event.is_set():
+            return url, None, FetchError("stopped", "stopping: not started")
         try:
             return url, self.fetch_article(url), None
         except FetchError as exc:
@@ -265,10 +198,15 @@ class PagesConnector:
 
         def flush() -> None:
             if batch:
-                self.sink.deliver(batch, deadline=time.monotonic() + self.delivery_timeout)
-                metrics.NEW_ENTRIES.labels(self.connector).inc(len(batch))
-                summary.delivered += len(batch)
-                self.state.mark_seen("pages", [r.meta["requested_url"] for r in batch])
+                delivered = self.sink.deliver(batch, deadline=time.monotonic() + self.delivery_timeout)
+                refused = {id(raw): error for raw, error in getattr(delivered, "refused", ())}
+                metrics.NEW_ENTRIES.labels(self.connector).inc(len(batch) - len(refused))
+                summary.delivered += len(batch) - len(refused)
+                for error in refused.values():   # the sink dead-lettered these: done, as rejected
+                    summary.rejected[error.reason] += 1
+                self.state.mark_seen("pages", [r.meta["requested_url"] for r in batch if id(r) not in refused])
+                self.state.mark_seen("pages", [r.meta["requested_url"] for r in batch if id(r) in refused],
+                                     status="rejected")
                 batch.clear()
             if deadletters:
                 self.sink.deliver_deadletters(deadletters, deadline=time.monotonic() + self.delivery_timeout)
@@ -279,29 +217,44 @@ class PagesConnector:
 
         reported = time.monotonic()
         try:
+            # Pages are taken as workers free up and reported as they finish; on a stop the ones not
+            # started are cancelled (or give up waiting for their host), those in hand are delivered.
             with ThreadPoolExecutor(self.concurrency, thread_name_prefix="pages") as pool:
-                for done, (url, raw, error) in enumerate(pool.map(self._work, todo), 1):
-                    if time.monotonic() - reported >= self.progress_every:  # a long pass says how far it is
-                        reported = time.monotonic()
-                        log.info("pages: %d of %d fetched or failed, %d delivered", done - 1, len(todo),
-                                 summary.delivered)
-                    if raw is not None:
-                        summary.fetched += 1
-                        batch.append(raw)
-                    else:
-                        reason = getattr(error, "reason", "error")
-                        summary.failed[reason] += 1
-                        metrics.ERRORS.labels(self.connector, reason).inc()
-                        log.info("%s: %s", url, error)
-                        if reason in PERMANENT or reason.startswith("http_4") or isinstance(error, Rejected):
-                            permanent.append(url)
-                        if isinstance(error, Rejected):
-                            deadletters.append(connector_deadletter(None, error.reason, error.detail,
-                                                                    article_id=stable_id(url), location=url))
-                    if len(batch) >= 100:
-                        flush()
-                    if self.stop_event.is_set():
-                        break
+                futures = [pool.submit(self._work, url) for url in todo]
+                try:
+                    done = 0
+                    for future in as_completed(futures):
+                        if self.stop_event.is_set():
+                            for pending in futures:
+                                pending.cancel()
+                        if future.cancelled():
+                            continue
+                        url, raw, error = future.result()
+                        if error is not None and getattr(error, "reason", "") == "stopped":
+                            continue                 # never requested: the next start reads it
+                        done += 1
+                        if raw is not None:
+                            summary.fetched += 1
+                            batch.append(raw)
+                        else:
+                            reason = getattr(error, "reason", "error")
+                            summary.failed[reason] += 1
+                            metrics.ERRORS.labels(self.connector, reason).inc()
+                            log.info("%s: %s", url, error)
+                            if isinstance(error, Rejected) or is_permanent(error):
+                                permanent.append(url)
+                            if isinstance(error, Rejected):
+                                deadletters.append(connector_deadletter(None, error.reason, error.detail,
+                                                                        article_id=stable_id(url), location=url))
+                        if len(batch) >= 100:
+                            flush()
+                        if time.monotonic() - reported >= self.progress_every:  # a long pass says how far it is
+                            reported = time.monotonic()
+                            log.info("pages: %d of %d fetched or failed, %d delivered", done, len(todo),
+                                     summary.delivered)
+                finally:
+                    for pending in futures:   # a failed delivery leaves nothing to fetch for nothing
+                        pending.cancel()
             flush()
             self._delivery_ok = True
             metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()

@@ -42,7 +42,7 @@ def test_unreachable_robots_disallows_and_missing_robots_allows(site, tmp_path):
     site.routes["/a"] = (200, HTML, b"<p>a</p>")
     sink = MemorySink()
     c = pages(site, tmp_path, sink, [site.url("/a")], per_host_delay=0)
-    assert c.run_once().failed == {"robots": 1} and site.hits("/a") == 0
+    assert c.run_once().failed == {"robots_unavailable": 1} and site.hits("/a") == 0   # tried again later
     c.close()
     del site.routes["/robots.txt"]     # 404: everything allowed
     c = pages(site, tmp_path / "2", sink, [site.url("/a")], per_host_delay=0)
@@ -211,7 +211,7 @@ def test_a_long_pass_logs_its_progress(site, tmp_path, caplog):
     with caplog.at_level("INFO", logger="connectors.pages"):
         assert c.run_once().delivered == 4
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("pages: ")]
-    assert lines[-1] == "pages: 3 of 4 fetched or failed, 0 delivered"
+    assert lines[-1] == "pages: 4 of 4 fetched or failed, 0 delivered"
     c.close()
 
 
