@@ -9,8 +9,9 @@ Retry-After is not asked again before that time (capped at ``max_retry_after``).
 page robots.txt disallows fails as ``robots``, like the page itself would.
 
 Failure reasons it adds: ``robots`` (a real Disallow: permanent), ``robots_unavailable`` (robots.txt
-could not be read: try again later) and ``stopped`` (``stop_event`` was set while waiting for a host's
-turn; nothing was requested). :func:`is_permanent` says which failures are worth retrying.
+could not be read: try again later), ``retry_after`` (the host asked for more than a minute's rest:
+try again later) and ``stopped`` (``stop_event`` was set while waiting for a host's turn). Nothing was
+requested in those cases but the robots.txt. :func:`is_permanent` says which failures are worth retrying.
 """
 from __future__ import annotations
 
@@ -40,10 +41,14 @@ def is_permanent(error: FetchError) -> bool:
 
 
 class HostGate:
-    """Per-host spacing and concurrency; waits end early (FetchError 'stopped') once ``stop_event`` is set."""
+    """Per-host spacing and concurrency; waits end early (FetchError 'stopped') once ``stop_event`` is set,
+    and a host held (Retry-After) for longer than ``max_wait`` fails at once (FetchError 'retry_after',
+    temporary) instead of holding a worker that other hosts' pages could use."""
 
-    def __init__(self, delay: float, concurrency: int, stop_event: threading.Event | None = None):
+    def __init__(self, delay: float, concurrency: int, stop_event: threading.Event | None = None,
+                 max_wait: float = 60.0):
         self.delay = delay
+        self.max_wait = max_wait
         self.concurrency = max(1, concurrency)
         self.stop_event = stop_event or threading.Event()
         self._lock = threading.Lock()
@@ -75,9 +80,13 @@ class HostGate:
                 with self._lock:
                     now = time.monotonic()
                     ready_at = self._next.get(host, 0.0)
+                    delay = self._delays.get(host, self.delay)
                     if now >= ready_at:
-                        self._next[host] = now + self._delays.get(host, self.delay)
+                        self._next[host] = now + delay
                         break
+                if ready_at - now > max(delay, self.max_wait):   # a long Retry-After: not worth a worker
+                    raise FetchError("retry_after", f"{host} asked not to be asked again for"
+                                                    f" {ready_at - now:.0f}s; tried again later")
                 self._wait(min(ready_at - now, 1.0))
             yield
         finally:

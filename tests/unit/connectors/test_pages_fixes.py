@@ -127,7 +127,7 @@ def test_429_is_retried_later_after_its_retry_after(site, tmp_path):
     c.close()
 
 
-def test_a_gzipped_sitemap_is_read(site, tmp_path):
+def test_a_gzipped_sitemap_is_read(site, tmp_path, caplog):
     """Before, sitemap.xml.gz (application/x-gzip, no Content-Encoding) was "not usable XML"."""
     body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f'<url><loc>{site.url("/s1")}</loc></url></urlset>').encode()
@@ -136,7 +136,9 @@ def test_a_gzipped_sitemap_is_read(site, tmp_path):
     site.routes["/bomb.xml.gz"] = (200, {"Content-Type": "application/x-gzip"}, gzip.compress(b" " * 3_000_000))
     c = pages(tmp_path, MemorySink(), sitemaps=[site.url("/sitemap.xml.gz"), site.url("/bomb.xml.gz")])
     c.fetcher.max_bytes = 1_000_000            # the bomb inflates past the body limit: refused, not read
-    assert c.list_urls() == [site.url("/s1")]
+    with caplog.at_level("WARNING", logger="connectors.pages"):
+        assert c.list_urls() == [site.url("/s1")]
+    assert "too_large" in caplog.text and "over 1000000 bytes once gunzipped" in caplog.text
     c.close()
 
 

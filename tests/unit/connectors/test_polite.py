@@ -89,7 +89,7 @@ def test_retry_after_holds_the_host_and_429_is_temporary(site):
 
 def test_a_stop_ends_a_wait_for_the_host_without_a_request(site):
     site.routes["/robots.txt"] = (404, TEXT, b"")
-    site.routes["/busy"] = (503, {**TEXT, "Retry-After": "600"}, b"")
+    site.routes["/busy"] = (503, {**TEXT, "Retry-After": "30"}, b"")
     stop = threading.Event()
     fetcher = polite(per_host_delay=0, stop_event=stop)
     with pytest.raises(FetchError):
@@ -99,6 +99,21 @@ def test_a_stop_ends_a_wait_for_the_host_without_a_request(site):
     with pytest.raises(FetchError) as caught:
         fetcher.get(site.url("/busy"))
     assert caught.value.reason == "stopped" and time.monotonic() - started < 10 and site.hits("/busy") == 1
+    fetcher.close()
+
+
+def test_a_long_retry_after_fails_the_hosts_next_pages_at_once_as_temporary(site):
+    site.routes["/robots.txt"] = (404, TEXT, b"")
+    site.routes["/busy"] = (429, {**TEXT, "Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"}, b"")
+    site.routes["/b"] = (200, HTML, b"<p>b</p>")
+    fetcher = polite(per_host_delay=0)
+    with pytest.raises(FetchError):
+        fetcher.get(site.url("/busy"))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(site.url("/b"))
+    assert caught.value.reason == "retry_after" and not is_permanent(caught.value)
+    assert time.monotonic() - started < 5 and site.hits("/b") == 0
     fetcher.close()
 
 
