@@ -76,6 +76,11 @@ def _key(source: str | None) -> bytes | None:
     return source.encode("utf-8") if source else None
 
 
+def _letter_key(letter: dict) -> bytes:
+    """A dead letter's key is the article id, as the worker keys its own (empty when none was read)."""
+    return (letter.get("id") or "").encode("utf-8", "surrogatepass")
+
+
 # errors of one record that no resend can mend (kafka.errors, by name: kafka-python is imported late)
 _RECORD_TOO_LARGE = frozenset({"MessageSizeTooLargeError", "RecordListTooLargeError"})
 _RECORD_REFUSED = _RECORD_TOO_LARGE | {"InvalidRecordError"}
@@ -342,7 +347,7 @@ class KafkaSink(_BaseSink):
         return self._send(self.topic, _key(raw.source), raw.to_json())
 
     def send_deadletter(self, record: dict[str, Any]):
-        return self._send(self.deadletter_topic, _key(record.get("source")), orjson.dumps(record))
+        return self._send(self.deadletter_topic, _letter_key(record), orjson.dumps(record))
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait for every queued record's ack; raise DeliveryError listing the failed futures."""
@@ -470,7 +475,7 @@ class KafkaSink(_BaseSink):
         """Deliver dead letters; one refused for itself (too large for the dead-letter topic) is sent
         again without its payload, saying so, rather than being lost or failing the others."""
         records = list(records)
-        items = [(self.deadletter_topic, _key(r.get("source")), orjson.dumps(r)) for r in records]
+        items = [(self.deadletter_topic, _letter_key(r), orjson.dumps(r)) for r in records]
         refused = self._deliver(items, deadline)
         if not refused:
             return len(records)
@@ -482,7 +487,7 @@ class KafkaSink(_BaseSink):
             stripped.append({**record, "payload": "", "payload_truncated": True,
                              "detail": (str(record.get("detail", "")) + f" (payload left out: the dead letter"
                                         f" was {len(items[index][2])} bytes and refused: {type(error).__name__})")[:2000]})
-        lost = self._deliver([(self.deadletter_topic, _key(r.get("source")), orjson.dumps(r)) for r in stripped], deadline)
+        lost = self._deliver([(self.deadletter_topic, _letter_key(r), orjson.dumps(r)) for r in stripped], deadline)
         for index, error in lost:
             log.error("dead letter %r refused even without its payload: %r", stripped[index].get("id"), error)
         return len(records) - len(lost)

@@ -57,6 +57,8 @@ def test_files_are_delivered_with_source_keys_and_dead_letters(kafka_bootstrap, 
     assert {key for key, _ in records} == {b"outlet"}
     dead_records = read_topic(kafka_bootstrap, dead, 1)
     assert [(r["reason"], r["stage"]) for _, r in dead_records] == [("schema", "connector")]
+    # keyed by the article id, as the worker keys its dead letters and the README says (was the source)
+    assert [(key, r["id"]) for key, r in dead_records] == [(b"x", "x")]
 
 
 def test_rss_survives_a_broker_stop_mid_poll_and_skips_nothing(kafka_broker, kafka_bootstrap, unique_prefix, tmp_path):

@@ -159,3 +159,29 @@ def test_any_loss_pattern_ends_with_every_message_handled_once_in_order(seed):
     delivered = delivered[:cut] + delivered[max(0, cut - 10):]
     handled = deliver_all(OrderedDelivery(log.read_range), log, delivered)
     assert handled == [f"m{i}".encode() for i in range(delivered[0], 200)]
+
+
+def test_a_read_back_that_keeps_failing_leaves_skipped_over_recovered_for_the_alert_to_see():
+    """The alert is skipped - recovered > 0. The recovered series used to appear only once a read-back
+    succeeded, and in PromQL a difference with a missing side has no series: the alert never fired
+    for the one case it is there for."""
+    from prometheus_client import REGISTRY
+
+    topic = "raw-never-read-back"
+    log = Partition(topic, 8)
+    log.failures = 10**6  # the broker never gives the range
+    delivery = OrderedDelivery(log.read_range)
+    delivery.retry_delay_s = 0.01
+
+    async def handle(value: bytes, message) -> None:
+        pass
+
+    async def run() -> None:
+        await delivery.deliver(log.records[2], log.records[2].value, handle)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(delivery.deliver(log.records[6], log.records[6].value, handle), 0.2)
+
+    asyncio.run(run())
+    skipped = REGISTRY.get_sample_value("newsflow_skipped_messages_total", {"topic": topic})
+    recovered = REGISTRY.get_sample_value("newsflow_recovered_messages_total", {"topic": topic})
+    assert (skipped, recovered) == (3.0, 0.0)
