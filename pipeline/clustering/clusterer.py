@@ -27,8 +27,9 @@ import orjson
 from .bands import BandIndex
 from .features import Features, extract
 from .params import ClusterParams
-from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, ArticleRec, CandidateSet, EventRec, event_head,
-                      peek_event, peek_seq, with_head)
+from .records import (ART_PREFIX, EVT_PREFIX, META_KEY, RETIRED_HEAD_KEY, RETIRED_KEPT, RETIRED_PREFIX,
+                      RETIRED_SLOT_PREFIX, ArticleRec, CandidateSet, EventRec, event_head, peek_event, peek_seq,
+                      with_head)
 from .scoring import (_DATE_MATCH, EventSide, _ArtCtx, _batch, _cosines, _cosines_words_ents, _event_features,
                       _facts_agree, _who_where_conflict, date_relation)
 from .signatures import event_id_for
@@ -197,8 +198,32 @@ class StoryClusterer:
                     if best is not None:
                         rel, sim, eid = "story", round(float(best[0]), 4), best[1]
         if eid is None:
-            eid = event_id_for(aid)
+            eid = self._fresh_event_id(aid)
         return self._commit(aid, f, mh16, bands, rel, dup, sim, eid)
+
+    def _fresh_event_id(self, aid: str) -> str:
+        """The id of a new event: derived from its first article's id, so that it is the same after
+        a restart and in a replay; but never the id of an event that left the window. An article
+        re-sent after its event was evicted would otherwise start that id again at version 1, under
+        the record consumers keep at a higher version; it gets the id salted with a generation."""
+        eid, generation = event_id_for(aid), 0
+        while RETIRED_PREFIX + eid in self.store:
+            generation += 1
+            eid = event_id_for(f"{aid}\x00{generation}")
+        return eid
+
+    def _retire(self, eid: str) -> None:
+        """Remember that ``eid`` left the window, in a ring of the last RETIRED_KEPT such ids (bounded
+        state: after that many more evictions an id is free again)."""
+        st = self.store
+        head = int(st.get(RETIRED_HEAD_KEY) or 0)
+        slot = RETIRED_SLOT_PREFIX + str(head % RETIRED_KEPT)
+        old = st.get(slot)
+        if old is not None:
+            st.pop(RETIRED_PREFIX + old, None)
+        st[slot] = eid
+        st[RETIRED_PREFIX + eid] = "1"
+        st[RETIRED_HEAD_KEY] = str(head + 1)
 
     def _near_allowed(self, f: Features, cid: str, eid: str) -> bool:
         """A text nearly identical to window article ``cid`` is still another event when it was
@@ -547,6 +572,7 @@ class StoryClusterer:
         if alive <= 1:
             del st[ek]
             self._n_events -= 1
+            self._retire(r.event_id)
             return [r.event_id]
         st[ek] = with_head(eb, alive - 1, total, tmin, tmax)
         return []

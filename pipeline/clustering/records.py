@@ -21,6 +21,12 @@ REL_NAMES = {v: k for k, v in REL_CODES.items()}
 ART_PREFIX = "a:"
 EVT_PREFIX = "e:"
 META_KEY = "m:"
+# Events that left the window, so that none of their ids is given again (clusterer._retire): "r:<event id>"
+# marks one, "rs:<slot>" holds the id in a ring of RETIRED_KEPT slots, "rh" the ring's next write
+RETIRED_PREFIX = "r:"
+RETIRED_SLOT_PREFIX = "rs:"
+RETIRED_HEAD_KEY = "rh"
+RETIRED_KEPT = 16_384
 
 # Article records come in two layouts. Both open with a little-endian u64 whose low 63 bits are the
 # arrival number (peek_seq); its top bit marks the compact layout written since speed round 5.

@@ -164,6 +164,44 @@ def test_time_window_eviction(params, seeds):
     assert c.assign(ClusterDoc(id="late", title="x", text="y")) == a2
 
 
+FLOOD = ("Floods close the main bridge in Porto Alegre",
+         "Floods closed the main bridge in Porto Alegre on Tuesday after three days of heavy rain, the city's civil "
+         "defence said. Rescue teams evacuated 300 residents from the riverside districts overnight, and schools in "
+         "the south of the city will stay shut until Friday while engineers inspect the structure.")
+
+
+def test_an_article_resent_after_its_event_left_the_window_starts_an_event_under_another_id(params, seeds):
+    """The event id comes from its first article's id: re-sent after eviction, that article started
+    the same id again at version 1, under the record consumers keep at a higher version."""
+    p = params.replace(window_seconds=3 * 24 * 3600.0, recent_kept=0)
+    c = StoryClusterer(p, {})
+    first = c.assign(ClusterDoc(id="old", title=seeds[0].title, text=seeds[0].text, published="2024-01-01T10:00:00Z"))
+    late = c.assign(ClusterDoc(id="late", title=FLOOD[0], text=FLOOD[1], published="2024-01-05T10:00:00Z"))
+    assert late.evicted == [first.event_id]
+    again = c.assign(ClusterDoc(id="old", title=seeds[0].title, text=seeds[0].text, published="2024-01-06T10:00:00Z"))
+    assert again.relation == "new" and again.event_id not in (first.event_id, late.event_id)
+    # the same on a restart from the store, and in a fresh replay of the same stream: ids stay derived
+    replay = StoryClusterer(p, {})
+    for doc_id, (title, text), when in (("old", (seeds[0].title, seeds[0].text), "01"), ("late", FLOOD, "05"),
+                                         ("old", (seeds[0].title, seeds[0].text), "06")):
+        last = replay.assign(ClusterDoc(id=doc_id, title=title, text=text, published=f"2024-01-{when}T10:00:00Z"))
+    assert last.event_id == again.event_id
+    # a restored clusterer remembers the retired id too
+    restored = StoryClusterer.restore(p, {k: v for k, v in c.store.items() if not k.startswith(("a:old", "e:" + again.event_id))})
+    assert restored._fresh_event_id("old") == again.event_id
+
+
+def test_the_memory_of_retired_event_ids_is_bounded(params, seeds, monkeypatch):
+    from pipeline.clustering import clusterer as module
+
+    monkeypatch.setattr(module, "RETIRED_KEPT", 3)
+    c = StoryClusterer(params, {})
+    for n in range(10):
+        c._retire(f"evt_{n}")
+    assert sorted(k for k in c.store if k.startswith("r:")) == ["r:evt_7", "r:evt_8", "r:evt_9"]
+    assert sum(1 for k in c.store if k.startswith("rs:")) == 3
+
+
 def test_recent_arrivals_survive_out_of_order_times(params, seeds):
     """A replay whose publication times jump back and forth keeps its recent arrivals: an old-dated
     article still finds its copy after a newer time has moved the watermark on."""
