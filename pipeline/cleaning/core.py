@@ -178,17 +178,16 @@ def _strip_site_from_title(title: str | None, site_name: str | None, host: str |
     names.discard("")
     if not names:
         return title
-    pieces = _TITLE_SEPARATORS.split(title)
-    if len(pieces) < 2:
-        return title
-    if "".join(_key(pieces[-1])) in names:
-        pieces = pieces[:-1]
-    elif "".join(_key(pieces[0])) in names:
-        pieces = pieces[1:]
-    else:
-        return title
-    stripped = _TITLE_SEPARATORS.search(title)
-    return " - ".join(pieces).strip() if stripped else title
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    # the site's name may hold a separator of its own ("Remember 80/90 - Memorabilia anni 80/90"):
+    # every tail after a separator is tried, the shortest first, then every head
+    for sep in reversed(separators):
+        if "".join(_key(title[sep.end():])) in names and title[:sep.start()].strip():
+            return title[:sep.start()].strip()
+    for sep in separators:
+        if "".join(_key(title[:sep.start()])) in names and title[sep.end():].strip():
+            return title[sep.end():].strip()
+    return title
 
 
 def _removed_dateline(head: list[str], kept: list[str]) -> str | None:

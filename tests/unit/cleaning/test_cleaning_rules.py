@@ -233,6 +233,24 @@ def test_html_title_site_suffix_and_no_repeat(inline_extractor):
     assert art.language == "en"
 
 
+@pytest.mark.parametrize("title, site, host, expected", [
+    ("Council approves budget | The Daily Example", "The Daily Example", None, "Council approves budget"),
+    ("The Daily Example - Council approves budget", "The Daily Example", None, "Council approves budget"),
+    # a site name with a separator of its own used to stay whole in the title
+    ("Black Friday per nostalgici: le occasioni da non perdere - Remember 80/90 - Memorabilia anni 80/90",
+     "Remember 80/90 - Memorabilia anni 80/90", None, "Black Friday per nostalgici: le occasioni da non perdere"),
+    # the headline's own separators are kept as written
+    ("Markets | Stocks slide as oil jumps | Example News", None, "www.examplenews.com",
+     "Markets | Stocks slide as oil jumps"),
+    ("Left - Right", "Other Site", None, "Left - Right"),
+    ("Example News", "Example News", None, "Example News"),
+])
+def test_the_site_name_is_cut_from_the_title(title, site, host, expected):
+    from pipeline.cleaning.core import _strip_site_from_title
+
+    assert _strip_site_from_title(title, site, host) == expected
+
+
 def test_standfirst_repeating_the_description_goes_but_a_lede_stays(inline_extractor):
     from .conftest import article_html
     dek = "Twenty members backed the plan after a long debate about buses"
