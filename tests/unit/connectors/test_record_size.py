@@ -76,3 +76,21 @@ def test_cli_ingest_files_exits_0_and_prints_only_the_records_that_fit(tmp_path,
     out, err = capsys.readouterr()
     assert sorted(orjson.loads(line)["id"] for line in out.splitlines()) == seed_ids
     assert "5 raw articles delivered" in err and "1 rejected (too_large=1)" in err and "FAILED" not in err
+
+
+def test_a_gzipped_json_lines_file_is_read_a_line_at_a_time_whatever_its_size(tmp_path):
+    """It used to be read whole, and over 64 x max_bytes refused whole: a 548 MB export gave one
+    too_large row. Now only a line over max_bytes is refused, on its own."""
+    import gzip
+
+    from connectors.files import read_file
+
+    lines = [orjson.dumps({"id": f"a{i}", "source": "s", "text": f"Line {i} of the export."}) for i in range(300)]
+    lines.insert(150, orjson.dumps({"id": "long", "source": "s", "text": "x" * 500}))
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    assert len(gzip.decompress(path.read_bytes())) > 64 * 100
+    items = list(read_file(path, max_bytes=100))
+    assert [item.raw.id for item in items if item.raw is not None] == [f"a{i}" for i in range(300)]
+    refused = [item for item in items if item.error is not None]
+    assert [(item.location, item.error.reason) for item in refused] == [(f"{path}:151", "too_large")]
