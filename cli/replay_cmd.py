@@ -143,8 +143,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from pipeline.cleaning import HtmlExtractor
     from pipeline.core import cleaning_config
 
-    # opened first: a path that cannot be written fails now, not after a long replay
-    events_file = open(args.events, "wb") if args.events else None  # noqa: SIM115 - closed below
+    # opened first: a path that cannot be written fails now, not after a long replay; opened to
+    # append, so that an interrupted replay leaves an earlier events file as it was
+    events_file = open(args.events, "ab") if args.events else None  # noqa: SIM115 - closed below
+    from .service import stop_on_signals
+
+    stop_on_signals()  # SIGTERM, like Ctrl-C, unwinds: the summary so far, then 128 + the signal
     extractor = HtmlExtractor(cleaning_config(settings))
     pipeline = OfflinePipeline(settings, extractor=extractor)
     total = count_inputs(args.inputs)
@@ -166,8 +170,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
         out.flush()
         print(summary(outcomes, len(pipeline.events), skipped), file=sys.stderr)
         if events_file is not None:
+            events_file.truncate(0)
             for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
                 events_file.write(orjson.dumps(event) + b"\n")
+    except SystemExit:
+        out.flush()
+        print(summary(outcomes, len(pipeline.events), skipped) + "; interrupted"
+              + ("; the events file is left as it was" if events_file is not None else ""), file=sys.stderr)
+        raise
     finally:
         extractor.close()
         if events_file is not None:

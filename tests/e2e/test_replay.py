@@ -164,3 +164,32 @@ def test_a_rejected_record_gets_the_same_row_read_directly_or_from_a_folder(news
         ("a2", "schema", "validate"), (None, "invalid_json", "decode"), (None, "schema", "validate")]
     assert [row["error"]["detail"].split(": ")[0] for row in rows] == [f"{plain}:1", f"{plain}:2", f"{plain}:4"]
     assert walked.stdout.replace(str(zipped).encode(), str(plain).encode()) == direct.stdout
+
+
+def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it_was(tmp_path):
+    """SIGTERM used to kill replay at once (no summary), and --events had emptied its file at the start."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "in.jsonl"
+    seeds = [orjson.loads(line) for line in seed_lines()]
+    path.write_bytes(b"".join(orjson.dumps({**seeds[i % len(seeds)], "id": f"copy-{i}"}) + b"\n" for i in range(5000)))
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"from": "an earlier replay"}\n')
+    replay = subprocess.Popen([sys.executable, "-m", "cli.main", "replay", str(path), "--events", str(events)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, NEWSFLOW_LOG_LEVEL="warn"))
+    seen = b""
+    while not re.search(rb"[1-9]\d*/5000", seen):  # the progress bar: the replay is under way
+        chunk = replay.stderr.read1(4096)
+        assert chunk, "replay ended before it showed progress"
+        seen += chunk
+    replay.send_signal(signal.SIGTERM)
+    out, err = replay.communicate(timeout=60)
+    assert replay.returncode == 128 + signal.SIGTERM
+    lines = out.decode().splitlines()
+    assert 0 < len(lines) < 5000 and all(orjson.loads(line)["id"].startswith("copy-") for line in lines)
+    assert "; interrupted; the events file is left as it was" in err.decode() and "Traceback" not in err.decode()
+    assert events.read_text() == '{"from": "an earlier replay"}\n'
