@@ -65,6 +65,7 @@ import numpy as np  # noqa: E402
 
 import orjson  # noqa: E402
 
+from bench.args import positive_int, positive_int_list  # noqa: E402
 from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TITLE_FIELDS, first,  # noqa: E402
                             raw_article_of_row, row_text)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
@@ -488,19 +489,34 @@ def golden(rows, p, path: str) -> bool:
     return same
 
 
+def order_list(text: str) -> list:
+    """--orders: a comma list of 'sorted' (None), 'time' and integer shuffle seeds."""
+    orders = []
+    for item in (part.strip() for part in text.split(",")):
+        if item in ("sorted", "time"):
+            orders.append(None if item == "sorted" else item)
+            continue
+        try:
+            orders.append(int(item))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r} is not 'sorted', 'time' or an integer shuffle seed") from None
+    return orders
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"),
                     help="labelled rows: JSON lines, a JSON array or object of rows, or CSV/TSV with a header "
                          "(each may be gzipped); field names as below")
     ap.add_argument("--params", default=None, help="params.json (default: the shipped one)")
-    ap.add_argument("--orders", default="sorted,1,2",
+    ap.add_argument("--orders", type=order_list, default="sorted,1,2",
                     help="comma list: 'sorted', 'time' (publication time; added by itself when most rows are "
                          "dated) and/or shuffle seeds")
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--no-quality", action="store_true")
-    ap.add_argument("--sizes", default="10000,100000")
-    ap.add_argument("--measure", type=int, default=2000)
+    ap.add_argument("--sizes", type=positive_int_list, default="10000,100000",
+                    help="comma list of window sizes (positive integers) for --speed")
+    ap.add_argument("--measure", type=positive_int, default=2000, help="articles timed per window size")
     ap.add_argument("--full-fill", action="store_true", help="fill with assign() on synthetic texts (slow)")
     ap.add_argument("--via-core", action="store_true",
                     help="quality through the product's path (cleaning, facts, clustering: what `newsflow replay` runs) "
@@ -525,7 +541,7 @@ def main(argv=None):
 
         rows, a.via_core = wrap_rows(rows), True
     p = ClusterParams.load(a.params)
-    orders = [None if o == "sorted" else o if o == "time" else int(o) for o in a.orders.split(",")]
+    orders = list(a.orders)
     if "time" not in orders and sum(1 for r in rows if row_published(r)) * 2 > len(rows):
         orders.append("time")  # most rows are dated: also stream them as they were published
     if not a.no_quality:
@@ -585,7 +601,7 @@ def main(argv=None):
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:
-        speed(rows, p, [int(x) for x in a.sizes.split(",")], a.measure, True, a.full_fill)
+        speed(rows, p, a.sizes, a.measure, True, a.full_fill)
 
 
 if __name__ == "__main__":

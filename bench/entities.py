@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.args import require_path  # noqa: E402
 from pipeline.events import article_facts  # noqa: E402
 from pipeline.events.ner import ORGS, PEOPLE, PLACES, extract, shown_as_place  # noqa: E402
 
@@ -92,6 +93,8 @@ def main() -> int:
                     help="the extraction benchmark (its ground-truth.json holds the pages' article bodies)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every false positive and negative")
     args = ap.parse_args()
+    require_path(ap, "--data", args.data)
+    require_path(ap, "--extraction", args.extraction, "ground-truth.json")
     rows = {}
     with open(args.data, encoding="utf-8") as fh:
         for line in fh:

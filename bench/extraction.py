@@ -17,6 +17,10 @@ Systems:
   plain      trafilatura.extract(html) with its defaults
 
     .venv/bin/python bench/extraction.py [--data DIR] [--limit N] [--no-inline] [--worst K]
+    .venv/bin/python bench/extraction.py --page-text [--markdown] [--glued] [--data DIR] [--limit N]
+
+--markdown and --glued change the scraped text of --page-text, so they are refused without it
+(they do not imply it: the plain HTML benchmark is never swapped for another one silently).
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from bench.args import non_negative_int, positive_int, require_path  # noqa: E402
 from pipeline.cleaning import BoilerplateMemory, CleaningConfig, HtmlExtractor, clean  # noqa: E402
 from schemas.models import RawArticle, Rejected  # noqa: E402
 
@@ -64,9 +69,9 @@ def load(data: Path, limit: int | None) -> list[tuple[str, str, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "extraction")
-    ap.add_argument("--limit", type=int, default=None, help="first N pages only")
+    ap.add_argument("--limit", type=positive_int, default=None, help="first N pages only")
     ap.add_argument("--no-inline", action="store_true", help="skip the in-process run (pool overhead)")
-    ap.add_argument("--worst", type=int, default=0, help="list the K pages where Newsflow's F1 is lowest")
+    ap.add_argument("--worst", type=non_negative_int, default=0, help="list the K pages where Newsflow's F1 is lowest")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     ap.add_argument("--page-text", action="store_true",
                     help="raw scraped text instead of HTML: each page's visible text (bench/visible_text.py) "
@@ -78,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --page-text: the visible text with its line breaks lost (every run of whitespace "
                          "one space), as BeautifulSoup's get_text(' ', strip=True) gives it")
     args = ap.parse_args(argv)
+    for flag in ("markdown", "glued"):
+        if getattr(args, flag) and not args.page_text:
+            ap.error(f"--{flag} needs --page-text (it changes the scraped text that --page-text benchmarks)")
+    require_path(ap, "--data", args.data, "ground-truth.json")
     if args.page_text:
         return page_text_main(args)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)

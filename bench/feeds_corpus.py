@@ -27,6 +27,7 @@ from urllib.parse import quote, unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.args import non_negative_int, positive_float, require_path  # noqa: E402
 from connectors.net import Fetcher, NetworkPolicy  # noqa: E402
 from connectors.rss import Feed, PollResult, RssConnector, Summary  # noqa: E402
 from connectors.sink import KafkaSink, StdoutSink, _BaseSink  # noqa: E402
@@ -77,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stdout", action="store_true", help="print the raw articles as JSON lines")
     parser.add_argument("--bootstrap", help="produce to this Kafka broker instead of counting")
     parser.add_argument("--topic", default="news.raw")
-    parser.add_argument("--limit", type=int, default=0, help="poll only the first N files")
-    parser.add_argument("--feed-timeout", type=float, default=20.0, help="time limit per feed (seconds)")
+    parser.add_argument("--limit", type=non_negative_int, default=0, help="poll only the first N files (0: all)")
+    parser.add_argument("--feed-timeout", type=positive_float, default=20.0, help="time limit per feed (seconds)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    require_path(parser, "--data", args.data, "manifest.jsonl")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, stream=sys.stderr)
 
     data = Path(args.data)

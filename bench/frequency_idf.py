@@ -22,13 +22,15 @@ import wordfreq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.args import positive_int_list  # noqa: E402
 from pipeline.clustering import ClusterParams  # noqa: E402
 from pipeline.clustering.idf import ARTICLE_TOKENS  # noqa: E402
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--lengths", default="100,200,300,400,500,600,700,1000,1500,2000")
+    ap.add_argument("--lengths", type=positive_int_list, default="100,200,300,400,500,600,700,1000,1500,2000",
+                    help="comma list of tokens per article (positive integers) to try")
     args = ap.parse_args(argv)
     table = ClusterParams.load().ensure_idf()
     freq = wordfreq.get_frequency_dict("en", "small")
@@ -38,7 +40,7 @@ def main(argv=None) -> int:
     print(f"{len(words):,} of the table's {len(table.df):,} words are in wordfreq's English list; "
           f"cap {table.max_idf:.2f}")
     best = None
-    for length in [int(x) for x in args.lengths.split(",")]:
+    for length in args.lengths:
         share = -np.expm1(-f * length)
         est = np.minimum(table.max_idf, 1.0 - np.log(share))
         err = est - shipped

@@ -23,6 +23,7 @@ import gzip
 import itertools
 import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -38,6 +39,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.args import non_negative_int, positive_float, positive_int, require_path  # noqa: E402
 from bench.synthetic import load_bases, stream  # noqa: E402
 from cli.service import spawn_worker, stop_worker, wait_ready  # noqa: E402
 from deploy.kafka.broker import LocalKafka, free_port  # noqa: E402
@@ -202,17 +204,34 @@ def html_pages(data_dir: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
-def main() -> int:
+def _terminated(signum, _frame) -> None:
+    """SIGTERM (e.g. from ``timeout``) ends the run as an exception would, so that the finally block
+    stops the worker process and the broker instead of leaving them running; a second one is ignored
+    while they stop."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=180.0, help="seconds of the fixed-rate phase")
-    parser.add_argument("--rate", type=float, default=100.0, help="articles per second in the fixed-rate phase")
-    parser.add_argument("--backlog", type=int, default=60_000, help="text articles in the throughput phase")
-    parser.add_argument("--html-rounds", type=int, default=3, help="passes over the extraction pages")
+    parser.add_argument("--duration", type=positive_float, default=180.0, help="seconds of the fixed-rate phase")
+    parser.add_argument("--rate", type=positive_float, default=100.0, help="articles per second in the fixed-rate phase")
+    parser.add_argument("--backlog", type=positive_int, default=60_000, help="text articles in the throughput phase")
+    parser.add_argument("--html-rounds", type=non_negative_int, default=3,
+                        help="passes over the extraction pages (0: skip the HTML phase)")
     parser.add_argument("--ecb", type=Path, default=SHARED / "ecbplus-dev" / "ecbplus_dev.jsonl")
     parser.add_argument("--extraction", type=Path, default=SHARED / "extraction")
-    args = parser.parse_args()
-
-    bases = load_bases(args.ecb)
+    args = parser.parse_args(argv)
+    require_path(parser, "--ecb", args.ecb)
+    if args.html_rounds > 0:
+        require_path(parser, "--extraction", args.extraction, "ground-truth.json")
+    try:
+        bases = load_bases(args.ecb)
+    except (OSError, ValueError) as exc:
+        parser.error(f"--ecb: {exc}")
+    if not bases:
+        parser.error(f"--ecb: no articles in {args.ecb}")
     own_broker = None
     bootstrap = os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP")
     tmp = tempfile.TemporaryDirectory(prefix="newsflow-load-")

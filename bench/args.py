@@ -1,0 +1,49 @@
+"""Argument types and checks shared by the benchmark scripts: bad values are refused by argparse
+(a usage line, one clear error, exit 2) before anything starts, not met later as a traceback."""
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+from pathlib import Path
+
+
+def _number(kind, text: str, minimum: float, strict: bool, what: str):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if value != value or (value <= minimum if strict else value < minimum):  # NaN is refused too
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    return _number(int, text, 0, True, "a positive integer")
+
+
+def non_negative_int(text: str) -> int:
+    return _number(int, text, 0, False, "a non-negative integer")
+
+
+def positive_float(text: str) -> float:
+    value = _number(float, text, 0.0, True, "a positive number")
+    if value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def positive_int_list(text: str) -> list[int]:
+    """A comma list of positive integers, e.g. ``10000,100000``."""
+    items = [item.strip() for item in text.split(",")]
+    if not any(items):
+        raise argparse.ArgumentTypeError("expected a comma list of positive integers")
+    return [positive_int(item) for item in items]
+
+
+def require_path(parser: argparse.ArgumentParser, option: str, path, needed: str | None = None) -> None:
+    """parser.error (exit 2) in the words of the OSError that opening ``path`` would raise, if it,
+    or the file ``needed`` inside it, does not exist."""
+    target = Path(path) / needed if needed else Path(path)
+    if not target.exists():
+        parser.error(f"{option}: [Errno {errno.ENOENT}] {os.strerror(errno.ENOENT)}: {str(target)!r}")
