@@ -278,9 +278,7 @@ def _jsonl_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows:
             while line := handle.readline(max_bytes + 1):
                 lineno += 1
                 if len(line) > max_bytes and not line.endswith(b"\n"):
-                    size = len(line)
-                    while (rest := handle.readline(1 << 20)) and (size := size + len(rest)) and not rest.endswith(b"\n"):
-                        pass
+                    size = len(line) + _skip_line(handle)
                     yield Item(f"{path}:{lineno}", error=Rejected("too_large", f"{size} bytes is over {max_bytes}",
                                                                    stage="connector"), payload=line[:max_bytes])
                 elif line.strip():
@@ -289,6 +287,16 @@ def _jsonl_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows:
         yield Item(location, error=exc)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
+
+
+def _skip_line(handle) -> int:
+    """Read past the rest of the current line a megabyte at a time; returns how many bytes it held."""
+    skipped = 0
+    while chunk := handle.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def _json_lines(data: bytes) -> bool:
