@@ -56,7 +56,11 @@ class FeedListError(ValueError):
 def load_feeds(path: str | Path, *, default_interval: float = 900.0) -> list[Feed]:
     """Feeds from an OPML file (outlines with xmlUrl), a YAML file (a ``feeds:`` list of URLs or of
     {url, name, interval}), or plain text with one URL per line (``#`` starts a comment, on its own
-    line or after the URL and a space)."""
+    line or after the URL and a space). ``default_interval`` (``--interval``) is held to the same
+    floor as a feed's own interval, MIN_INTERVAL seconds."""
+    if not _is_interval(default_interval):
+        raise FeedListError(f"{path}: its feeds would be polled every {default_interval!r} s (--interval or"
+                            f" NEWSFLOW_FEED_INTERVAL), under the floor of {MIN_INTERVAL:g} s between two polls")
     data = Path(path).read_bytes()
     try:
         if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
@@ -90,15 +94,25 @@ def _opml_feeds(data: bytes, default_interval: float) -> list[Feed]:
     return feeds
 
 
+# the shortest time between two polls of one feed: below it (0.001, NaN, -60, "often") the feed is
+# asked for as fast as the loop turns; feeds change in minutes and most ask for 15 minutes or more
+MIN_INTERVAL = 1.0
+
+
+def _is_interval(seconds: Any) -> bool:
+    return (isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and math.isfinite(seconds)
+            and seconds >= MIN_INTERVAL)
+
+
 def _interval(url: str, value: Any) -> float:
-    """A feed's own interval, held to the rule of ``--interval``: a finite number of seconds above 0
-    (NaN, -60 or "often" would poll the feed as fast as the loop turns)."""
+    """A feed's own interval, held to the rule of ``--interval``: a finite number of seconds of at
+    least MIN_INTERVAL."""
     try:
         seconds = float(value) if not isinstance(value, bool) else math.nan
     except (TypeError, ValueError):
         seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise FeedListError(f"feed {url}: interval {value!r} is not a number of seconds above 0")
+    if not _is_interval(seconds):
+        raise FeedListError(f"feed {url}: interval {value!r} is not a number of seconds of at least {MIN_INTERVAL:g}")
     return seconds
 
 
@@ -258,7 +272,9 @@ class RssConnector:
         return max(0.0, seconds * (1 + random.uniform(-self.jitter, self.jitter)))
 
     def _schedule_ok(self, feed: Feed, **fields) -> None:
-        self.state.update_feed(feed.url, failures=0, next_poll=time.time() + self._jittered(feed.interval), **fields)
+        # held to the floor load_feeds enforces, for a Feed built in code and under a --jitter of 1 too
+        delay = max(MIN_INTERVAL, self._jittered(feed.interval))
+        self.state.update_feed(feed.url, failures=0, next_poll=time.time() + delay, **fields)
 
     def _schedule_error(self, feed: Feed, status: str) -> float:
         failures = self.state.feed(feed.url)["failures"] + 1

@@ -74,31 +74,58 @@ def test_the_cli_summary_counts_a_document_that_is_no_feed_as_failed(site, tmp_p
 
 
 # -- the feed list's own intervals ----------------------------------------------------------------
-@pytest.mark.parametrize("interval", ["-60", "0", ".nan", ".inf", "often", "true"])
-def test_a_yaml_feed_interval_must_be_seconds_above_zero(tmp_path, interval):
+@pytest.mark.parametrize("interval", ["-60", "0", "0.001", "0.999", ".nan", ".inf", "often", "true"])
+def test_a_yaml_feed_interval_must_be_at_least_one_second(tmp_path, interval):
     listing = tmp_path / "feeds.yaml"
     listing.write_text(f"feeds:\n  - url: https://a.example/rss\n    interval: {interval}\n")
     with pytest.raises(FeedListError) as caught:
         load_feeds(listing)
     message = str(caught.value)
-    assert message.startswith(f"{listing}: feed https://a.example/rss: interval") and "above 0" in message
+    assert message.startswith(f"{listing}: feed https://a.example/rss: interval") and "at least 1" in message
 
 
-@pytest.mark.parametrize("interval", ["nan", "0", "-1", "inf", ""])
-def test_an_opml_feed_interval_must_be_seconds_above_zero(tmp_path, interval):
+@pytest.mark.parametrize("interval", ["nan", "0", "0.001", "-1", "inf", ""])
+def test_an_opml_feed_interval_must_be_at_least_one_second(tmp_path, interval):
     listing = tmp_path / "feeds.opml"
     listing.write_text(f'<opml><body><outline xmlUrl="https://a.example/rss" interval="{interval}"/></body></opml>')
     if interval == "":  # an empty attribute is no interval: the default
         assert load_feeds(listing, default_interval=120)[0].interval == 120.0
         return
-    with pytest.raises(FeedListError, match="feed https://a.example/rss: interval .* above 0"):
+    with pytest.raises(FeedListError, match="feed https://a.example/rss: interval .* at least 1"):
         load_feeds(listing)
 
 
-def test_small_positive_intervals_pass_as_they_do_for_the_interval_flag(tmp_path):
+def test_intervals_from_one_second_up_pass(tmp_path):
     listing = tmp_path / "feeds.yaml"
-    listing.write_text("feeds:\n  - url: https://a.example/rss\n    interval: 0.5\n  - url: https://b.example/rss\n")
-    assert [f.interval for f in load_feeds(listing, default_interval=60)] == [0.5, 60.0]
+    listing.write_text("feeds:\n  - url: https://a.example/rss\n    interval: 1\n  - url: https://b.example/rss\n")
+    assert [f.interval for f in load_feeds(listing, default_interval=1.5)] == [1.0, 1.5]
+
+
+@pytest.mark.parametrize("default", [0.001, 0.5, 0, -5, float("nan"), float("inf")])
+def test_a_default_interval_under_one_second_is_refused_naming_the_flag(tmp_path, default):
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("https://a.example/rss\n")
+    with pytest.raises(FeedListError, match=r"--interval or NEWSFLOW_FEED_INTERVAL.*floor of 1 s"):
+        load_feeds(listing, default_interval=default)
+
+
+@pytest.mark.parametrize("value", ["0.001", "0.5"])
+def test_the_cli_refuses_an_interval_under_one_second_as_a_usage_error(tmp_path, capsys, value):
+    from cli.main import main
+
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("https://a.example/rss\n")
+    assert main(["ingest", "rss", "--feeds", str(listing), "--stdout", "--once", "--interval", value]) == 2
+    err = capsys.readouterr().err
+    assert "--interval" in err and "floor of 1 s" in err and "Traceback" not in err
+
+
+def test_a_feed_built_in_code_is_never_scheduled_under_the_floor(site, tmp_path):
+    feed_route(site, "/feed.xml", lambda: rss(("f:1", "One", "first")))
+    c = connector(site, tmp_path, MemorySink(), feeds=[Feed(site.url("/feed.xml"), interval=0.001)], jitter=0)
+    c.poll_feed(c.feeds[0])
+    assert c.state.feed(c.feeds[0].url)["next_poll"] - time.time() > 0.9
+    c.close()
 
 
 def test_the_cli_refuses_a_bad_feed_interval_as_a_usage_error(tmp_path, capsys):
