@@ -1,5 +1,5 @@
-"""What the pipeline knows about the language an article is in: its function words, and whether it
-capitalises every noun.
+"""What the pipeline knows about the language an article is in: its function words, whether it
+capitalises every noun, and whether its script has capital letters at all.
 
 English is served by the pipeline's own lists (they are tuned to news and to the shipped
 document-frequency table); every other language jusText has a list for (about 100, shipped with
@@ -11,6 +11,15 @@ import functools
 
 # Languages that capitalise every noun: there a capitalised word is as often "Polizei" as a name.
 NOUNS_CAPITALISED = frozenset(["de", "lb"])
+
+# Languages written in a script without letter case (ISO 639-1, as py3langid and feeds give them):
+# Arabic script, Hebrew, Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese, Georgian, Amharic,
+# Tibetan and the Brahmic scripts of South Asia. Nothing in such a text marks a name, so the
+# capitalisation that finds English names finds none there, and an article's entity terms are its
+# numbers alone.
+UNCASED_SCRIPT = frozenset([
+    "ar", "fa", "ur", "ps", "sd", "ug", "dv", "he", "yi", "zh", "ja", "ko", "th", "lo", "km", "my", "ka", "am",
+    "bo", "hi", "mr", "ne", "bn", "as", "gu", "pa", "or", "ta", "te", "kn", "ml", "si"])
 
 # ISO 639-1 codes (what py3langid and feeds give) of jusText's stop lists
 _JUSTEXT_LANGUAGES = {

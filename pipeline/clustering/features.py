@@ -27,7 +27,7 @@ from .idf import IdfTable  # noqa: F401  (re-exported: callers build tables from
 from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
 from .. import cjk
-from ..languages import NOUNS_CAPITALISED
+from ..languages import NOUNS_CAPITALISED, UNCASED_SCRIPT
 from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, fact_name_words, scan, stop_words
 
 
@@ -57,6 +57,9 @@ class Features:
     wf_w: np.ndarray = None
     ef_h: np.ndarray = None
     ef_w: np.ndarray = None
+    # the article is in a script without capital letters (languages.UNCASED_SCRIPT): its entity
+    # terms are numbers only, and a number in common says nothing of the names two texts share
+    uncased: bool = False
 
     @property
     def wf(self):
@@ -167,5 +170,5 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
                                    + cues.fact_cues(facts, h32)))
     return Features(content_key, url_key, mh, term_h, term_w, ent_h, ent_w,
                     np.asarray(dset, dtype=np.uint32), t, np.asarray(cue_codes, dtype=np.uint32),
-                    wf_h, wf_w, ef_h, ef_w)
+                    wf_h, wf_w, ef_h, ef_w, language in UNCASED_SCRIPT)
 

@@ -26,10 +26,11 @@ import orjson
 from .features import Features
 
 # Bump whenever extract() or anything it calls would give different features for the same input.
-FEATURES_VERSION = 6
+FEATURES_VERSION = 7
 _MAGIC = 0xF1
-# magic, fingerprint, content_key, url_key, time (NaN: none), then the length of each array
-_HDR = struct.Struct("<B8sQQd" + "I" * 11)
+# magic, fingerprint, content_key, url_key, time (NaN: none), the length of each array, then flags
+# (bit 0: uncased)
+_HDR = struct.Struct("<B8sQQd" + "I" * 11 + "B")
 # (Features field, dtype) in the order the arrays follow the header
 _ARRAYS = (("minhash", "<u4"), ("term_h", "<u4"), ("term_w", "<f4"), ("ent_h", "<u4"), ("ent_w", "<f4"),
            ("dates", "<u4"), ("cues", "<u4"), ("wf_h", "<u4"), ("wf_w", "<f4"), ("ef_h", "<u4"), ("ef_w", "<f4"))
@@ -59,7 +60,7 @@ def encode_features(f: Features, fp: bytes) -> str:
     """The features as one ASCII string for a JSON record (base64 of the binary layout)."""
     arrays = [np.asarray(getattr(f, name), dtype=dt) for name, dt in _ARRAYS]
     hdr = _HDR.pack(_MAGIC, fp, f.content_key, f.url_key, math.nan if f.time is None else f.time,
-                    *(a.size for a in arrays))
+                    *(a.size for a in arrays), 1 if f.uncased else 0)
     return base64.b64encode(b"".join([hdr, *(a.tobytes() for a in arrays)])).decode("ascii")
 
 
@@ -72,7 +73,7 @@ def decode_features(value: str, fp: bytes) -> Features:
         raise ValueError(f"cluster_features: not base64 ({exc})") from None
     if len(b) < _HDR.size or b[0] != _MAGIC:
         raise ValueError("cluster_features: not an encoded feature set")
-    _, got_fp, ckey, ukey, t, *lens = _HDR.unpack_from(b, 0)
+    _, got_fp, ckey, ukey, t, *lens, flags = _HDR.unpack_from(b, 0)
     if got_fp != fp:
         raise FeaturesMismatch("cluster_features: made under other parameters or another version")
     o = _HDR.size
@@ -85,4 +86,4 @@ def decode_features(value: str, fp: bytes) -> Features:
         o += 4 * n
     return Features(ckey, ukey, got["minhash"], got["term_h"], got["term_w"], got["ent_h"], got["ent_w"],
                     got["dates"], None if math.isnan(t) else t, got["cues"], got["wf_h"], got["wf_w"],
-                    got["ef_h"], got["ef_w"])
+                    got["ef_h"], got["ef_w"], bool(flags & 1))

@@ -346,6 +346,7 @@ def _one_long_candidate(params, monkeypatch, **overrides):
     c = StoryClusterer(p, {})
     f = Features.__new__(Features)
     f.wf_h = np.arange(p.long_words + 10, dtype=np.uint32)
+    f.uncased = False
     x = dict.fromkeys(FEATURE_NAMES, 0.0)
     x.update(cos_words=p.min_word_cos / 2, place_conflict=1.0)
     monkeypatch.setattr(c, "event_candidates", lambda f, recs: [("evt_x", [x[n] for n in FEATURE_NAMES])])
