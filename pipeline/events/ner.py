@@ -454,9 +454,11 @@ def _typed_by_lexicon(span: list[str], kind: str | None) -> bool:
 
 def extract(title: str | None, text: str, language: str | None = None) -> Entities:
     """Entities and where-scores of one article (title may be None). For German (``NOUNS_CAPITALISED``)
-    a span the tables do not type is kept only for its words that are known places or names."""
+    a span the tables do not type is kept only for its words that are known places or names. In any
+    other language with a stop list, a span of one stop word is no name."""
     by_lexicon = language in NOUNS_CAPITALISED
-    function_words = language_stopwords(language) if by_lexicon else frozenset()
+    # every language but English has a stop list here; English is served by the tagger's own rules
+    function_words = language_stopwords(language)
     lines = paragraphs(text)
     title_lines: list[str] = []
     if title:
@@ -480,6 +482,10 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
                         span = span[1:]
                     if not span:
                         continue
+                elif function_words and len(span) == 1 and _function_word(span[0], function_words):
+                    # a function word opening a sentence alone: French "Sur la ligne ...", Spanish
+                    # "Un incendio ..." were the towns Sur (Oman) and Un (India), and the lead place
+                    continue
                 surface = " ".join(span)
                 kind = _classify(span, person_cue, org_cue)
                 if kind == "misc":
