@@ -63,6 +63,12 @@ def decode_html(content: bytes, charset: str | None = None) -> str:
     return content.decode(guess or "cp1252", errors="replace")
 
 
+def guess_encoding(content: bytes) -> str | None:
+    """The codec charset-normalizer finds most likely for ``content`` (its first 64 KB), as a
+    browser would name it; None when it finds none."""
+    return _guess(content)
+
+
 def _guess(content: bytes) -> str | None:
     from charset_normalizer import from_bytes
 

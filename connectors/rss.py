@@ -1,15 +1,19 @@
 """``newsflow ingest rss``: poll RSS/Atom feeds and put new entries on news.raw.
 
 Per feed: a conditional GET (ETag / Last-Modified; 304 means nothing new) through the guarded
-:class:`~connectors.net.Fetcher`, the XML prolog check of :mod:`connectors.xmlsafety`, then
-feedparser on the bytes. Entries not seen before become raw articles (text from the entry's
-content or summary with the HTML stripped, or the fetched page as html with ``--fetch-pages``).
+:class:`~connectors.net.Fetcher`, then :func:`parse_document`: a JSON Feed is read by
+:mod:`connectors.jsonfeed`; XML gets the prolog check of :mod:`connectors.xmlsafety`, a guessed
+encoding when nothing declares one and it is not UTF-8, then feedparser. Entries not seen before
+become raw articles (text from the entry's content or summary with the HTML stripped, or the
+fetched page as html with ``--fetch-pages``; the language of that text, else of the title, else
+the feed's; a relative link resolved against the feed's URL).
 Only after Kafka acknowledged them are the entry ids marked seen and the feed's validators stored,
 so a crash or a broker outage re-emits instead of skipping. Polls follow each feed's interval
 with jitter; errors back off exponentially.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import logging
 import math
@@ -20,8 +24,8 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Mapping
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -29,7 +33,8 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
 from .common import connector_deadletter, html_to_text, stable_id
-from .charset import decode_html
+from .charset import decode_html, guess_encoding
+from .jsonfeed import looks_like_json, parse_json_feed
 from .net import FetchError, Fetcher
 from .polite import PoliteFetcher
 from .sink import DeliveryError, StdoutSink, _BaseSink
@@ -205,13 +210,21 @@ def _iso(parsed_time) -> str | None:
         return None
 
 
+_MARKUP_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml", "text/xml")
+
+
 def _text_of(detail: dict | None, value: str | None) -> str:
+    """Plain text of a title, summary or content: markup (HTML, XHTML, XML) stripped, plain text
+    kept, and nothing from any other type (Atom's base64 application/octet-stream, an image/png):
+    a binary is no text, whether feedparser decoded its bytes or left them in base64."""
     if not value:
         return ""
-    kind = (detail or {}).get("type", "text/html")
-    if kind in ("text/plain",):
+    kind = ((detail or {}).get("type") or "text/html").split(";", 1)[0].strip().lower()
+    if kind in _MARKUP_TYPES or kind.endswith(("/xml", "+xml")):
+        return html_to_text(value)
+    if kind.startswith("text/"):
         return value.strip()
-    return html_to_text(value)
+    return ""
 
 
 def entry_id(entry: dict, feed_url: str) -> str | None:
@@ -225,10 +238,67 @@ def entry_id(entry: dict, feed_url: str) -> str | None:
     if link and isinstance(link, str) and link.strip():
         return stable_id(link.strip())
     basis = "|".join(str(entry.get(k) or "") for k in ("title", "published", "updated", "summary"))
+    if not basis.strip("|"):
+        # only a content element (an Atom entry without id, link or title): its text is the basis (the
+        # other entries keep the ids they had before content counted)
+        basis = "|".join(str(c.get("value") or "") for c in entry.get("content") or [] if isinstance(c, dict))
     if basis.strip("|"):
         import hashlib
         return "sha256:" + hashlib.sha256((feed_url + "|" + basis).encode("utf-8", "surrogatepass")).hexdigest()
     return None
+
+
+def parse_document(content: bytes, headers: Mapping[str, str], url: str) -> dict[str, Any]:
+    """A fetched feed body as feedparser's result (``version``, ``feed``, ``entries``, ``bozo``):
+    RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, or a JSON Feed. ``headers`` are the response's, ``url`` the
+    final URL (the base of relative links). Raises Rejected: xml_entities / xml_external_entity /
+    xml_dtd (a dangerous prolog), parse_crash, not_a_feed (no feed, and no feed root either)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if looks_like_json(content, lowered.get("content-type")):
+        return parse_json_feed(content)
+    check_xml(content)
+    passed = {k: lowered[k] for k in PASSED_HEADERS if k in lowered}
+    if "content-type" in passed:
+        # the final URL is the base for relative links; without a Content-Type header feedparser
+        # would call any headers at all "bozo", so then it sees none (as when parsing a file)
+        passed.setdefault("content-location", url)
+    try:
+        parsed = feedparser.parse(_undeclared_to_utf8(content, passed.get("content-type")), response_headers=passed,
+                                  sanitize_html=True, resolve_relative_uris=True)
+    except Exception as exc:  # noqa: BLE001 - a parser crash on hostile input is a rejected feed
+        raise Rejected("parse_crash", f"{type(exc).__name__}: {exc}", stage="connector") from None
+    root = _root(content)
+    if not parsed.get("entries") and not parsed.get("version") and (root or "").lower() != "channel":
+        # no items and no RSS/Atom/RDF root: an API's error document, a sitemap, an empty body
+        # (well-formed, so not bozo) is a failed poll, not a quiet feed. An empty feed has a
+        # version, but CDF (a <CHANNEL> root) gets none from feedparser
+        raise Rejected("not_a_feed", _not_a_feed(parsed, content, root), stage="connector")
+    return parsed
+
+
+_XML_ENCODING = re.compile(rb"\s*<\?xml[^>]*\bencoding\s*=", re.I)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _undeclared_to_utf8(content: bytes, content_type: str | None) -> bytes:
+    """``content`` re-encoded as UTF-8 when nothing names its encoding (no byte-order mark, no HTTP
+    charset, no encoding in the XML declaration) and it is not UTF-8 already: a guess from the bytes
+    (charset-normalizer, as for pages) instead of feedparser's windows-1252 fallback, which made
+    EUC-KR, GB2312, Shift_JIS, KOI8-R ... feeds mojibake. Anything declared is left to feedparser."""
+    if not content or content.startswith(_BOMS) or "charset=" in (content_type or "").lower().replace(" ", ""):
+        return content
+    head = content[:1024]
+    if b"\x00" in head or _XML_ENCODING.match(head):   # UTF-16/32 without a mark: feedparser reads those
+        return content
+    try:
+        content.decode("utf-8")
+        return content
+    except UnicodeDecodeError:
+        pass
+    guess = guess_encoding(content)
+    if not guess or guess in ("utf-8", "ascii"):
+        return content
+    return content.decode(guess, errors="replace").encode("utf-8")
 
 
 class RssConnector:
@@ -319,30 +389,12 @@ class RssConnector:
             metrics.LAST_SUCCESS.labels(self.connector).set_to_current_time()
             return result
         try:
-            check_xml(response.content)
+            parsed = parse_document(response.content, response.headers, response.url)
         except Rejected as exc:
             return self._fail(feed, result, exc.reason, exc.detail, payload=response.content, deadletter=True)
-        passed = {k: response.headers[k] for k in PASSED_HEADERS if k in response.headers}
-        if "content-type" in passed:
-            # the final URL is the base for relative links; without a Content-Type header feedparser
-            # would call any headers at all "bozo", so then it sees none (as when parsing a file)
-            passed.setdefault("content-location", response.url)
-        try:
-            parsed = feedparser.parse(response.content, response_headers=passed, sanitize_html=True,
-                                      resolve_relative_uris=True)
-        except Exception as exc:  # noqa: BLE001 - a parser crash on hostile input is a rejected feed
-            return self._fail(feed, result, "parse_crash", f"{type(exc).__name__}: {exc}",
-                              payload=response.content, deadletter=True)
         result.bozo = bool(parsed.get("bozo"))
         entries = parsed.get("entries") or []
         result.entries = len(entries)
-        root = _root(response.content)
-        if not entries and not parsed.get("version") and (root or "").lower() != "channel":
-            # no items and no RSS/Atom/RDF root: an API's error document, a sitemap, an empty body
-            # (well-formed, so not bozo) is a failed poll, not a quiet feed. An empty feed has a
-            # version, but CDF (a <CHANNEL> root) gets none from feedparser
-            return self._fail(feed, result, "not_a_feed", _not_a_feed(parsed, response.content, root),
-                              payload=response.content, deadletter=True)
         if result.bozo:
             exc = parsed.get("bozo_exception")
             log.info("feed %s is not well-formed (%s: %s); using what the lenient parser recovered",
@@ -372,7 +424,7 @@ class RssConnector:
                 stopped = True
                 break
             try:
-                raws.append(self._entry_article(entry, item_id, source, feed, feed_language))
+                raws.append(self._entry_article(entry, item_id, source, feed, feed_language, response.url))
             except FetchError:  # "stopped": a SIGTERM while waiting for the page's host
                 stopped = True
                 break
@@ -417,24 +469,34 @@ class RssConnector:
         return result
 
     def _entry_article(self, entry: dict, item_id: str, source: str, feed: Feed,
-                       feed_language: str | None) -> RawArticle:
-        link = entry.get("link") if isinstance(entry.get("link"), str) else None
+                       feed_language: str | None, base: str | None = None) -> RawArticle:
+        link = entry.get("link").strip() if isinstance(entry.get("link"), str) else None
+        if link and base and not (entry.get("guidislink") and link == entry.get("id")):
+            # feedparser resolves against xml:base and Content-Location; a link still relative (a
+            # server that sent no Content-Type, a JSON Feed) is relative to the feed's own URL. A
+            # "link" feedparser copied from a guid ("1234", isPermaLink left out) is no address
+            link = urljoin(base, link)
         if link and urlsplit(link).scheme not in ("http", "https"):
             link = None
-        text = ""
+        text, used = "", None
         for content in entry.get("content") or []:
-            text = _text_of(content, content.get("value"))
+            text, used = _text_of(content, content.get("value")), content
             if text:
                 break
         if not text:
-            text = _text_of(entry.get("summary_detail"), entry.get("summary"))
+            text, used = _text_of(entry.get("summary_detail"), entry.get("summary")), entry.get("summary_detail")
         title = _text_of(entry.get("title_detail"), entry.get("title")) or None
+        # the language of the text sent (xml:lang on the content or summary, inherited from the entry
+        # or the feed element, or the Content-Language header), then of the title, then the feed's
+        language = next((d.get("language") for d in (used if text else None, entry.get("title_detail"))
+                         if isinstance(d, dict) and isinstance(d.get("language"), str) and d["language"].strip()),
+                        None) or entry.get("language") or feed_language
         document: dict[str, Any] = {
             "id": item_id, "source": source, "url": link[:4096] if link else None,
             "title": title[:4096] if title else None,
             "published": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
             "fetched_at": utcnow_iso(),
-            "language": ((entry.get("language") or feed_language or "").strip()[:16] or None),
+            "language": ((language if isinstance(language, str) else "").strip()[:16] or None),
             "meta": {"connector": "rss", "feed": feed.url, "guid": entry.get("id")},
         }
         if self.fetch_pages and link:
