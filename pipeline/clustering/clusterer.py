@@ -393,16 +393,20 @@ class StoryClusterer:
         # its cosine as names in common: one shared "12" (a day of the month, a count of injured)
         # gave two unrelated Arabic reports an entity cosine of 0.78 and joined them. There no
         # name or cue can confirm a join, so the wording must: an event whose word cosine is below
-        # min_word_cos, whatever the article's length, and that no named day matches, is not joined.
+        # min_word_cos is not joined, whatever the article's length. A matching named day does not
+        # lift this: it is one more shared number (two unrelated reports stamped "2024-06-12"
+        # joined at 0.98).
         uncased = f.uncased
-        gate = p.min_word_cos if uncased or f.wf_h.size >= p.long_words else 0.0
+        gate = p.min_word_cos if f.wf_h.size >= p.long_words else 0.0
         if min_shared:
             words, names = f.wf_h.tolist(), f.ef_h.tolist()
         for eid, x in self.event_candidates(f, recs):
             if min_shared and self._event_side(eid).shared(words, names) < min_shared:
                 continue
+            if uncased and x[0] < p.min_word_cos:
+                continue
             doubtful = x[0] < gate and not x[_DATE_MATCH]
-            if doubtful and (uncased or _who_where_conflict(x, confident_join=True)):
+            if doubtful and _who_where_conflict(x, confident_join=True):
                 continue
             z = bias + sum(wi * xi for wi, xi in zip(w, x))
             prob = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

@@ -44,6 +44,18 @@ def test_rewrites_join_and_a_story_sharing_only_a_number_stays_apart(params, lan
     assert other.relation == "new" and other.event_id != a1.event_id  # joined at 0.54 (ar), 0.46 (zh)
 
 
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_a_date_both_name_does_not_lift_the_need_for_shared_wording(params, lang):
+    docs = reports()
+    c = StoryClusterer(params)
+    stamped = {k: ClusterDoc(id=d.id, title=d.title, text=d.text + " 2024-06-12", language=d.language,
+                             published=d.published) for k, d in docs.items()}
+    first = c.assign(stamped[f"{lang}-a1"])
+    other = c.assign(stamped[f"{lang}-c1"])   # joined at 0.98 (ar) and 0.99 (zh) on the date lifting the gate
+    assert other.relation == "new" and other.event_id != first.event_id
+    assert c.assign(stamped[f"{lang}-a2"]).event_id == first.event_id
+
+
 def test_an_arabic_report_does_not_join_a_chinese_event_on_a_number(params):
     docs = reports()
     c = StoryClusterer(params)
