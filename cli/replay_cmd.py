@@ -4,13 +4,16 @@ One JSON line per input on stdout: ``{"id", "event_id", "relation", "duplicate_o
 "redelivered"}`` (``redelivered``: this id was already replayed with this text, so it is no other
 article) or ``{"id", "error": {"reason", "detail"}}`` for an input that was rejected. ``--events FILE``
 writes the final event records, one JSON line each. ``--rows`` reads rows exported from elsewhere
-(a dataset's JSON lines, JSON or CSV/TSV, under its own field names) through the files reader's
-rows mode, as ``ingest files --rows`` reads them, so that both give a row the same id.
+(a dataset's JSON lines, JSON or CSV/TSV, under its own field names) as the files reader's rows
+mode reads them for ``ingest files --rows``, so that both give a row the same id. JSON lines are
+read a line at a time by replay itself, so that its progress line can say how far it has read
+(``Reading``, ``Progress``).
 """
 from __future__ import annotations
 
 import argparse
 import codecs
+import gzip
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +32,9 @@ from .options import require_paths
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run clean+cluster+events offline over raw articles (JSON lines, '-' for stdin, or files/folders)")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl of raw articles, '-' for stdin, or .txt/.html/.json files and folders")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="a .jsonl of raw articles, '-' for stdin, or .txt/.html/.json files and folders; any file "
+                        "may be gzipped (.jsonl.gz ...)")
     p.add_argument("--events", metavar="FILE", help="write the final event records here as JSON lines")
     p.add_argument("--rows", action="store_true",
                    help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not, or "
@@ -37,26 +42,75 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "pubDate/publishedAt, link ...), read as `ingest files --rows` reads them; other fields, "
                         "such as labels, are left out")
     p.add_argument("--window-days", type=float, default=None, help="clustering window (NEWSFLOW_WINDOW_DAYS)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress line on stderr (by default: the articles done and their rate, and for files "
+                        "the share read so far, of the compressed bytes for a .gz)")
     p.set_defaults(func=cmd_replay)
 
 
-def jsonl_file(name: str) -> bool:
-    """A JSON lines file, read line by line as it is; a folder named like one is walked as a folder."""
-    return name.endswith(".jsonl") and Path(name).is_file()
+def jsonl_file(path: str | Path) -> bool:
+    """A JSON lines file, gzipped or not (``.jsonl``, ``.jsonl.gz``, in any case): replay reads it
+    a line at a time itself, so that it knows how far it has read; a folder named like one is
+    walked as a folder."""
+    suffixes = [suffix.lower() for suffix in Path(path).suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    return suffixes[-1:] == [".jsonl"] and Path(path).is_file()
 
 
 Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while reading; and where it was read
 
 
-def lines_of(name: str) -> Iterator[tuple[int, bytes]]:
-    """(line number, line) for each non-blank line of a JSON lines file, or of stdin ('-'), as UTF-8. A
-    leading UTF-8 BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16 or
-    UTF-32 BOM is decoded whole before it is split into lines, as the files reader does."""
+class Reading:
+    """How much of the input files has been read, in bytes, for the progress bar's percentage: the
+    files read to their end, and the position in the JSON lines file being read. For a gzipped
+    file that is the position in the compressed file, as its unpacked length is not known before
+    it has all been read. Other kinds of files (pages, texts, JSON, CSV) count when they are done.
+    ``total`` is None when stdin is among the inputs: its length is not known."""
+
+    def __init__(self, inputs: list[str]) -> None:
+        from connectors.files import walk
+
+        self.total = None if "-" in inputs else sum(_size(path) for path, _ in walk(inputs))
+        self.done = 0
+        self._handle = None
+
+    def opened(self, handle) -> None:
+        """``handle``: the file object, as opened from disk, whose ``tell()`` says how far the file has been read."""
+        self._handle = handle
+
+    def finished(self, path: Path) -> None:
+        self.done += _size(path)
+        self._handle = None
+
+    def position(self) -> int:
+        inside = 0
+        if self._handle is not None and not self._handle.closed:
+            inside = self._handle.tell()
+        return self.done + inside
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since the walk: the reader says so in its row
+        return 0
+
+
+def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line of a JSON lines file, gzipped or not, or of stdin
+    ('-'). A leading UTF-8 BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16
+    or UTF-32 BOM is decoded whole before it is split into lines, as the files reader does. Raises
+    Rejected, after the lines read before it, when the file cannot be read on (``unreadable``: a
+    .gz that is no gzip data or is cut short) or its UTF-16/32 text does not decode (``encoding``),
+    the rejections the files reader gives such a file."""
     from connectors.charset import decode_text, text_encoding
 
-    fh = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
-    where = "stdin" if name == "-" else name
+    stdin = name == "-"
+    raw = sys.stdin.buffer if stdin else open(name, "rb")  # noqa: SIM115 - closed below
+    fh = gzip.GzipFile(fileobj=raw, mode="rb") if not stdin and str(name).lower().endswith(".gz") else raw
+    if reading is not None and not stdin:
+        reading.opened(raw)
     try:
         codec, _ = text_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
         if codec == "utf-8":
@@ -65,32 +119,58 @@ def lines_of(name: str) -> Iterator[tuple[int, bytes]]:
             try:
                 lines = iter(decode_text(fh.read()).encode("utf-8").split(b"\n"))
             except UnicodeDecodeError as exc:
-                raise SystemExit(f"replay: {where}: not {codec[:6].upper()} text ({exc.reason} at byte {exc.start})") from None
+                raise Rejected("encoding", f"not {codec[:6].upper()} text ({exc.reason} at byte {exc.start})",
+                               stage="connector") from None
         for n, line in enumerate(lines, 1):
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
                 yield n, line.strip()
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise Rejected("unreadable", str(exc), stage="connector") from None
     finally:
-        if fh is not sys.stdin.buffer:
+        if fh is not raw:
             fh.close()
+        if not stdin:
+            raw.close()
 
 
-def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[Value]:
-    """Each input record as the bytes a news.raw message would carry, and where it was read. A
-    record the files reader refuses goes to the core all the same, so that it gets the row it gets
-    in a .jsonl given directly; only what holds no record (an empty or unreadable file) is
-    rejected here, and a line that is no UTF-8 text, as ``encoding`` (the core would call it invalid
-    JSON). Files of other kinds met in a folder are left out, and listed in ``skipped``."""
-    from connectors.files import holds_records, not_utf8, read_file, supported, walk
+def _files(name: str, reading: Reading | None) -> Iterator[tuple[Path, bool]]:
+    """The files of one input, as the files reader walks them; each counts as read once the
+    caller has taken what it holds and asks for the next."""
+    from connectors.files import walk
 
-    for name in inputs:
-        if name == "-" or jsonl_file(name):
-            where = "stdin" if name == "-" else name
-            for n, line in lines_of(name):
+    for path, explicit in walk([name]):
+        yield path, explicit
+        if reading is not None:
+            reading.finished(path)
+
+
+def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None) -> Iterator[Value]:
+    """Each input record as the bytes a news.raw message would carry, and where it was read. JSON
+    lines (stdin, or .jsonl files, gzipped or not, given or in a folder) are read here a line at a
+    time and each line goes to the core as it is, so a record gets the same row however its file
+    came. Other files go through the files reader; a record it refuses goes to the core all the
+    same, and only what holds no record (an empty or unreadable file) is rejected here, and a line
+    that is no UTF-8 text, as ``encoding`` (the core would call it invalid JSON). Files of other
+    kinds met in a folder are left out, and listed in ``skipped``."""
+    from connectors.files import holds_records, not_utf8, read_file, supported
+
+    def json_lines(name: str | Path, where: str) -> Iterator[Value]:
+        try:
+            for n, line in lines_of(name, reading):
                 undecodable = not_utf8(line, n)
                 yield (error_row(None, undecodable) if undecodable else line), f"{where}:{n}"
+        except Rejected as exc:
+            yield error_row(None, exc), where
+
+    for name in inputs:
+        if name == "-":
+            yield from json_lines(name, "stdin")
             continue
-        for path, explicit in walk([name]):
+        for path, explicit in _files(name, reading):
+            if jsonl_file(path):
+                yield from json_lines(path, str(path))
+                continue
             if skipped is not None and not explicit and not supported(path):
                 skipped.append(path)
             for item in read_file(path, explicit=explicit):
@@ -102,18 +182,28 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator
                     yield error_row(item.article_id, item.error), item.location
 
 
-def row_values(inputs: list[str], skipped: list[Path] | None = None) -> Iterator[Value]:
-    """Each row of each input as a raw article, and where it was read: files and folders go
-    through the files reader's rows mode (connectors.files, connectors.rows), as ``ingest files
-    --rows`` reads them, so that a row gets the same id in both, a broken line or CSV row is
-    rejected on its own and a file that holds no rows is rejected as that file's problem."""
-    from connectors.files import line_item, read_file, supported, walk
+def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None) -> Iterator[Value]:
+    """Each row of each input as a raw article, and where it was read: each line of JSON lines
+    (stdin, .jsonl and .jsonl.gz files) as the files reader's rows mode reads a line, other files
+    through that reader (connectors.files, connectors.rows), as ``ingest files --rows`` reads them,
+    so that a row gets the same id in both, a broken line or CSV row is rejected on its own and a
+    file that holds no rows is rejected as that file's problem."""
+    from connectors.files import Item, line_item, read_file, supported
 
-    def items(name: str) -> Iterator:
+    def json_lines(name: str | Path, where: str | Path) -> Iterator[Item]:
+        try:
+            yield from (line_item(line, n, where, rows=True) for n, line in lines_of(name, reading))
+        except Rejected as exc:
+            yield Item(str(where), error=exc)
+
+    def items(name: str) -> Iterator[Item]:
         if name == "-":
-            yield from (line_item(line, n, "stdin", rows=True) for n, line in lines_of(name))
+            yield from json_lines(name, "stdin")
             return
-        for path, explicit in walk([name]):
+        for path, explicit in _files(name, reading):
+            if jsonl_file(path):
+                yield from json_lines(path, path)
+                continue
             if skipped is not None and not explicit and not supported(path, rows=True):
                 skipped.append(path)
             yield from read_file(path, explicit=explicit, rows=True)
@@ -129,10 +219,38 @@ def error_row(article_id: str | None, error: Rejected) -> dict:
     return {"id": article_id, "error": {"reason": error.reason, "detail": error.detail, "stage": error.stage}}
 
 
-def count_inputs(inputs: list[str]) -> int | None:
-    if any(name == "-" or not jsonl_file(name) for name in inputs):
-        return None
-    return sum(1 for name in inputs for _ in lines_of(name))
+class Progress(tqdm):
+    """The replay's progress line on stderr: the articles done and their rate and, when the inputs
+    are files, how much of them has been read, as a percentage, a bar and the time left (see
+    Reading). Of stdin's length nothing is known: there, the count and the rate alone."""
+
+    articles = 0
+
+    def __init__(self, total_bytes: int | None, *, disable: bool = False) -> None:
+        if total_bytes:
+            shape = "{l_bar}{bar}| {articles} articles [{elapsed}<{remaining}, {article_rate} articles/s]"
+        else:
+            shape = "{articles} articles [{elapsed}, {article_rate} articles/s]"
+        # miniters=0: a redraw is due every mininterval even while the bytes read stand still
+        # (a large JSON or CSV file is read whole, then its rows are replayed one by one)
+        super().__init__(total=total_bytes or None, file=sys.stderr, mininterval=1.0, miniters=0,
+                         bar_format=shape, disable=disable)
+
+    @property
+    def format_dict(self) -> dict:
+        fields = super().format_dict
+        elapsed = fields.get("elapsed") or 0
+        fields["articles"] = self.articles
+        fields["article_rate"] = f"{self.articles / elapsed:.1f}" if elapsed > 0 else "?"
+        return fields
+
+    def article(self, position: int) -> None:
+        """One more input done, with ``position`` bytes of the inputs read."""
+        self.articles += 1
+        self.read_to(position)
+
+    def read_to(self, position: int) -> None:
+        self.update(max(0, position - self.n))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -151,21 +269,21 @@ def cmd_replay(args: argparse.Namespace) -> int:
     stop_on_signals()  # SIGTERM, like Ctrl-C, unwinds: the summary so far, then 128 + the signal
     extractor = HtmlExtractor(cleaning_config(settings))
     pipeline = OfflinePipeline(settings, extractor=extractor)
-    total = count_inputs(args.inputs)
     out = sys.stdout
     outcomes: Counter = Counter()
     skipped: list[Path] = []
+    reading = Reading(args.inputs)
+    progress = Progress(reading.total, disable=args.no_progress)
     try:
-        progress = tqdm(total=total, unit="article", file=sys.stderr, mininterval=1.0,
-                        disable=args.no_progress or (total is not None and total < 50))
-        values = row_values(args.inputs, skipped) if args.rows else raw_values(args.inputs, skipped)
+        values = (row_values if args.rows else raw_values)(args.inputs, skipped, reading)
         for value, where in values:
             row = value if isinstance(value, dict) else pipeline.process(value)
             if "error" in row:  # which file and line, whichever way it was read
                 row["error"]["detail"] = f"{where}: {row['error']['detail']}"
             out.write(orjson.dumps(row).decode() + "\n")
             outcomes[outcome(row)] += 1
-            progress.update(1)
+            progress.article(reading.position())
+        progress.read_to(reading.position())
         progress.close()
         out.flush()
         print(summary(outcomes, len(pipeline.events), skipped), file=sys.stderr)
@@ -174,6 +292,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
                 events_file.write(orjson.dumps(event) + b"\n")
     except SystemExit:
+        progress.close()  # the bar's line ends before the summary's
         out.flush()
         print(summary(outcomes, len(pipeline.events), skipped) + "; interrupted"
               + ("; the events file is left as it was" if events_file is not None else ""), file=sys.stderr)

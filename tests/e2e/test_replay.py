@@ -182,7 +182,7 @@ def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it
     replay = subprocess.Popen([sys.executable, "-m", "cli.main", "replay", str(path), "--events", str(events)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, NEWSFLOW_LOG_LEVEL="warn"))
     seen = b""
-    while not re.search(rb"[1-9]\d*/5000", seen):  # the progress bar: the replay is under way
+    while not re.search(rb"[1-9]\d* articles", seen):  # the progress line: the replay is under way
         chunk = replay.stderr.read1(4096)
         assert chunk, "replay ended before it showed progress"
         seen += chunk

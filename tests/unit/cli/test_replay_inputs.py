@@ -3,7 +3,7 @@ import gzip
 
 import orjson
 
-from cli.replay_cmd import count_inputs, raw_values, row_values
+from cli.replay_cmd import Reading, raw_values, row_values
 
 
 def test_a_folder_named_like_a_jsonl_file_is_walked_as_a_folder(tmp_path):
@@ -11,7 +11,7 @@ def test_a_folder_named_like_a_jsonl_file_is_walked_as_a_folder(tmp_path):
     folder = tmp_path / "export.jsonl"
     folder.mkdir()
     (folder / "a.txt").write_text("A text about the harbour.")
-    assert count_inputs([str(folder)]) is None  # not known before the files are read
+    assert Reading([str(folder)]).total == (folder / "a.txt").stat().st_size
     assert [orjson.loads(value)["id"] for value, _ in raw_values([str(folder)])] == ["a"]
 
 
@@ -54,17 +54,44 @@ def test_utf16_and_utf32_files_with_a_bom_are_replayed_as_their_bom_says(tmp_pat
                               for i in ("w1", "w2")).encode("utf-32"))
     values = [orjson.loads(value) for value, _ in raw_values([str(txt), str(lines)])]
     assert [(v["id"], v["text"]) for v in values] == [("story", text), ("w1", text), ("w2", text)]
-    assert count_inputs([str(lines)]) == 2
     assert [orjson.loads(value)["id"] for value, _ in row_values([str(lines)])] == ["w1", "w2"]
 
 
-def test_a_utf16_jsonl_that_does_not_decode_stops_the_replay_with_the_reason(tmp_path):
+def test_a_utf16_jsonl_that_does_not_decode_is_rejected_as_that_files_problem(tmp_path):
+    """Before, a .jsonl given directly stopped the whole replay there (in a folder, or gzipped, the
+    files reader rejected it and went on); now it is one `encoding` row, however it is given."""
     import codecs
-
-    import pytest
 
     lines = tmp_path / "odd.jsonl"
     lines.write_bytes(codecs.BOM_UTF16_LE + b"{\x00\x00\xd8")
-    with pytest.raises(SystemExit, match=r"odd.jsonl: not UTF-16 text \("):
-        list(raw_values([str(lines)]))
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "g1", "source": "s", "text": "x"}\n')
+    for values in (raw_values([str(lines), str(good)]), row_values([str(lines), str(good)])):
+        first, second = list(values)
+        assert first == ({"id": None, "error": {"reason": "encoding", "stage": "connector",
+                                                "detail": "not UTF-16 text (unexpected end of data at byte 4)"}}, str(lines))
+        assert orjson.loads(second[0])["id"] == "g1"
 
+
+def test_an_over_long_line_in_a_folder_or_a_gz_is_too_large_as_in_a_jsonl_given(tmp_path, capsys):
+    """Before, the files reader cut such a line at 8 MiB and replay handed the cut to the core, which
+    called it invalid JSON ('unexpected end of data'); given directly, the same line was too_large."""
+    import argparse
+
+    from cli.replay_cmd import cmd_replay
+    from schemas.models import MAX_RAW_BYTES_DEFAULT
+
+    long_line = orjson.dumps({"id": "long", "source": "s", "text": "word " * (MAX_RAW_BYTES_DEFAULT // 5 + 1000)})
+    short_line = orjson.dumps({"id": "short", "source": "s", "text": "The harbour closed on Monday after a storm."})
+    plain = tmp_path / "in.jsonl"
+    plain.write_bytes(long_line + b"\n" + short_line + b"\n")
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "in.jsonl.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    reasons = []
+    for given in (plain, folder):
+        args = argparse.Namespace(inputs=[str(given)], events=None, rows=False, window_days=None, no_progress=True)
+        assert cmd_replay(args) == 0
+        rows = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+        reasons.append([row["error"]["reason"] if "error" in row else row["id"] for row in rows])
+    assert reasons == [["too_large", "short"], ["too_large", "short"]]
