@@ -28,6 +28,7 @@ from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, m
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
 from .. import cjk
 from ..languages import NOUNS_CAPITALISED, UNCASED_SCRIPT
+from ..scripts import fold_forms
 from .tokens import NOT_ENTITIES, NUM_PREFIX, clean_text, fact_name_words, scan, stop_words
 
 
@@ -111,8 +112,8 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
     """Compute the compact features of one article. ``p`` is a ClusterParams; ``facts`` are the
     article's event facts (pipeline.events.article_facts), whose names become kind-0 cues;
     ``dateline`` is a dateline the cleaning removed, read for its dates only."""
-    title = title or ""
-    body = clean_text(text)
+    title = fold_forms(title or "")
+    body = fold_forms(clean_text(text))
     words: Counter = Counter()
     ents: Counter = Counter()
     years: Counter = Counter()
