@@ -59,6 +59,7 @@ def _entry(item: dict, feed_language: str | None) -> dict[str, Any]:
     link = _text(item.get("url")) or _text(item.get("external_url"))
     if link:
         entry["link"] = link
+        entry["links"] = [{"rel": "alternate", "href": link}]
     if (title := _text(item.get("title"))) is not None:
         entry["title"] = title
         entry["title_detail"] = {"type": "text/plain", "value": title, "language": language}

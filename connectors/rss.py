@@ -248,6 +248,33 @@ def entry_id(entry: dict, feed_url: str) -> str | None:
     return None
 
 
+def entry_ids(entries: list[dict], feed_url: str) -> list[str | None]:
+    """:func:`entry_id` of each entry, except where a guid is shared by entries with different
+    links (a CMS that gives every item the site's address, or one number): there the guid names no
+    one article, and each of those entries is known by its link. Otherwise all but the first would
+    be dropped as repeats, every poll."""
+    ids = [entry_id(entry, feed_url) for entry in entries]
+    links: dict[str, set[str]] = {}
+    for entry, item_id in zip(entries, ids):
+        if item_id is not None:
+            links.setdefault(item_id, set()).add(_own_link(entry) or "")
+    shared = {item_id for item_id, seen in links.items() if len(seen) > 1}
+    out = []
+    for entry, item_id in zip(entries, ids):
+        link = _own_link(entry)
+        out.append(stable_id(link) if item_id in shared and link else item_id)
+    return out
+
+
+def _own_link(entry: dict) -> str | None:
+    """The entry's link from a link element; None when feedparser copied it from a guid or id (then
+    the entry has no ``links``; ``guidislink`` does not tell, it stays true beside a <link>)."""
+    link = entry.get("link")
+    if not isinstance(link, str) or not link.strip() or not entry.get("links"):
+        return None
+    return link.strip()
+
+
 def parse_document(content: bytes, headers: Mapping[str, str], url: str) -> dict[str, Any]:
     """A fetched feed body as feedparser's result (``version``, ``feed``, ``entries``, ``bozo``):
     RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, or a JSON Feed. ``headers`` are the response's, ``url`` the
@@ -405,12 +432,13 @@ class RssConnector:
                   or urlsplit(feed.url).netloc or "rss")[:256]
         feed_language = parsed.get("feed", {}).get("language")
         by_id: dict[str, tuple[int, dict]] = {}
-        for index, entry in enumerate(entries):
-            item_id = entry_id(entry, feed.url)
+        for index, (entry, item_id) in enumerate(zip(entries, entry_ids(entries, feed.url))):
             if item_id is None:
                 result.rejected["no_id"] += 1
-                continue
-            by_id.setdefault(item_id, (index, entry))
+            elif item_id in by_id:
+                result.rejected["duplicate"] += 1   # the same entry twice in one document: sent once
+            else:
+                by_id[item_id] = (index, entry)
         new_ids = self.state.unseen(feed.url, by_id)
         raws: list[RawArticle] = []
         deadletters: list[dict[str, Any]] = []
@@ -471,7 +499,7 @@ class RssConnector:
     def _entry_article(self, entry: dict, item_id: str, source: str, feed: Feed,
                        feed_language: str | None, base: str | None = None) -> RawArticle:
         link = entry.get("link").strip() if isinstance(entry.get("link"), str) else None
-        if link and base and not (entry.get("guidislink") and link == entry.get("id")):
+        if link and base and _own_link(entry):
             # feedparser resolves against xml:base and Content-Location; a link still relative (a
             # server that sent no Content-Type, a JSON Feed) is relative to the feed's own URL. A
             # "link" feedparser copied from a guid ("1234", isPermaLink left out) is no address

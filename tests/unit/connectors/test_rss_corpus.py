@@ -144,3 +144,29 @@ def test_an_image_given_as_content_is_no_text(site, tmp_path):
         f'<content type="image/png">{png}</content></entry></feed>').encode())
     result, sink = poll(site, tmp_path)
     assert result.new == 1 and (sink.raws[0].title, sink.raws[0].text) == ("Chart", "")
+
+
+# -- repeated ids -------------------------------------------------------------------------------
+def test_an_entry_repeated_in_one_document_is_counted_as_a_duplicate(site, tmp_path):
+    # two entries with <id>Correct Value</id> and nothing to send: one no_content, one duplicate (the
+    # repeat used to vanish from the counts, a "silent empty" in the QA table)
+    serve(site, "atom10_repeated_id.xml", {"Content-Type": "application/atom+xml"})
+    result, sink = poll(site, tmp_path)
+    assert (result.status, result.entries, result.new) == ("ok", 2, 0)
+    assert result.rejected == {"no_content": 1, "duplicate": 1}
+
+
+def test_a_guid_shared_by_different_articles_gives_way_to_their_links(site, tmp_path):
+    items = "".join(f"<item><guid>https://news.example/</guid><title>Story {n}</title>"
+                    f"<link>https://news.example/story-{n}</link><description>Text {n}</description></item>"
+                    for n in (1, 2, 3))
+    same = ("<item><guid>tag:news.example,2026:9</guid><title>Nine</title><link>https://news.example/9</link>"
+            "<description>once</description></item>")
+    site.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"},
+                            f'<rss version="2.0"><channel><title>Desk</title>{items}{same}{same}</channel></rss>'.encode())
+    result, sink = poll(site, tmp_path)
+    assert (result.entries, result.new, result.rejected) == (5, 4, {"duplicate": 1})
+    assert [r.id for r in sink.raws] == ["https://news.example/story-1", "https://news.example/story-2",
+                                         "https://news.example/story-3", "tag:news.example,2026:9"]
+    _, again = poll(site, tmp_path / "again")
+    assert [r.id for r in again.raws] == [r.id for r in sink.raws]
