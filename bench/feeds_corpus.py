@@ -9,17 +9,27 @@ files of ``tests/inline`` that the manifest does not list. Every feed is polled 
 ``--allow-network 127.0.0.1/32`` under a per-feed time limit. Without --stdout/--bootstrap the raw
 articles are only counted. Prints: feeds, ok, entries, new raw articles, feed-level failures and
 rejected entries by reason, wall time, and what the manifest says feedparser did with the same files.
+
+Then the QA table: every file's outcome (raw articles; a feed with no entries; entries all rejected,
+by reason; a classified failure; and what must never happen: a crash, a hang, a silent empty result
+for a document with entries, fewer entries than feedparser found with no failure said), and checks
+of every raw article: markup or entities left in the title or text, mojibake, a link that is not an
+absolute http(s) URL, a publication time not in UTC "Z" form, a language that is no language tag,
+and an id that changes when the same file is polled again from a fresh state. ``--examples N``
+lists N files for each problem. Exit 1 when a feed crashed or hung, or a silent empty result.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import re
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -34,17 +44,82 @@ from connectors.sink import KafkaSink, StdoutSink, _BaseSink  # noqa: E402
 
 
 class CountingSink(_BaseSink):
+    """Counts dead letters by reason and keeps the raw articles of the feed in hand (``raws``, emptied
+    by the caller per feed); with ``inner``, every record goes on to that sink too."""
     topic, deadletter_topic = "news.raw", "news.deadletter"
 
-    def __init__(self):
-        self.raws = 0
-        self.deadletters = Counter()
+    def __init__(self, inner: _BaseSink | None = None):
+        self.inner = inner
+        self.count = 0
+        self.raws: list = []
+        self.deadletters: Counter = Counter()
 
     def send(self, raw):
-        self.raws += 1
+        self.count += 1
+        self.raws.append(raw)
+        return self.inner.send(raw) if self.inner is not None else _done()
 
     def send_deadletter(self, record):
         self.deadletters[record["reason"]] += 1
+        return self.inner.send_deadletter(record) if self.inner is not None else _done()
+
+    def flush(self, timeout=None):
+        return self.inner.flush(timeout) if self.inner is not None else None
+
+    def close(self):
+        return self.inner.close() if self.inner is not None else None
+
+
+def _done() -> Future:
+    future: Future = Future()
+    future.set_result(None)
+    return future
+
+
+# -- what a raw article must not carry ---------------------------------------------------------
+_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][\w:-]*\s*|!--.*?--)>", re.S)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_MOJIBAKE = re.compile("\ufffd|[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|[\u0080-\u009f]")
+_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def record_problems(raw) -> list[str]:
+    """What is wrong with one raw article, by check name (empty when nothing)."""
+    problems = []
+    for field in ("title", "text"):
+        value = getattr(raw, field) or ""
+        if _TAG.search(value):
+            problems.append(f"{field}_markup")
+        if _ENTITY.search(value):
+            problems.append(f"{field}_entity")
+        if _MOJIBAKE.search(value):
+            problems.append(f"{field}_mojibake")
+    if raw.url is not None and not re.match(r"https?://[^/?#\s]+", raw.url):
+        problems.append("url_not_absolute")
+    if raw.published is not None and not _UTC.fullmatch(raw.published):
+        problems.append("published_not_utc")
+    if raw.language is not None and not _LANGUAGE.fullmatch(raw.language):
+        problems.append("language_not_a_tag")
+    return problems
+
+
+def outcome(result: PollResult, raws: int, expected: int | None) -> str:
+    """One word for what the poll of one file came to; the ones in PROBLEMS must not happen."""
+    if result.status not in ("ok", "not_modified"):
+        return f"failed:{result.reason or result.status}"
+    if expected and result.entries < expected:
+        return "entries_lost"           # feedparser alone found more entries, and no failure was said
+    if raws:
+        return "records"
+    if not result.entries:
+        return "no_entries"
+    if sum(result.rejected.values()) >= result.entries:
+        return "all_rejected"
+    return "silent_empty"
+
+
+PROBLEMS = ("crash", "hung", "silent_empty", "entries_lost")
 
 
 def serve(data: Path, headers_by_path: dict[str, dict[str, str]]) -> ThreadingHTTPServer:
@@ -80,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic", default="news.raw")
     parser.add_argument("--limit", type=non_negative_int, default=0, help="poll only the first N files (0: all)")
     parser.add_argument("--feed-timeout", type=positive_float, default=20.0, help="time limit per feed (seconds)")
+    parser.add_argument("--examples", type=non_negative_int, default=0,
+                        help="list up to N files for each problem and failure (default 0)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     require_path(parser, "--data", args.data, "manifest.jsonl")
@@ -95,37 +172,58 @@ def main(argv: list[str] | None = None) -> int:
     headers = {m["path"]: {k: v for k, v in (m.get("http_headers") or {}).items() if v is not None}
                for m in manifest}
 
+    inner: _BaseSink | None = None
     if args.bootstrap:
-        sink: _BaseSink = KafkaSink(args.bootstrap, args.topic)
+        inner = KafkaSink(args.bootstrap, args.topic)
     elif args.stdout:
-        sink = StdoutSink()
-    else:
-        sink = CountingSink()
+        inner = StdoutSink()
+    sink = CountingSink(inner)
+    again_sink = CountingSink()   # a second poll of each file from a fresh state: are the ids the same?
     server = serve(data, headers)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     feeds = [Feed(base + quote(path), name=path, interval=3600) for path in paths]
+    expected = {m["path"]: (m.get("observed") or {}).get("entries") for m in manifest}
+    outcomes: Counter = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    checks: Counter = Counter()
+    records = 0
     with tempfile.TemporaryDirectory() as tmp:
-        fetcher = Fetcher(NetworkPolicy(["127.0.0.1/32"]), timeout=min(15.0, args.feed_timeout),
-                          max_bytes=5 * 1024 * 1024, connector="rss")
-        connector = RssConnector(feeds, sink, fetcher, state_path=Path(tmp) / "state.sqlite", delivery_timeout=60)
+        def make(state: str, into: _BaseSink) -> RssConnector:
+            fetcher = Fetcher(NetworkPolicy(["127.0.0.1/32"]), timeout=min(15.0, args.feed_timeout),
+                              max_bytes=5 * 1024 * 1024, connector="rss")
+            return RssConnector(feeds, into, fetcher, state_path=Path(tmp) / state, delivery_timeout=60)
+
+        connector, again = make("state.sqlite", sink), make("again.sqlite", again_sink)
         summary = Summary()
-        hung: list[str] = []
         slowest: list[tuple[float, str]] = []
         started = time.monotonic()
         for feed in feeds:
-            box: dict[str, PollResult] = {}
+            name = feed.name or feed.url
+            sink.raws, again_sink.raws = [], []
             t0 = time.monotonic()
-            worker = threading.Thread(target=lambda f=feed: box.setdefault("r", connector.poll_feed(f)), daemon=True)
-            worker.start()
-            worker.join(args.feed_timeout)
-            if "r" not in box:
-                hung.append(feed.name or feed.url)
-                summary.add(PollResult(feed.url, status="error", reason="time_limit"))
+            result, failure = timed_poll(connector, feed, args.feed_timeout)
+            if result is None:
+                outcomes[failure] += 1
+                examples[failure].append(name)
+                summary.add(PollResult(feed.url, status="error", reason=failure))
                 continue
-            slowest.append((time.monotonic() - t0, feed.name or ""))
-            summary.add(box["r"])
+            slowest.append((time.monotonic() - t0, name))
+            summary.add(result)
+            kind = outcome(result, len(sink.raws), expected.get(name))
+            outcomes[kind] += 1
+            examples[kind].append(name)
+            records += len(sink.raws)
+            for raw in sink.raws:
+                for problem in record_problems(raw):
+                    checks[problem] += 1
+                    examples[problem].append(f"{name}: {getattr(raw, problem.partition('_')[0], None)!r:.120}")
+            second, failure = timed_poll(again, feed, args.feed_timeout)
+            if second is None or [r.id for r in again_sink.raws] != [r.id for r in sink.raws]:
+                checks["id_unstable"] += 1
+                examples["id_unstable"].append(name)
         wall = time.monotonic() - started
         connector.close()
+        again.close()
     sink.close()
     server.shutdown()
 
@@ -143,14 +241,43 @@ def main(argv: list[str] | None = None) -> int:
     print(f"raw articles emitted:  {summary.new}", file=out)
     print(f"entries rejected:      {sum(summary.rejected.values())}  "
           + (", ".join(f"{k}={v}" for k, v in summary.rejected.most_common()) or "-"), file=out)
-    print(f"hung (> {args.feed_timeout:.0f}s):         {len(hung)} {hung[:5]}", file=out)
     print(f"wall time:             {wall:.1f}s  (slowest feed {max(slowest)[0]*1000:.0f} ms: {max(slowest)[1]})"
           if slowest else f"wall time: {wall:.1f}s", file=out)
     print(f"manifest (feedparser 6.0.14 on the same files, no HTTP): bozo={m_bozo}, entries={m_entries},"
           f" parse errors={m_errors}", file=out)
-    if isinstance(sink, CountingSink):
-        print(f"dead letters by reason: {dict(sink.deadletters)}", file=out)
-    return 0 if not hung else 1
+    print(f"dead letters by reason: {dict(sink.deadletters)}", file=out)
+    print("\noutcome by file                    files", file=out)
+    for kind, n in sorted(outcomes.items(), key=lambda kv: (kv[0] in PROBLEMS, -kv[1], kv[0])):
+        print(f"  {kind:<32} {n:>5}" + ("   <- must not happen" if kind in PROBLEMS else ""), file=out)
+    print(f"  {'total':<32} {sum(outcomes.values()):>5}", file=out)
+    print(f"\nchecks of the {records} raw articles      records", file=out)
+    for check in ("title_markup", "title_entity", "title_mojibake", "text_markup", "text_entity", "text_mojibake",
+                  "url_not_absolute", "published_not_utc", "language_not_a_tag", "id_unstable"):
+        print(f"  {check:<32} {checks[check]:>5}", file=out)
+    if args.examples:
+        for kind in [*PROBLEMS, *sorted(k for k in outcomes if k.startswith("failed:")), *sorted(checks)]:
+            for example in examples.get(kind, [])[: args.examples]:
+                print(f"  {kind}: {example}", file=out)
+    return 1 if any(outcomes[kind] for kind in PROBLEMS) else 0
+
+
+def timed_poll(connector: RssConnector, feed: Feed, limit: float) -> tuple[PollResult | None, str]:
+    """The poll's result, or None and "hung" (over ``limit`` seconds) or "crash" (it raised)."""
+    box: dict[str, object] = {}
+
+    def run():
+        try:
+            box["result"] = connector.poll_feed(feed)
+        except Exception as exc:  # noqa: BLE001 - a crash is an outcome to count, not to stop at
+            box["error"] = exc
+            logging.getLogger("bench.feeds_corpus").error("%s: poll crashed: %r", feed.name, exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if "result" in box:
+        return box["result"], ""  # type: ignore[return-value]
+    return None, "crash" if "error" in box else "hung"
 
 
 if __name__ == "__main__":
