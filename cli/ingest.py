@@ -77,6 +77,21 @@ def env_list(name: str) -> list[str]:
     return [part.strip() for part in str(env(name, "")).split(",") if part.strip()]
 
 
+def network(text: str) -> str:
+    """An argparse type for --allow-network: a network (``10.0.0.0/8``) or one address; anything
+    else is a usage error here, not a traceback when the first request is vetted."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a network (such as 10.0.0.0/8) or an IP address") from None
+    return text.strip()
+
+
+network.__name__ = "network"
+
+
 def state_dir() -> Path:
     return Path(env("NEWSFLOW_STATE_DIR", str(Path.cwd() / ".newsflow" / "state")))
 
@@ -105,7 +120,7 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) -> None:
     group = parser.add_argument_group("fetching")
-    group.add_argument("--allow-network", action="append", metavar="CIDR",
+    group.add_argument("--allow-network", action="append", metavar="CIDR", type=network,
                        default=None,
                        help="let outbound requests reach this network although it is private/loopback;"
                             " repeatable (env NEWSFLOW_ALLOW_NETWORKS, comma-separated)")
@@ -127,7 +142,14 @@ def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) 
 
 
 def _allow_networks(args) -> list[str]:
-    return list(args.allow_network) if args.allow_network else env_list("NEWSFLOW_ALLOW_NETWORKS")
+    if args.allow_network:
+        return list(args.allow_network)
+    from pipeline.settings import SettingsError
+
+    try:
+        return [network(part) for part in env_list("NEWSFLOW_ALLOW_NETWORKS")]
+    except argparse.ArgumentTypeError as exc:
+        raise SettingsError(f"NEWSFLOW_ALLOW_NETWORKS: {exc}") from None
 
 
 def _setup_logging(args) -> None:
@@ -231,8 +253,8 @@ def cmd_rss(args) -> int:
         feeds = load_feeds(args.feeds, default_interval=args.interval)
     except FeedListError as exc:
         raise SettingsError(f"--feeds {exc}") from None
+    fetcher = _make_fetcher(args, "rss")  # first: a bad NEWSFLOW_ALLOW_NETWORKS is refused before a producer is made
     sink = _make_sink(args, "rss", check_topics=False)  # _run checks them
-    fetcher = _make_fetcher(args, "rss")
     state = args.state or str(state_dir() / "rss.sqlite")
     connector = RssConnector(feeds, sink, fetcher, state_path=state, fetch_pages=args.fetch_pages,
                              delivery_timeout=args.delivery_timeout, jitter=args.jitter,
@@ -303,10 +325,10 @@ def cmd_urls(args) -> int:
     _setup_logging(args)
     from connectors.pages import PagesConnector
     if not args.file and not args.sitemap:
-        print("ingest urls: give a FILE of URLs or --sitemap URL", file=sys.stderr)
+        print("newsflow ingest urls: give a FILE of URLs or --sitemap URL", file=sys.stderr)
         return 2
+    fetcher = _make_fetcher(args, "pages")  # first: a bad NEWSFLOW_ALLOW_NETWORKS is refused before a producer is made
     sink = _make_sink(args, "pages", check_topics=False)  # _run checks them
-    fetcher = _make_fetcher(args, "pages")
     state = args.state or str(state_dir() / "pages.sqlite")
     connector = PagesConnector(sink, fetcher, url_file=args.file, sitemaps=args.sitemap or [],
                                source=args.source, state_path=state, per_host_delay=args.per_host_delay,
@@ -321,7 +343,7 @@ def cmd_serve_ingest(args) -> int:
     from connectors.http_ingest import serve
     token = args.token
     if not token and not args.no_auth:
-        print("serve-ingest: set NEWSFLOW_INGEST_TOKEN (or --token), or pass --no-auth for a local test",
+        print("newsflow serve-ingest: set NEWSFLOW_INGEST_TOKEN (or --token), or pass --no-auth for a local test",
               file=sys.stderr)
         return 2
     from pipeline.topics import MissingTopics

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsflow: {exc}", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
+    command = " ".join(filter(None, (args.command, getattr(args, "ingest_command", None))))  # "ingest urls"
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -47,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except SettingsError as exc:  # a usage error, like a bad flag
-        print(f"newsflow {args.command}: {exc}", file=sys.stderr)
+        print(f"newsflow {command}: {exc}", file=sys.stderr)
         return 2
     except (OSError, RuntimeError, KafkaError) as exc:
-        return operational_failure(args.command, exc)
+        return operational_failure(command, exc)
 
 
 def operational_failure(command: str, exc: BaseException) -> int:

@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from pipeline.settings import Settings
+from pipeline.settings import Settings, SettingsError
 
 
 def add_service_flags(parser: argparse.ArgumentParser) -> None:
@@ -20,11 +20,29 @@ def add_service_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--log-format", dest="log_format", choices=["json", "text"], help="NEWSFLOW_LOG_FORMAT")
 
 
+FLAGS = {"kafka_bootstrap": "--bootstrap", "app_id": "--app-id", "topic_prefix": "--topic-prefix",
+         "web_port": "--web-port", "data_dir": "--data-dir", "window_days": "--window-days",
+         "log_level": "--log-level", "log_format": "--log-format"}
+
+
 def settings_from(args: argparse.Namespace, **extra) -> Settings:
-    names = ("kafka_bootstrap", "app_id", "topic_prefix", "web_port", "data_dir", "window_days", "log_level", "log_format")
-    overrides = {name: getattr(args, name, None) for name in names}
+    overrides = {name: getattr(args, name, None) for name in FLAGS}
     overrides.update(extra)
-    return Settings.from_env(**overrides)
+    return settings_with_flags(**overrides)
+
+
+def settings_with_flags(**flags) -> Settings:
+    """The settings, with the values given as flags (None: not given) over the variables. A value
+    the service cannot run with is named as it was given: `--web-port 0`, not NEWSFLOW_WEB_PORT,
+    which the user may never have set."""
+    try:
+        return Settings.from_env(**flags)
+    except SettingsError as exc:
+        for name, value in flags.items():
+            said = f"NEWSFLOW_{name.upper()}={value!r}: "
+            if value is not None and name in FLAGS and str(exc).startswith(said):
+                raise SettingsError(f"{FLAGS[name]} {value}: {str(exc)[len(said):]}") from None
+        raise
 
 
 def require_paths(command: str, paths: list[str]) -> None:

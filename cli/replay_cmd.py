@@ -24,10 +24,9 @@ from tqdm import tqdm
 
 from pipeline import logs
 from pipeline.core import OfflinePipeline
-from pipeline.settings import Settings
 from schemas.models import Rejected
 
-from .options import require_paths
+from .options import require_paths, settings_with_flags
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -255,7 +254,7 @@ class Progress(tqdm):
 
 def cmd_replay(args: argparse.Namespace) -> int:
     require_paths("replay", args.inputs)
-    settings = Settings.from_env(window_days=args.window_days)
+    settings = settings_with_flags(window_days=args.window_days)
     # quiet unless debug; the summary is a plain line of its own, log lines follow NEWSFLOW_LOG_FORMAT
     logs.setup("debug" if logs.level_name(settings.log_level) == "DEBUG" else "warn", settings.log_format)
     from pipeline.cleaning import HtmlExtractor

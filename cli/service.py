@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("demo", help="like up, but waits until PATH is processed, prints every event record and stops")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest (as `ingest files` reads them)")
     p.add_argument("--timeout", type=SECONDS, default=300.0, help="give up after this many seconds (default 300)")
     add_service_flags(p)
     p.set_defaults(func=cmd_demo)

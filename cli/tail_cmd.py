@@ -9,6 +9,7 @@ import orjson
 from pipeline.settings import Settings
 
 from .kafka_read import read_all
+from .options import settings_with_flags
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(kafka_bootstrap=args.bootstrap)
+    settings = settings_with_flags(kafka_bootstrap=args.bootstrap)
     topic = prefixed(settings, args.topic)
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     latest: dict[bytes | None, bytes | None] = {}

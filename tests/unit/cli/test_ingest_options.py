@@ -48,3 +48,21 @@ def test_source_defaults_as_ingest_files_help_says(tmp_path, capsys):
     assert " ".join(capsys.readouterr().out.split()).count(
         "source of .txt/.html files (default: the parent folder's name) and of JSON records that carry none"
         " (default: none, and such a record is rejected; with --rows, the row's URL host, else 'row:' and its id)") == 1
+
+
+def test_a_network_to_allow_that_is_not_one_is_a_usage_error(monkeypatch, capsys, tmp_path):
+    """Before, `--allow-network notacidr` (or the variable) ended in ipaddress's ValueError and a
+    traceback, exit 1, once the connector was built."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text("https://example.org/\n")
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["ingest", "urls", str(urls), "--allow-network", "notacidr"])
+    assert exited.value.code == 2
+    assert "argument --allow-network: 'notacidr' is not a network (such as 10.0.0.0/8) or an IP address" in capsys.readouterr().err
+    assert build_parser().parse_args(["ingest", "rss", "--feeds", "f", "--allow-network", " 10.1.0.0/16",
+                                      "--allow-network", "::1"]).allow_network == ["10.1.0.0/16", "::1"]
+
+    monkeypatch.setenv("NEWSFLOW_ALLOW_NETWORKS", "10.0.0.0/8, nope")
+    assert main(["ingest", "urls", "--once", "--stdout", str(urls)]) == 2
+    assert capsys.readouterr().err == ("newsflow ingest urls: NEWSFLOW_ALLOW_NETWORKS: 'nope' is not a network"
+                                       " (such as 10.0.0.0/8) or an IP address\n")

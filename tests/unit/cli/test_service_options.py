@@ -1,4 +1,6 @@
 """`newsflow up|worker|demo` flags a user can get wrong: refused by the parser, before a broker or worker starts."""
+from pathlib import Path
+
 import pytest
 
 from cli.main import build_parser
@@ -11,3 +13,27 @@ def test_a_demo_timeout_that_is_not_a_positive_number_is_a_usage_error(capsys, t
         build_parser().parse_args(["demo", "--timeout", timeout, "seeds"])
     assert exited.value.code == 2
     assert f"argument --timeout: '{timeout}' must be more than 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    (["worker", "--web-port", "0"], "newsflow worker: --web-port 0: must be a port number, 1 to 65535\n"),
+    (["up", "--bootstrap", "kafka"], "newsflow up: --bootstrap kafka: must be host:port[,host:port...]\n"),
+    (["demo", "--window-days", "-1", "seeds"], "newsflow demo: --window-days -1.0: must be more than 0\n"),
+    (["replay", "--window-days", "0", "seeds"], "newsflow replay: --window-days 0.0: must be more than 0\n"),
+    (["tail", "news.events", "--bootstrap", "kafka:x"], "newsflow tail: --bootstrap kafka:x: must be host:port[,host:port...]\n"),
+])
+def test_a_flag_the_service_cannot_run_with_is_named_as_the_flag(monkeypatch, capsys, argv, line):
+    """Before, `--web-port 0` was reported as 'NEWSFLOW_WEB_PORT=0: ...', a variable the user never set."""
+    from cli.main import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[3])  # where seeds/ is
+    assert main(argv) == 2
+    assert capsys.readouterr().err == line
+
+
+def test_a_bad_variable_is_still_named_as_the_variable(monkeypatch, capsys):
+    from cli.main import main
+
+    monkeypatch.setenv("NEWSFLOW_WINDOW_DAYS", "0")
+    assert main(["worker"]) == 2
+    assert capsys.readouterr().err == "newsflow: NEWSFLOW_WINDOW_DAYS=0.0: must be more than 0\n"
