@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from deploy.kafka.broker import KAFKA_VERSION, LocalKafka, port_open, start_persistent, state_dir
+from pipeline.settings import Settings
 
 
 NOT_RUNNING = 3  # `status` of a broker that is not running, stopped or never started (as LSB init scripts)
@@ -12,7 +13,9 @@ NOT_RUNNING = 3  # `status` of a broker that is not running, stopped or never st
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("broker", help="start, stop or show the local Apache Kafka broker (state under NEWSFLOW_HOME)")
-    p.add_argument("action", choices=["start", "stop", "status"])
+    p.add_argument("action", choices=["start", "stop", "status"],
+                   help="start: run it in the background, on 127.0.0.1:9092 when that port is free (a broker "
+                        "already running here is kept); stop; status: exit 3 when it is not running")
     p.set_defaults(func=cmd_broker)
 
 
@@ -21,7 +24,10 @@ def cmd_broker(args: argparse.Namespace) -> int:
     if args.action == "start":
         broker = start_persistent()
         print(f"kafka {KAFKA_VERSION} running on {broker.bootstrap} (pid {broker.pid}, data {broker.data_dir})")
-        print(f"export NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}")
+        if broker.bootstrap != Settings().kafka_bootstrap:
+            # only then: a variable exported for the default address would outlive the broker, and
+            # `newsflow up` would no longer start one of its own, taking it for a broker named
+            print(f"export NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}")
         return 0
     broker = LocalKafka.load(record)
     if broker is None:
