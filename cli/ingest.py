@@ -366,7 +366,7 @@ def register(subparsers) -> None:
     ingest_sub = ingest.add_subparsers(dest="ingest_command", metavar="{files,rss,urls}")
     ingest_sub.required = True
 
-    files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files and folders (and .csv/.tsv with --rows)")
+    files = ingest_sub.add_parser("files", help="local .txt/.html/.json/.jsonl files, gzipped or not, and folders (and .csv/.tsv with --rows)")
     files.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively, sorted)")
     files.add_argument("--source", default=env("NEWSFLOW_SOURCE"),
                        help="source of .txt/.html files (default: the parent folder's name) and of JSON records"
@@ -386,7 +386,8 @@ def register(subparsers) -> None:
 
     rss = ingest_sub.add_parser("rss", help="poll RSS/Atom feeds (conditional GET, persisted state)")
     rss.add_argument("--feeds", default=env("NEWSFLOW_FEEDS"), required=env("NEWSFLOW_FEEDS") is None,
-                     help="feed list: OPML, or YAML with a 'feeds:' list of {url, name, interval} (env NEWSFLOW_FEEDS)")
+                     help="feed list: OPML, YAML with a 'feeds:' list of URLs or of {url, name, interval}, or plain text"
+                          " with one URL per line (env NEWSFLOW_FEEDS)")
     rss.add_argument("--once", action="store_true", help="poll every feed once and exit")
     rss.add_argument("--state", default=env("NEWSFLOW_RSS_STATE"),
                      help="SQLite state file (env NEWSFLOW_RSS_STATE; default $NEWSFLOW_STATE_DIR/rss.sqlite)")
