@@ -24,7 +24,7 @@ import numpy as np
 from ..times import parse_published
 from . import cues
 from .idf import IdfTable  # noqa: F401  (re-exported: callers build tables from here)
-from .dates import DAY_FIRST_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
+from .dates import DAY_FIRST_LANGUAGES, FACT_DATE_LANGUAGES, DateHints, extract_dates, facts_dates, month_near_number, salient_years
 from .signatures import h32, h64, hash_tokens, minhash, normalise_url
 from .. import cjk
 from ..languages import NOUNS_CAPITALISED, UNCASED_SCRIPT
@@ -146,7 +146,7 @@ def extract(title: str, text: str, url: str | None, published, fetched_at, idf: 
 
     full = title + "\n" + body if title else body
     dates = extract_dates(full, DateHints(month_near_number(lows_all), hyphen))
-    if facts and facts.get("language") in DAY_FIRST_LANGUAGES:
+    if facts and facts.get("language") in FACT_DATE_LANGUAGES:
         dates = list(dict.fromkeys(dates + facts_dates(facts.get("dates") or [])))
     if dateline:
         dates = list(dict.fromkeys(extract_dates(dateline) + dates))

@@ -46,6 +46,14 @@ _FOREIGN_MONTHS = {
     "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "pt": "janeiro fevereiro março/marco abril maio junho julho agosto setembro outubro novembro dezembro",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    # Russian: the genitive of a date ("12 июня 2024 года"), the nominative and the prepositional
+    # ("в июне 2024 года")
+    "ru": "января/январь/январе февраля/февраль/феврале марта/март/марте апреля/апрель/апреле мая/май/мае "
+          "июня/июнь/июне июля/июль/июле августа/август/августе сентября/сентябрь/сентябре "
+          "октября/октябрь/октябре ноября/ноябрь/ноябре декабря/декабрь/декабре",
+    # Arabic: the month names of Egypt and the Gulf ("12 يونيو 2024"), with their common spellings
+    "ar": "يناير فبراير مارس أبريل/ابريل/إبريل مايو يونيو/يونيه يوليو/يوليه أغسطس/اغسطس سبتمبر "
+          "أكتوبر/اكتوبر نوفمبر ديسمبر",
 }
 _FOREIGN_NUMBER = {lang: {spelling: n for n, month in enumerate(names.split(), start=1) for spelling in month.split("/")}
                    for lang, names in _FOREIGN_MONTHS.items()}
@@ -54,6 +62,15 @@ _FOREIGN_DATE = {
         r"\b(?:(?P<d1>[0-3]?\d)(?:\.|er|º|°)?\s+(?:de\s+)?)?(?P<m1>" + "|".join(sorted(names, key=len, reverse=True))
         + r")\b(?:,?\s+(?:de\s+|del\s+)?(?P<y>(?:1[89]|20)\d\d)\b)?", re.IGNORECASE)
     for lang, names in _FOREIGN_NUMBER.items()}
+# Chinese, Japanese and Korean write a date year first, in numbers: "2024年6月12日", "6月12日",
+# "2024年6月"; Korean "2024년 6월 12일". A month alone ("6月") or a day alone ("12日午後") is not read.
+YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko"})
+_YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:(?P<y>(?:1[89]|20)[0-9][0-9])\s*[年년]\s*)?(?P<m1>1[0-2]|0?[1-9])\s*[月월]"
+                              r"\s*(?:(?P<d1>3[01]|[12][0-9]|0?[1-9])\s*[日일号號])?")
+# digits other scripts write, as ASCII: full-width ("２０２４年"), Arabic-Indic ("١٢ يونيو ٢٠٢٤") and
+# Persian; one character for one, so the spans found in the translated text are the text's
+_DIGITS = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0x0660 + i: 0x30 + i for i in range(10)},
+           **{0x06F0 + i: 0x30 + i for i in range(10)}}
 
 
 def _month(name: str) -> int:
@@ -99,7 +116,8 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
 
     ``year_basis`` is "text" when the text gives the year, "published" when the year was taken
     from the publication date, and None when there is no year. ``language`` adds the day-first
-    dates of French, German, Spanish, Italian, Portuguese or Dutch text.
+    dates of French, German, Spanish, Italian, Portuguese, Dutch, Russian or Arabic text, and the
+    year-first dates of Chinese, Japanese or Korean text.
     """
     pub = published_day(published)
     found: Counter = Counter()
@@ -132,11 +150,22 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
                 taken.append(mt.span())
     # before the English patterns, which would take "November 2026" out of "5. November 2026"
     foreign = _FOREIGN_DATE.get(language or "")
-    for mt in foreign.finditer(text) if foreign is not None else ():
+    year_first = language in YEAR_FIRST_LANGUAGES
+    digits = text.translate(_DIGITS) if foreign is not None or year_first else text
+    for mt in foreign.finditer(digits) if foreign is not None else ():
         if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):  # a month alone says too little
             continue
         taken.append(mt.span())
         month, year = _FOREIGN_NUMBER[language][mt["m1"].lower()], int(mt["y"]) if mt["y"] else None
+        if mt["d1"]:
+            add_day(month, int(mt["d1"]), None, None, year)
+        else:
+            found[(_fmt(month, None, year), None, "month", "text")] += 1
+    for mt in _YEAR_FIRST_DATE.finditer(digits) if year_first else ():
+        if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):
+            continue
+        taken.append(mt.span())
+        month, year = int(mt["m1"]), int(mt["y"]) if mt["y"] else None
         if mt["d1"]:
             add_day(month, int(mt["d1"]), None, None, year)
         else:

@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 13  # 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 14  # 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4

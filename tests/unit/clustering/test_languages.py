@@ -121,3 +121,16 @@ def test_chinese_and_japanese_rewrites_share_words():
         c = StoryClusterer(params)
         got = {k: c.assign(docs[k]) for k in ("a1", "b1", "a2")}
         assert got["a2"].event_id == got["a1"].event_id != got["b1"].event_id
+
+
+def test_the_days_chinese_reports_name_are_clustering_dates(params):
+    from pipeline.clustering.scoring import date_relation
+
+    data = json.loads((FIXTURE.parent / "cjk_earthquakes.json").read_text(encoding="utf-8"))
+    docs = {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=a["language"])
+            for a in data["articles"]}
+    sichuan = features_for(docs["zh-a1"], params).dates.tolist()   # "6月1日"
+    yunnan = features_for(docs["zh-b1"], params).dates.tolist()    # "5月21日"
+    assert sichuan == [601] and yunnan == [521]                     # no day was read before
+    assert date_relation(sichuan, yunnan)[0] == 0.0                 # two quakes, no date match
+    assert date_relation(sichuan, [20240601])[0] == 1.0             # "2024年6月1日" elsewhere matches
