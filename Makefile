@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) (pip install -e .[test])" >&2
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip >&2
-	@$(PY) -m pip install -q -e ".[test]" >&2
+	@# setuptools warns at every editable install that folders named like a package may shadow it
+	@# (a framed "!! ... !!" block that reads like a failure); only that warning is silenced
+	@PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q -e ".[test]" >&2
 	@touch $(STAMP)
 
 # Java 17+ and Maven fetch and run the real Apache Kafka broker; install them if missing (Debian).
