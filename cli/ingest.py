@@ -208,7 +208,12 @@ def _start_metrics(args, ready):
     if not getattr(args, "metrics_port", 0):
         return None
     from connectors.metrics import HealthServer
-    server = HealthServer(args.metrics_host, args.metrics_port, ready=ready)
+    try:
+        server = HealthServer(args.metrics_host, args.metrics_port, ready=ready)
+    except OSError as exc:  # said alone ('[Errno 98] Address already in use'), it named neither address nor setting
+        raise RuntimeError(f"cannot serve /metrics on {args.metrics_host}:{args.metrics_port} ({exc.strerror or exc}):"
+                           " give --metrics-port (NEWSFLOW_METRICS_PORT) a free port, or 0 for none, and"
+                           " --metrics-host (NEWSFLOW_METRICS_HOST) an address of this host") from None
     server.start()
     logging.getLogger("newsflow.ingest").info("metrics on http://%s:%d/metrics", args.metrics_host, server.port)
     return server

@@ -66,3 +66,22 @@ def test_a_network_to_allow_that_is_not_one_is_a_usage_error(monkeypatch, capsys
     assert main(["ingest", "urls", "--once", "--stdout", str(urls)]) == 2
     assert capsys.readouterr().err == ("newsflow ingest urls: NEWSFLOW_ALLOW_NETWORKS: 'nope' is not a network"
                                        " (such as 10.0.0.0/8) or an IP address\n")
+
+
+def test_a_metrics_port_that_cannot_be_served_names_the_address_and_the_setting():
+    """Before, `--metrics-port` on a taken port ended with '[Errno 98] Address already in use' alone."""
+    import argparse
+    import socket
+
+    from cli.ingest import _start_metrics
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = argparse.Namespace(metrics_host="127.0.0.1", metrics_port=port)
+        with pytest.raises(RuntimeError) as failed:
+            _start_metrics(args, lambda: True)
+    message = str(failed.value)
+    assert message.startswith(f"cannot serve /metrics on 127.0.0.1:{port} (Address already in use): ")
+    assert "--metrics-port (NEWSFLOW_METRICS_PORT)" in message
