@@ -17,7 +17,8 @@ def add_service_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--data-dir", dest="data_dir", help="worker table state folder (NEWSFLOW_DATA_DIR)")
     group.add_argument("--window-days", dest="window_days", type=float, help="clustering window (NEWSFLOW_WINDOW_DAYS)")
     group.add_argument("--log-level", dest="log_level", help="debug, info, warn, error (NEWSFLOW_LOG_LEVEL)")
-    group.add_argument("--log-format", dest="log_format", choices=["json", "text"], help="NEWSFLOW_LOG_FORMAT")
+    group.add_argument("--log-format", dest="log_format", choices=["json", "text"],
+                       help="logs on stderr: one JSON object per line, or text (NEWSFLOW_LOG_FORMAT)")
 
 
 FLAGS = {"kafka_bootstrap": "--bootstrap", "app_id": "--app-id", "topic_prefix": "--topic-prefix",

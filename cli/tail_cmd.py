@@ -14,13 +14,14 @@ from .options import settings_with_flags
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tail", help="print the records of a topic (news.events, news.articles, news.deadletter, ...)")
-    p.add_argument("topic", help="topic name: the service's own (news.raw, news.cleaned, news.articles, news.events,"
+    p.add_argument("topic", metavar="TOPIC", help="topic name: the service's own (news.raw, news.cleaned, news.articles, news.events,"
                                  " news.deadletter) get NEWSFLOW_TOPIC_PREFIX in front; any other name is read as given")
     p.add_argument("--bootstrap", default=None, help="Kafka bootstrap servers (NEWSFLOW_KAFKA_BOOTSTRAP)")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     p.add_argument("--follow", "-f", action="store_true", help="keep printing new records until Ctrl-C")
     p.add_argument("--latest", action="store_true",
-                   help="news.events: only the latest version of each event (with --follow: then every new version)")
+                   help="the last record of each key, such as each event's current version on news.events"
+                        " (with --follow: then each new record as it comes)")
     p.set_defaults(func=cmd_tail)
 
 
