@@ -223,7 +223,7 @@ def _start_metrics(args, ready):
 def cmd_files(args) -> int:
     from .options import require_paths
 
-    require_paths("ingest files", args.paths)
+    require_paths("ingest files", args.paths, stdin=False)
     _setup_logging(args)
     from tqdm import tqdm
 
@@ -250,7 +250,7 @@ def cmd_files(args) -> int:
 def cmd_rss(args) -> int:
     from .options import require_paths
 
-    require_paths("ingest rss --feeds", [args.feeds])
+    require_paths("ingest rss --feeds", [args.feeds], stdin=False)
     _setup_logging(args)
     from connectors.rss import FeedListError, RssConnector, load_feeds
     from pipeline.settings import SettingsError
@@ -326,7 +326,7 @@ def _topics_ready(args, stop: threading.Event) -> bool:
 def cmd_urls(args) -> int:
     from .options import require_paths
 
-    require_paths("ingest urls", [args.file] if args.file else [])
+    require_paths("ingest urls", [args.file] if args.file else [], stdin=False)
     _setup_logging(args)
     from connectors.pages import PagesConnector
     if not args.file and not args.sitemap:

@@ -46,9 +46,14 @@ def settings_with_flags(**flags) -> Settings:
         raise
 
 
-def require_paths(command: str, paths: list[str]) -> None:
-    """Exit 2 naming the input paths that do not exist ('-' is stdin): a mistyped path is a usage
-    error, reported before a broker is started or a message sent, not a rejected input."""
+def require_paths(command: str, paths: list[str], *, stdin: bool = True) -> None:
+    """Exit 2 naming the input paths that do not exist ('-' is stdin where the command reads it): a
+    mistyped path is a usage error, reported before a broker is started or a message sent, not a
+    rejected input."""
+    if not stdin and "-" in paths:
+        print(f"newsflow {command}: '-' (stdin) is not read here; give files or folders"
+              " (`newsflow replay -` reads JSON lines from stdin)", file=sys.stderr)
+        raise SystemExit(2)
     missing = [path for path in paths if path != "-" and not os.path.exists(path)]
     if missing:
         print(f"newsflow {command}: no such file or folder: {', '.join(missing)}", file=sys.stderr)

@@ -190,7 +190,7 @@ def with_free_port(settings: Settings, args: argparse.Namespace) -> Settings:
 # -- commands ---------------------------------------------------------------------------------------
 
 def cmd_up(args: argparse.Namespace) -> int:
-    require_paths("up", args.paths)
+    require_paths("up", args.paths, stdin=False)
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
     stop_on_signals()
@@ -217,7 +217,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    require_paths("demo", args.paths)
+    require_paths("demo", args.paths, stdin=False)
     settings = settings_from(args)
     logs.setup(settings.log_level, settings.log_format)
     # by default SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once and leaves the worker

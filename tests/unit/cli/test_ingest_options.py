@@ -85,3 +85,22 @@ def test_a_metrics_port_that_cannot_be_served_names_the_address_and_the_setting(
     message = str(failed.value)
     assert message.startswith(f"cannot serve /metrics on 127.0.0.1:{port} (Address already in use): ")
     assert "--metrics-port (NEWSFLOW_METRICS_PORT)" in message
+
+
+@pytest.mark.parametrize("argv", [["ingest", "files", "-", "--stdout"], ["ingest", "rss", "--once", "--stdout", "--feeds", "-"],
+                                  ["ingest", "urls", "--once", "--stdout", "-"], ["demo", "-"], ["up", "-"]])
+def test_stdin_where_it_is_not_read_is_a_usage_error(monkeypatch, capsys, argv):
+    """Before, `ingest files -` passed the path check (where '-' means stdin for replay), then
+    rejected '-' as a missing file and exited 0; `demo -` started a broker and a worker for nothing."""
+    from cli import service
+
+    def no_broker(*args, **kwargs):
+        raise AssertionError("a broker was about to be started")
+
+    monkeypatch.setattr(service, "embedded_broker", no_broker)  # should the check go, fail here, start nothing
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    command = " ".join(argv[:2]) if argv[0] == "ingest" else argv[0]
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsflow {command}") and "'-' (stdin) is not read here; give files or folders" in err
