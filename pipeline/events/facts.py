@@ -9,11 +9,11 @@ from typing import Any
 from . import dates, ner
 from .. import cjk
 from .lexicon import STOPWORDS, WELL_KNOWN_ORGS
-from ..scripts import WIDE_SCRIPT
+from ..scripts import WIDE_SCRIPT, WORD_MARKS
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 14  # 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 15  # 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -35,12 +35,23 @@ sides side number recent recently amid high level high-level broader broad wide 
 # runs of word characters, apostrophes and hyphens that start with a letter of any script;
 # _is_word keeps those made of letters (a class for "letter, apostrophe or hyphen" needs an
 # alternation, which makes the pattern several times slower)
-_WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
+# a word goes on through the combining marks within it (scripts.WORD_MARKS: Hindi "हिन्दी" is one word)
+_WORD = re.compile(r"(?<![\w'’\-" + WORD_MARKS + r"])[^\W\d_][\w'’\-" + WORD_MARKS + r"]*")
 
 
 def _is_word(token: str) -> bool:
-    """Letters with inner apostrophes or hyphens ("don't", "high-level"), ending in a letter."""
+    """Letters with inner apostrophes or hyphens ("don't", "high-level"), ending in a letter; the
+    combining marks within a word count as its letters ("हिन्दी" ends in the vowel sign "ी")."""
+    if token.isalpha():
+        return True
+    if not token.isascii():
+        token = _MARKS.sub("", token)
+        if not token:
+            return False
     return token.isalpha() or (token[-1].isalpha() and token.replace("'", "").replace("’", "").replace("-", "").isalpha())
+
+
+_MARKS = re.compile("[" + WORD_MARKS + "]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _ENGLISH_HINTS = frozenset("the and of to in is was for that with on as by at from".split())
 
