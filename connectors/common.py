@@ -80,6 +80,11 @@ def html_to_text(fragment: str) -> str:
     """Plain text of a short HTML fragment (feed summaries): tags out, entities decoded, blocks as lines."""
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()
+    if "<![CDATA[" in fragment:
+        # a CDATA section inside the HTML (a feed that wraps its already wrapped content once more):
+        # its markers go, its content stays; left in, "<![CDATA[" opened a tag that the first ">"
+        # of the content closed, or none did and the tag stripping took the whole text
+        fragment = fragment.replace("<![CDATA[", "").replace("]]>", "")
     text = drop_hidden(fragment, _DROPPED)
     text = _BLOCK.sub("\n", text)
     text = _TAG.sub("", text)

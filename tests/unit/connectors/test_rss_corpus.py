@@ -170,3 +170,27 @@ def test_a_guid_shared_by_different_articles_gives_way_to_their_links(site, tmp_
                                          "https://news.example/story-3", "tag:news.example,2026:9"]
     _, again = poll(site, tmp_path / "again")
     assert [r.id for r in again.raws] == [r.id for r in sink.raws]
+
+
+# -- script in broken HTML ----------------------------------------------------------------------
+def test_script_source_in_broken_html_never_reaches_the_text(site, tmp_path):
+    # escaped HTML with a <head>, <script\n\n> tags split over lines and an unclosed comment: feedparser's
+    # sanitizer dropped the tags but kept "function executeMe() {" and the page <title>, which the
+    # tag stripping then sent as the article's text
+    serve(site, "atom03_crazy_html_script.xml", {"Content-Type": "application/atom+xml"})
+    result, sink = poll(site, tmp_path)
+    assert result.new == 1
+    text = sink.raws[0].text
+    assert "executeMe" not in text and "alert" not in text and "Crazy HTML" not in text
+    assert text == "Did The Javascript Execute?\n\nI will execute here, too, if you mouse over me"
+
+
+def test_content_wrapped_in_cdata_twice_keeps_its_text(site, tmp_path):
+    # <![CDATA[<![CDATA[<p>...</p>]]]]><![CDATA[>]]>: the value holds a CDATA section; its opening
+    # "<![CDATA[" swallowed the whole text up to the last ">" as one tag
+    body = ('<rss version="2.0"><channel><title>Desk</title><item><guid>tag:desk,2026:1</guid><title>Visit</title>'
+            "<description><![CDATA[<![CDATA[<p>Xi arrives in Moscow for a three-day visit.</p>]]]]>"
+            "<![CDATA[>]]></description></item></channel></rss>")
+    site.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, body.encode())
+    result, sink = poll(site, tmp_path)
+    assert result.new == 1 and sink.raws[0].text == "Xi arrives in Moscow for a three-day visit."
