@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from pipeline.times import MAX_YEAR, MIN_YEAR, normalise_published
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
@@ -208,6 +209,21 @@ def _iso(parsed_time) -> str | None:
         return datetime(*parsed_time[:6], tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
     except (TypeError, ValueError):
         return None
+
+
+def _published(entry: dict) -> str | None:
+    """The entry's publication time (else its update time) in UTC. feedparser's reading is taken
+    when its year is plausible; otherwise the text is read as the cleaning reads times
+    (pipeline.times): feedparser read epoch seconds ("1679392800") as the year 1679 and passed
+    the year 1 through, where the cleaning reads the one and drops the other."""
+    for key in ("published", "updated"):
+        parsed = entry.get(key + "_parsed")
+        if parsed and MIN_YEAR <= parsed[0] <= MAX_YEAR and (found := _iso(parsed)):
+            return found
+        raw = entry.get(key)
+        if isinstance(raw, str) and raw.strip() and (found := normalise_published(raw.strip())):
+            return found
+    return None
 
 
 _MARKUP_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml", "text/xml")
@@ -526,7 +542,7 @@ class RssConnector:
         document: dict[str, Any] = {
             "id": item_id, "source": source, "url": link[:4096] if link else None,
             "title": title[:4096] if title else None,
-            "published": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            "published": _published(entry),
             "fetched_at": utcnow_iso(),
             "language": ((language if isinstance(language, str) else "").strip()[:16] or None),
             "meta": {"connector": "rss", "feed": feed.url, "guid": entry.get("id")},

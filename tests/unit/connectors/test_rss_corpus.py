@@ -194,3 +194,20 @@ def test_content_wrapped_in_cdata_twice_keeps_its_text(site, tmp_path):
     site.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, body.encode())
     result, sink = poll(site, tmp_path)
     assert result.new == 1 and sink.raws[0].text == "Xi arrives in Moscow for a three-day visit."
+
+
+# -- publication times --------------------------------------------------------------------------
+@pytest.mark.parametrize("written, published", [
+    ("Tue, 21 Mar 2023 10:00:00 EST", "2023-03-21T15:00:00Z"),
+    ("Tue, 21 Mar 2023 10:00:00 +0530", "2023-03-21T04:30:00Z"),
+    ("2023-03-21", "2023-03-21T00:00:00Z"),
+    ("1679392800", "2023-03-21T10:00:00Z"),        # epoch seconds: feedparser said 1680-01-27
+    ("0001-01-01T00:00:00Z", None),                # no news is that old: feedparser passed it on
+    ("Tue, 21 Mar 2023 25:61:00 GMT", None),
+])
+def test_publication_times_are_utc_and_plausible(site, tmp_path, written, published):
+    site.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, (
+        '<rss version="2.0"><channel><title>Desk</title><item><guid>tag:desk,2026:1</guid><title>Visit</title>'
+        f"<pubDate>{written}</pubDate></item></channel></rss>").encode())
+    result, sink = poll(site, tmp_path)
+    assert result.new == 1 and sink.raws[0].published == published
