@@ -26,6 +26,9 @@ _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
 # Korean particles and copulas that end a word, longest first
 _KOREAN_ENDINGS = ("에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터", "이나", "이다",
                    "라는", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만")
+# ... of which these are never the end of a noun, so they come off a noun of one syllable too
+# ("것으로" is "것" + "으로"; "로" alone left the non-word "것으", in most news reports: "~것으로 알려졌다")
+_UNMISTAKABLE_ENDINGS = frozenset(["에서는", "에게서", "으로는", "이라는", "에서", "에게", "으로", "까지", "부터"])
 
 
 def unspaced(words: str) -> str:
@@ -45,8 +48,10 @@ def terms(sentence: str, language: str) -> list[str]:
         return _JAPANESE_TERM.findall(sentence)
     if language == "zh":
         return [w for run in _HAN_RUN.findall(sentence) for w in chinese_words(run)]
-    # a word ending in 다 is a predicate ("했다", "높았다"), not a topic
-    return [korean_stem(w) for w in _HANGUL_WORD.findall(sentence) if not w.endswith("다")]
+    # a word ending in 다 is a predicate ("했다", "높았다"), not a topic; a stem of one syllable
+    # ("것" of "것으로") is too short to be one
+    stems = (korean_stem(w) for w in _HANGUL_WORD.findall(sentence) if not w.endswith("다"))
+    return [w for w in stems if len(w) >= 2]
 
 
 def spaced(text: str, language: str) -> str:
@@ -79,8 +84,11 @@ def chinese_words(run: str) -> list[str]:
 
 
 def korean_stem(word: str) -> str:
-    """The word without a particle at its end ("류화영의" -> "류화영"), keeping at least two syllables."""
+    """The word without a particle at its end ("류화영의" -> "류화영"), keeping at least two syllables,
+    or one when the particle cannot end a noun ("것으로" -> "것")."""
     for ending in _KOREAN_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 2:
-            return word[:-len(ending)]
+        if word.endswith(ending):
+            rest = len(word) - len(ending)
+            if rest >= 2 or (rest == 1 and ending in _UNMISTAKABLE_ENDINGS):
+                return word[:-len(ending)]
     return word
