@@ -7,7 +7,7 @@ import itertools
 import re
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from schemas.models import Rejected, RawArticle
@@ -69,6 +69,11 @@ _DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|r
 _HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^<>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:!doctype\s+html|html)\b", re.I)
 DATELINE_HEAD_LINES = 4
 TITLE_SEARCH_LINES = 4  # a text's headline is its first line the rules keep (after a dateline, a menu, a prompt)
+TITLE_LEAD_LINES = 8  # ... that is about the text below it, when one is: shares words with these lines,
+TITLE_LEAD_CHARS = 1500  # ... and characters
+TITLE_SHARED_WORDS = 2
+TITLE_STEM_CHARS = 4
+TITLE_MIN_WORDS_UNRELATED = 3  # ... else the first, when it has this many words (and to be about the text)
 
 _DEFAULT_EXTRACTORS: dict[tuple, HtmlExtractor] = {}
 _DEFAULT_LOCK = threading.Lock()
@@ -208,6 +213,49 @@ def _headline_like(line: str) -> bool:
         and _WEB_ADDRESS.search(line) is None
 
 
+def _stems(text: str) -> set[str]:
+    """The words of four letters or more, cut to their first four ("kills" and "killed" are one)."""
+    return {word[:TITLE_STEM_CHARS] for word in _WORDS.findall(text.casefold()) if len(word) >= TITLE_STEM_CHARS}
+
+
+def _about_the_text(line: str, below: str, host: str | None = None) -> bool:
+    """Whether a headline-like line of three words or more shares two of its words (of four letters
+    or more, by their first four) with the text below it, or all of them when it has fewer; words of
+    the site's own name, as its address spells it ("detroitnews"), do not count: a byline ("Detroit
+    News wire services") repeats them. A site's banner ("Welcome to The Detroit News's EUROPEAN UNION
+    EXPERIENCE"), a button ("Learn More") or a section's name ("Healthcare", which a text about
+    health shares) is not about the text."""
+    if WIDE_SCRIPT.search(line):  # written without spaces: words are not found by spaces
+        return True
+    words = _stems(line)
+    if host:
+        site = host.removeprefix("www.").rsplit(".", 1)[0]
+        words = {word for word in words if word not in site}
+    return len(line.split()) >= TITLE_MIN_WORDS_UNRELATED and bool(words) \
+        and len(words & _stems(below)) >= min(TITLE_SHARED_WORDS, len(words))
+
+
+def _text_headline(lines: list[str], kept: Callable[[str], str | None],
+                   host: str | None = None) -> tuple[int, str, set[int]] | None:
+    """Where a text's headline is, the headline as the rules leave it, and the lines passed over above
+    it: among the text's first ``TITLE_SEARCH_LINES`` lines, above its first line of prose, the lines
+    that the rules keep (``kept`` gives such a line as they leave it, else None) and that read like a
+    headline; the first of them that is about the text below it (:func:`_about_the_text`), the ones
+    before it passed over; else the first of them, when it has ``TITLE_MIN_WORDS_UNRELATED`` words."""
+    candidates: list[tuple[int, str]] = []
+    for index in range(min(TITLE_SEARCH_LINES, len(lines) - 1)):
+        line = kept(lines[index])
+        if not line:
+            continue
+        if not _headline_like(line):
+            break
+        if _about_the_text(line, "\n".join(lines[index + 1:index + 1 + TITLE_LEAD_LINES])[:TITLE_LEAD_CHARS], host):
+            return index, line, {i for i, _ in candidates}
+        candidates.append((index, line))
+    # none is about the text: the first, unless it is a word or two (a section's name, "Healthcare")
+    return (*candidates[0], set()) if candidates and len(candidates[0][1].split()) >= TITLE_MIN_WORDS_UNRELATED else None
+
+
 def _host(url: str | None) -> str | None:
     if not url:
         return None
@@ -271,22 +319,24 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     if not title and page_title:
         title = _strip_site_from_title(page_title, site_name, host)
     if not title and raw.html is None and len(lines) > 1:
-        # The headline opens the text, after at most one line the rules remove whole (a dateline
-        # such as "Thursday, December 11, 2008", or "UPDATED: ..."), which stays for the dateline pass.
-        for index in range(min(TITLE_SEARCH_LINES, len(lines) - 1)):
-            first, _ = rules.clean_lines(lines[index:index + 1], host=host, published=published)
-            if not first:
-                continue
-            if _headline_like(first[0]):
-                title = first[0]
-                lines = lines[:index] + lines[index + 1:]
-                flags.append("title_from_text")
-            break
+        # The headline opens the text, after lines the rules remove whole (a dateline such as
+        # "Thursday, December 11, 2008", or "UPDATED: ..."), which stay for the dateline pass.
+        # Headline-like lines above it that are not about the text (a site's banner, a "Learn More"
+        # button) go with it: they are neither the headline nor the article; one that names a date
+        # stays for the dateline pass.
+        found = _text_headline(lines, lambda line: next(iter(rules.clean_lines([line], host=host, published=published)[0]), None),
+                               host)
+        if found is not None:
+            index, title, passed = found
+            lines = [line for i, line in enumerate(lines[:index])
+                     if i not in passed or _DATE_IN_LINE.search(line)] + lines[index + 1:]
+            flags.append("title_from_text")
     # The headline is the title, not a line of the body: any of the first three lines that repeats it
     # goes (a headline-like line with a looser match, as sites vary their headlines a little). So does
     # a headline-like standfirst at the top that repeats the page's description; a first paragraph
     # that repeats it is kept, as many sites use their lede as the description.
-    title_keys = [_key(t) for t in {title, page_title} if t]
+    heading = normalise_inline(meta.get("heading"), fix_mojibake=fix)  # the page's own <h1>, when it differs
+    title_keys = [_key(t) for t in {title, page_title, heading} if t]
     description_key = [_key(meta.get("description"))] if meta.get("description") else []
     top: list[str] = []
     for index, line in enumerate(lines[:3]):

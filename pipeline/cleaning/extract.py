@@ -21,6 +21,7 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from schemas.models import Rejected
 
@@ -47,18 +48,211 @@ def _light_metadata(tree, url: str | None) -> dict[str, Any]:
         meta = extract_meta_json(tree, meta)
     except Exception:  # trafilatura's JSON-LD reader has had bugs on odd pages; meta tags still count
         pass
-    if not meta.title:
-        meta.title = extract_title(tree)
     if not meta.sitename:
         meta.sitename = extract_sitename(tree)
+    if meta.title and _names_site(meta.title, meta.sitename, url):
+        meta.title = None  # an og:title that is the site's name on every page is no headline
+    if not meta.title:
+        title = extract_title(tree)
+        if title and (_names_site(title, meta.sitename, url) or _site_headings(tree, url, title)):
+            # trafilatura takes a page's only <h1>, or a heading whose class says "title", or the first
+            # part of "Site | Headline": on many sites that is the logo in the masthead ("<a href="/">
+            # <h1>Site</h1></a>", class "site-title") or the site's name; the headline is then the
+            # next candidate that is not the site's own, and none is better than the site's name
+            title = _page_title(tree, url, meta.sitename)
+        meta.title = title
     try:
         date = find_date(tree, url=url or meta.url, extensive_search=False, original_date=True)
     except Exception:
         date = None
     out = {name: getattr(meta, name, None) for name in _META_FIELDS}
+    out["heading"] = _page_heading(tree, url)
     out["date"] = date
     out["html_lang"] = tree.get("lang") or None
     return out
+
+
+# A heading that names the site rather than the page: a class or id of the heading or of what holds
+# it says logo, brand, masthead, site title or name ("site-title", "logo", "navbar-brand", "blog-name").
+# Each class is read by its last BEM part: "site-header__article-title" is an article's title.
+_SITE_CLASS = re.compile(r"(?i)(?:^|[_-])(?:logo\w*|brand\w*|masthead|navbar"
+                         r"|site[-_]?(?:title|name|header|branding|logo|id)|blog[-_]?(?:name|logo))(?:$|[_-])")
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"})
+_SITE_ANCESTORS = 4  # how far up a heading's class and home link are looked for
+_SITE_NAME_WORDS = 8  # a heading classed as the site's is its name or tagline: longer is a headline
+_SITE_NAME_CHARS = 60
+
+
+def _words_key(text: str | None) -> str:
+    return "".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def _names_site(title: str, sitename: str | None, url: str | None) -> bool:
+    """Whether ``title`` is only the site's name or host ("Entermedia", "example.com")."""
+    key = _words_key(title)
+    if not key:
+        return False
+    names = {_words_key(sitename)} if sitename else set()
+    try:
+        host = (urlsplit(url).hostname or "") if url and "//" in url else ""
+    except ValueError:  # an address that cannot be read names no host
+        host = ""
+    if host:
+        labels = host.lower().removeprefix("www.").split(".")
+        names.update({_words_key(host), _words_key(".".join(labels)), labels[0] if len(labels) > 1 else ""})
+    names.discard("")
+    return key in names
+
+
+def _is_home_link(element, url: str | None) -> bool:
+    href = (element.get("href") or "").strip()
+    if element.tag != "a" or not href or href.startswith(("#", "javascript:", "mailto:")):
+        return False
+    try:
+        parts = urlsplit(urljoin(url, href) if url else href)
+    except ValueError:
+        return False
+    return parts.path.rstrip("/") in {p.rstrip("/") for p in _HOME_PATHS} and not parts.query
+
+
+def site_heading(heading, url: str | None) -> bool:
+    """Whether ``heading`` (an <h1>-<h3> element) is the site's masthead, not a page's headline: it
+    links to the site's home page (itself, a link inside it holding all its text, or a link around
+    it), or it stands in the page's banner, or it or what holds it is classed as a logo, brand,
+    masthead or site title and it is as short as a name or tagline. Looked for up to a few levels up,
+    and never above an <article> or <main>, where a headline may sit in a header of its own."""
+    key = _words_key(heading.text_content())
+    for link in heading.iter("a"):
+        if _is_home_link(link, url) and _words_key(link.text_content()) == key:
+            return True
+    text = " ".join(heading.text_content().split())
+    short = len(text.split()) <= _SITE_NAME_WORDS and len(text) <= _SITE_NAME_CHARS
+    element = heading
+    for _ in range(_SITE_ANCESTORS + 1):
+        if element is None or element.tag in ("article", "main", "body", "html"):
+            return False
+        if _is_home_link(element, url) or element.get("role") == "banner":
+            return True
+        if short and _site_class(element):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _site_class(element) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_SITE_CLASS.search(name.rsplit("__", 1)[-1]) for name in names)
+
+
+def _heading_text(element) -> str:
+    from trafilatura.metadata import block_text  # keeps word boundaries at block tags, as trafilatura does
+    return block_text(element)
+
+
+def _site_headings(tree, url: str | None, title: str) -> bool:
+    """Whether ``title`` is the text of headings that are all the site's masthead (:func:`site_heading`);
+    one that repeats the article's own heading in a sticky site header is not."""
+    key = _words_key(title)
+    same = [h for h in tree.iter("h1", "h2", "h3") if _words_key(h.text_content()) == key]
+    return bool(same) and all(site_heading(h, url) for h in same)
+
+
+def _page_heading(tree, url: str | None) -> str | None:
+    """The page's first <h1> that is not the site's masthead: its headline as the page shows it, which
+    may differ from the title its metadata gives (an edition's own headline, a shorter social one)."""
+    for heading in tree.iter("h1"):
+        text = _heading_text(heading)
+        if 2 < len(text) < 300 and not site_heading(heading, url):
+            return text
+    return None
+
+
+def _page_title(tree, url: str | None, sitename: str | None = None) -> str | None:
+    """The page's headline when trafilatura's first choice was the site's masthead or name: the one
+    <h1> that is not the site's, a heading classed as a headline or title that is not the site's, the
+    part of the <title> that is not the site's name, the first <h1> that is not the site's, then the
+    first such <h2>; None when all there is names the site."""
+    from trafilatura.metadata import TITLE_XPATHS, examine_title_element
+
+    def own_text(text: str | None) -> str | None:
+        return text if text and 2 < len(text) < 200 and not _names_site(text, sitename, url) else None
+
+    def usable(element) -> str | None:
+        text = own_text(_heading_text(element))
+        return text if text and not site_heading(element, url) else None
+
+    own = [text for text in map(usable, tree.iter("h1")) if text]
+    if len(own) == 1:
+        return own[0]
+    for expression in TITLE_XPATHS:
+        for element in expression(tree):
+            text = usable(element)
+            if text:
+                return text
+    whole, first, second = examine_title_element(tree)
+    for part in (first, second):
+        if own_text(part) and "." not in part:
+            return part
+    if own:
+        return own[0]
+    return next(filter(None, map(usable, tree.iter("h2"))), None) or own_text(whole)
+
+
+def _drop_inline_cards(tree) -> int:
+    """Remove the cards a site sets inside a paragraph's sentence: a person's pop-up with links to
+    other stories ("Kristi Noem<span>Kristi Lynn Noem / South Dakota governor doubles down on ... /
+    South Dakota drops pipeline protest laws ... / MORE</span> (R) is defending"), an inline "related"
+    box. Such a card is an element inside a <p> whose text is links, at least two of them headlines
+    of three words or more, eight words in all; the innermost such element goes, its tail stays,
+    so the name the card hangs on stays in the sentence. Returns how many went."""
+    dropped = 0
+    for element in reversed(tree.xpath("//p//*[self::span or self::small or self::aside or self::section"
+                                       " or self::ul or self::ol or self::figure]")):
+        if element.getparent() is None:
+            continue
+        links = [len(link.text_content().split()) for link in element.iter("a")]
+        if sum(1 for n in links if n >= 3) < 2:
+            continue
+        words = len(element.text_content().split())
+        if words >= 8 and sum(links) >= 0.8 * words:
+            element.drop_tree()
+            dropped += 1
+    return dropped
+
+
+TEASER_SUMMARY_WORDS = 8  # a teaser card's summary: a paragraph of this many words inside a link ...
+TEASER_CARD_LEVELS = 2  # ... beside another link to the same story, this many levels up at most
+
+
+def _drop_teaser_cards(tree) -> int:
+    """Remove teaser cards: a story's summary written inside a link ("<a href=X><p>Night mode is an
+    automatic setting ...</p></a>") next to a link to the same story, its headline or picture ("<a
+    class=product-title href=X>Night Mode (iPhone 11)</a>"), in the same box. A sidebar of such
+    cards can outweigh a short article's lead for the extractor, and its summary then opens the
+    article (macrumors.com's "Guides"). The summary's link and the card's other links to the story
+    go. Returns how many cards went."""
+    dropped = 0
+    for link in list(tree.iter("a")):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")) or link.getparent() is None:
+            continue
+        if not any(len(block.text_content().split()) >= TEASER_SUMMARY_WORDS for block in link.iter("p", "div")):
+            continue
+        box, others = link.getparent(), []
+        for _ in range(TEASER_CARD_LEVELS):
+            if box is None:
+                break
+            others = [other for other in box.iter("a") if other is not link and (other.get("href") or "").strip() == href]
+            if others:
+                break
+            box = box.getparent()
+        if not others:
+            continue
+        for element in (link, *others):
+            if element.getparent() is not None:
+                element.drop_tree()
+        dropped += 1
+    return dropped
 
 
 def extract_html(html: str | bytes, url: str | None, options: dict[str, Any]) -> dict[str, Any]:
@@ -76,6 +270,7 @@ def extract_html(html: str | bytes, url: str | None, options: dict[str, Any]) ->
     if tree is None:
         return {"error": "the document could not be parsed as HTML (no markup, or not a page)"}
     result = _light_metadata(tree, url)
+    result["inline_cards"] = _drop_inline_cards(tree) + _drop_teaser_cards(tree)
     common = {"url": url, "include_comments": options["include_comments"],
               "include_tables": options["include_tables"], "with_metadata": False}
     precision = options["favor_precision"]

@@ -186,6 +186,49 @@ _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
 _MD_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 
 
+_MD_LINK_OR_IMAGE = re.compile(f"{_MD_IMAGE.pattern}|{_MD_LINK.pattern}")
+CARD_HEADLINE_WORDS = 3  # a card's links are headlines of other stories: this many words ...
+CARD_HEADLINES = 2  # ... this many of them
+CARD_PROSE_WORDS = 4  # ... and the line is a sentence around the card: this many words outside links
+
+
+def _drop_markdown_cards(text: str) -> str:
+    """A person's pop-up card written into a sentence, as a page's Markdown keeps it: a link glued to
+    an image or another link, then more links, each followed by nothing but spaces ("Gov. [Kristi
+    Noem](/people/kristi-noem)![](/noem.jpg)[Kristi Lynn Noem](...)[South Dakota governor doubles down
+    on ...](...) [South Dakota drops pipeline protest laws ...](...) [MORE](...) (R) is defending").
+    The first link, the name the card hangs on, stays; the rest of the run goes when two of its links
+    are headlines (three words or more) and the line has prose of its own."""
+    if "](" not in text or ")[" not in text and ")![" not in text:
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if ")[" not in line and ")![" not in line:
+            continue
+        tokens = list(_MD_LINK_OR_IMAGE.finditer(line))
+        cuts: list[tuple[int, int]] = []
+        index = 0
+        while index < len(tokens):
+            run = [tokens[index]]
+            while index + len(run) < len(tokens) and not line[run[-1].end():tokens[index + len(run)].start()].strip():
+                run.append(tokens[index + len(run)])
+            index += len(run)
+            if len(run) < 3 or run[0].group().startswith("!") or run[0].end() != run[1].start():
+                continue
+            headlines = sum(1 for token in run[1:] if token.group(1) is not None
+                            and len(token.group(1).split()) >= CARD_HEADLINE_WORDS)
+            if headlines >= CARD_HEADLINES:
+                cuts.append((run[1].start(), run[-1].end()))
+        if not cuts:
+            continue
+        outside = line
+        for start, end in reversed(cuts):
+            outside = outside[:start] + outside[end:]
+        if len(_MD_LINK_OR_IMAGE.sub(" ", outside).split()) >= CARD_PROSE_WORDS:
+            lines[number] = outside
+    return "\n".join(lines)
+
+
 def strip_markdown(text: str) -> str | None:
     """``text`` as plain text when it is Markdown (three links or images, or two headings): a link
     keeps its words and loses its address, an image goes, as do heading marks, bold and emphasis
@@ -196,7 +239,7 @@ def strip_markdown(text: str) -> str | None:
     marks = len(_MD_LINK.findall(text, 0, 200_000)) + len(_MD_IMAGE.findall(text, 0, 200_000))
     if marks < 3 and len(_MD_HEADING_LINE.findall(text)) < 2:
         return None
-    text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
+    text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", _drop_markdown_cards(text)))
     text = _MD_AUTOLINK.sub("", text)
     text = _MD_RULE_OR_DEFINITION.sub("", text)
     text = _MD_HEADING.sub("", text)
