@@ -27,7 +27,7 @@ import orjson
 
 from . import ner
 from .dates import published_day
-from .facts import _get
+from .facts import _FURNITURE, _get
 from .text import ends_full_width
 
 STATE_VERSION = 1
@@ -203,9 +203,13 @@ class EventBuilder:
         centre = self._centre(state)
         centre_norm = _norm(centre)
         ranked = sorted(state["reps"], key=lambda r: -self._rep_score(r, centre, centre_norm))
+        titles = {row[0]: row[3] for row in state["members"] if row[3]}
         summary = ""
         for rep in ranked:
-            lead = rep["lead"]
+            # a title that did not read as one headline ("South Dakota doubles down on 'Meth. We're on
+            # it.' They just might be.") opens the text the facts were read from: its pieces are not
+            # the article's lead
+            lead = [s for s in rep["lead"] if not _piece_of(s, titles.get(rep["id"]))]
             if lead:
                 picked = lead[:2]
                 if len(lead) > 2 and sum(len(s) for s in picked) < 320:
@@ -214,6 +218,10 @@ class EventBuilder:
                 break
         gist = next((r["gist"] for r in ranked if r.get("gist")), None)
         title = next((r["headline"] for r in ranked if r["headline"]), None)
+        if not title:
+            # no member's title read as a headline: a short one that only holds a full stop or two
+            # is still the article's headline, better than its first sentence cut at a quoted "Meth."
+            title = next((titles[r["id"]] for r in ranked if _short_headline(titles.get(r["id"]))), None)
         if not title:
             title = _short_title(next((r["lead"][0] for r in ranked if r["lead"]), None)
                                  or next((row[3] for row in state["members"] if row[3]), None)
@@ -243,6 +251,23 @@ class EventBuilder:
                 for r in state["members"]
             ],
         }
+
+
+SHORT_HEADLINE_WORDS = 24  # as many as a headline has (facts.headline_like)
+SHORT_HEADLINE_CHARS = 200
+
+
+def _short_headline(title: str | None) -> bool:
+    """A member's title that is short enough for a headline and names no furniture, whatever full
+    stops it holds: facts.headline_like refused it only for reading as several sentences."""
+    return bool(title) and 2 <= len(title.split()) <= SHORT_HEADLINE_WORDS and len(title) <= SHORT_HEADLINE_CHARS \
+        and not _FURNITURE.search(title)
+
+
+def _piece_of(sentence: str, title: str | None) -> bool:
+    """Whether ``sentence`` is a piece of ``title`` (the facts read a title that was not one headline
+    as the first lines of the text)."""
+    return bool(title) and len(sentence) < len(title) and " ".join(sentence.split()) in " ".join(title.split())
 
 
 def _join_sentences(sentences: list[str]) -> str:

@@ -1,0 +1,77 @@
+"""The title and summary of an event built from real pages of the extraction benchmark
+(tests/fixtures/extraction): no site furniture, no piece of a headline cut at a quoted full stop."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.cleaning import CleaningConfig, HtmlExtractor, clean
+from pipeline.events.builder import EventBuilder
+from pipeline.events.facts import article_facts
+from schemas.models import RawArticle
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extraction"
+PAGES = json.loads((FIXTURES / "ground-truth.json").read_text(encoding="utf-8"))
+NJ = "3f65af7b6b98b1c9ae9a3e0d8a09a85600cdc44e26e4b3a6db96a31f4b1767e3"
+THE_HILL = "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38"
+ENTERMEDIA = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
+USA_TODAY = "776a1c046798b474e410f6edf3225d6a27fecd0de6aac22aef7b7f64fe87caaf"
+MACRUMORS = "232a43fb15abde807427b2a7bf4f772e27b8760554370956d8291df4e8166dbf"
+
+
+@pytest.fixture(scope="module")
+def records():
+    """page id -> the event record of that page alone, from its HTML through the cleaning."""
+    extractor = HtmlExtractor(CleaningConfig(), workers=0)
+    out = {}
+    try:
+        for page_id in (NJ, THE_HILL, ENTERMEDIA, USA_TODAY, MACRUMORS):
+            html = gzip.decompress((FIXTURES / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+            article = clean(RawArticle(id=page_id, source="benchmark", html=html, url=PAGES[page_id]["url"]),
+                            extractor=extractor)
+            _, record = EventBuilder().apply(None, article, article_facts(article),
+                                             {"event_id": f"ev-{page_id[:8]}", "relation": "new"},
+                                             "2019-11-20T00:00:00Z")
+            out[page_id] = record
+    finally:
+        extractor.close()
+    return out
+
+
+def test_a_headline_with_a_quoted_full_stop_is_the_title_and_not_the_summary(records):
+    # nj.com: "South Dakota doubles down on 'Meth. We're on it.' They just might be." reads as three
+    # sentences; the event's title was its first piece, and the summary opened with it
+    record = records[NJ]
+    assert record["title"] == "South Dakota doubles down on 'Meth. We're on it.' They just might be."
+    assert record["summary"].startswith("Remember New Jersey's epic quest to find a state slogan?")
+    assert "doubles down on 'Meth." not in record["summary"]
+
+
+def test_a_person_card_of_other_stories_is_not_in_the_summary(records):
+    record = records[THE_HILL]
+    assert record["summary"].startswith("South Dakota Gov. Kristi Noem (R) is defending the state's launch")
+    assert "Kristi Lynn Noem" not in record["summary"]
+    assert "pipeline protest" not in record["summary"]
+
+
+def test_the_sites_logo_is_not_the_events_title(records):
+    record = records[ENTERMEDIA]
+    assert record["title"] == "악녀의 덫에 걸린 이유리, 의외로 막장극 어울리는 남상미"
+    assert record["articles"][0]["title"] == record["title"]
+
+
+def test_the_pages_other_headline_is_not_the_summary(records):
+    # usatoday.com: the page's <h1> differs from its og:title and was the body's first line, so the
+    # summary opened with its second half ("We're On It,' and Twitter asks, Are you guys OK?")
+    record = records[USA_TODAY]
+    assert record["summary"].startswith("SIOUX FALLS, S.D. – People across the nation are talking about it")
+    assert "Twitter asks" not in record["summary"]
+
+
+def test_a_teaser_cards_summary_is_not_the_events_summary(records):
+    record = records[MACRUMORS]
+    assert record["summary"].startswith("Following the 16-inch MacBook Pro, Apple plans to release")
+    assert "Night mode" not in record["summary"]
