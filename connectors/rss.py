@@ -21,6 +21,7 @@ import random
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -345,7 +346,20 @@ def _undeclared_to_utf8(content: bytes, content_type: str | None) -> bytes:
     guess = guess_encoding(content)
     if not guess or guess in ("utf-8", "ascii"):
         return content
-    return content.decode(guess, errors="replace").encode("utf-8")
+    text = content.decode(guess, errors="replace")
+    if _mostly_latin(text):
+        # Latin text in some 8-bit code page: the guess between windows-1252 and its neighbours is a
+        # coin toss on a short feed (French "très" came out as cp1250 "trčs"), and feedparser's own
+        # fallback, windows-1252, is right for most of it
+        return content
+    return text.encode("utf-8")
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether most letters outside ASCII are Latin ones (é, ß, č), not Cyrillic, Greek, Hebrew, CJK ..."""
+    letters = [c for c in text if ord(c) > 127 and c.isalpha()]
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    return bool(letters) and latin * 2 >= len(letters)
 
 
 class RssConnector:

@@ -44,6 +44,20 @@ def test_a_feed_whose_encoding_nothing_declares_is_read_in_its_own_script(site, 
     assert raw.title == title and raw.text.startswith(text_start)
 
 
+@pytest.mark.parametrize("title", [
+    "Le président français a déclaré que la réunion était très importante",
+    "Die Straße führt über die Brücke nach München",
+    "Xi’s “state visit” to Moscow – café talks",
+])
+def test_undeclared_windows_1252_stays_windows_1252(site, tmp_path, title):
+    # a guess on a short Latin text picks a neighbour code page as often as not (cp1250 made "très"
+    # "trčs"); for Latin text feedparser's windows-1252 fallback stands
+    site.routes["/feed"] = (200, {}, (f'<rss version="2.0"><channel><item><guid>a:1</guid><title>{title}</title>'
+                                      f"<description>{title}. {title}.</description></item></channel></rss>").encode("cp1252"))
+    result, sink = poll(site, tmp_path)
+    assert result.new == 1 and sink.raws[0].title == title
+
+
 def test_declared_or_utf8_bytes_are_left_to_feedparser():
     euc_kr = "<rss><channel><item><title>한글</title></item></channel></rss>".encode("euc-kr")
     declared = b'<?xml version="1.0" encoding="euc-kr"?>' + euc_kr
