@@ -164,6 +164,9 @@ def test_promotions_and_disclaimers_of_real_pages_go(line):
 
 @pytest.mark.parametrize("line", [
     "The papers were delivered to the court on Monday by the lawyers of the company.",
+    "News of the attack was delivered to the president on Tuesday by his aides.",
+    "The briefing was delivered by the general at noon, two hours after the strike.",
+    "Stories of survival were delivered in court on Monday, witnesses said.",
     "He said people can sign up for the program. The city will send updates to your inbox monthly.",
     "Opinions expressed at the hearing were sharply divided, the committee's chairman said.",
 ])
