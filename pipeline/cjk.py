@@ -17,10 +17,17 @@ CJK_LANGUAGES = frozenset(["zh", "ja", "ko"])
 UNSPACED_LANGUAGES = frozenset(["zh", "ja"])  # Korean puts spaces between words; these do not
 
 _LATIN_CJK_EDGE = re.compile(rf"(?<=[A-Za-z0-9])(?=[{WIDE_CHARACTERS}])|(?<=[{WIDE_CHARACTERS}])(?=[A-Za-z0-9])")
-# kanji compounds (with the repeat mark) and katakana words (with the long-vowel mark)
-_JAPANESE_TERM = re.compile(rf"[{HAN}々]{{2,}}|[\u30a1-\u30fa\u30fcー]{{2,}}")
+# kanji compounds (with the repeat mark) and katakana words (with the long-vowel mark). A number's
+# counter is not part of the compound that follows it: "12日午後" is 12 + 日 + "午後", "3時間後" is
+# 3 + 時間 + 後, "119番通報" is 119 + 番 + "通報" (the compound was "日午後", "時間後", "番通報": terms
+# that unrelated reports of one day share). The counter is taken whole (atomic group), and a
+# compound never starts right after a digit or inside another.
+_DIGIT = "0-9\uff10-\uff19"
+_JAPANESE_TERM = re.compile(rf"(?>[{_DIGIT}]+(?:時間|年間|日間|週間|[{HAN}]))([{HAN}々]{{2,}})"
+                            rf"|(?<![{_DIGIT}{HAN}々])([{HAN}々]{{2,}})|([\u30a1-\u30fa\u30fcー]{{2,}})")
 _HAN_RUN = re.compile(rf"[{HAN}]{{2,}}")
-_CJK_RUN = re.compile(rf"[{WIDE_CHARACTERS}々ー]+")
+# a run of CJK script, with the digits right before it (read with it: "12日午後"), apart
+_CJK_RUN = re.compile(rf"([{_DIGIT}]*)([{WIDE_CHARACTERS}々ー]+)")
 _SPACE_BESIDE_CJK = re.compile(rf"(?<=[{WIDE_CHARACTERS}々ー]) (?=\S)|(?<=\S) (?=[{WIDE_CHARACTERS}々ー])")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]{2,}")
 # Korean particles and copulas that end a word, longest first
@@ -45,7 +52,7 @@ def split_latin(text: str) -> str:
 def terms(sentence: str, language: str) -> list[str]:
     """The content words of a Chinese, Japanese or Korean sentence, in order."""
     if language == "ja":
-        return _JAPANESE_TERM.findall(sentence)
+        return [m.group(m.lastindex) for m in _JAPANESE_TERM.finditer(sentence)]
     if language == "zh":
         return [w for run in _HAN_RUN.findall(sentence) for w in chinese_words(run)]
     # a word ending in 다 is a predicate ("했다", "높았다"), not a topic; a stem of one syllable
@@ -57,7 +64,7 @@ def terms(sentence: str, language: str) -> list[str]:
 def spaced(text: str, language: str) -> str:
     """``text`` with each run of CJK script replaced by its words (``terms``) between spaces, Latin
     words, digits and punctuation left where they are: the form the clustering tokeniser can split."""
-    return _CJK_RUN.sub(lambda m: " " + " ".join(terms(m.group(0), language)) + " ", text)
+    return _CJK_RUN.sub(lambda m: m.group(1) + " " + " ".join(terms(m.group(0), language)) + " ", text)
 
 
 @functools.lru_cache(maxsize=1)
