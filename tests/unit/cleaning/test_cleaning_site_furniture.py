@@ -214,3 +214,34 @@ def test_which_heading_is_the_sites(html, url, expected):
     tree = lxml.html.fromstring(f"<html><body>{html}</body></html>")
     (heading,) = tree.iter("h1")
     assert site_heading(heading, url) is expected
+
+
+def test_a_breadcrumb_trail_and_a_tag_line_are_not_the_title_of_a_scraped_text():
+    # beachbodyondemand.com's visible text opens with its trail; detroit.cbslocal.com's Markdown with
+    # its tag line; each was the event's title
+    for head, url in (("BLOG > Weight Loss > Weight Loss Tips", "https://www.beachbodyondemand.com/blog/game-day-snacks"),
+                      ("Filed Under:Eastern Equine Encephalitis, EEE, health, Michigan, mosquito-borne virus",
+                       "https://detroit.cbslocal.com/2019/11/19/sixth-fatality-linked-to-eee/")):
+        text = (f"{head}\nHow to Tackle Game Day Snack Temptations and Keep Weight Loss Going\n"
+                "Game day snacks are a weight loss trap, says nutrition expert Ilana Muhlstein, who tackles "
+                "the temptations with a plan drawn up before kickoff.\n"
+                "She suggests filling a plate with vegetables first and keeping the chips out of reach during "
+                "the game, and drinking water between the snacks.\n")
+        art = clean(RawArticle(id="t1", source="scraper", text=text, url=url), config=CleaningConfig())
+        assert art.title == "How to Tackle Game Day Snack Temptations and Keep Weight Loss Going"
+        assert head not in art.text
+
+
+@pytest.mark.parametrize("line", [
+    "I walk alone / through the night / until the dawn comes",   # a lyric, quoted below the top
+    "Growth was ranked: services > manufacturing > farming, the report said.",
+    "The vote was 52 > 48 > 0 for the bill",
+])
+def test_lines_with_slashes_or_arrows_inside_the_text_stay(line):
+    rules = Rules.load(CleaningConfig().rules_path)
+    body = ["The council met on Tuesday to discuss the plan for the new bridge over the river.",
+            "The mayor said the plan would be put to a vote in the spring, after the hearings.",
+            "Residents who spoke at the hearing were divided over the cost of the work.", line,
+            "The bridge would open in 2027 if the vote passes, officials said on Tuesday."]
+    kept, _ = rules.clean_lines(body)
+    assert line in kept
