@@ -34,6 +34,32 @@ _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _RFC2822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+\d{2,4}"
     r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T))?", re.IGNORECASE)
+# RFC 850, the older HTTP and Usenet form, with a two-digit year: "Tuesday, 21-Mar-23 12:00:00 GMT"
+_RFC850 = re.compile(r"(?:[A-Za-z]+,\s*)?(\d{1,2})-([A-Za-z]{3})-(\d{2})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\s+(?:GMT|UTC|Z))?",
+                     re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Month names that feeds and pages in other languages print ("Di, 21 Mär 2023", "12 juin 2024",
+# "3 de marzo de 2024"), German, French, Spanish, Italian, Portuguese and Dutch, full and short, read
+# only when the value does not parse as it is
+_FOREIGN_MONTHS = {name: _MONTHS[number - 1] for number, names in {
+    1: "januar jänner janvier janv enero ene gennaio gen janeiro januari",
+    2: "februar février févr fevrier fév febrero febbraio fevereiro fev februari",
+    3: "märz mär mrz maerz mars marzo março maart mrt",
+    4: "avril avr abril abr aprile",
+    5: "mai mayo maggio mag maio mei",
+    6: "juni juin junio giugno giu junho",
+    7: "juli juillet juil julio luglio lug julho",
+    8: "août aout agosto ago augustus",
+    9: "sept septembre septiembre setiembre settembre set setembro",
+    10: "oktober okt octobre octubre ottobre ott outubro out",
+    11: "noviembre novembro",
+    12: "dezember dez décembre déc decembre diciembre dic dicembre dezembro",
+}.items() for name in names.split()}
+_FOREIGN_MONTH = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _FOREIGN_MONTHS), key=len, reverse=True))
+                            + r")\.?(?![^\W\d_])", re.IGNORECASE)
+# a weekday (in any language) before the date: "Di,", "lun.", "Mittwoch,"
+_ENGLISH_MONTH = re.compile(r"(?<![^\W\d_])(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*(?![^\W\d_])", re.IGNORECASE)
+_LEADING_WORD = re.compile(r"^([^\W\d_]{2,12})(?:\.,?|,)\s*(?=\d)")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # dateutil fills a missing field from its default date: parsed against two defaults that differ in
 # year, month and day, a value that names all three gives the same date both times
@@ -50,6 +76,27 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
 
     A time without a zone is read as UTC. Only whole dates are accepted: a value that names no
     year, month or day is unreadable rather than completed from some default."""
+    if not isinstance(value, str) or not _FOREIGN_MONTH.search(value):
+        return _parse(value)
+    bare = _without_weekday(value.strip())
+    english = _parse(_FOREIGN_MONTH.sub(lambda m: _FOREIGN_MONTHS[m.group(1).lower()].title(), bare))
+    if bare != value.strip():  # a weekday in another language, so the month is in it too
+        return english or _parse(value)
+    return _parse(value) or english
+
+
+def _without_weekday(s: str) -> str:
+    """A leading word before the day is a weekday ("Di,", "mer.") and goes, unless it is the month
+    (French "mar." is Tuesday in "mar. 12 juin 2024" and March in "mar. 12, 2024")."""
+    m = _LEADING_WORD.match(s)
+    if m is None:
+        return s
+    word, rest = m.group(1).lower(), s[m.end():]
+    is_month = word in _FOREIGN_MONTHS or word[:3] in _MONTHS and _ENGLISH_MONTH.fullmatch(word) is not None
+    return rest if not is_month or _FOREIGN_MONTH.search(rest) or _ENGLISH_MONTH.search(rest) else s
+
+
+def _parse(value: object) -> tuple[datetime, bool] | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -79,6 +126,9 @@ def parse_published(value: object) -> tuple[datetime, bool] | None:
             return _checked(parsedate_to_datetime(s), True)
         except (TypeError, ValueError, IndexError):
             return None
+    rfc850 = _RFC850.fullmatch(s)
+    if rfc850 is not None:
+        return _rfc850(rfc850)
     if not _YEAR.search(s):
         return None
     try:
@@ -125,6 +175,20 @@ def _iso(s: str) -> tuple[datetime, bool] | None:
             d = date.fromisoformat(s)
             return _checked(datetime(d.year, d.month, d.day), False)
         return _checked(datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s), True)
+    except ValueError:
+        return None
+
+
+def _rfc850(m: re.Match) -> tuple[datetime, bool] | None:
+    """A two-digit year is the latest such year no more than 50 years ahead (RFC 9110's rule)."""
+    day, month, yy, hh, mm, ss = m.groups()
+    if month.lower() not in _MONTHS:
+        return None
+    year = 2000 + int(yy)
+    if year > datetime.now(timezone.utc).year + 50:
+        year -= 100
+    try:
+        return _checked(datetime(year, _MONTHS.index(month.lower()) + 1, int(day), int(hh), int(mm), int(ss)), True)
     except ValueError:
         return None
 
