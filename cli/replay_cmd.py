@@ -106,11 +106,12 @@ def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple
     from connectors.charset import decode_text, text_encoding
 
     stdin = name == "-"
-    raw = sys.stdin.buffer if stdin else open(name, "rb")  # noqa: SIM115 - closed below
-    fh = gzip.GzipFile(fileobj=raw, mode="rb") if not stdin and str(name).lower().endswith(".gz") else raw
-    if reading is not None and not stdin:
-        reading.opened(raw)
+    raw = fh = None
     try:
+        raw = sys.stdin.buffer if stdin else open(name, "rb")  # noqa: SIM115 - closed below
+        fh = gzip.GzipFile(fileobj=raw, mode="rb") if not stdin and str(name).lower().endswith(".gz") else raw
+        if reading is not None and not stdin:
+            reading.opened(raw)
         codec, _ = text_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
         if codec == "utf-8":
             lines: Iterator[bytes] = iter(fh)
@@ -124,12 +125,12 @@ def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
                 yield n, line.strip()
-    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+    except (OSError, EOFError) as exc:  # a file that cannot be opened; gzip.BadGzipFile is an OSError
         raise Rejected("unreadable", str(exc), stage="connector") from None
     finally:
-        if fh is not raw:
+        if fh is not None and fh is not raw:
             fh.close()
-        if not stdin:
+        if raw is not None and not stdin:
             raw.close()
 
 

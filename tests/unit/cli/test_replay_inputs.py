@@ -95,3 +95,29 @@ def test_an_over_long_line_in_a_folder_or_a_gz_is_too_large_as_in_a_jsonl_given(
         rows = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
         reasons.append([row["error"]["reason"] if "error" in row else row["id"] for row in rows])
     assert reasons == [["too_large", "short"], ["too_large", "short"]]
+
+
+def test_a_json_lines_file_that_cannot_be_opened_is_an_unreadable_row_and_the_others_go_on(tmp_path, monkeypatch):
+    """As the files reader does for a file in a folder; replay reading JSON lines itself must not
+    end the whole run at the first file it may not open."""
+    import builtins
+
+    from cli import replay_cmd
+
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"id": "a1", "source": "s", "text": "x"}\n')
+    (folder / "b.jsonl.gz").write_bytes(gzip.compress(b'{"id": "b1", "source": "s", "text": "y"}\n'))
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith("a.jsonl"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(replay_cmd, "open", refusing, raising=False)
+    for values in (raw_values([str(folder)]), row_values([str(folder)])):
+        (first, where), (second, _) = list(values)
+        assert where == str(folder / "a.jsonl")
+        assert first == {"id": None, "error": {"reason": "unreadable", "stage": "connector",
+                                               "detail": f"[Errno 13] Permission denied: '{folder / 'a.jsonl'}'"}}
+        assert orjson.loads(second)["id"] == "b1"
