@@ -89,9 +89,10 @@ def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
 # Languages whose day-first dates ("5 décembre 2026") the event facts read (pipeline.events.dates);
 # this module's patterns read English month names only.
 DAY_FIRST_LANGUAGES = frozenset({"fr", "de", "es", "it", "pt", "nl"})
-# ... and all the languages whose dates the facts read in their own words: also Russian and Arabic
-# ("12 июня 2024 года", "12 يونيو 2024") and the year-first Chinese, Japanese and Korean ("2024年6月12日")
-FACT_DATE_LANGUAGES = DAY_FIRST_LANGUAGES | {"ru", "ar", "zh", "ja", "ko"}
+# ... and all the languages whose dates the facts read in their own words: also Russian, Ukrainian
+# and Arabic ("12 июня 2024 года", "12 червня", "12 يونيو 2024") and the year-first Chinese, Japanese
+# and Korean ("2024年6月12日")
+FACT_DATE_LANGUAGES = DAY_FIRST_LANGUAGES | {"ru", "uk", "ar", "zh", "ja", "ko"}
 
 
 def facts_dates(mentions: list) -> list[int]:

@@ -26,7 +26,7 @@ import orjson
 from .features import Features
 
 # Bump whenever extract() or anything it calls would give different features for the same input.
-FEATURES_VERSION = 12
+FEATURES_VERSION = 13
 _MAGIC = 0xF1
 # magic, fingerprint, content_key, url_key, time (NaN: none), the length of each array, then flags
 # (bit 0: uncased)

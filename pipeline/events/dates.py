@@ -51,6 +51,12 @@ _FOREIGN_MONTHS = {
     "ru": "января/январь/январе февраля/февраль/феврале марта/март/марте апреля/апрель/апреле мая/май/мае "
           "июня/июнь/июне июля/июль/июле августа/август/августе сентября/сентябрь/сентябре "
           "октября/октябрь/октябре ноября/ноябрь/ноябре декабря/декабрь/декабре",
+    # Ukrainian: the genitive of a date ("12 червня 2024 року"), the nominative and the locative
+    # ("у червні 2024 року")
+    "uk": "січня/січень/січні лютого/лютий/лютому березня/березень/березні квітня/квітень/квітні "
+          "травня/травень/травні червня/червень/червні липня/липень/липні серпня/серпень/серпні "
+          "вересня/вересень/вересні жовтня/жовтень/жовтні листопада/листопад/листопаді "
+          "грудня/грудень/грудні",
     # Arabic: the month names of Egypt and the Gulf ("12 يونيو 2024"), with their common spellings
     "ar": "يناير فبراير مارس أبريل/ابريل/إبريل مايو يونيو/يونيه يوليو/يوليه أغسطس/اغسطس سبتمبر "
           "أكتوبر/اكتوبر نوفمبر ديسمبر",
@@ -116,7 +122,7 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
 
     ``year_basis`` is "text" when the text gives the year, "published" when the year was taken
     from the publication date, and None when there is no year. ``language`` adds the day-first
-    dates of French, German, Spanish, Italian, Portuguese, Dutch, Russian or Arabic text, and the
+    dates of French, German, Spanish, Italian, Portuguese, Dutch, Russian, Ukrainian or Arabic text, and the
     year-first dates of Chinese, Japanese or Korean text.
     """
     pub = published_day(published)

@@ -134,3 +134,12 @@ def test_the_days_chinese_reports_name_are_clustering_dates(params):
     assert sichuan == [601] and yunnan == [521]                     # no day was read before
     assert date_relation(sichuan, yunnan)[0] == 0.0                 # two quakes, no date match
     assert date_relation(sichuan, [20240601])[0] == 1.0             # "2024年6月1日" elsewhere matches
+
+
+def test_days_named_in_russian_ukrainian_and_arabic_are_clustering_dates(params):
+    texts = {"ru": "Ливень обрушился на Москву 12 июня 2024 года.", "uk": "Злива 12 червня підтопила вулиці Києва.",
+             "ar": "اندلع حريق صباح الأربعاء 12 يونيو 2024 في القاهرة."}
+    got = {lang: features_for(ClusterDoc(id=lang, title="", text=text, language=lang), params).dates.tolist()
+           for lang, text in texts.items()}
+    # no day was read before: only the year, where one is written
+    assert got == {"ru": [20240000, 20240612], "uk": [612], "ar": [20240000, 20240612]}

@@ -1,4 +1,4 @@
-"""Dates written in Russian, Arabic, Chinese, Japanese and Korean (pipeline/events/dates.py): read in
+"""Dates written in Russian, Ukrainian, Arabic, Chinese, Japanese and Korean (pipeline/events/dates.py): read in
 an article of that language, as the day-first dates of French or German are; sentences written for
 these tests."""
 from __future__ import annotations
@@ -21,6 +21,8 @@ PUBLISHED = "2024-06-13T09:00:00Z"
     ("ko", "2024년 6월 12일 서울에서 회담이 열렸다.", [["2024-06-12", None, "day", 1, "text"]]),
     ("ru", "Ливень обрушился на Москву в среду, 12 июня 2024 года.", [["2024-06-12", None, "day", 1, "text"]]),
     ("ru", "Выборы пройдут в марте 2025 года.", [["2025-03", None, "month", 1, "text"]]),
+    ("uk", "Сильна злива у середу, 12 червня, підтопила вулиці Києва.", [["2024-06-12", None, "day", 1, "published"]]),
+    ("uk", "Вибори відбудуться у березні 2025 року.", [["2025-03", None, "month", 1, "text"]]),
     ("ar", "اندلع حريق صباح الأربعاء 12 يونيو 2024 في القاهرة.", [["2024-06-12", None, "day", 1, "text"]]),
     ("ar", "وتبدأ الامتحانات في ١٢ يونيو.", [["2024-06-12", None, "day", 1, "published"]]),  # Arabic-Indic digits
     ("en", "Sales rose 6月12日 and on 12 июня, said the report.", []),          # read only in their language
