@@ -156,8 +156,16 @@ def _setup_logging(args) -> None:
     """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings.
     The level is checked as the worker's is: an unknown one is a usage error, not a traceback."""
     from pipeline import logs
+    from pipeline.settings import SettingsError
 
-    settings = _service_settings().with_(log_level=str(args.log_level), log_format=args.log_format)
+    from .options import as_flag
+
+    try:
+        settings = _service_settings().with_(log_level=str(args.log_level), log_format=args.log_format)
+    except SettingsError as exc:
+        if str(args.log_level) != env("NEWSFLOW_LOG_LEVEL", "INFO"):  # given as --log-level, not by the variable
+            raise as_flag(exc, "log_level", str(args.log_level), "--log-level") from None
+        raise
     logs.setup(settings.log_level, settings.log_format)
     quiet = logging.DEBUG if logs.level_name(settings.log_level) == "DEBUG" else logging.WARNING
     for noisy in ("httpx", "httpcore"):

@@ -40,10 +40,15 @@ def settings_with_flags(**flags) -> Settings:
         return Settings.from_env(**flags)
     except SettingsError as exc:
         for name, value in flags.items():
-            said = f"NEWSFLOW_{name.upper()}={value!r}: "
-            if value is not None and name in FLAGS and str(exc).startswith(said):
-                raise SettingsError(f"{FLAGS[name]} {value}: {str(exc)[len(said):]}") from None
-        raise
+            if value is not None and name in FLAGS:
+                exc = as_flag(exc, name, value, FLAGS[name])
+        raise exc from None
+
+
+def as_flag(exc: SettingsError, name: str, value, flag: str) -> SettingsError:
+    """``exc`` said of ``flag`` when it is about the setting ``name`` with the flag's ``value``."""
+    said = f"NEWSFLOW_{name.upper()}={value!r}: "
+    return SettingsError(f"{flag} {value}: {str(exc)[len(said):]}") if str(exc).startswith(said) else exc
 
 
 def require_paths(command: str, paths: list[str], *, stdin: bool = True) -> None:

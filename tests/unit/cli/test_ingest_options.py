@@ -29,6 +29,12 @@ def test_an_unknown_log_level_is_refused_as_the_workers_is(capsys, tmp_path, com
     path = tmp_path / "in.txt"
     path.write_text("https://example.org/\n")
     assert main([part.format(path=path) for part in command] + ["--log-level", "verbose"]) == 2
+    assert capsys.readouterr().err.endswith(": --log-level verbose: must be debug, info, warn or error\n")
+
+
+def test_an_unknown_log_level_in_the_variable_is_named_as_the_variable(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("NEWSFLOW_LOG_LEVEL", "verbose")
+    assert main(["ingest", "files", "--stdout", str(tmp_path)]) == 2
     assert capsys.readouterr().err.endswith(": NEWSFLOW_LOG_LEVEL='verbose': must be debug, info, warn or error\n")
 
 
