@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS feeds (
   failures INTEGER NOT NULL DEFAULT 0,
   next_poll REAL NOT NULL DEFAULT 0,
   last_status TEXT,
-  last_polled REAL
+  last_polled REAL,
+  body_sha256 TEXT
 );
 CREATE TABLE IF NOT EXISTS seen (
   scope TEXT NOT NULL,
@@ -50,6 +51,9 @@ class State:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
+        if "body_sha256" not in columns:  # a state file written before the column existed
+            self._db.execute("ALTER TABLE feeds ADD COLUMN body_sha256 TEXT")
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -62,23 +66,25 @@ class State:
     # feeds ----------------------------------------------------------------------------------
     def feed(self, url: str) -> dict:
         with self._lock:
-            row = self._db.execute("SELECT etag, last_modified, failures, next_poll, last_status FROM feeds"
-                                   " WHERE url = ?", (url,)).fetchone()
+            row = self._db.execute("SELECT etag, last_modified, failures, next_poll, last_status, body_sha256"
+                                   " FROM feeds WHERE url = ?", (url,)).fetchone()
         if row is None:
-            return {"etag": None, "last_modified": None, "failures": 0, "next_poll": 0.0, "last_status": None}
-        return dict(zip(("etag", "last_modified", "failures", "next_poll", "last_status"), row))
+            return {"etag": None, "last_modified": None, "failures": 0, "next_poll": 0.0, "last_status": None,
+                    "body_sha256": None}
+        return dict(zip(("etag", "last_modified", "failures", "next_poll", "last_status", "body_sha256"), row))
 
     def update_feed(self, url: str, **fields) -> None:
         current = self.feed(url)
         current.update(fields)
         with self._lock:
             self._db.execute(
-                "INSERT INTO feeds (url, etag, last_modified, failures, next_poll, last_status, last_polled)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
+                "INSERT INTO feeds (url, etag, last_modified, failures, next_poll, last_status, last_polled,"
+                " body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
                 " last_modified=excluded.last_modified, failures=excluded.failures, next_poll=excluded.next_poll,"
-                " last_status=excluded.last_status, last_polled=excluded.last_polled",
+                " last_status=excluded.last_status, last_polled=excluded.last_polled,"
+                " body_sha256=excluded.body_sha256",
                 (url, current["etag"], current["last_modified"], current["failures"], current["next_poll"],
-                 current["last_status"], time.time()))
+                 current["last_status"], time.time(), current["body_sha256"]))
 
     # seen ids -------------------------------------------------------------------------------
     def unseen(self, scope: str, ids: Iterable[str]) -> set[str]:

@@ -336,3 +336,68 @@ def test_entries_without_an_id_are_not_counted_as_dead_letters(site, tmp_path):
                      ("newsflow_connector_errors_total", "no_id"): 1.0,
                      ("newsflow_connector_errors_total", "no_content"): 0.0}
     c.close()
+
+
+def test_a_server_without_validators_sending_the_same_bytes_is_not_parsed_again(site, tmp_path, monkeypatch):
+    import connectors.rss as rss_module
+
+    items = [("v:1", "One", "first")]
+    body = {"bytes": rss(*items)}
+    site.routes["/feed.xml"] = lambda request: (200, XML, body["bytes"])  # no ETag, no Last-Modified
+    parsed = []
+    real_parse = rss_module.parse_document
+    monkeypatch.setattr(rss_module, "parse_document", lambda *a, **k: parsed.append(1) or real_parse(*a, **k))
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink)
+    assert c.poll_feed(c.feeds[0]).new == 1
+    again = c.poll_feed(c.feeds[0])
+    assert again.status == "not_modified" and len(parsed) == 1
+    items.append(("v:2", "Two", "second"))
+    body["bytes"] = rss(*items)
+    changed = c.poll_feed(c.feeds[0])
+    assert changed.status == "ok" and changed.new == 1 and len(parsed) == 2
+    assert [r.id for r in sink.raws] == ["v:1", "v:2"]
+    c.close()
+
+
+def test_the_same_bytes_are_read_again_after_a_stop_cut_their_poll_short(site, tmp_path):
+    guids = [f"s:{i}" for i in range(4)]
+    site.routes["/feed.xml"] = lambda request: (200, XML, (
+        '<rss version="2.0"><channel>' + "".join(
+            f"<item><guid>{g}</guid><link>{site.url('/page/' + g[2:])}</link><description>teaser</description></item>"
+            for g in guids) + "</channel></rss>").encode())
+    sink = MemorySink()
+    c = connector(site, tmp_path, sink, fetch_pages=True)
+
+    def page(request):
+        if sum(site.hits(f"/page/{i}") for i in range(4)) == 2:
+            c.stop_event.set()
+        return 200, {"Content-Type": "text/html"}, f"<p>page {request.path}</p>".encode()
+    for i in range(4):
+        site.routes[f"/page/{i}"] = page
+    assert c.poll_feed(c.feeds[0]).new == 2
+    c.stop_event.clear()
+    assert c.poll_feed(c.feeds[0]).new == 2  # the same bytes, but their poll was cut short
+    assert sorted(r.id for r in sink.raws) == guids
+    assert c.poll_feed(c.feeds[0]).status == "not_modified"
+    c.close()
+
+
+def test_a_state_file_from_before_the_body_digest_is_upgraded(tmp_path):
+    import sqlite3
+
+    from connectors.state import State
+
+    path = tmp_path / "rss.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE feeds (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, failures INTEGER NOT NULL"
+               " DEFAULT 0, next_poll REAL NOT NULL DEFAULT 0, last_status TEXT, last_polled REAL)")
+    db.execute("INSERT INTO feeds VALUES ('http://a.example/rss', '\"e1\"', NULL, 0, 5.0, 'ok', 1.0)")
+    db.commit()
+    db.close()
+    state = State(path)
+    assert state.feed("http://a.example/rss") == {"etag": '"e1"', "last_modified": None, "failures": 0,
+                                                  "next_poll": 5.0, "last_status": "ok", "body_sha256": None}
+    state.update_feed("http://a.example/rss", body_sha256="ab")
+    assert state.feed("http://a.example/rss")["body_sha256"] == "ab"
+    state.close()
