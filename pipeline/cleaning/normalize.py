@@ -20,6 +20,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Zero-width and invisible format characters that only get in the way of matching.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
+_JOINERS = "\u200c\u200d"
+
+
+def _drop_invisible(match: re.Match) -> str:
+    """The zero-width non-joiner and joiner are spelling in Persian ("زمین‌لرزه", earthquake), the
+    Indic scripts and emoji sequences, and junk inside a Latin word: kept between two letters, marks
+    or symbols beyond Latin, dropped elsewhere like the other invisible characters."""
+    char, text, start, end = match.group(), match.string, match.start(), match.end()
+    if char in _JOINERS and 0 < start and end < len(text) and _joins(text[start - 1]) and _joins(text[end]):
+        return char
+    return ""
+
+
+def _joins(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category == "So" or char >= "\u0370" and category[0] in "LM"
+
+
 # Every kind of horizontal space (NBSP, thin, ideographic, ...) becomes a plain space.
 # what else ends a line (str.splitlines' list): CR, vertical tab, form feed, the file/group/record
 # separators, NEL, and Unicode's line and paragraph separators
@@ -270,7 +288,7 @@ def normalise_text(text: str, *, fix_mojibake: bool = True) -> str:
             text = _repair(text)
         else:
             text = unicodedata.normalize("NFC", _typography(text))
-        text = _typography(strip_controls(_INVISIBLE.sub("", text)))
+        text = _typography(strip_controls(_INVISIBLE.sub(_drop_invisible, text)))
     elif "&" in text and _ENTITY.search(text) and "<" not in text:
         text = html.unescape(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

@@ -166,6 +166,16 @@ def test_canonical_url(url, expected):
     assert canonical_url(url, RULES.tracking_params) == expected
 
 
+def test_joiners_that_spell_a_word_stay_and_stray_ones_go():
+    # Persian writes "earthquake" with a zero-width non-joiner; without it the two halves join into a
+    # word nobody writes. Devanagari and emoji sequences use the joiner the same way.
+    assert normalise_text("زمین\u200cلرزه در تهران") == "زمین\u200cلرزه در تهران"
+    assert normalise_text("हिन्\u200dदी") == "हिन्\u200dदी"
+    assert normalise_text("\U0001F468\u200d\U0001F469 family") == "\U0001F468\u200d\U0001F469 family"
+    # inside a Latin word, or at an edge, they are copy-and-paste junk that only defeats matching
+    assert normalise_text("Hel\u200clo wor\u200dld \u200cstart caf\u00e9\u200d") == "Hello world start café"
+
+
 def test_normalisation():
     text = "  Cafe\u0301 \u201cquoted\u201d \u2018single\u2019\u00a0and\u2009thin  \r\n\n\n\nx \u2010 y \u2212 z\u200b \ufb01ne "
     assert normalise_text(text) == 'Café "quoted" \'single\' and thin\n\nx - y - z fine'
