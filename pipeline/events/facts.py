@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT, WORD_MARKS
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 18  # 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 19  # 19: a photo caption is no lead sentence ("In this Dec. 12, 2006, file photo, ..."); 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -23,6 +23,16 @@ _FURNITURE = re.compile(
     r"no time to read|get a summary|previous article|next article|read more|click here|subscribe|"
     r"sign up|newsletter|all rights reserved|©|cookie|follow us|share this|advertisement|"
     r"related (?:articles|stories)|image:|photo:|getty images|reuters/|\[\d+(?:,\s*\d+)*\]|^\W*$",
+    re.IGNORECASE)
+# A photo's caption that a scraped page's text keeps among the paragraphs: the wire services' "In
+# this Dec. 12, 2006, file photo, ...", a gallery's counter glued to it ("1of4Grass Valley's ..."),
+# "(pictured)", a credit in parentheses. It describes a picture, not the news: no summary sentence.
+_CAPTION = re.compile(
+    r"^\W*in this (?:(?:\w{3,9}\.?,? )?(?:\w{3,5}\.? \d{1,2}, )?\d{4},? )?(?:\w+ ){0,2}?"
+    r"(?:photo|image|picture|photograph|frame grab|screen ?grab|screenshot|still)s?"
+    r"(?:,| (?:made|released|provided|taken|shot|shows|showing|from|by|distributed|posted|obtained)\b)"
+    r"|^\d{1,3} ?of ?\d{1,3}(?=[A-Z\"'“])|\((?:pictured|pictured (?:left|right|above|below|centre|center))\)"
+    r"|\((?:ap|afp|reuters|getty|epa|upi)(?: photo| images)?/[^)]{1,60}\)",
     re.IGNORECASE)
 _KW_STOP = STOPWORDS | frozenset("""
 said says say told also would could should one two three four five six seven eight nine ten
@@ -86,7 +96,7 @@ def summary_sentence_ok(sentence: str) -> bool:
     first = words[0].lstrip("\"'“‘(«[—–-")
     if first[:1].islower() and first.lower() == first:
         return False
-    return not _FURNITURE.search(sentence) and not is_titlecase_line(sentence)
+    return not _FURNITURE.search(sentence) and not _CAPTION.search(sentence) and not is_titlecase_line(sentence)
 
 
 

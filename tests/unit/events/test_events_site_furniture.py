@@ -75,3 +75,36 @@ def test_a_teaser_cards_summary_is_not_the_events_summary(records):
     record = records[MACRUMORS]
     assert record["summary"].startswith("Following the 16-inch MacBook Pro, Apple plans to release")
     assert "Night mode" not in record["summary"]
+
+
+CAPTION = ("In this Dec. 12, 2006, file photo, made available by NASA, astronaut Robert L. Curbeam Jr., left, "
+           "and European Space Agency astronaut Christer Fuglesang work outside the International Space Station.")
+GALLERY = ("1of4Grass Valley's Dionicio Torres looks at the gas can selection before taking the last "
+           "5-gallon gas can on the shelves of the hardware store.")
+
+
+@pytest.mark.parametrize("caption", [CAPTION, GALLERY])
+def test_a_photo_caption_in_scraped_text_does_not_open_the_summary(caption):
+    # as the visible text of a scraped page keeps them (spacenews.com, timesunion.com): the caption
+    # stands where the page shows the picture, above the report's first paragraph
+    report = ("NASA added five companies on Monday to the pool of contractors that may bid to carry "
+              "payloads to the surface of the moon. The agency said the new landers could carry larger "
+              "instruments and crews. Officials said the first of the new missions could fly in 2022.")
+    raw = RawArticle(id="c1", source="scraper", title="NASA adds five companies to commercial lunar lander program",
+                     text=f"{caption}\n\n{report}")
+    art = clean(raw, config=CleaningConfig())
+    _, record = EventBuilder().apply(None, art, article_facts(art), {"event_id": "ev-c1", "relation": "new"},
+                                     "2019-11-20T00:00:00Z")
+    assert record["summary"].startswith("NASA added five companies on Monday")
+    assert caption[:30] not in record["summary"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "In this case, the court ruled that the photo was not evidence of the crime.",
+    "In this picture of the economy, growth is slowing and prices are rising, the bank said.",
+    "In this photo-heavy era, the museum said its visitors were changing their habits.",
+    "3 of 4 people in the city said they had lost power on Tuesday, officials said.",
+])
+def test_sentences_that_only_resemble_a_caption_can_be_summary_sentences(sentence):
+    from pipeline.events.facts import summary_sentence_ok
+    assert summary_sentence_ok(sentence)
