@@ -213,6 +213,24 @@ def _headline_like(line: str) -> bool:
         and _WEB_ADDRESS.search(line) is None
 
 
+SCRIPT_LANGUAGE_MIN_LETTERS = 6
+
+
+def _in_a_telling_script(sample: str) -> bool:
+    """Whether a text too short for the language model's usual minimum is written, four letters in
+    five at least, in a script that narrows the language down: Chinese, Japanese, Korean, Arabic,
+    Hebrew, Thai, Greek, Devanagari and the like. A headline of 20 Chinese characters says as much
+    as 40 Latin ones, and left without a language it had no word splitting, no stop words and none
+    of the clustering's care for scripts without capitals (languages.UNCASED_SCRIPT). Latin and Cyrillic
+    headlines that short stay undecided: many languages share those scripts ("Пожар на складе в
+    Москве" reads as Bulgarian)."""
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) < SCRIPT_LANGUAGE_MIN_LETTERS:
+        return False
+    telling = sum(1 for c in letters if c >= "\u0370" and not "\u0400" <= c <= "\u052f")
+    return telling * 5 >= len(letters) * 4
+
+
 def _stems(text: str) -> set[str]:
     """The words of four letters or more, cut to their first four ("kills" and "killed" are one)."""
     return {word[:TITLE_STEM_CHARS] for word in _WORDS.findall(text.casefold()) if len(word) >= TITLE_STEM_CHARS}
@@ -393,6 +411,8 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
     sample = text or title or ""  # a headline-only item has its headline to tell its language by
     if cfg.detect_language and len(sample) >= cfg.language_min_chars:
         language = detect_language(sample, min_chars=cfg.language_min_chars)
+    elif cfg.detect_language and _in_a_telling_script(sample):
+        language = detect_language(sample, min_chars=SCRIPT_LANGUAGE_MIN_LETTERS)
     if language is None:
         language = language_tag(raw.language) or language_tag(meta.get("html_lang"))
     else:

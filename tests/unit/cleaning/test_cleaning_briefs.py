@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.cleaning import CleaningConfig, clean
 from pipeline.cleaning.core import word_count
+from schemas.models import RawArticle
 
 from .conftest import article_html, raw, rejected
 
@@ -88,3 +89,23 @@ def test_a_headline_of_four_words_is_a_brief_and_of_three_is_not(inline_extracto
     article = clean(raw(title="Wladimir Klitschko retains belts", text=""), extractor=inline_extractor)
     assert "headline_only" in article.flags
     assert rejected(raw(title="Klitschko retains belts", text=""), inline_extractor).reason == "not_article"
+
+
+@pytest.mark.parametrize("headline, language", [
+    ("حريق في مستودع بالقاهرة يصيب 12 شخصا", "ar"),
+    ("武汉暴雨致地铁停运12小时", "zh"),
+    ("東京で火災、3人けが", "ja"),
+    ("서울 지하철 화재로 12명 부상", "ko"),
+    ("שריפה גדולה פרצה במחסן בחיפה", "he"),
+])
+def test_a_headline_alone_in_a_telling_script_gets_its_language(headline, language):
+    # under the model's usual 40 characters, but the script narrows the language down
+    art = clean(RawArticle(id="h", source="feed", title=headline, text=""), config=CleaningConfig())
+    assert art.language == language and "language_detected" in art.flags
+
+
+@pytest.mark.parametrize("headline", ["Пожар на складе в Москве", "Fire at warehouse hurts 12"])
+def test_a_short_latin_or_cyrillic_headline_stays_undecided(headline):
+    art = clean(RawArticle(id="h", source="feed", title=headline, text=""), config=CleaningConfig())
+    assert art.language is None
+
