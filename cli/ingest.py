@@ -44,6 +44,10 @@ COUNT_OR_ZERO = bounded(int, 0)
 PORT = bounded(int, 1, 65535)
 PORT_OR_OFF = bounded(int, 0, 65535)
 FRACTION = bounded(float, 0, 1)
+# how often a feed or a URL list may be read again: connectors.rss.MIN_INTERVAL (not imported here,
+# which would load feedparser for every command; a test keeps the two equal)
+POLL_INTERVAL_FLOOR = 1.0
+INTERVAL = bounded(float, POLL_INTERVAL_FLOOR)
 
 
 def env_number(name: str, default, parse):
@@ -404,7 +408,7 @@ def register(subparsers) -> None:
     rss.add_argument("--once", action="store_true", help="poll every feed once and exit")
     rss.add_argument("--state", default=env("NEWSFLOW_RSS_STATE"),
                      help="SQLite state file (env NEWSFLOW_RSS_STATE; default $NEWSFLOW_STATE_DIR/rss.sqlite)")
-    rss.add_argument("--interval", type=SECONDS, default=env_number("NEWSFLOW_FEED_INTERVAL", 900.0, SECONDS),
+    rss.add_argument("--interval", type=INTERVAL, default=env_number("NEWSFLOW_FEED_INTERVAL", 900.0, INTERVAL),
                      help="default seconds between polls of one feed (env NEWSFLOW_FEED_INTERVAL; default %(default)s)")
     rss.add_argument("--jitter", type=FRACTION, default=env_number("NEWSFLOW_FEED_JITTER", 0.1, FRACTION),
                      help="random fraction added to/removed from each interval (env NEWSFLOW_FEED_JITTER;"
@@ -425,7 +429,7 @@ def register(subparsers) -> None:
                       help="source name (env NEWSFLOW_SOURCE; default: the page's host name)")
     urls.add_argument("--state", default=env("NEWSFLOW_PAGES_STATE"),
                       help="SQLite state file (env NEWSFLOW_PAGES_STATE; default $NEWSFLOW_STATE_DIR/pages.sqlite)")
-    urls.add_argument("--interval", type=SECONDS, default=env_number("NEWSFLOW_URLS_INTERVAL", 900.0, SECONDS),
+    urls.add_argument("--interval", type=INTERVAL, default=env_number("NEWSFLOW_URLS_INTERVAL", 900.0, INTERVAL),
                       help="seconds between re-reading the list/sitemap without --once (env NEWSFLOW_URLS_INTERVAL;"
                            " default %(default)s)")
     urls.add_argument("--per-host-delay", type=SECONDS_OR_ZERO, default=env_number("NEWSFLOW_PER_HOST_DELAY", 1.0, SECONDS_OR_ZERO),

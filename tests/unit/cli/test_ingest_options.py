@@ -110,3 +110,21 @@ def test_stdin_where_it_is_not_read_is_a_usage_error(monkeypatch, capsys, argv):
     command = " ".join(argv[:2]) if argv[0] == "ingest" else argv[0]
     err = capsys.readouterr().err
     assert err.startswith(f"newsflow {command}") and "'-' (stdin) is not read here; give files or folders" in err
+
+
+@pytest.mark.parametrize("command", [["ingest", "rss", "--feeds", "feeds.txt"], ["ingest", "urls", "urls.txt"]])
+def test_a_polling_interval_under_a_second_is_a_usage_error(monkeypatch, capsys, command):
+    """`ingest urls --interval 0.01` re-read its list (and re-fetched its sitemaps) a hundred times a
+    second; rss refused it only once the feed list was read, naming the list."""
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([*command, "--interval", "0.5"])
+    assert exited.value.code == 2
+    assert "argument --interval: '0.5' must be at least 1.0" in capsys.readouterr().err
+    assert build_parser().parse_args([*command, "--interval", "1"]).interval == 1.0
+
+
+def test_the_clis_interval_floor_is_the_connectors():
+    from cli.ingest import POLL_INTERVAL_FLOOR
+    from connectors.rss import MIN_INTERVAL
+
+    assert POLL_INTERVAL_FLOOR == MIN_INTERVAL
