@@ -6,6 +6,7 @@ consumer leaves its group before the process exits.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import logging
 import socket
@@ -29,9 +30,15 @@ def require_web_port(settings: Settings) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds it
         try:
             sock.bind((settings.web_host, settings.web_port))
+        except socket.gaierror as exc:  # a host name that does not resolve
+            raise RuntimeError(f"the web host {settings.web_host!r} is not an address of this machine"
+                               f" ({exc.strerror}): set NEWSFLOW_WEB_HOST") from None
         except OSError as exc:
-            raise RuntimeError(f"the web port {settings.web_host}:{settings.web_port} is taken ({exc.strerror}): "
-                               "another worker on this host? Give each its own NEWSFLOW_WEB_PORT") from None
+            if exc.errno == errno.EADDRINUSE:
+                raise RuntimeError(f"the web port {settings.web_host}:{settings.web_port} is taken ({exc.strerror}):"
+                                   " another worker on this host? Give each its own NEWSFLOW_WEB_PORT") from None
+            raise RuntimeError(f"cannot serve the web port on {settings.web_host}:{settings.web_port} ({exc.strerror}):"
+                               " check NEWSFLOW_WEB_HOST and NEWSFLOW_WEB_PORT (--web-port)") from None
 
 
 def require_data_dir(settings: Settings) -> None:

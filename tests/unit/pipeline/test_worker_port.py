@@ -15,3 +15,11 @@ def test_a_taken_web_port_is_refused_with_a_clear_error():
         with pytest.raises(RuntimeError, match=f"127.0.0.1:{port} is taken"):
             require_web_port(Settings(web_host="127.0.0.1", web_port=port))
     require_web_port(Settings(web_host="127.0.0.1", web_port=port))  # free again once released
+
+
+def test_a_web_host_that_is_no_address_here_is_not_called_a_taken_port():
+    """Before, any failure to bind said the port was taken by another worker."""
+    with pytest.raises(RuntimeError, match="the web host 'no-such-host.invalid' is not an address of this machine"):
+        require_web_port(Settings(web_host="no-such-host.invalid", web_port=6066))
+    with pytest.raises(RuntimeError, match=r"cannot serve the web port on 192\.0\.2\.1:6066 \(.*\): check NEWSFLOW_WEB_HOST"):
+        require_web_port(Settings(web_host="192.0.2.1", web_port=6066))  # TEST-NET-1: on no interface here
