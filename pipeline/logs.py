@@ -86,6 +86,9 @@ class KnownTransients(logging.Filter):
     * kafka-python 3 logs "Metadata refresh: failed Cancelled" at error each time a consumer is
       closed while its background metadata refresh is in flight (``newsflow demo`` and ``tail``
       open and close one per read): nothing failed, so it is dropped unless the level is debug.
+    * kafka-python 3.0.12 logs "Error receiving network data closing socket" with a traceback when a
+      client is closed while its I/O thread reads: the socket is gone (None) under the read, an
+      AttributeError. Only that form is dropped (unless debug); a real receive error still shows.
     * aiokafka logs GroupCoordinatorNotAvailableError at error while a fresh broker is still
       loading its offsets topic; the client retries, so it is shown as a warning (a coordinator
       that never comes keeps repeating it).
@@ -100,9 +103,18 @@ class KnownTransients(logging.Filter):
             return True
         if record.name == "kafka.cluster" and record.getMessage() == "Metadata refresh: failed Cancelled":
             return self.debug
+        if record.name.startswith("kafka.net") and _closed_under_read(record):
+            return self.debug
         if record.name.startswith("aiokafka") and "GroupCoordinatorNotAvailableError" in record.getMessage():
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+def _closed_under_read(record: logging.LogRecord) -> bool:
+    """kafka-python's receive error whose cause is a socket closed (set to None) by another thread."""
+    error = record.exc_info[1] if record.exc_info else None
+    return "Error receiving network data" in str(record.msg) and isinstance(error, AttributeError) \
+        and "'NoneType' object has no attribute" in str(error)
 
 
 def dict_config(level: str = "info", fmt: str = "json") -> dict:

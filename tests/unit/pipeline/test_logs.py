@@ -61,6 +61,18 @@ def test_routine_client_errors_are_not_reported_as_errors():
         ("warning", "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError")]
 
 
+def test_a_socket_closed_under_kafka_pythons_read_is_not_an_error_but_a_real_receive_error_is():
+    stream = captured("info")
+    transport = logging.getLogger("kafka.net.transport")
+    for error in (AttributeError("'NoneType' object has no attribute 'recv'"), ConnectionResetError(104, "reset")):
+        try:
+            raise error
+        except Exception:
+            transport.exception("%s: Error receiving network data closing socket", "<KafkaConnection node=1>")
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 1 and "ConnectionResetError" in lines[0].get("exc", stream.getvalue())
+
+
 def test_debug_still_shows_the_routine_client_errors():
     stream = captured("debug")
     logging.getLogger("kafka.cluster").error("Metadata refresh: failed %s", "Cancelled")
