@@ -2,6 +2,8 @@
 
     python examples/consume_events.py [--bootstrap HOST:PORT] [--topic news.events] [--follow]
 
+The topic is NEWSFLOW_TOPIC_PREFIX + "news.events" unless --topic names another, as the worker names it.
+
 news.events is compacted and keyed by event_id: each message is the full current record of one
 event, so a consumer keeps the record with the highest ``version`` per key (a redelivered or
 re-published older version must not replace a newer one). A message with a null value is a
@@ -21,7 +23,7 @@ from kafka import KafkaConsumer
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bootstrap", default=os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    ap.add_argument("--topic", default="news.events")
+    ap.add_argument("--topic", default=os.environ.get("NEWSFLOW_TOPIC_PREFIX", "") + "news.events")
     ap.add_argument("--follow", action="store_true", help="keep running and print every change")
     args = ap.parse_args()
 
@@ -30,22 +32,20 @@ def main() -> int:
         group_id=None,                 # no committed offsets: always read the whole topic
         auto_offset_reset="earliest",
         enable_auto_commit=False,
-        key_deserializer=lambda b: b.decode("utf-8") if b is not None else None,
-        value_deserializer=lambda b: json.loads(b) if b is not None else None,
         consumer_timeout_ms=1000 if not args.follow else float("inf"),
     )
     consumer.subscribe([args.topic])
     events: dict[str, dict] = {}
     try:
-        for msg in consumer:
-            key = msg.key
-            if key is None:
+        for msg in consumer:  # keys and values as bytes: decoded here, as every kafka-python version allows
+            if msg.key is None:
                 continue
+            key = msg.key.decode("utf-8")
             if msg.value is None:  # tombstone
                 if events.pop(key, None) is not None and args.follow:
                     print(f"- {key} retired", flush=True)
                 continue
-            record = msg.value
+            record = json.loads(msg.value)
             current = events.get(key)
             if current is not None and current.get("version", 0) >= record.get("version", 0):
                 continue  # an older or repeated version
