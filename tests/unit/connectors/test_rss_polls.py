@@ -115,9 +115,22 @@ def test_the_cli_refuses_an_interval_under_one_second_as_a_usage_error(tmp_path,
 
     listing = tmp_path / "feeds.txt"
     listing.write_text("https://a.example/rss\n")
-    assert main(["ingest", "rss", "--feeds", str(listing), "--stdout", "--once", "--interval", value]) == 2
+    with pytest.raises(SystemExit) as exited:  # refused as the arguments are parsed
+        main(["ingest", "rss", "--feeds", str(listing), "--stdout", "--once", "--interval", value])
+    assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert "--interval" in err and "floor of 1 s" in err and "Traceback" not in err
+    assert f"argument --interval: '{value}' must be at least 1.0" in err and "Traceback" not in err
+
+
+def test_the_cli_refuses_a_feed_lists_own_interval_under_one_second(tmp_path, capsys):
+    from cli.main import main
+
+    listing = tmp_path / "feeds.yaml"
+    listing.write_text("feeds:\n  - {url: 'https://a.example/rss', interval: 0.5}\n")
+    assert main(["ingest", "rss", "--feeds", str(listing), "--stdout", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert "feed https://a.example/rss: interval 0.5 is not a number of seconds of at least 1" in err
+    assert "Traceback" not in err
 
 
 def test_a_feed_built_in_code_is_never_scheduled_under_the_floor(site, tmp_path):

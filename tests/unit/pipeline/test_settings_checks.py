@@ -54,7 +54,7 @@ def test_rocksdb_without_a_binding_is_refused_before_the_worker_starts(monkeypat
 
 @pytest.mark.parametrize("variable, value, why", [
     ("NEWSFLOW_DELIVERY_TIMEOUT", "abc", "not a valid float"),
-    ("NEWSFLOW_FEED_INTERVAL", "-5", "more than 0"),
+    ("NEWSFLOW_FEED_INTERVAL", "-5", "at least 1.0"),
     ("NEWSFLOW_INGEST_PORT", "99999", "at most 65535"),
     ("NEWSFLOW_CONCURRENCY", "0", "at least 1"),
     ("NEWSFLOW_FEED_JITTER", "nan", "at least 0"),
