@@ -341,10 +341,10 @@ def _undeclared_to_utf8(content: bytes, content_type: str | None) -> bytes:
         return content
     try:
         content.decode("utf-8")
-        return content
     except UnicodeDecodeError:
-        pass
-    guess = guess_encoding(content)
+        guess = guess_encoding(content)
+    else:
+        return content  # UTF-8 already
     if not guess or guess in ("utf-8", "ascii"):
         return content
     text = content.decode(guess, errors="replace")

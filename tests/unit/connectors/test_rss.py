@@ -35,6 +35,13 @@ def feed_route(site, path, get_body, etag='"v1"'):
     site.routes[path] = handler
 
 
+def teasers_of_pages(site, guids) -> bytes:
+    """A feed whose entries (guid "s:N") link to the site's /page/N and carry only a teaser."""
+    return ('<rss version="2.0"><channel>' + "".join(
+        f"<item><guid>{g}</guid><link>{site.url('/page/' + g[2:])}</link><description>teaser</description></item>"
+        for g in guids) + "</channel></rss>").encode()
+
+
 def connector(site, tmp_path, sink, feeds=None, **kw):
     feeds = feeds or [Feed(site.url("/feed.xml"), name="example")]
     return RssConnector(feeds, sink, Fetcher(NetworkPolicy(["127.0.0.1/32"])), state_path=tmp_path / "rss.sqlite", **kw)
@@ -252,10 +259,7 @@ def test_a_stop_between_page_fetches_keeps_the_rest_for_the_next_start(site, tmp
     """With --fetch-pages a feed of many new entries takes a page fetch each: a SIGTERM must not
     wait for all of them, nor lose the ones not fetched (no 304 under the new ETag either)."""
     guids = [f"s:{i}" for i in range(5)]
-    feed_route(site, "/feed.xml", lambda: (
-        '<rss version="2.0"><channel>' + "".join(
-            f"<item><guid>{g}</guid><link>{site.url('/page/' + g[2:])}</link><description>teaser</description></item>"
-            for g in guids) + "</channel></rss>").encode())
+    feed_route(site, "/feed.xml", lambda: teasers_of_pages(site, guids))
     sink = MemorySink()
     c = connector(site, tmp_path, sink, fetch_pages=True)
 
@@ -362,10 +366,7 @@ def test_a_server_without_validators_sending_the_same_bytes_is_not_parsed_again(
 
 def test_the_same_bytes_are_read_again_after_a_stop_cut_their_poll_short(site, tmp_path):
     guids = [f"s:{i}" for i in range(4)]
-    site.routes["/feed.xml"] = lambda request: (200, XML, (
-        '<rss version="2.0"><channel>' + "".join(
-            f"<item><guid>{g}</guid><link>{site.url('/page/' + g[2:])}</link><description>teaser</description></item>"
-            for g in guids) + "</channel></rss>").encode())
+    site.routes["/feed.xml"] = lambda request: (200, XML, teasers_of_pages(site, guids))  # no validators
     sink = MemorySink()
     c = connector(site, tmp_path, sink, fetch_pages=True)
 
