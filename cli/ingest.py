@@ -13,6 +13,10 @@ import sys
 import threading
 from pathlib import Path
 
+from pipeline.settings import Settings, SettingsError
+
+from .options import FromEnv
+
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 
 
@@ -50,10 +54,13 @@ POLL_INTERVAL_FLOOR = 1.0
 INTERVAL = bounded(float, POLL_INTERVAL_FLOOR)
 
 
-def env_number(name: str, default, parse):
-    """The variable read through ``parse``; a value it refuses is a usage error naming the variable."""
-    from pipeline.settings import SettingsError
+def env_number(name: str, default, parse) -> FromEnv:
+    """The variable read through ``parse`` when the flag is absent; a value it refuses is a usage
+    error naming the variable."""
+    return FromEnv(lambda: _read_number(name, default, parse), env(name, default))
 
+
+def _read_number(name: str, default, parse):
     raw = env(name)
     if raw is None:
         return default
@@ -66,11 +73,13 @@ def env_number(name: str, default, parse):
 _BOOLS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
-def env_bool(name: str) -> bool:
-    """The variable as a switch; a value that is not one (a typo such as 'ture') is a usage error,
-    not a silent 'off' that would send to Kafka what was meant for stdout."""
-    from pipeline.settings import SettingsError
+def env_bool(name: str) -> FromEnv:
+    """The variable as a switch when the flag is absent; a value that is not one (a typo such as
+    'ture') is a usage error, not a silent 'off' that would send to Kafka what was meant for stdout."""
+    return FromEnv(lambda: _read_bool(name), env(name, "off"))
 
+
+def _read_bool(name: str) -> bool:
     raw = str(env(name, "0")).strip().lower()
     if raw not in _BOOLS:
         raise SettingsError(f"{name}={env(name)!r} is not a boolean: use 1/0, true/false, yes/no or on/off")
@@ -105,10 +114,11 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--bootstrap", default=env("NEWSFLOW_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
                        help="Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default %(default)s)")
-    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", _service_settings().raw_topic),
+    prefixed = Settings(topic_prefix=env("NEWSFLOW_TOPIC_PREFIX", ""))  # the names follow the prefix alone
+    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", prefixed.raw_topic),
                        help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s, "
                             "which follows NEWSFLOW_TOPIC_PREFIX)")
-    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", _service_settings().deadletter_topic),
+    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", prefixed.deadletter_topic),
                        help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
     group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
                        help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
@@ -148,8 +158,6 @@ def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) 
 def _allow_networks(args) -> list[str]:
     if args.allow_network:
         return list(args.allow_network)
-    from pipeline.settings import SettingsError
-
     try:
         return [network(part) for part in env_list("NEWSFLOW_ALLOW_NETWORKS")]
     except argparse.ArgumentTypeError as exc:
@@ -160,12 +168,11 @@ def _setup_logging(args) -> None:
     """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings.
     The level is checked as the worker's is: an unknown one is a usage error, not a traceback."""
     from pipeline import logs
-    from pipeline.settings import SettingsError
 
     from .options import as_flag
 
     try:
-        settings = _service_settings().with_(log_level=str(args.log_level), log_format=args.log_format)
+        settings = Settings.from_env(log_level=str(args.log_level), log_format=args.log_format)
     except SettingsError as exc:
         if str(args.log_level) != env("NEWSFLOW_LOG_LEVEL", "INFO"):  # given as --log-level, not by the variable
             raise as_flag(exc, "log_level", str(args.log_level), "--log-level") from None
@@ -174,12 +181,6 @@ def _setup_logging(args) -> None:
     quiet = logging.DEBUG if logs.level_name(settings.log_level) == "DEBUG" else logging.WARNING
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(quiet)
-
-
-def _service_settings():
-    from pipeline.settings import Settings
-
-    return Settings.from_env()
 
 
 def _make_sink(args, connector: str, *, check_topics: bool = True):
@@ -192,7 +193,7 @@ def _make_sink(args, connector: str, *, check_topics: bool = True):
     # by the sink on its own (too_large) instead of failing its batch
     return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
                      deadletter_topic=args.deadletter_topic,
-                     max_record_bytes=_service_settings().max_raw_bytes, **kafka_options)
+                     max_record_bytes=Settings.from_env().max_raw_bytes, **kafka_options)
 
 
 def _topic_check(args, timeout: float | None = None):
@@ -202,7 +203,7 @@ def _topic_check(args, timeout: float | None = None):
     from pipeline.topics import ensure_topics
 
     timeout = min(60.0, args.delivery_timeout) if timeout is None else timeout
-    settings = _service_settings().with_(kafka_bootstrap=args.bootstrap)
+    settings = Settings.from_env(kafka_bootstrap=args.bootstrap)
     return lambda: ensure_topics(settings, timeout, required=(args.topic, args.deadletter_topic))
 
 
@@ -265,7 +266,6 @@ def cmd_rss(args) -> int:
     require_paths("ingest rss --feeds", [args.feeds], stdin=False)
     _setup_logging(args)
     from connectors.rss import FeedListError, RssConnector, load_feeds
-    from pipeline.settings import SettingsError
     try:
         feeds = load_feeds(args.feeds, default_interval=args.interval)
     except FeedListError as exc:

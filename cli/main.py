@@ -12,10 +12,24 @@ from kafka.errors import KafkaError
 from pipeline.settings import SettingsError
 
 from . import broker_cmd, replay_cmd, service, tail_cmd
+from .options import resolve_env_defaults
+
+
+class Parser(argparse.ArgumentParser):
+    """Reads the variables behind the absent flags once a command line is parsed (options.FromEnv);
+    the innermost command does, so a bad one is reported with the command that reads it."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, rest = super().parse_known_args(args, namespace)
+        try:
+            resolve_env_defaults(parsed)
+        except SettingsError as exc:
+            raise SettingsError(f"{self.prog}: {exc}") from None
+        return parsed, rest
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="newsflow",
         description="Streaming news ingestion: clean articles, fold copies and rewrites into events, publish event records.",
     )
@@ -35,11 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        parser = build_parser()  # the connectors' defaults read the service settings
-    except SettingsError as exc:
-        print(f"newsflow: {exc}", file=sys.stderr)
+        args = build_parser().parse_args(argv)
+    except SettingsError as exc:  # a variable behind an absent flag, already named with its command
+        print(exc, file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
     command = " ".join(filter(None, (args.command, getattr(args, "ingest_command", None))))  # "ingest urls"
     try:
         return int(args.func(args) or 0)

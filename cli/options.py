@@ -5,7 +5,27 @@ import argparse
 import os
 import sys
 
+from typing import Any, Callable
+
 from pipeline.settings import Settings, SettingsError
+
+
+class FromEnv:
+    """A flag's default that reads its variable only once the command line is parsed, and only when
+    the flag is absent (``Parser`` in cli.main resolves it): a bad variable stops just the command
+    that would use it, `--help` always shows, and a valid flag excuses its variable."""
+
+    def __init__(self, read: Callable[[], Any], shown: Any) -> None:
+        self.read, self.shown = read, shown
+
+    def __str__(self) -> str:  # what --help prints for %(default)s
+        return str(self.shown)
+
+
+def resolve_env_defaults(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if isinstance(value, FromEnv):
+            setattr(args, name, value.read())
 
 
 def add_service_flags(parser: argparse.ArgumentParser) -> None:

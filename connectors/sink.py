@@ -538,9 +538,7 @@ def make_sink(*, stdout: bool, bootstrap: str, topic: str = RAW_TOPIC,
     topic's max.message.bytes is sized for); the producer's max_request_size fits that topic limit."""
     from pipeline.settings import Settings
 
-    settings = Settings.from_env()
-    if max_record_bytes is not None:
-        settings = settings.with_(max_raw_bytes=max_record_bytes)
+    settings = Settings.from_env(max_raw_bytes=max_record_bytes)
     if stdout:
         return StdoutSink(topic=topic, deadletter_topic=deadletter_topic, max_record_bytes=settings.max_raw_bytes)
     kwargs.setdefault("max_request_size", max(16 * 1024 * 1024, settings.message_max_bytes))

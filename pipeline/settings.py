@@ -124,14 +124,18 @@ class Settings:
     # -- construction -------------------------------------------------------------------------------
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
-        """Defaults, then NEWSFLOW_* variables, then explicit overrides (flags); None overrides are ignored."""
+        """Defaults, then NEWSFLOW_* variables, then explicit overrides (flags); None overrides are
+        ignored. A variable whose flag is given is not read: the flag excuses a bad value in it."""
         env = os.environ if environ is None else environ
+        given = {k: v for k, v in overrides.items() if v is not None}
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
+            if f.name in given:
+                continue
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values.update(given)
         return cls(**values)
 
     def with_(self, **changes: Any) -> "Settings":

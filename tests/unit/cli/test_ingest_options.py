@@ -8,12 +8,16 @@ from connectors.files import ingest_files
 from connectors.sink import MemorySink
 
 
-@pytest.mark.parametrize("name", ["NEWSFLOW_STDOUT", "NEWSFLOW_FETCH_PAGES", "NEWSFLOW_IGNORE_ROBOTS"])
-def test_a_boolean_variable_that_is_not_one_is_a_usage_error(monkeypatch, capsys, tmp_path, name):
+@pytest.mark.parametrize("name, command", [("NEWSFLOW_STDOUT", "ingest files {tmp}"),
+                                           ("NEWSFLOW_FETCH_PAGES", "ingest rss --feeds {tmp} --stdout"),
+                                           ("NEWSFLOW_IGNORE_ROBOTS", "ingest urls {tmp} --stdout")])
+def test_a_boolean_variable_that_is_not_one_is_a_usage_error(monkeypatch, capsys, tmp_path, name, command):
     """Before, 'ture' read as off: NEWSFLOW_STDOUT=ture sent to Kafka what was meant for stdout."""
     monkeypatch.setenv(name, "ture")
-    assert main(["ingest", "files", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == f"newsflow: {name}='ture' is not a boolean: use 1/0, true/false, yes/no or on/off\n"
+    argv = command.format(tmp=tmp_path).split()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (f"newsflow {' '.join(argv[:2])}: {name}='ture' is not a boolean:"
+                                       " use 1/0, true/false, yes/no or on/off\n")
 
 
 @pytest.mark.parametrize(("value", "expected"), [("Yes", True), ("on", True), ("0", False), ("OFF", False), ("", False)])

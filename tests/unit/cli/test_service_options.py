@@ -36,4 +36,4 @@ def test_a_bad_variable_is_still_named_as_the_variable(monkeypatch, capsys):
 
     monkeypatch.setenv("NEWSFLOW_WINDOW_DAYS", "0")
     assert main(["worker"]) == 2
-    assert capsys.readouterr().err == "newsflow: NEWSFLOW_WINDOW_DAYS=0.0: must be more than 0\n"
+    assert capsys.readouterr().err == "newsflow worker: NEWSFLOW_WINDOW_DAYS=0.0: must be more than 0\n"

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from cli.main import main
+from cli.main import build_parser, main
 from pipeline.settings import Settings, SettingsError
 from pipeline.worker import require_store
 
@@ -52,20 +52,57 @@ def test_rocksdb_without_a_binding_is_refused_before_the_worker_starts(monkeypat
     require_store(Settings(store="memory://"))
 
 
-@pytest.mark.parametrize("variable, value, why", [
-    ("NEWSFLOW_DELIVERY_TIMEOUT", "abc", "not a valid float"),
-    ("NEWSFLOW_FEED_INTERVAL", "-5", "at least 1.0"),
-    ("NEWSFLOW_INGEST_PORT", "99999", "at most 65535"),
-    ("NEWSFLOW_CONCURRENCY", "0", "at least 1"),
-    ("NEWSFLOW_FEED_JITTER", "nan", "at least 0"),
+@pytest.mark.parametrize("command, variable, value, why", [
+    (["ingest", "files", "{tmp}"], "NEWSFLOW_DELIVERY_TIMEOUT", "abc", "not a valid float"),
+    (["ingest", "rss", "--feeds", "{tmp}"], "NEWSFLOW_FEED_INTERVAL", "-5", "at least 1.0"),
+    (["serve-ingest", "--no-auth"], "NEWSFLOW_INGEST_PORT", "99999", "at most 65535"),
+    (["ingest", "urls", "{tmp}"], "NEWSFLOW_CONCURRENCY", "0", "at least 1"),
+    (["ingest", "rss", "--feeds", "{tmp}"], "NEWSFLOW_FEED_JITTER", "nan", "at least 0"),
 ])
-def test_a_bad_connector_variable_is_a_usage_error_for_every_command(monkeypatch, capsys, variable, value, why):
-    # the connectors' variables are read when the command line is built, so they stop any command
+def test_a_bad_connector_variable_stops_the_command_that_reads_it(monkeypatch, capsys, tmp_path,
+                                                                   command, variable, value, why):
     monkeypatch.setenv(variable, value)
-    assert main(["worker"]) == 2
+    assert main([part.format(tmp=tmp_path) for part in command]) == 2
     err = capsys.readouterr().err
-    assert f"{variable}: {value!r} must" in err or f"{variable}: {value!r} is not" in err
-    assert why in err and "Traceback" not in err
+    assert err.startswith(f"newsflow {' '.join(command[:2] if command[0] == 'ingest' else command[:1])}: {variable}: {value!r} ")
+    assert why in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_bad_variable_stops_neither_other_commands_nor_help(monkeypatch, capsys, tmp_path):
+    """Before, the connectors' variables were read as the command line was built: NEWSFLOW_FEED_JITTER=nan
+    stopped `newsflow replay`, `newsflow worker --help` and every other command alike."""
+    monkeypatch.setenv("NEWSFLOW_FEED_JITTER", "nan")
+    monkeypatch.setenv("NEWSFLOW_STDOUT", "ture")
+    (tmp_path / "a.txt").write_text("Leaders met in Geneva on Monday to sign the water treaty after two years of talks."
+                                    " The treaty shares the river between the three countries.")
+    assert main(["replay", str(tmp_path)]) == 0
+    for command in (["worker", "--help"], ["ingest", "rss", "--help"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(command)
+        assert stopped.value.code == 0
+    assert "NEWSFLOW_FEED_JITTER" in capsys.readouterr().out
+
+
+def test_a_valid_flag_excuses_its_variable(monkeypatch, capsys, tmp_path):
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("")
+    monkeypatch.setenv("NEWSFLOW_FEED_JITTER", "nan")
+    monkeypatch.setenv("NEWSFLOW_STDOUT", "ture")
+    args = build_parser().parse_args(["ingest", "rss", "--feeds", str(feeds), "--jitter", "0.2", "--stdout"])
+    assert (args.jitter, args.stdout) == (0.2, True)
+
+    monkeypatch.setenv("NEWSFLOW_WINDOW_DAYS", "-3")
+    monkeypatch.setenv("NEWSFLOW_WEB_PORT", "abc")
+    assert Settings.from_env(window_days=2.0, web_port=7000).window_days == 2.0
+    with pytest.raises(SettingsError, match="NEWSFLOW_WEB_PORT"):
+        Settings.from_env(window_days=2.0)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Leaders met in Geneva on Monday to sign the water treaty after two years"
+                                           " of talks. The treaty shares the river between the three countries.")
+    monkeypatch.delenv("NEWSFLOW_WEB_PORT")
+    assert main(["replay", str(tmp_path / "in"), "--window-days", "2"]) == 0
+    assert main(["replay", str(tmp_path / "in")]) == 2
+    assert "NEWSFLOW_WINDOW_DAYS=-3.0: must be more than 0" in capsys.readouterr().err
 
 
 def test_a_connector_flag_out_of_range_is_refused_by_argparse(capsys):
