@@ -87,13 +87,11 @@ def test_delivery_failure_is_reported(tmp_path):
 
 
 def test_cli_files_stdout_and_exit_codes(tmp_path, capsys, monkeypatch):
-    import argparse
-    from cli import ingest
+    from cli.main import build_parser
 
     _write(tmp_path, "s/a.txt", "hello")
     _write(tmp_path, "s/b.jsonl", '{"id": 1}\n')
-    parser = argparse.ArgumentParser()
-    ingest.register(parser.add_subparsers(dest="command"))
+    parser = build_parser()
     args = parser.parse_args(["ingest", "files", str(tmp_path), "--stdout"])
     assert args.func(args) == 0
     out, err = capsys.readouterr()

@@ -2,7 +2,6 @@
 (reason too_large, with its encoded size and the limit); the rest of the run is delivered."""
 from __future__ import annotations
 
-import argparse
 import io
 import shutil
 
@@ -66,11 +65,10 @@ def test_stdout_dry_run_refuses_the_same_record(tmp_path):
 
 
 def test_cli_ingest_files_exits_0_and_prints_only_the_records_that_fit(tmp_path, capsys):
-    from cli import ingest
+    from cli.main import build_parser
 
     paths, seed_ids = _fixture(tmp_path)
-    parser = argparse.ArgumentParser()
-    ingest.register(parser.add_subparsers(dest="command"))
+    parser = build_parser()
     args = parser.parse_args(["ingest", "files", *map(str, paths), "--stdout", "--no-progress"])
     assert args.func(args) == 0
     out, err = capsys.readouterr()
