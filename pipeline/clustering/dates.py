@@ -5,7 +5,6 @@ Dates are encoded ``y*10000+m*100+d`` (``d`` = 0 for a month-level date, ``m`` =
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 
 MONTHS = {
@@ -131,17 +130,19 @@ _MONTH_FORMS = frozenset(MONTHS)
 
 
 def month_near_number(lows: list[str]) -> bool:
-    """Whether a month word lies within 6 tokens of a number (every MD/DM/MY date has one)."""
-    if _MONTH_FORMS.isdisjoint(lows):
-        return False
-    nums = [i for i, t in enumerate(lows) if t[0].isdigit()]
-    if not nums:
-        return False
-    for i, t in enumerate(lows):
-        if t in _MONTH_FORMS:
-            j = bisect_left(nums, i - 6)
-            if j < len(nums) and nums[j] <= i + 6:
-                return True
+    """Whether a month word lies within 6 tokens of a number (every MD/DM/MY date has one).
+
+    Month words are few in a text: each is found by list.index and only its 13-token window is
+    looked at, rather than every token of the text."""
+    for month in _MONTH_FORMS.intersection(lows):
+        i = -1
+        try:
+            while True:
+                i = lows.index(month, i + 1)
+                if any(t[0].isdigit() for t in lows[max(i - 6, 0):i + 7]):
+                    return True
+        except ValueError:  # no further occurrence of this month word
+            continue
     return False
 
 

@@ -72,7 +72,17 @@ class Features:
 
 
 _WEEKDAY_NAMES = frozenset(cues.WEEKDAY_NAMES)
-_TF_LOG = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 4096)])  # 1 + ln(tf), as math.log gives
+# 1 + ln(tf) of the whole counts a scan gives, as math.log gives it
+_TF_LOG = {c: 1.0 + math.log(c) for c in range(1, 4096)}
+
+
+def _log_tf(counts) -> np.ndarray:
+    """1 + ln(c) of each count c >= 1 (c itself below 1), as float64, in the order of ``counts``."""
+    n = len(counts)
+    try:  # the common case: whole counts, read from the table
+        return np.fromiter(map(_TF_LOG.__getitem__, counts.values()), np.float64, n)
+    except KeyError:  # a weighted, zero or very large count
+        return np.fromiter([(1.0 + math.log(x)) if x >= 1 else x for x in counts.values()], np.float64, n)
 
 
 def _vec(counts, idf, k: int, prefix: str = ""):
@@ -80,17 +90,8 @@ def _vec(counts, idf, k: int, prefix: str = ""):
     if not counts:
         e32, ef = np.zeros(0, np.uint32), np.zeros(0, np.float32)
         return e32, ef, e32, ef
-    info = idf.term_info(counts, prefix)
-    n = len(info)
-    hs_, wt_ = zip(*info)
-    h = np.array(hs_, dtype=np.uint32)
-    wt = np.array(wt_, dtype=np.float64)
-    c = np.fromiter(counts.values(), dtype=np.float64, count=n)
-    ci = c.astype(np.int64)
-    if (ci == c).all() and c.min() >= 1 and c.max() < _TF_LOG.size:
-        tf = _TF_LOG[ci]
-    else:
-        tf = np.array([(1.0 + math.log(x)) if x >= 1 else x for x in c.tolist()])
+    h, wt = idf.term_info(counts, prefix)
+    tf = _log_tf(counts)
     w = (tf * wt).astype(np.float32)
     nrm = float(np.sqrt(np.dot(w, w)))
     if nrm > 0:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .signatures import h32
 from .tokens import NUM_PREFIX
 
@@ -29,7 +31,10 @@ class IdfTable:
         self.df = df
         self.max_idf = math.log((self.n_docs + 1) / 1.0) + 1.0
         self._cache: dict[str, float] = {}
-        self._info: dict[str, tuple[int, float]] = {}
+        # term_info's cache: key -> its h32, key -> its weight (two maps, so that each array is
+        # read straight from one)
+        self._hashes: dict[str, int] = {}
+        self._weights: dict[str, float] = {}
         self._languages: dict[str, IdfTable] = {}
 
     def for_language(self, language: str | None) -> "IdfTable":
@@ -45,24 +50,28 @@ class IdfTable:
             table = self._languages[code] = FrequencyIdf.for_code(code, self.max_idf) or self
         return table
 
-    def term_info(self, counts, prefix: str) -> list[tuple[int, float]]:
-        """[(h32(prefix + term), idf weight)] for each term of ``counts``, in its order.
+    def term_info(self, counts, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+        """(uint32 h32(prefix + term), float64 idf weight) for each term of ``counts``, in its order.
 
-        Cached per table (a bounded dict), so each distinct term is hashed and looked up once.
+        Cached per table (bounded), so each distinct term is hashed and looked up once.
         Number entities ('#...') get the maximal IDF."""
-        info = self._info
+        hashes, weights = self._hashes, self._weights
         keys = [prefix + t for t in counts] if prefix else list(counts)
+        n = len(keys)
         try:  # the common case: every term seen before
-            return list(map(info.__getitem__, keys))
+            return (np.fromiter(map(hashes.__getitem__, keys), np.uint32, n),
+                    np.fromiter(map(weights.__getitem__, keys), np.float64, n))
         except KeyError:  # some term is new: look the new ones up, then read them all
-            new = [(k, t) for k, t in zip(keys, counts) if k not in info]
-        if new:
-            if len(info) + len(new) > 200_000:
-                info.clear()
-                new = list(zip(keys, counts))
-            for k, t in new:
-                info[k] = (h32(k), self.max_idf if t[0] == NUM_PREFIX else self.idf(t))
-        return list(map(info.__getitem__, keys))
+            new = [(k, t) for k, t in zip(keys, counts) if k not in hashes]
+        if len(hashes) + len(new) > 200_000:
+            hashes.clear()
+            weights.clear()
+            new = list(zip(keys, counts))
+        for k, t in new:
+            hashes[k] = h32(k)
+            weights[k] = self.max_idf if t[0] == NUM_PREFIX else self.idf(t)
+        return (np.fromiter(map(hashes.__getitem__, keys), np.uint32, n),
+                np.fromiter(map(weights.__getitem__, keys), np.float64, n))
 
     def idf(self, term: str) -> float:
         v = self._cache.get(term)
