@@ -52,15 +52,32 @@ def kind_of(c: int) -> int:
 _DAY_RES = [re.compile(d + r"\b(?<!\w" + d + ")") for d in WEEKDAY_NAMES]
 
 
+# "day", as the case-insensitive WEEKDAY_RE matches it: no character but the ASCII capital folds to
+# "d", "a" or "y" (unlike "s", which "ſ" matches)
+_DAY_ENDING = re.compile("[dD][aA][yY]")
+_NAME_SIZES = sorted({len(d) for d in WEEKDAY_NAMES})
+
+
 def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
     """Weekday cues of ``text``, sorted. ``named``, when given, holds the weekday names among the
     text's lower-cased word tokens; for ASCII text every WEEKDAY_RE hit is one of them, so only
     those names are searched for, in the lower-cased text (same hits: no case folding beyond ASCII
-    can be involved)."""
+    can be involved).
+
+    Otherwise the case-insensitive WEEKDAY_RE, which the engine must try at every position, is
+    tried only where a name would start that ends at one of the text's few "day"s: a hit is a
+    whole word (``\b`` on both sides), so it is found there and nowhere else, as findall finds it."""
     if named is not None and text.isascii():
         low = text.lower()
         return [code(WEEKDAY, i + 1) for i, d in enumerate(WEEKDAY_NAMES) if d in named and _DAY_RES[i].search(low)]
-    return sorted({code(WEEKDAY, WEEKDAY_NAMES.index(m.lower()) + 1) for m in WEEKDAY_RE.findall(text)})
+    found = set()
+    for day in _DAY_ENDING.finditer(text):
+        end = day.end()
+        for size in _NAME_SIZES:
+            hit = WEEKDAY_RE.match(text, end - size) if end >= size else None
+            if hit:
+                found.add(hit.group(1))
+    return sorted({code(WEEKDAY, WEEKDAY_NAMES.index(m.lower()) + 1) for m in found})
 
 
 # Weekday names of the languages whose day-first dates the facts read (DAY_FIRST_LANGUAGES), Monday

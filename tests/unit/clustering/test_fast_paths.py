@@ -1,0 +1,46 @@
+"""The faster forms of the clustering features' helpers give what the plain forms give."""
+import math
+import random
+from collections import Counter
+
+import numpy as np
+
+from pipeline.clustering import cues
+from pipeline.clustering.dates import MONTHS, month_near_number
+from pipeline.clustering.features import _log_tf
+
+
+def _plain_weekdays(text: str) -> list[int]:
+    return sorted({cues.code(cues.WEEKDAY, cues.WEEKDAY_NAMES.index(m.lower()) + 1)
+                   for m in cues.WEEKDAY_RE.findall(text)})
+
+
+def test_weekdays_of_non_ascii_text_match_the_case_insensitive_regex():
+    """Outside ASCII, weekdays() tries WEEKDAY_RE only before each "day"; the hits must be findall's."""
+    pieces = ["Monday", "MONDAY", "monday", "xMonday", "Monday_", "Monday1", "sunday", "Wednesday", " ", "\u0301",
+              "é", "day", "Day", "to", "SaturDAY", ",", "\n", "Thursdays", "Friday\u0301", "“", "”", "dAy"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    texts += ["Am “Monday” und am Friday‘s Treffen", "Sunday", "é Sunday"]
+    for text in texts:
+        if not text.isascii():
+            assert cues.weekdays(text) == _plain_weekdays(text), text
+
+
+def test_month_near_number_matches_a_scan_of_every_token():
+    def plain(lows):
+        months = [i for i, t in enumerate(lows) if t in MONTHS]
+        nums = [i for i, t in enumerate(lows) if t[0].isdigit()]
+        return any(abs(i - j) <= 6 for i in months for j in nums)
+
+    rng = random.Random(3)
+    for _ in range(5000):
+        lows = [rng.choice(["may", "jan", "1", "x", "y", "2020", "z", "w", "sept"]) for _ in range(rng.randint(1, 30))]
+        assert month_near_number(lows) == plain(lows), lows
+
+
+def test_log_tf_of_whole_and_weighted_counts():
+    for counts in (Counter({"a": 1, "b": 2, "c": 4095}), Counter({"a": 5000, "b": 1}), Counter({"a": 1.5, "b": 2}),
+                   Counter({"a": 0, "b": 0.5})):
+        want = np.array([(1.0 + math.log(x)) if x >= 1 else x for x in counts.values()], dtype=np.float64)
+        assert _log_tf(counts).tobytes() == want.tobytes()
