@@ -18,11 +18,13 @@ MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
 
-# Site furniture and other lines a summary must never quote.
+# Site furniture and other lines a summary must never quote. The lookahead holds the first letters
+# of the phrases: re then tests one class at each position of a sentence instead of every phrase
+# (twice as fast); a phrase added here needs its first letter there.
 _FURNITURE = re.compile(
-    r"no time to read|get a summary|previous article|next article|read more|click here|subscribe|"
-    r"sign up|newsletter|all rights reserved|©|cookie|follow us|share this|advertisement|"
-    r"related (?:articles|stories)|image:|photo:|getty images|reuters/|\[\d+(?:,\s*\d+)*\]|^\W*$",
+    r"^\W*$|(?=[ngprcsafi©\[])(?:no time to read|get a summary|previous article|next article|read more|"
+    r"click here|subscribe|sign up|newsletter|all rights reserved|©|cookie|follow us|share this|advertisement|"
+    r"related (?:articles|stories)|image:|photo:|getty images|reuters/|\[\d+(?:,\s*\d+)*\])",
     re.IGNORECASE)
 # A photo's caption that a scraped page's text keeps among the paragraphs: the wire services' "In
 # this Dec. 12, 2006, file photo, ...", a gallery's counter glued to it ("1of4Grass Valley's ..."),
@@ -188,7 +190,9 @@ def _language(article: Any, body: str) -> str | None:
     return None
 
 
-_WELL_KNOWN_ORG = re.compile(r"(?<![\w.@/#-])(" + "|".join(map(re.escape, WELL_KNOWN_ORGS)) + r")(?![\w@/-])")
+# the lookahead for the names' first letters lets re skip most positions of a text with one test
+_WELL_KNOWN_ORG = re.compile("(?=[" + "".join(sorted({re.escape(name[0]) for name in WELL_KNOWN_ORGS})) + "])"
+                             r"(?<![\w.@/#-])(" + "|".join(map(re.escape, WELL_KNOWN_ORGS)) + r")(?![\w@/-])")
 
 
 def _named_orgs(text: str, entities: ner.Entities) -> list[list]:

@@ -437,6 +437,15 @@ def _person_key(name: str) -> str:
     return " ".join(toks)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _key_affixes(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The proper word-prefixes and word-suffixes of a person key ("a b c": "a", "a b"; "b c", "c");
+    cached, as an event folds the same names again with every article."""
+    words = key.split(" ")
+    return (tuple(" ".join(words[:k]) for k in range(1, len(words))),
+            tuple(" ".join(words[k:]) for k in range(1, len(words))))
+
+
 def _initials(name: str) -> str:
     return "".join(t[0] for t in name.replace("-", " ").split() if t[:1].isupper() and t.lower() not in lx.CONNECTORS)
 
@@ -718,9 +727,10 @@ def _org_tails(org_surfaces) -> dict[str, str]:
 
 def _fold_people(people: Counter, aliases: dict) -> None:
     known = lx.KNOWN_PEOPLE
+    keys = {name: _person_key(name) for name in people}
     by_key: dict[str, list[str]] = defaultdict(list)
-    for name in people:
-        by_key[_person_key(name)].append(name)
+    for name, key in keys.items():
+        by_key[key].append(name)
     for names in by_key.values():
         if len(names) < 2:
             continue
@@ -731,17 +741,15 @@ def _fold_people(people: Counter, aliases: dict) -> None:
             aliases[(PEOPLE, keep)] |= aliases.pop((PEOPLE, other), set()) | {other}
     # "Anthony LaCalamita" inside "Anthony LaCalamita III"; "Comeaux" -> "Arcade Joseph Comeaux Jr."
     names = sorted(people, key=len, reverse=True)
-    keys = {name: _person_key(name) for name in names}
     # A name folds only into one whose key starts with its key and a space, or (a key of several
     # words) ends with a space and its key: the word-prefixes and word-suffixes of all keys tell
     # which names have any such partner, and the others skip the scan over every longer name.
     heads: set[str] = set()
     tails: set[str] = set()
-    for lkey in keys.values():
-        words = lkey.split(" ")
-        for k in range(1, len(words)):
-            heads.add(" ".join(words[:k]))
-            tails.add(" ".join(words[k:]))
+    for name in names:
+        key_heads, key_tails = _key_affixes(keys[name])
+        heads.update(key_heads)
+        tails.update(key_tails)
     for short in names[::-1]:
         if short not in people:
             continue
