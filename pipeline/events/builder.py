@@ -23,8 +23,6 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-import orjson
-
 from . import ner
 from .dates import published_day
 from .facts import _FURNITURE, _get
@@ -45,6 +43,20 @@ def _prune(mapping: dict, cap: int, key=lambda kv: kv[1]) -> dict:
     ranked = sorted(mapping.items(), key=lambda kv: (-key(kv), kv[0]))[:cap]
     keep = {k for k, _ in ranked}
     return {k: v for k, v in mapping.items() if k in keep}
+
+
+def _fresh_containers(state: dict) -> dict:
+    """A copy of ``state`` for ``_fold`` to change: new containers for what it changes in place, the
+    rest shared (member rows, representatives and the entities' entries are never changed once
+    stored; ``_fold`` replaces an entry before adding to it). A JSON round trip of the whole state
+    cost several times more."""
+    copy = dict(state)
+    for key in ("members", "seen", "reps"):
+        copy[key] = list(state[key])
+    for key in ("where", "dates", "kw", "langs", "sources"):
+        copy[key] = dict(state[key])
+    copy["ent"] = {kind: dict(bucket) for kind, bucket in state["ent"].items()}
+    return copy
 
 
 def _norm(vec: dict[str, float]) -> float:
@@ -112,7 +124,7 @@ class EventBuilder:
                      "last_updated": now, "count": 0, "members": [], "seen": [], "ent": {t: {} for t in TYPES},
                      "where": {}, "dates": {}, "kw": {}, "langs": {}, "sources": {}, "reps": [], "pub": None}
         else:
-            state = orjson.loads(orjson.dumps(state))  # never mutate the caller's (table's) value
+            state = _fresh_containers(state)  # never mutate the caller's (table's) value
         source = _get(article, "source") or "unknown"
         published = _get(article, "published")
         row = [article_id, _get(article, "url"), source, _get(article, "title"), published, relation,
@@ -146,7 +158,9 @@ class EventBuilder:
             bucket = state["ent"][kind]
             named = facts.get("named_orgs", []) if kind == ner.ORGS else []  # for the record only
             for name, n, aliases in [*facts.get("entities", {}).get(kind, []), *named]:
-                entry = bucket.setdefault(name, [0, []])
+                entry = bucket.get(name)
+                # a new list, not the stored one: the caller's state shares the entries
+                entry = bucket[name] = [0, []] if entry is None else [entry[0], list(entry[1])]
                 entry[0] += n
                 for a in aliases:
                     if a not in entry[1] and len(entry[1]) < 8:
