@@ -25,12 +25,15 @@ DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b" + _RA
 # (opens with \d: the engine scans for a digit instead of trying every position; "\d(?<!\w.)\d?" is
 # "\b\d{1,2}": same matches)
 DATE_DM = re.compile(r"(\d(?<!\w.)\d?)(?:st|nd|rd|th)?" + _RANGE + r"\s+(?:of\s+)?" + _MONTH_RE + r"\b" + _YEAR)
-DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+# "2013-05-12" (= r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", opened with a character class as DATE_DM is)
+DATE_ISO = re.compile(r"([12](?<!\w.)(?:(?<=1)9|(?<=2)0)\d\d)-(\d\d)-(\d\d)\b")
 # "14 / 09 / 2013", "11/28/05" (day-first or month-first; both kept when ambiguous)
-DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")
+# (= r"(?<![\d/])(\d{1,2})\s*/...", opened with \d: the lookbehind follows the first digit)
+DATE_NUM = re.compile(r"(\d(?<![\d/]\d)\d?)\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")
 # "December 2008" (month-level only)
 DATE_MY = re.compile(r"\b" + _MONTH_RE + r",?\s+((?:19|20)\d\d)\b")
-_HAS_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# where a month word starts: where every MD and MY date starts
+_MONTH_START = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 YEAR_RE = re.compile(r"(?:19[5-9]\d|20[0-4]\d)")
 # "(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", led by the literals 1 / 2 so the engine scans for them instead
 # of trying the lookbehind at every position ("1(?<!\d1)" is "(?<!\d)1"): same matches, 6.3 -> 1.9 us
@@ -42,6 +45,18 @@ def month_num(s: str) -> int:
     return MONTHS.get(s) or MONTHS.get(s[:3], 0)
 
 
+def _matches_at(regex: re.Pattern, text: str, starts: list[int]):
+    """The matches ``regex.finditer(text)`` gives, for a regex whose every match begins at one of
+    ``starts`` (ascending): tried at each of them, skipping those inside the previous match."""
+    end = 0
+    for pos in starts:
+        if pos >= end:
+            m = regex.match(text, pos)
+            if m:
+                end = m.end()
+                yield m
+
+
 def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
     """Calendar dates named in ``text``. ``hints`` (from the token scan) only skip regexes that
     cannot match; the result is the same with or without them."""
@@ -49,7 +64,11 @@ def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
     if hints is not None and not (hints.month_near_number or hints.hyphen_number or "/" in text):
         return []
     text = text.lower()
-    has_month = (hints is None or hints.month_near_number) and _HAS_MONTH.search(text) is not None
+    # every MD and MY date starts where a month word does: one scan finds those places, and the two
+    # patterns are tried there only
+    month_starts = ([m.start() for m in _MONTH_START.finditer(text)]
+                    if hints is None or hints.month_near_number else [])
+    has_month = bool(month_starts)
     try_iso = hints is None or hints.hyphen_number
 
     def add(y, m, d1, d2=None):
@@ -67,7 +86,7 @@ def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
                 return
         out.add(y * 10000 + m * 100 + d1)
 
-    for m in (DATE_MD.finditer(text) if has_month else ()):
+    for m in _matches_at(DATE_MD, text, month_starts):
         add(m.group(4), month_num(m.group(1)), m.group(2), m.group(3))
     for m in (DATE_DM.finditer(text) if has_month else ()):
         add(m.group(4), month_num(m.group(3)), m.group(1), m.group(2))
@@ -80,7 +99,7 @@ def extract_dates(text: str, hints: "DateHints | None" = None) -> list[int]:
             add(y, a, b)
         if b <= 12 and a != b:
             add(y, b, a)
-    for m in (DATE_MY.finditer(text) if has_month else ()):
+    for m in _matches_at(DATE_MY, text, month_starts):
         add(m.group(2), month_num(m.group(1)), 0)
     return sorted(out)
 

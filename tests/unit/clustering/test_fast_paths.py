@@ -1,12 +1,13 @@
 """The faster forms of the clustering features' helpers give what the plain forms give."""
 import math
 import random
+import re
 from collections import Counter
 
 import numpy as np
 
 from pipeline.clustering import cues
-from pipeline.clustering.dates import MONTHS, month_near_number
+from pipeline.clustering.dates import _MONTH_START, DATE_ISO, DATE_MD, DATE_MY, DATE_NUM, MONTHS, _matches_at, month_near_number
 from pipeline.clustering.features import _log_tf
 
 
@@ -44,3 +45,29 @@ def test_log_tf_of_whole_and_weighted_counts():
                    Counter({"a": 0, "b": 0.5})):
         want = np.array([(1.0 + math.log(x)) if x >= 1 else x for x in counts.values()], dtype=np.float64)
         assert _log_tf(counts).tobytes() == want.tobytes()
+
+
+def test_month_dates_found_from_month_starts_match_finditer():
+    """extract_dates tries DATE_MD and DATE_MY only where a month word starts; same matches as finditer."""
+    pieces = ["march", "mar.", "may", "june", "jun", " ", "20", "21st", "-", " to ", "2020", ",", "x", "sept",
+              "september", "dec.", "5", "\n", "é", "amay", "2023", "of "]
+    rng = random.Random(2)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 15)))
+        starts = [m.start() for m in _MONTH_START.finditer(text)]
+        for regex in (DATE_MD, DATE_MY):
+            assert ([m.span() + m.groups() for m in regex.finditer(text)]
+                    == [m.span() + m.groups() for m in _matches_at(regex, text, starts)]), text
+
+
+def test_digit_led_date_patterns_match_their_plain_forms():
+    """DATE_ISO and DATE_NUM open with a character class for speed; same matches as the plain forms."""
+    plain_iso = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+    plain_num = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d|\d\d)(?![\d/])")
+    pieces = ["1", "12", "19", "20", "2013", "-", "05", "/", " / ", "x", " ", "١", "_", "\n", "a2013", "2020-01-02"]
+    rng = random.Random(4)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for fast, plain in ((DATE_ISO, plain_iso), (DATE_NUM, plain_num)):
+            assert ([m.span() + m.groups() for m in fast.finditer(text)]
+                    == [m.span() + m.groups() for m in plain.finditer(text)]), text
