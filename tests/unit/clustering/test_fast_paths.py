@@ -9,6 +9,7 @@ import numpy as np
 from pipeline.clustering import cues
 from pipeline.clustering.dates import _MONTH_START, DATE_ISO, DATE_MD, DATE_MY, DATE_NUM, MONTHS, _matches_at, month_near_number
 from pipeline.clustering.features import _log_tf
+from pipeline.scripts import _FORM_FOLDS, fold_forms
 
 
 def _plain_weekdays(text: str) -> list[int]:
@@ -71,3 +72,12 @@ def test_digit_led_date_patterns_match_their_plain_forms():
         for fast, plain in ((DATE_ISO, plain_iso), (DATE_NUM, plain_num)):
             assert ([m.span() + m.groups() for m in fast.finditer(text)]
                     == [m.span() + m.groups() for m in plain.finditer(text)]), text
+
+
+def test_fold_forms_folds_as_the_whole_text_translation_does():
+    """fold_forms translates only the runs of characters that fold; the same text as translating all."""
+    alphabet = [chr(c) for c in [*range(0xFF00, 0xFF61), 0x0640, 0x0641, 0x063F, 0x20, 0x41, 0x4E00, 0x201C]]
+    rng = random.Random(9)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert fold_forms(text) == text.translate(_FORM_FOLDS), text
