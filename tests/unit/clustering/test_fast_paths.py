@@ -81,3 +81,18 @@ def test_fold_forms_folds_as_the_whole_text_translation_does():
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
         assert fold_forms(text) == text.translate(_FORM_FOLDS), text
+
+
+def test_foreign_weekdays_in_one_scan_match_a_search_per_day():
+    """foreign_weekdays scans once with all seven days of a language; the days found must be those
+    that a search of each day's own pattern finds."""
+    rng = random.Random(11)
+    for lang, days in cues._FOREIGN_WEEKDAYS.items():
+        suffix = cues._DE_TIME_OF_DAY if lang == "de" else ""
+        per_day = [re.compile(r"(?<!\w)(?:" + names + ")" + suffix + r"(?!\w)", re.IGNORECASE) for names in days]
+        words = [w for names in days for w in names.split("|")]
+        pieces = words + [w.upper() for w in words] + [" ", "-", "x", "s", "abend", "feira", "é", "\n", ",", "_"]
+        for _ in range(2000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+            want = [cues.code(cues.WEEKDAY, i + 1) for i, regex in enumerate(per_day) if regex.search(text)]
+            assert cues.foreign_weekdays(text, lang) == want, (lang, text)
