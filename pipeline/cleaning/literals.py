@@ -26,6 +26,7 @@ import re._constants as _c         # the engine runs, so it cannot drift from th
 import re._parser as _parser
 
 MAX_SPELLINGS = 64  # literal strings followed through alternatives ("e-?mail": "e-mail", "email") at most
+MAX_WORDS = 8  # more spellings of one phrase than this give way to a string they all hold
 MAX_START_CHARS = 24  # a rule that may start with more characters than this is screened by its words
 _ASCII = tuple(chr(code) for code in range(128))
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
@@ -49,6 +50,37 @@ def needs(pattern: re.Pattern) -> Needs:
         return Needs(_words(tree, flags), _starts(tree, flags))
     except Exception:  # a construct this reading does not know: the pattern is screened by nothing
         return Needs(None, None)
+
+
+def local_reach(pattern: re.Pattern) -> int | None:
+    """The most characters a match of ``pattern`` spans, when whether it matches depends on those
+    characters alone (no lookaround, no back-reference, no anchor but the text's start); else None.
+    A search then needs only the stretches that could hold a match."""
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # a construct this reading does not know: nothing is known
+        return None
+    widest = tree.getwidth()[1]
+    return widest if widest < _c.MAXREPEAT and _local(tree) else None
+
+
+def _local(items) -> bool:
+    for op, av in items:
+        if op is _c.AT:
+            if av is not _c.AT_BEGINNING and av is not _c.AT_BEGINNING_STRING:
+                return False
+        elif op is _c.BRANCH:
+            if not all(_local(branch) for branch in av[1]):
+                return False
+        elif op is _c.SUBPATTERN:
+            if not _local(av[3]):
+                return False
+        elif op in _REPEATS:
+            if not _local(av[2]):
+                return False
+        elif op not in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
+            return False
+    return True
 
 
 def words_of(regexes) -> frozenset[str] | None:
@@ -180,12 +212,13 @@ def _telling(words: frozenset[str]) -> tuple[int, int, int]:
 
 
 def _fewer(words: frozenset[str]) -> frozenset[str]:
-    """A set that a text meets whenever it meets ``words``, with fewer strings to test: the longest
-    string of four characters or more that all of them hold ("contributed " for "contributed
-    reporting" and "contributed to this story"), else the words without those that hold another
-    ("photos" holds "photo")."""
+    """A set that a text meets whenever it meets ``words``, with fewer strings to test: a word that
+    holds another of the set goes ("photos" holds "photo"), and more than MAX_WORDS spellings of one
+    phrase ("delivered straight to your inbox", "delivered to your door", ...) give way to the longest
+    string of four characters or more that they all hold ("delivered "). A few spellings stay as they
+    are: what they share may be a common word (" to ", "already ")."""
     kept = _without_longer(words)
-    if len(kept) > 1:
+    if len(kept) > MAX_WORDS:
         shortest = min(kept, key=len)
         for size in range(len(shortest), 3, -1):
             for start in range(len(shortest) - size + 1):

@@ -29,12 +29,13 @@ from .config import CleaningConfig
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\u201d\u2019]?\s*$")
 MENU_RUN = 3  # a line shorter than learned_min_line_chars is counted in a run of this many such lines: a menu
-_SPACES = re.compile(r"\s+")
 
 
 def line_key(line: str) -> str:
     """Hash of a line, insensitive to case, spacing and the digits in it (dates, counters)."""
-    norm = _SPACES.sub(" ", _DIGITS.sub("0", line.casefold())).strip()
+    # str.split() splits on exactly the characters regex \s matches: each run of them one space,
+    # none at the ends, at a third of a regex substitution's cost
+    norm = " ".join(_DIGITS.sub("0", line.casefold()).split())
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
 
 

@@ -66,7 +66,9 @@ def test_a_pattern_s_words_and_first_characters_admit_every_text_it_matches():
 
 def test_words_are_what_the_rules_need():
     assert needs(re.compile(r".{1,200}\bcontributed (?:reporting|to this (?:report|story))\b.*", _FLAGS)).words \
-        == frozenset(["contributed "])
+        == frozenset(["contributed reporting", "contributed to this report", "contributed to this story"])
+    delivered = r"delivered (?:straight |directly )?(?:to|through|into) your (?:inbox|letterbox|mailbox|door)"
+    assert needs(re.compile(delivered, _FLAGS)).words == frozenset(["delivered "])  # 36 spellings
     assert needs(re.compile(r"share (?:this|it)\b.*", _FLAGS)).starts == frozenset("s")
     assert needs(re.compile("\u00a9 .*", _FLAGS)).words == frozenset()  # no ASCII text holds ©
     assert needs(re.compile(r"(a)\1", _FLAGS)).starts == frozenset("a")
