@@ -44,6 +44,7 @@ class Needs:
 
 @functools.lru_cache(maxsize=None)
 def needs(pattern: re.Pattern) -> Needs:
+    """What ``pattern`` needs of an ASCII text it matches (remembered: rules compile once)."""
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
         flags = tree.state.flags

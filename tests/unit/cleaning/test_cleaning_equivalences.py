@@ -6,7 +6,8 @@ import re
 
 from pipeline.cleaning import normalize
 from pipeline.cleaning.memory import _DIGITS, line_key
-from pipeline.cleaning.normalize import _BREAK_CHARS, _LINE_BREAKS, _OTHER_SPACES, _SPACES, normalise_text, unify_line_breaks
+from pipeline.cleaning.normalize import (_BREAK_CHARS, _LINE_BREAKS, _OTHER_SPACES, _SPACES, normalise_text,
+                                         unify_line_breaks)
 
 from .conftest import SEEDS
 

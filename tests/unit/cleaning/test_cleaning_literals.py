@@ -111,7 +111,8 @@ def test_the_line_screen_answers_as_the_rules_it_screens():
     wheres = {"head": ("any", "head", "edges"), "body": ("any",), "tail": ("tail", "edges")}
     for line in _lines() + _random_lines(4000, 11):
         for position, allowed in wheres.items():
-            expected = any(r.regex.fullmatch(line) for r in RULES.lines if r.where in allowed and len(line) <= r.max_chars)
+            expected = any(r.regex.fullmatch(line) for r in RULES.lines
+                           if r.where in allowed and len(line) <= r.max_chars)
             assert screen.may_match(line, position) == expected, (line, position)
 
 
