@@ -17,6 +17,7 @@ message), bounded by the caps in :class:`EventBuilder`:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections import Counter
@@ -316,7 +317,8 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
         if n < 1:
             continue
         item = {"name": name, "mentions": int(n)}
-        al = sorted(a for a in aliases.get((kind, name), ()) if a != name)[:8]
+        others = aliases.get((kind, name))
+        al = sorted(others - {name})[:8] if others else []  # most names have no alias: no sort
         if al:
             item["aliases"] = al
         out.append(item)
@@ -332,6 +334,7 @@ def _where(state: dict, entities: dict) -> list[str]:
     return [k for k, v in ranked if v >= 0.4 * top][:5]
 
 
+@functools.lru_cache(maxsize=4096)
 def _doy(value: str) -> int | None:
     """Day number for comparing dates: with a year, its ordinal; without, day of a leap year."""
     try:

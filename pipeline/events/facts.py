@@ -169,6 +169,8 @@ def _term_rarity(term: str, rarity: dict[str, float] | None) -> float:
     """A term's rarity (a pair's: the mean of its two words')."""
     if rarity is None:
         return 1.0
+    if " " not in term:  # a word, as most terms are
+        return rarity.get(term.lower(), _RARITY_CAP)
     parts = term.lower().split()
     return sum(rarity.get(w, _RARITY_CAP) for w in parts) / len(parts)
 

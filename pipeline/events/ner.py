@@ -545,10 +545,6 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     known_people = lx.known_people()
     known_orgs = lx.known_orgs()
     places = lx.places()
-    kinds: dict[str, Counter] = defaultdict(Counter)
-    for m in mentions:
-        if m.kind:
-            kinds[m.surface][m.kind] += 1
     # multi-word people by key, to fold single words and spelling variants into them
     full_people = {m.surface for m in mentions if m.kind == PEOPLE and " " in m.surface}
     padded = _padded_names(full_people)
