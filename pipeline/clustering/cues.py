@@ -21,7 +21,9 @@ WEEKDAY, PLACE, PERSON = 1, 2, 3
 _LOW30 = (1 << 30) - 1
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAY_NAMES) + r")\b", re.IGNORECASE)
+# one group per day: the day is the group that matched, not the lower-cased hit, which for a name
+# that case folding matches ("FRİDAY", "tueſday") is none of the names
+WEEKDAY_RE = re.compile(r"\b(?:" + "|".join(f"({d})" for d in WEEKDAY_NAMES) + r")\b", re.IGNORECASE)
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 # "in Beijing", "at the Grand Kremlin Palace", "from New Zealand"
 # Speed: each pattern opens with a character class, so the regex engine scans for that class in C
@@ -76,8 +78,8 @@ def weekdays(text: str, named: frozenset | set | None = None) -> list[int]:
         for size in _NAME_SIZES:
             hit = WEEKDAY_RE.match(text, end - size) if end >= size else None
             if hit:
-                found.add(hit.group(1))
-    return sorted({code(WEEKDAY, WEEKDAY_NAMES.index(m.lower()) + 1) for m in found})
+                found.add(hit.lastindex)
+    return [code(WEEKDAY, day) for day in sorted(found)]
 
 
 # Weekday names of the languages whose day-first dates the facts read (DAY_FIRST_LANGUAGES), Monday

@@ -49,8 +49,7 @@ def test_weekdays_from_token_names_match_the_regex():
              "xmonday mondayx Monday1 (Sunday) SUNDAY-sunday", "no day here", "Frißday Monday"]
     for t in texts:
         named = frozenset(cues.WEEKDAY_NAMES).intersection(x.lower() for x in TOK.findall(t))
-        plain = sorted({cues.code(cues.WEEKDAY, cues.WEEKDAY_NAMES.index(m.lower()) + 1)
-                        for m in cues.WEEKDAY_RE.findall(t)})
+        plain = sorted({cues.code(cues.WEEKDAY, m.lastindex) for m in cues.WEEKDAY_RE.finditer(t)})
         assert cues.weekdays(t, named) == plain == cues.weekdays(t), t
 
 
@@ -73,3 +72,17 @@ def test_fast_cue_regex_forms_match_the_plain_patterns():
         for t in texts + [t.lower() for t in texts]:
             assert [(m.span(), m.groups()) for m in fast.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (src, t)
+
+
+def test_a_weekday_spelt_with_a_character_that_folds_to_ascii_is_read_not_a_crash():
+    """Before, "FRİDAY" (Turkish dotted capital I) and "tueſday" (long s) matched the case-insensitive
+    pattern, but their lower case is no weekday name: features_for raised ValueError on the article."""
+    from pipeline.clustering.clusterer import features_for
+    from pipeline.clustering import ClusterDoc, ClusterParams
+
+    assert cues.weekdays("The market opens on FRİDAY in Ankara.") == [cues.code(cues.WEEKDAY, 5)]
+    assert cues.weekdays("Talks resume on tueſday.") == [cues.code(cues.WEEKDAY, 2)]
+    doc = ClusterDoc(id="tr1", title="Markets", text="The market opens on FRİDAY in Ankara after the holiday.",
+                     source="s", url=None, canonical_url=None, published=None, fetched_at=None,
+                     language="en", facts=None)
+    assert cues.code(cues.WEEKDAY, 5) in features_for(doc, ClusterParams.load()).cues

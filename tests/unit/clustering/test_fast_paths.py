@@ -13,8 +13,7 @@ from pipeline.scripts import _FORM_FOLDS, fold_forms
 
 
 def _plain_weekdays(text: str) -> list[int]:
-    return sorted({cues.code(cues.WEEKDAY, cues.WEEKDAY_NAMES.index(m.lower()) + 1)
-                   for m in cues.WEEKDAY_RE.findall(text)})
+    return sorted({cues.code(cues.WEEKDAY, m.lastindex) for m in cues.WEEKDAY_RE.finditer(text)})
 
 
 def test_weekdays_of_non_ascii_text_match_the_case_insensitive_regex():
