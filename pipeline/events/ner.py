@@ -911,6 +911,17 @@ def _cyrillic_frequencies(code: str) -> dict[str, float]:
     return wordfreq.get_frequency_dict(code if code in wordfreq.available_languages("small") else "ru", "small")
 
 
+def _surname_nominative(surname: str, given: str) -> str:
+    """The nominative of a surname after a given name in an oblique case ("Дмитрием Песковым",
+    "Марией Захаровой"), for the surname types of lexicon.CYRILLIC_SURNAME_CASES; the gender is the
+    given name's (a nominative in -а or -я is a woman's). Other surnames are returned as written."""
+    gender = "feminine" if given.endswith(("а", "я")) else "masculine"
+    for ending, nominative in lx.CYRILLIC_SURNAME_CASES[gender]:
+        if surname.endswith(ending) and len(surname) > len(ending) + 1:
+            return surname[:len(surname) - len(ending)] + nominative
+    return surname
+
+
 def _cyrillic_title(low: str) -> bool:
     return low.startswith(lx.CYRILLIC_PERSON_TITLES)
 
@@ -1006,6 +1017,8 @@ def _extract_cyrillic(title: str | None, text: str, language: str | None) -> Ent
     written: dict[str, set[str]] = defaultdict(set)  # folded name -> the forms the text writes
     for words, cue, locative, early, quoted in raw:
         folded = [fold(w) for w in words]
+        if len(words) >= 2 and folded[-1] == words[-1] and folded[0] != words[0] and _given_nominative(words[0]):
+            folded[-1] = _surname_nominative(words[-1], folded[0])
         if len(words) >= 2 and folded[-1] != words[-1]:
             # the words of a name share its case: "Хаканом Фиданом" is "Хакан Фидан" when "Фидан" is seen
             stem = len(os.path.commonprefix([words[-1], folded[-1]]))

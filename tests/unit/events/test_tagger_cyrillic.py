@@ -105,3 +105,11 @@ def test_english_and_latin_texts_stay_on_the_english_path():
     assert not _cyrillic_text("Vladimir Putin met Xi Jinping in Beijing («Путин»).", None)
     assert not _cyrillic_text("Путин прибыл в Пекин.", "en")
     assert _cyrillic_text("Путин прибыл в Пекин (Reuters).", None)
+
+
+def test_a_name_written_only_in_an_oblique_case_gets_its_nominative():
+    text = ("Сергей Лавров встретился с Марией Захаровой и Дмитрием Песковым. Міністр оборони провів "
+            "нараду з Олександром Сирським та Валерієм Залужним.")
+    people, _facts = _people(text)
+    assert {"Мария Захарова", "Дмитрий Песков", "Олександр Сирський", "Валерій Залужний"} <= set(people)
+    assert "Марией Захаровой" in people["Мария Захарова"]
