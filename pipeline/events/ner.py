@@ -22,6 +22,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import lexicon as lx
 from ..languages import NOUNS_CAPITALISED, language_stopwords
@@ -55,7 +56,7 @@ _PROSE_WORD = re.compile(r"(?<![\w./@#])[a-z]+(?![\w@/]|\.\w)")
 @dataclass
 class Mention:
     surface: str
-    kind: str | None  # PEOPLE / ORGS / PLACES / None (undecided single word)
+    kind: str | None  # PEOPLE / ORGS / PLACES / None (undecided single word); NAMES on the Cyrillic path
     locative: float = 0.0
     person_cue: bool = False
     early: bool = False
@@ -926,7 +927,8 @@ def _cyrillic_title(low: str) -> bool:
     return low.startswith(lx.CYRILLIC_PERSON_TITLES)
 
 
-def _cyrillic_pieces(tokens: list[str], stop: frozenset[str], lower_words: set[str], common_opener):
+def _cyrillic_pieces(tokens: list[str], stop: frozenset[str], lower_words: set[str],
+                     common_opener: Callable[[str], bool]):
     """Capitalised runs of one sentence, cut where a name must start anew: before a given name that
     follows another word ("Кремля Дмитрий Песков"), after an initialism ("КНР Си Цзиньпином") and
     after a known place ("России Владимир"). Yields (words, index of the first, inside «»)."""
