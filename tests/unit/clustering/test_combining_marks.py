@@ -3,28 +3,12 @@ points, Arabic harakat) are whole words to the clustering tokeniser (pipeline/cl
 TOK, pipeline/scripts.py WORD_MARKS); Hindi reports written for these tests."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import numpy as np
-
-from pipeline.clustering import ClusterDoc, StoryClusterer
+from pipeline.clustering import StoryClusterer
 from pipeline.clustering.clusterer import features_for
 from pipeline.clustering.signatures import h32
 from pipeline.clustering.tokens import TOK, _TOK_ASCII
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/hindi_fire.json"
-
-
-def reports() -> dict[str, ClusterDoc]:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=data["language"])
-            for a in data["articles"]}
-
-
-def word_cosine(a, b) -> float:
-    _, ia, ib = np.intersect1d(a.wf_h, b.wf_h, return_indices=True)
-    return float(np.dot(a.wf_w[ia].astype(np.float64), b.wf_w[ib]))
+from .conftest import language_reports, word_cosine
 
 
 def test_words_with_marks_are_one_token():
@@ -37,7 +21,7 @@ def test_words_with_marks_are_one_token():
 
 
 def test_a_hindi_article_has_its_words_and_drops_its_function_words(params):
-    fire = features_for(reports()["hi-a1"], params)
+    fire = features_for(language_reports("hindi_fire")["hi-a1"], params)
     words = set(fire.wf_h.tolist())
     assert fire.wf_h.size >= 25                                     # 4 pieces of words before
     assert {h32("फैक्ट्री"), h32("मुंडका"), h32("दमकल")} <= words
@@ -45,7 +29,7 @@ def test_a_hindi_article_has_its_words_and_drops_its_function_words(params):
 
 
 def test_hindi_rewrites_join_and_an_unrelated_report_stays_apart(params):
-    docs = reports()
+    docs = language_reports("hindi_fire")
     a1, a2, other = (features_for(docs[k], params) for k in ("hi-a1", "hi-a2", "hi-c1"))
     assert word_cosine(a1, a2) > 0.4 and word_cosine(a1, other) < 0.1
     c = StoryClusterer(params)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 
@@ -15,22 +14,11 @@ from pipeline.clustering.scoring import CUE_FEATURE_NAMES, cue_features
 from pipeline.clustering.signatures import h32
 from pipeline.events import article_facts
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/german_rail.json"
-
-
-def german_reports() -> dict[str, ClusterDoc]:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=data["language"])
-            for a in data["articles"]}
-
-
-def word_cosine(a, b) -> float:
-    common, ia, ib = np.intersect1d(a.wf_h, b.wf_h, return_indices=True)
-    return float(np.dot(a.wf_w[ia].astype(np.float64), b.wf_w[ib]))
+from .conftest import LANGUAGES, language_reports, word_cosine
 
 
 def test_function_words_of_a_german_article_make_no_similarity(params):
-    docs = german_reports()
+    docs = language_reports("german_rail")
     accident = features_for(docs["de-a1"], params)
     other_accident = features_for(docs["de-b1"], params)
     # "und", "der", "die", "mit" ... alone made these two unrelated reports look alike (0.47)
@@ -59,7 +47,7 @@ def test_english_and_unlisted_languages_keep_the_shipped_table(params):
 
 
 def test_german_rewrites_join_and_other_accidents_stay_apart(params):
-    docs = german_reports()
+    docs = language_reports("german_rail")
     c = StoryClusterer(params)
     got = {aid: c.assign(docs[aid]) for aid in ("de-a1", "de-b1", "de-a2", "de-b2")}
     assert got["de-a2"].event_id == got["de-a1"].event_id and got["de-a2"].relation == "story"
@@ -67,7 +55,7 @@ def test_german_rewrites_join_and_other_accidents_stay_apart(params):
 
 
 def test_weekdays_named_in_german_tell_two_accidents_apart(params):
-    docs = german_reports()
+    docs = language_reports("german_rail")
     tuesday = features_for(docs["de-a1"], params)    # "am Dienstagmorgen"
     friday = features_for(docs["de-b1"], params)     # "am Freitagabend"
     event = EventRec.__new__(EventRec)
@@ -80,7 +68,7 @@ def test_weekdays_named_in_german_tell_two_accidents_apart(params):
 
 
 def test_german_person_and_place_cues_come_from_names(params):
-    tram = features_for(german_reports()["de-b2"], params)
+    tram = features_for(language_reports("german_rail")["de-b2"], params)
     # "die Polizei ... Polizei", "Augsburger Innenstadt ... Innenstadt": the shape of a person's name
     assert not [c for c in tram.cues.tolist() if cues.kind_of(c) == cues.PERSON]
     politics = ClusterDoc(id="p", title="Scholz empfängt Macron", language="de", text=(
@@ -111,7 +99,7 @@ def test_chinese_and_japanese_rewrites_share_words():
     from pipeline.clustering import ClusterParams
 
     params = ClusterParams.load()
-    data = json.loads((FIXTURE.parent / "cjk_earthquakes.json").read_text(encoding="utf-8"))["articles"]
+    data = json.loads((LANGUAGES / "cjk_earthquakes.json").read_text(encoding="utf-8"))["articles"]
     for language in ("zh", "ja"):
         docs = {a["id"][3:]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=language)
                 for a in data if a["language"] == language}
@@ -126,7 +114,7 @@ def test_chinese_and_japanese_rewrites_share_words():
 def test_the_days_chinese_reports_name_are_clustering_dates(params):
     from pipeline.clustering.scoring import date_relation
 
-    data = json.loads((FIXTURE.parent / "cjk_earthquakes.json").read_text(encoding="utf-8"))
+    data = json.loads((LANGUAGES / "cjk_earthquakes.json").read_text(encoding="utf-8"))
     docs = {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=a["language"])
             for a in data["articles"]}
     sichuan = features_for(docs["zh-a1"], params).dates.tolist()   # "6月1日"

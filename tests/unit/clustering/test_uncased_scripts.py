@@ -3,8 +3,6 @@ alone, so a shared day of the month must not join two unrelated stories (fixture
 tests: tests/fixtures/languages/uncased_numbers.json)."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,18 +12,12 @@ from pipeline.clustering.clusterer import features_for
 from pipeline.clustering.prepared import decode_features, encode_features, fingerprint
 from pipeline.clustering.signatures import h32
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/languages/uncased_numbers.json"
-
-
-def reports() -> dict[str, ClusterDoc]:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return {a["id"]: ClusterDoc(id=a["id"], title=a["title"], text=a["text"], language=a["language"],
-                                published=a["published"]) for a in data["articles"]}
+from .conftest import language_reports
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
 def test_a_shared_number_is_all_the_entity_vectors_of_unrelated_stories_hold(params, lang):
-    docs = reports()
+    docs = language_reports("uncased_numbers")
     fire, other = features_for(docs[f"{lang}-a1"], params), features_for(docs[f"{lang}-c1"], params)
     assert fire.uncased and other.uncased
     # the premise of the fix: no name among the entity terms, and "12" shared
@@ -35,7 +27,7 @@ def test_a_shared_number_is_all_the_entity_vectors_of_unrelated_stories_hold(par
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
 def test_rewrites_join_and_a_story_sharing_only_a_number_stays_apart(params, lang):
-    docs = reports()
+    docs = language_reports("uncased_numbers")
     c = StoryClusterer(params)
     a1 = c.assign(docs[f"{lang}-a1"])
     a2 = c.assign(docs[f"{lang}-a2"])
@@ -46,7 +38,7 @@ def test_rewrites_join_and_a_story_sharing_only_a_number_stays_apart(params, lan
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
 def test_a_date_both_name_does_not_lift_the_need_for_shared_wording(params, lang):
-    docs = reports()
+    docs = language_reports("uncased_numbers")
     c = StoryClusterer(params)
     stamped = {k: ClusterDoc(id=d.id, title=d.title, text=d.text + " 2024-06-12", language=d.language,
                              published=d.published) for k, d in docs.items()}
@@ -57,7 +49,7 @@ def test_a_date_both_name_does_not_lift_the_need_for_shared_wording(params, lang
 
 
 def test_an_arabic_report_does_not_join_a_chinese_event_on_a_number(params):
-    docs = reports()
+    docs = language_reports("uncased_numbers")
     c = StoryClusterer(params)
     rain = c.assign(docs["zh-a1"])
     fire = c.assign(docs["ar-a1"])  # joined the rainstorm at 0.87 on "12" and the year alone
@@ -74,7 +66,7 @@ def test_english_and_cased_scripts_are_not_uncased(params):
 
 
 def test_the_uncased_mark_survives_the_prepared_encoding(params):
-    docs = reports()
+    docs = language_reports("uncased_numbers")
     fp = fingerprint(params)
     for doc in (docs["ar-a1"], ClusterDoc(id="en", title="Fire", text="A fire broke out.", language="en")):
         f = features_for(doc, params)
