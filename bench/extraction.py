@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import difflib
 import gzip
 import json
 import logging
@@ -181,6 +182,32 @@ def _justext_lines(text: str) -> str:
     return "\n".join(p.text for p in justext.justext(page.encode("utf-8"), stoplist) if not p.is_boilerplate)
 
 
+def page_headlines(html: str) -> list[str]:
+    """What the page's HTML itself gives as its headline: its <title>, og:title and every <h1>."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8", "replace"))
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    found = [tree.findtext(".//title") or "", *tree.xpath("//meta[@property='og:title']/@content"),
+             *(h1.text_content() for h1 in tree.iter("h1"))]
+    return [" ".join(text.split()).casefold() for text in found if text and text.strip()]
+
+
+def title_verdict(title: str | None, headlines: list[str]) -> str:
+    """"headline" when the title is one of the page's own (or held in one, as a <title> holds it with
+    the site's name), "none" when there is no title, else "other": a teaser, a caption, a line of the
+    site's furniture."""
+    if not title:
+        return "none"
+    title = " ".join(title.split()).casefold()
+    for headline in headlines:
+        if title in headline or difflib.SequenceMatcher(None, title, headline).ratio() >= 0.8:
+            return "headline"
+    return "other"
+
+
 def page_text_main(args) -> int:
     """Raw scraped text: the cleaning on each page's whole visible text, the baselines beside it."""
     from bench.visible_text import visible_text
@@ -191,6 +218,7 @@ def page_text_main(args) -> int:
     results = {name: [] for name in systems}
     seconds = {name: 0.0 for name in systems}
     trimmed = rejected = 0
+    titles: collections.Counter[str] = collections.Counter()
     urls: dict[str, str] = {}
     for page_id, html, url, body in pages:
         text = visible_text(html, markdown=args.markdown)
@@ -204,6 +232,7 @@ def page_text_main(args) -> int:
                     article = clean(raw, memory=BoilerplateMemory({}, config), config=config)
                     got = article.text
                     trimmed += "page_text_trimmed" in article.flags
+                    titles[title_verdict(article.title, page_headlines(html))] += 1
                 except Rejected:
                     got, rejected = None, rejected + 1
             elif name == "as is":
@@ -225,13 +254,16 @@ def page_text_main(args) -> int:
     nf = summary["newsflow"]["f1"]
     print(f"newsflow / as is: F1 x{nf / summary['as is']['f1']:.3f}; newsflow / justext: F1 "
           f"x{nf / summary['justext']['f1']:.3f}; trimmed as a page: {trimmed} of {n}; rejected: {rejected}")
+    print(f"title: the page's own headline (its <title>, og:title or an <h1>) {titles['headline']}, another "
+          f"line {titles['other']}, none {titles['none']}")
     if args.worst:
         print("\nlowest Newsflow F1 (the text as it is beside it):")
         ranked = sorted(zip(urls, results["newsflow"], results["as is"]), key=lambda item: item[1][2])
         for page_id, s, as_is in ranked[: args.worst]:
             print(f"  {page_id[:12]}  P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}   as is F1 {as_is[2]:.3f}  {urls[page_id]}")
     if args.json:
-        args.json.write_text(json.dumps({"pages": n, "page_text": summary, "trimmed": trimmed}, indent=2))
+        args.json.write_text(json.dumps({"pages": n, "page_text": summary, "trimmed": trimmed, "titles": dict(titles)},
+                                        indent=2))
     return 0
 
 

@@ -313,3 +313,20 @@ def test_extraction_benchmark_on_scraped_text_names_its_worst_pages(tmp_path):
     assert len(worst) == 2 and all("http" in line and "as is F1" in line for line in worst)
     f1 = [float(re.search(r" F1 ([0-9.]+) ", line).group(1)) for line in worst]
     assert f1 == sorted(f1)
+
+
+def test_extraction_benchmark_on_scraped_text_judges_each_pages_title(tmp_path):
+    fixtures = ROOT / "tests/fixtures/extraction"
+    (tmp_path / "html").mkdir()
+    shutil.copy(fixtures / "ground-truth.json", tmp_path / "ground-truth.json")
+    for page in fixtures.glob("*.html.gz"):
+        shutil.copy(page, tmp_path / "html" / page.name)
+    proc = subprocess.run([sys.executable, "bench/extraction.py", "--data", str(tmp_path), "--page-text",
+                           "--json", str(tmp_path / "out.json")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "title: the page's own headline" in proc.stdout
+    result = orjson.loads((tmp_path / "out.json").read_bytes())
+    titles = result["titles"]
+    assert sum(titles.values()) == result["pages"] == len(list(fixtures.glob("*.html.gz")))
+    # most of these pages' visible text opens the article with its headline, and it is found
+    assert titles["headline"] > result["pages"] / 2
