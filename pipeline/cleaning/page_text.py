@@ -29,6 +29,7 @@ MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are 
 FURNITURE_WEIGHT = 2.0  # a line that is not prose counts against the run by twice its length
 FURNITURE_FLOOR = 20  # ... and by at least this many characters, however short
 HEADLINE_LOOKBACK = 20  # lines above the article searched for its headline
+NAMED_HEADLINE_LOOKBACK = 40  # ... for the line its address names
 LEAD_LINES = 5  # ... and that shares at least MIN_SHARED words with the article's first lines
 MIN_SHARED = 2
 WRAPPED_WORDS = 6  # a line of this many words that runs on into the next is part of one sentence
@@ -113,7 +114,8 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     headline; None when the text does not read as a page, or has no prose at all. ``url``, the
     page's address, helps find the run when its words name the headline (:mod:`.url_headline`).
 
-    The headline is the line among the first line of the page (where a scraper puts the page's
+    The headline is the nearest of the ``HEADLINE_LOOKBACK`` lines above the run that the address
+    names, is headline-like and that ``kept`` does not reject. Failing that, it is the line among the first line of the page (where a scraper puts the page's
     title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
     does not reject (the cleaning passes its rules: not a byline, a date, a share button) and that
     shares most words with the run's first ``LEAD_LINES`` lines (``MIN_SHARED`` at least, and a
@@ -125,6 +127,16 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     if span is None:
         return None
     start, end = span
+    slug = slug_words(url)
+    for index in range(start - 1, max(-1, start - 1 - NAMED_HEADLINE_LOOKBACK), -1) if slug else ():
+        # the nearest line the address names is the headline, even when the lead words it otherwise
+        # ("New York man pleads guilty to threatening to kill Rep. Ilhan Omar" over "Patrick W.
+        # Carlineo Jr., 55, faces up to 10 years in prison"); nearer than a breadcrumb trail
+        # ("Home Holidays Homemade Spiced Honey Pear Jam") that repeats it
+        line = lines[index]  # a closing quote may end it ("... Into The Enterprise'")
+        if 3 <= len(line.split()) and len(line) <= 200 and _may_be_headline(line) \
+                and headline_at([line], slug) is not None and kept(line):
+            return [line, *lines[start:end]]
     lead = _content_words(" ".join(lines[start:start + LEAD_LINES]))
     best, best_shared = None, MIN_SHARED - 1
     for index in [*range(start - 1, max(-1, start - 1 - HEADLINE_LOOKBACK), -1), 0]:

@@ -13,6 +13,8 @@ from .conftest import FIXTURES, fixture_pages, token_recall
 
 THE_HILL = "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38"
 ENTERMEDIA = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
+WSJ_URL = "https://www.wsj.com/articles/google-stadia-microsoft-xcloud-apple-arcade-so-many-ways-to-playand-pay-11574168580"
 
 PARAGRAPH = ("The council voted on Tuesday to close the old bridge to all traffic after engineers found "
              "cracks in two of its main supports, the mayor said.")
@@ -139,6 +141,31 @@ def test_the_article_starts_at_its_headline_when_teasers_above_it_read_as_prose(
     assert teasers[0] in article_lines(lines)  # without the address the teasers open the run
     # an address of three words is too weak a clue to cut the run's start by
     assert teasers[0] in article_lines(lines, url="https://example.com/close-old-bridge/")
+
+
+def test_the_nearest_line_the_address_names_above_the_article_is_its_headline():
+    # the headline shares no word with the lead, so only the address tells it from the lines around it;
+    # the breadcrumb trail further up repeats it
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    crumbs = "Home News Council votes to close the old bridge"
+    headline = "Council votes to close the old bridge to traffic"
+    story = ["Engineers found deep cracks in two of its main supports last week, the mayor said on Tuesday.",
+             "Repairs would take a year and cost more than the town spends on its roads in five, he said.",
+             "Drivers will have to use the ring road, which adds twenty minutes to the trip into town."]
+    lines = menu + [crumbs, "Share", "Tweet", headline, "By A. Writer"] + story + ["About us", "Careers"] * 4
+    url = "https://example.com/2019/11/19/council-votes-to-close-old-bridge/"
+    assert article_lines(lines, url=url) == [headline, *story]
+    assert article_lines(lines) == story  # without the address, nothing above the lead reads as its headline
+    article = _clean_text("\n".join(lines), url=url)
+    assert article.title == headline and article.text.startswith("Engineers found deep cracks")
+
+
+def test_a_paywalled_pages_headline_is_found_by_its_address():
+    # wsj.com: one paragraph of prose under a headline that shares two of its ten words with it
+    article = _clean_text(_visible(WSJ), url=WSJ_URL)
+    assert article.title == "Google Stadia, Microsoft xCloud, Apple Arcade: So Many Ways to Play…and Pay"
+    assert article.text.startswith("Gaming used to be so simple.")
+    assert _clean_text(_visible(WSJ)).title is None
 
 
 def test_a_comment_section_that_names_the_post_ends_the_article():
