@@ -26,6 +26,7 @@ from .page_text import article_lines
 from .reader_header import reader_header
 from .rules import Rules
 from .urls import canonical_url
+from .url_headline import names_headline, slug_words
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
@@ -253,18 +254,21 @@ def _about_the_text(line: str, below: str, host: str | None = None) -> bool:
         and len(words & _stems(below)) >= min(TITLE_SHARED_WORDS, len(words))
 
 
-def _text_headline(lines: list[str], kept: Callable[[str], str | None],
-                   host: str | None = None) -> tuple[int, str, set[int]] | None:
+def _text_headline(lines: list[str], kept: Callable[[str], str | None], host: str | None = None,
+                   slug: frozenset[str] = frozenset()) -> tuple[int, str, set[int]] | None:
     """Where a text's headline is, the headline as the rules leave it, and the lines passed over above
     it: among the text's first ``TITLE_SEARCH_LINES`` lines, above its first line of prose, the lines
     that the rules keep (``kept`` gives such a line as they leave it, else None) and that read like a
-    headline; the first of them that is about the text below it (:func:`_about_the_text`), the ones
-    before it passed over; else the first of them, when it has ``TITLE_MIN_WORDS_UNRELATED`` words."""
+    headline; the first of them that is about the text below it (:func:`_about_the_text`) or that the
+    text's address names (``slug``: a headline may end in "!" there), the ones before it passed over;
+    else the first of them, when it has ``TITLE_MIN_WORDS_UNRELATED`` words."""
     candidates: list[tuple[int, str]] = []
     for index in range(min(TITLE_SEARCH_LINES, len(lines) - 1)):
         line = kept(lines[index])
         if not line:
             continue
+        if slug and names_headline(line, slug) and _WEB_ADDRESS.search(line) is None:
+            return index, line, {i for i, _ in candidates}
         if not _headline_like(line):
             break
         if _about_the_text(line, "\n".join(lines[index + 1:index + 1 + TITLE_LEAD_LINES])[:TITLE_LEAD_CHARS], host):
@@ -343,7 +347,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         # button) go with it: they are neither the headline nor the article; one that names a date
         # stays for the dateline pass.
         found = _text_headline(lines, lambda line: next(iter(rules.clean_lines([line], host=host, published=published)[0]), None),
-                               host)
+                               host, slug_words(url))
         if found is not None:
             index, title, passed = found
             lines = [line for i, line in enumerate(lines[:index])

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 
 from ..scripts import WIDE_SCRIPT
-from .url_headline import headline_at, slug_words
+from .url_headline import headline_at, names_headline, slug_words
 
 MIN_LINES = 30  # fewer lines than this is never taken for a whole page
 MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are not prose
@@ -128,15 +128,13 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
         return None
     start, end = span
     slug = slug_words(url)
-    for index in range(start - 1, max(-1, start - 1 - NAMED_HEADLINE_LOOKBACK), -1) if slug else ():
+    for index in range(start, max(-1, start - 1 - NAMED_HEADLINE_LOOKBACK), -1) if slug else ():
         # the nearest line the address names is the headline, even when the lead words it otherwise
         # ("New York man pleads guilty to threatening to kill Rep. Ilhan Omar" over "Patrick W.
         # Carlineo Jr., 55, faces up to 10 years in prison"); nearer than a breadcrumb trail
-        # ("Home Holidays Homemade Spiced Honey Pear Jam") that repeats it
-        line = lines[index]  # a closing quote may end it ("... Into The Enterprise'")
-        if 3 <= len(line.split()) and len(line) <= 200 and _may_be_headline(line) \
-                and headline_at([line], slug) is not None and kept(line):
-            return [line, *lines[start:end]]
+        # ("Home Holidays Homemade Spiced Honey Pear Jam") that repeats it. The run may open with it.
+        if names_headline(lines[index], slug) and kept(lines[index]):
+            return [lines[index], *lines[start:end]] if index < start else lines[start:end]
     lead = _content_words(" ".join(lines[start:start + LEAD_LINES]))
     best, best_shared = None, MIN_SHARED - 1
     for index in [*range(start - 1, max(-1, start - 1 - HEADLINE_LOOKBACK), -1), 0]:

@@ -21,6 +21,13 @@ MIN_SLUG_WORDS = 3  # an address with fewer words (an id, "/news/12345") names n
 MATCH_SHARE = 0.6  # the headline holds this share of the slug's words, and MIN_SLUG_WORDS at least
 
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
+# how a line the address names may not end: as a statement (a caption, a sentence of the lead) or
+# trailing off (a teaser's "[…]"); a question, an exclamation or a quotation may end a headline
+_STATEMENT_END = re.compile(r"[.…。][\]'\")”’»]*\s*$")
+# ... nor hold two sentences ("... was released on Monday. (Published Monday, Nov. 18, 2019)"); a
+# short abbreviation ("Rep. Ilhan Omar", "U.S. border", "Gov. Noem") is no sentence's end
+_SENTENCE_INSIDE = re.compile(r"[^\W\d_]{4,}[.!?][\]'\")”’»]*\s+[\"“'‘(\[]?[^\W\d_]")
+MAX_HEADLINE_WORDS = 25
 # words of an address that are not its headline's: file types, section names, function words
 _NOT_HEADLINE = frozenset(
     "html htm shtml php asp aspx jsp cms amp www com index article articles news story stories post posts "
@@ -69,3 +76,10 @@ def headline_at(units: Sequence[str], slug: frozenset[str], window: int = 1) -> 
         if len(seen) >= need:
             return index
     return None
+
+
+def names_headline(line: str, slug: frozenset[str]) -> bool:
+    """Whether ``line`` is the headline the address names: it holds enough of the slug's words and
+    reads as one headline (3 to 25 words, at most 200 characters, one sentence not ending as a statement)."""
+    return (3 <= len(line.split()) <= MAX_HEADLINE_WORDS and len(line) <= 200 and not _STATEMENT_END.search(line)
+            and not _SENTENCE_INSIDE.search(line) and headline_at([line], slug) is not None)

@@ -215,6 +215,15 @@ def test_a_first_line_with_a_web_address_is_not_taken_for_the_headline():
     assert art.title == "Amazon.com raises Prime fee"
 
 
+def test_a_first_line_the_address_names_is_the_headline_even_when_it_ends_in_an_exclamation():
+    headline = 'Council on the budget: "We got it done!"'
+    text = headline + "\n\n" + "\n\n".join(LOREM)
+    art = clean(RawArticle(id="1", source="s", text=text, url="https://example.com/council-budget-we-got-it-done/"))
+    assert art.title == headline and "title_from_text" in art.flags and not art.text.startswith("Council on")
+    # without the address it reads as a quotation that ends a sentence, not as a headline
+    assert clean(RawArticle(id="1", source="s", text=text)).title is None
+
+
 def test_title_from_text_after_a_dateline_line():
     # real openings from ECB+ texts: the headline follows a dateline the rules remove
     for dateline in ("Thursday, December 11, 2008", "UPDATED: FRIDAY, MAY 3, 2013, 9: 56 AM"):

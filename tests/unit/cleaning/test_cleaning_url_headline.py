@@ -1,7 +1,7 @@
 """The words of a page's address that name its headline, and where that headline stands."""
 from __future__ import annotations
 
-from pipeline.cleaning.url_headline import headline_at, slug_words
+from pipeline.cleaning.url_headline import headline_at, names_headline, slug_words
 
 
 def test_the_wordiest_path_segment_gives_the_headline_words():
@@ -31,3 +31,17 @@ def test_the_headline_is_the_first_place_holding_most_of_the_slug_words():
     assert headline_at(words, slug, window=4) == words.index("votes") - 1
     assert headline_at(words, slug, window=15) == 1
     assert headline_at(lines, frozenset()) is None
+
+
+def test_a_line_names_the_headline_when_it_reads_as_one_headline():
+    slug = slug_words("https://example.com/2019/11/19/does-the-mayor-have-a-net-worth-of-17-million/")
+    for headline in ("Does the Mayor Have a Net Worth of $17 Million?", "The mayor's net worth: 'Not $17 million!'",
+                     "Rep. Jones asks: does the mayor have a net worth of $17 million"):
+        assert names_headline(headline, slug), headline
+    for line in ("The mayor has a net worth of $17 million, the post said.",  # a statement: the lead or a caption
+                 "Does the mayor have a net worth of $17 million? Read […]",  # a teaser trailing off
+                 "Mayor's net worth of $17 million questioned. (Published Monday, Nov. 18, 2019)",  # two sentences
+                 "The mayor's budget",  # too few of the address's words
+                 " ".join(["Does the mayor have a net worth of 17 million"] * 3)):  # no headline is that long
+        assert not names_headline(line, slug), line
+    assert not names_headline("Does the Mayor Have a Net Worth of $17 Million?", frozenset())
