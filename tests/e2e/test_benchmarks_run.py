@@ -298,12 +298,20 @@ def test_load_benchmark_runs_the_service_and_the_offline_core_over_the_same_back
     assert "phase3" not in result
 
 
+EXTRACTION_FIXTURES = ROOT / "tests/fixtures/extraction"
+
+
+def _extraction_data(folder: Path) -> Path:
+    """The extraction fixtures laid out as the benchmark's data folder (ground-truth.json, html/)."""
+    (folder / "html").mkdir()
+    shutil.copy(EXTRACTION_FIXTURES / "ground-truth.json", folder / "ground-truth.json")
+    for page in EXTRACTION_FIXTURES.glob("*.html.gz"):
+        shutil.copy(page, folder / "html" / page.name)
+    return folder
+
+
 def test_extraction_benchmark_on_scraped_text_names_its_worst_pages(tmp_path):
-    fixtures = ROOT / "tests/fixtures/extraction"
-    (tmp_path / "html").mkdir()
-    shutil.copy(fixtures / "ground-truth.json", tmp_path / "ground-truth.json")
-    for page in fixtures.glob("*.html.gz"):
-        shutil.copy(page, tmp_path / "html" / page.name)
+    _extraction_data(tmp_path)
     proc = subprocess.run([sys.executable, "bench/extraction.py", "--data", str(tmp_path), "--page-text", "--glued",
                            "--worst", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -316,17 +324,13 @@ def test_extraction_benchmark_on_scraped_text_names_its_worst_pages(tmp_path):
 
 
 def test_extraction_benchmark_on_scraped_text_judges_each_pages_title(tmp_path):
-    fixtures = ROOT / "tests/fixtures/extraction"
-    (tmp_path / "html").mkdir()
-    shutil.copy(fixtures / "ground-truth.json", tmp_path / "ground-truth.json")
-    for page in fixtures.glob("*.html.gz"):
-        shutil.copy(page, tmp_path / "html" / page.name)
+    _extraction_data(tmp_path)
     proc = subprocess.run([sys.executable, "bench/extraction.py", "--data", str(tmp_path), "--page-text",
                            "--json", str(tmp_path / "out.json")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "title: the page's own headline" in proc.stdout
     result = orjson.loads((tmp_path / "out.json").read_bytes())
     titles = result["titles"]
-    assert sum(titles.values()) == result["pages"] == len(list(fixtures.glob("*.html.gz")))
+    assert sum(titles.values()) == result["pages"] == len(list(EXTRACTION_FIXTURES.glob("*.html.gz")))
     # most of these pages' visible text opens the article with its headline, and it is found
     assert titles["headline"] > result["pages"] / 2
