@@ -184,11 +184,10 @@ def _justext_lines(text: str) -> str:
 
 def page_headlines(html: str) -> list[str]:
     """What the page's HTML itself gives as its headline: its <title>, og:title and every <h1>."""
-    import lxml.html
+    from bench.visible_text import parse_page
 
-    try:  # read as the UTF-8 it is now, whatever charset its <meta> once declared (as visible_text reads it)
-        tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=lxml.html.HTMLParser(encoding="utf-8"))
-    except (ValueError, lxml.etree.ParserError):
+    tree = parse_page(html)
+    if tree is None:
         return []
     found = [tree.findtext(".//title") or "", *tree.xpath("//meta[@property='og:title']/@content"),
              *(h1.text_content() for h1 in tree.iter("h1"))]

@@ -27,10 +27,18 @@ _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
 
 
-def visible_text(html: str, with_title: bool = False, markdown: bool = False) -> str:
-    try:  # the page is text already: parse its UTF-8, whatever charset its <meta> once declared
-        tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+def parse_page(html: str):
+    """The page's element tree, or None: the page is text already, so its UTF-8 is parsed, whatever
+    charset its <meta> once declared."""
+    try:
+        return lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def visible_text(html: str, with_title: bool = False, markdown: bool = False) -> str:
+    tree = parse_page(html)
+    if tree is None:
         return ""
     title = tree.findtext(".//title") if with_title else None
     for element in tree.xpath(INVISIBLE):

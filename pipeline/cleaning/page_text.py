@@ -114,9 +114,10 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     headline; None when the text does not read as a page, or has no prose at all. ``url``, the
     page's address, helps find the run when its words name the headline (:mod:`.url_headline`).
 
-    The headline is the nearest of the ``HEADLINE_LOOKBACK`` lines above the run that the address
-    names, is headline-like and that ``kept`` does not reject. Failing that, it is the line among the first line of the page (where a scraper puts the page's
-    title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
+    The headline is the nearest line the address names (:func:`.url_headline.names_headline`) that
+    ``kept`` does not reject, among the run's first line and the ``NAMED_HEADLINE_LOOKBACK`` lines
+    above it. Failing that, it is the line among the first line of the page (where a scraper puts the
+    page's title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
     does not reject (the cleaning passes its rules: not a byline, a date, a share button) and that
     shares most words with the run's first ``LEAD_LINES`` lines (``MIN_SHARED`` at least, and a
     third of its own):
