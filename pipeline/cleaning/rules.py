@@ -108,6 +108,53 @@ def _when(published: str | None) -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
+_FULL_STOP_END = re.compile(r"\.[\"'\u201d\u2019)]?\s*$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Captions:
+    """A photo's caption, told by its credit (rules.yaml, ``captions``)."""
+
+    credit_line: re.Pattern
+    trailing_credit: re.Pattern  # the caption's own words are group 1
+    max_chars: int
+    min_words: int
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> "Captions | None":
+        if not data:
+            return None
+        credits = "|".join(f"(?:{p})" for p in data.get("credit_lines", ()))
+        trailing = "|".join(f"(?:{p})" for p in data.get("trailing_credits", ()))
+        return cls(_compile(credits or "(?!)"), _compile(rf"(.*?\S)\s*(?:{trailing or '(?!)'})\s*"),
+                   int(data.get("max_chars", 400)), int(data.get("min_words", 5)))
+
+    def find(self, lines: list[str]) -> tuple[list[int], list[int]]:
+        """Indexes of the caption lines and of the credit lines among ``lines``."""
+        captions: list[int] = []
+        credits: list[int] = []
+        for index, line in enumerate(lines):
+            if len(line) > self.max_chars:
+                continue
+            if line.rstrip().endswith(")") and "(" in line:
+                found = self.trailing_credit.fullmatch(line.strip())
+                if found and len(found.group(1).split()) >= self.min_words:
+                    captions.append(index)
+                    continue
+            if self._credit(line):
+                credits.append(index)
+                above = index - 1
+                if (above >= 0 and index + 1 < len(lines) and (not captions or captions[-1] != above) and (not credits[:-1] or credits[-2] != above)
+                        and len(lines[above]) <= self.max_chars and len(lines[above].split()) >= self.min_words
+                        and _FULL_STOP_END.search(lines[above])):
+                    captions.append(above)
+        return captions, credits
+
+    def _credit(self, line: str) -> bool:
+        return len(line) <= 160 and (":" in line or "©" in line or "/" in line) \
+            and self.credit_line.fullmatch(line.strip()) is not None
+
+
 class Rules:
     """Compiled cleaning rules. ``Rules.load()`` reads the packaged rules.yaml (cached)."""
 
@@ -133,6 +180,7 @@ class Rules:
         # each wall's words, one of which an ASCII text it matches holds (None: not known), read
         # from its patterns one by one (joined, their many spellings hide what each needs)
         self._wall_words = tuple(words_of(_compile(p) for p in w["patterns"]) for w in data.get("walls", ()))
+        self.captions = Captions.from_data(data.get("captions"))
         self.tracking_params = tuple(str(p).lower() for p in data.get("tracking_params", ()))
         self.sites = tuple(
             SiteRules(str(s["domain"]).lower().lstrip("."), _date(s.get("valid_from")), _date(s.get("valid_to")),
@@ -179,6 +227,13 @@ class Rules:
         site_inline, site_lines = self._site_rules(host, published)
         inline = self.inline + site_inline
         line_rules = self.lines + site_lines
+
+        captions, credits = self.captions.find(lines) if self.captions else ((), ())
+        if captions or credits:
+            hits.update({"caption": len(captions), "photo_credit": len(credits)})
+            hits = +hits  # no rule named with a count of 0
+            gone = {*captions, *credits}
+            lines = [line for index, line in enumerate(lines) if index not in gone]
 
         stage1: list[str] = []
         if site_inline:

@@ -85,11 +85,48 @@ def test_dont_miss_block_with_several_teasers():
     assert clean_lines(lines) == PAD
 
 
+@pytest.mark.parametrize("photo", [
+    ["Duck fluff and feathers in the middle of a drying process, to be used in duvets.", "Photo: Getty Images"],
+    ["Above: A WeWork coworking space in San Francisco.", "Image Credit: WeWork"],
+    ["An artist's illustration of a plume of water vapor over Jupiter's moon Europa.",
+     "(Image: © NASA/ESA/K. Retherford/SWRI)"],
+    ["Yersinia pestis, the bacteria that cause plague, survives on fleas that live on rodents.",
+     "( STEVE GSCHMEISSNER/SCIENCE PHOTO LIBRARY)"],
+    ["Spain's Rafael Nadal celebrates a point against Russia's Karen Khachanov in Madrid. (Manu Fernandez/AP)"],
+    ["The core stage of the first SLS at Michoud after the installation of its engines. (credit: NASA/Jude Guidry)"],
+    ["The border check point near the Port of Entry in Nogales, Ariz. (AP)"],
+    ["Scooter Braun and Scott Borchetta pose for a photo in Montecito, California. (Photo by Kevin Mazur)"],
+])
+def test_a_photos_caption_goes_with_its_credit(photo):
+    assert clean_lines(PAD[:4] + photo + PAD[4:]) == PAD
+
+
+@pytest.mark.parametrize("lines", [
+    ["Is Football Violence a Crime?", "Photo: Getty Images"],  # a headline or subheading over a photo
+    ["The Season Ahead", "Photo: Getty Images"], ["The Season Ahead", "Photo: Reuters"],
+    ["The Season Ahead", "Image credit: Getty Images"],
+    ["Officials said the talks would resume.", "© John Brecher"],  # a credit above its photo: the lead follows
+    ["Photo: Getty Images", "Prices rose by two percent in March, the agency said."],
+    ["The talks resumed (and/or ended) in Geneva this week."],  # parentheses that credit no one
+    ["The results of the survey were mixed, officials said (page 2/3)."],
+])
+def test_what_only_neighbours_a_photo_credit_stays(lines):
+    kept = clean_lines(PAD[:4] + lines + PAD[4:])
+    assert [line for line in lines if not line.startswith(("Photo:", "Image credit:", "©"))] \
+        == [line for line in kept if line not in PAD]
+
+
+def test_the_last_paragraph_over_a_credit_that_ends_the_text_stays():
+    # the credit of the page's main photo, given at its foot
+    last = "Alibaba's listing ceremony is due to be held at the Hong Kong Stock Exchange next Tuesday."
+    assert clean_lines(PAD + [last, "Image credit: Getty"]) == PAD + [last]
+
+
 @pytest.mark.parametrize("line", [
     "No time to read?", "Get a summary", "No time to read? Get a summary", "Read more: Alibaba poised to launch listing", "READ MORE",
     "Like this story? Share it with a friend!", "Share this article", "Sign up for our newsletter",
     "Subscribe to the Morning Review newsletter", "Follow us on Twitter and Facebook",
-    "We use cookies to improve your experience.", "Photo: Reuters", "Image credit: Getty Images",
+    "We use cookies to improve your experience.",
     "© 2019 Associated Press. All Rights Reserved.", "Advertisement", "- Print Article",
     "Daily Courier 5 | Home | World | Politics | Business | Sport", "News • Sport • Weather • Culture",
     # the same furniture in German, French, Spanish, Italian, Portuguese and Dutch
