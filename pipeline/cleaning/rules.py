@@ -108,6 +108,7 @@ def _when(published: str | None) -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
+_CREDIT_OPENINGS = frozenset(("photo", "image", "pictu", "credi", "foto", "bild"))
 _FULL_STOP_END = re.compile(r"\.[\"'\u201d\u2019)]?\s*$")
 
 
@@ -151,7 +152,9 @@ class Captions:
         return captions, credits
 
     def _credit(self, line: str) -> bool:
-        return len(line) <= 160 and (":" in line or "©" in line or "/" in line) \
+        # every credit line opens with "(" or one of these words: most lines are ruled out unread
+        opening = line.lstrip()[:5]
+        return len(line) <= 160 and (opening[:1] == "(" or opening.lower() in _CREDIT_OPENINGS) \
             and self.credit_line.fullmatch(line.strip()) is not None
 
 

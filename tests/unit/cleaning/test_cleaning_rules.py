@@ -88,6 +88,8 @@ def test_dont_miss_block_with_several_teasers():
 @pytest.mark.parametrize("photo", [
     ["Duck fluff and feathers in the middle of a drying process, to be used in duvets.", "Photo: Getty Images"],
     ["Above: A WeWork coworking space in San Francisco.", "Image Credit: WeWork"],
+    ["Home Depot stock fell after the retailer reported third-quarter earnings.",
+     "Photograph by Robyn Beck/AFP/Getty Images"],
     ["An artist's illustration of a plume of water vapor over Jupiter's moon Europa.",
      "(Image: © NASA/ESA/K. Retherford/SWRI)"],
     ["Yersinia pestis, the bacteria that cause plague, survives on fleas that live on rodents.",
