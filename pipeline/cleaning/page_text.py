@@ -29,6 +29,9 @@ MIN_FURNITURE_SHARE = 0.5  # ... nor is text of which fewer lines than this are 
 FURNITURE_WEIGHT = 2.0  # a line that is not prose counts against the run by twice its length
 FURNITURE_FLOOR = 20  # ... and by at least this many characters, however short
 HEADLINE_LOOKBACK = 20  # lines above the article searched for its headline
+FAR_HEADLINE_LOOKBACK = 40  # ... and further up, for a line that shares FAR_MIN_SHARED words and half its own
+FAR_MIN_SHARED = 3
+FAR_MIN_WORDS = 5  # ... and has this many words: a menu item ("Weight Loss Tips") shares a blog's words too
 NAMED_HEADLINE_LOOKBACK = 40  # ... for the line its address names
 LEAD_LINES = 5  # ... and that shares at least MIN_SHARED words with the article's first lines
 MIN_SHARED = 2
@@ -120,7 +123,8 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
     page's title) and the ``HEADLINE_LOOKBACK`` lines above the run that is headline-like, that ``kept``
     does not reject (the cleaning passes its rules: not a byline, a date, a share button) and that
     shares most words with the run's first ``LEAD_LINES`` lines (``MIN_SHARED`` at least, and a
-    third of its own):
+    third of its own), or, up to ``FAR_HEADLINE_LOOKBACK`` lines above the run (past a share panel),
+    a line of ``FAR_MIN_WORDS`` words that shares ``FAR_MIN_SHARED`` words and half its own:
     what stands above an article is as often a section menu or a teaser as its headline. Nothing
     else above the run is kept (byline, share buttons, captions, dateline): keeping those lines
     merged more unrelated pages of the benchmark (docs/cleaning.md)."""
@@ -138,11 +142,14 @@ def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str
             return [lines[index], *lines[start:end]] if index < start else lines[start:end]
     lead = _content_words(" ".join(lines[start:start + LEAD_LINES]))
     best, best_shared = None, MIN_SHARED - 1
-    for index in [*range(start - 1, max(-1, start - 1 - HEADLINE_LOOKBACK), -1), 0]:
+    for index in [*range(start - 1, max(-1, start - 1 - FAR_HEADLINE_LOOKBACK), -1), 0]:
         if index >= start or not _headline_like(lines[index]):
             continue
         words = _content_words(lines[index])
         shared = len(words & lead)
+        far = start - index > HEADLINE_LOOKBACK and index > 0
+        if far and (shared < FAR_MIN_SHARED or 2 * shared < len(words) or len(lines[index].split()) < FAR_MIN_WORDS):
+            continue
         if shared > best_shared and 3 * shared >= len(words) and kept(lines[index]):
             best, best_shared = index, shared
     if best is None:

@@ -161,6 +161,19 @@ def test_the_nearest_line_the_address_names_above_the_article_is_its_headline():
     assert article.title == headline and article.text.startswith("Engineers found deep cracks")
 
 
+def test_a_headline_far_above_its_article_is_found_when_it_shares_most_of_its_words():
+    # bbc.com: a share panel of 25 lines between the headline and the lead, and an address of digits;
+    # a menu item further up that shares the story's words is no headline
+    menu = ["Home", "News", "Sport", "Weather", "Council Bridge Cracks", "Contact us"] * 3
+    headline = "Council closes the old bridge after engineers find cracks"
+    panel = [f"Share this with {site}" for site in ("Email", "Facebook", "Messenger", "Twitter", "Pinterest")] * 5
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor")]
+    lines = menu + [headline] + panel + story + ["About us", "Careers"] * 4
+    url = "https://example.com/news/uk-50473792"
+    assert article_lines(lines, url=url) == [headline, *story]
+    assert article_lines(menu + panel + story + ["About us", "Careers"] * 4, url=url) == story
+
+
 def test_a_paywalled_pages_headline_is_found_by_its_address():
     # wsj.com: one paragraph of prose under a headline that shares two of its ten words with it
     article = _clean_text(_visible(WSJ), url=WSJ_URL)
