@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT, WORD_MARKS
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 20  # 20: a tagger for Cyrillic-script text (Russian, Ukrainian ...): inflected names folded, Cyrillic places; 19: a photo caption is no lead sentence ("In this Dec. 12, 2006, file photo, ..."); 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 21  # 21: a sentence that describes a photo ("pictured at", "this image of", ", left,") is no lead sentence; 20: a tagger for Cyrillic-script text (Russian, Ukrainian ...): inflected names folded, Cyrillic places; 19: a photo caption is no lead sentence ("In this Dec. 12, 2006, file photo, ..."); 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -34,7 +34,13 @@ _CAPTION = re.compile(
     r"(?:photo|image|picture|photograph|frame grab|screen ?grab|screenshot|still)s?"
     r"(?:,| (?:made|released|provided|taken|shot|shows|showing|from|by|distributed|posted|obtained)\b)"
     r"|^\d{1,3} ?of ?\d{1,3}(?=[A-Z\"'“])|\((?:pictured|pictured (?:left|right|above|below|centre|center))\)"
-    r"|\((?:ap|afp|reuters|getty|epa|upi)(?: photo| images)?/[^)]{1,60}\)",
+    r"|\((?:ap|afp|reuters|getty|epa|upi)(?: photo| images)?/[^)]{1,60}\)"
+    # what describes the photo beside the text: "pictured at", "this image of", "Deval Patrick, left,
+    # speaks", "(background)", "Above: A WeWork coworking space"
+    r"|\bpictured\b|(?<!\bin )\b(?:this|the above) (?:file )?(?:photo|image|picture|photograph)(?= (?:of|shows?|taken)\b)"
+    r"|, (?:left|right|centre|center|second (?:from )?(?:left|right)),"
+    r"|\((?:background|foreground|left|right|centre|center|top|bottom|above|below|inset)\)"
+    r"|^\W*(?:above|top|pictured|main (?:image|picture|photo))\s*:",
     re.IGNORECASE)
 _KW_STOP = STOPWORDS | frozenset("""
 said says say told also would could should one two three four five six seven eight nine ten

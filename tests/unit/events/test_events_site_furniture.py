@@ -82,8 +82,17 @@ CAPTION = ("In this Dec. 12, 2006, file photo, made available by NASA, astronaut
 GALLERY = ("1of4Grass Valley's Dionicio Torres looks at the gas can selection before taking the last "
            "5-gallon gas can on the shelves of the hardware store.")
 
+# captions with no credit beside them, which the cleaning cannot tell from a paragraph
+PICTURED = ("Kristi Noem, governor of South Dakota, pictured at the White House turkey pardon in 2018, "
+            "when she was a congresswoman.")
+THIS_IMAGE = ("New Horizons took this image of the icy moon Europa rising above Jupiter's cloud tops in "
+              "February 2007, six hours after the spacecraft's closest approach.")
+BACKGROUND = ("A man rides on a donkey in the Palestinian village of Kifl Hares opposite the settlement of "
+              "Revava (background) on November 19, 2019.")
+LEFT = "Former Massachusetts Gov. Deval Patrick, left, speaks with a business owner during a campaign stop."
 
-@pytest.mark.parametrize("caption", [CAPTION, GALLERY])
+
+@pytest.mark.parametrize("caption", [CAPTION, GALLERY, PICTURED, THIS_IMAGE, BACKGROUND, LEFT])
 def test_a_photo_caption_in_scraped_text_does_not_open_the_summary(caption):
     # as the visible text of a scraped page keeps them (spacenews.com, timesunion.com): the caption
     # stands where the page shows the picture, above the report's first paragraph
@@ -104,6 +113,8 @@ def test_a_photo_caption_in_scraped_text_does_not_open_the_summary(caption):
     "In this picture of the economy, growth is slowing and prices are rising, the bank said.",
     "In this photo-heavy era, the museum said its visitors were changing their habits.",
     "3 of 4 people in the city said they had lost power on Tuesday, officials said.",
+    "The picture left by the storm was grim, officials said on Tuesday after touring the coast.",
+    "Turnout on the left, which had pictures of its leaders everywhere, fell by a third.",
 ])
 def test_sentences_that_only_resemble_a_caption_can_be_summary_sentences(sentence):
     from pipeline.events.facts import summary_sentence_ok
