@@ -135,21 +135,26 @@ class Captions:
         captions: list[int] = []
         credits: list[int] = []
         for index, line in enumerate(lines):
-            if len(line) > self.max_chars:
-                continue
-            if line.rstrip().endswith(")") and "(" in line:
-                found = self.trailing_credit.fullmatch(line.strip())
-                if found and len(found.group(1).split()) >= self.min_words:
-                    captions.append(index)
-                    continue
-            if self._credit(line):
+            if self._ends_in_credit(line):
+                captions.append(index)
+            elif self._credit(line):
                 credits.append(index)
                 above = index - 1
-                if (above >= 0 and index + 1 < len(lines) and (not captions or captions[-1] != above) and (not credits[:-1] or credits[-2] != above)
-                        and len(lines[above]) <= self.max_chars and len(lines[above].split()) >= self.min_words
-                        and _FULL_STOP_END.search(lines[above])):
+                # not over a credit that ends the text: that one is the main photo's, at the foot
+                if (above >= 0 and index + 1 < len(lines) and above not in captions[-1:]
+                        and above not in credits[-2:-1] and self._caption_over_credit(lines[above])):
                     captions.append(above)
         return captions, credits
+
+    def _ends_in_credit(self, line: str) -> bool:
+        if len(line) > self.max_chars or not line.rstrip().endswith(")"):
+            return False
+        found = self.trailing_credit.fullmatch(line.strip())
+        return found is not None and len(found.group(1).split()) >= self.min_words
+
+    def _caption_over_credit(self, line: str) -> bool:
+        return len(line) <= self.max_chars and len(line.split()) >= self.min_words \
+            and _FULL_STOP_END.search(line) is not None
 
     def _credit(self, line: str) -> bool:
         # every credit line opens with "(" or one of these words: most lines are ruled out unread
