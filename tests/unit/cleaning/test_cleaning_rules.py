@@ -98,6 +98,8 @@ def test_dont_miss_block_with_several_teasers():
     ["The core stage of the first SLS at Michoud after the installation of its engines. (credit: NASA/Jude Guidry)"],
     ["The border check point near the Port of Entry in Nogales, Ariz. (AP)"],
     ["Scooter Braun and Scott Borchetta pose for a photo in Montecito, California. (Photo by Kevin Mazur)"],
+    ["A reference habitation module for a crewed Mars mission compared to its equivalent. Credit: ESA"],
+    ["The latest case of bubonic plague was reported after a hunter ate a rabbitCredit: Getty - Contributor"],
 ])
 def test_a_photos_caption_goes_with_its_credit(photo):
     assert clean_lines(PAD[:4] + photo + PAD[4:]) == PAD
@@ -111,6 +113,7 @@ def test_a_photos_caption_goes_with_its_credit(photo):
     ["Photo: Getty Images", "Prices rose by two percent in March, the agency said."],
     ["The talks resumed (and/or ended) in Geneva this week."],  # parentheses that credit no one
     ["The results of the survey were mixed, officials said (page 2/3)."],
+    ["The bank put it plainly in its report: Credit conditions tightened in March."],
 ])
 def test_what_only_neighbours_a_photo_credit_stays(lines):
     kept = clean_lines(PAD[:4] + lines + PAD[4:])
