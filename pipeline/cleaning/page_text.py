@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 
 from ..scripts import WIDE_SCRIPT
+from .teaser_list import teaser_list_start
 from .url_headline import headline_at, names_headline, slug_words
 
 MIN_LINES = 30  # fewer lines than this is never taken for a whole page
@@ -189,7 +190,8 @@ def _run(lines: list[str], url: str | None = None, kept: Callable[[str], bool] =
     elif headline is not None and start < headline < end and _may_be_headline(lines[headline]) \
             and len(slug) >= HEADLINE_START_WORDS:
         start = headline  # nor does it start above it: teasers with summaries above the headline go
-    return start, end
+    teasers = teaser_list_start(lines, start, end, prose)
+    return start, end if teasers is None else teasers
 
 
 def looks_like_page(lines: list[str], prose: list[bool] | None = None) -> bool:
