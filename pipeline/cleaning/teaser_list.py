@@ -26,7 +26,7 @@ _DATE_LINE = re.compile(
     rf"|\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})(?:\s*(?:at|,|-|–|·|\|)?\s*{_TIME})?\s*"
     r"|\s*\d{1,2}\s*(?:m|h|d|mins?|minutes?|hrs?|hours?|days?)\s+ago\s*")
 _WORD = re.compile(r"\w+")
-_STATEMENT_END = re.compile(r"[.!?…]['\"”’»)]*\s*$")
+_STATEMENT_END = re.compile(r"[.…]['\"”’»)]*\s*$")  # a headline may ask or exclaim
 
 
 def is_date_line(line: str) -> bool:
@@ -60,11 +60,13 @@ def teaser_list_start(lines: list[str], start: int, end: int, prose: list[bool])
 
 
 def _teaser_headline(line: str, lead: set[str]) -> bool:
-    """A headline of another story: a short line that does not end as a sentence and shares at most
-    ``MAX_SHARED`` words with the article's lead."""
+    """A headline of another story: a short line that does not end as a statement (a question may end
+    it: "Did Pelosi Divert $2.4 Billion?") and shares at most ``MAX_SHARED`` words with the article's
+    lead."""
     return 3 <= len(line.split()) <= 25 and not _STATEMENT_END.search(line) \
         and len(_content_words(line) & lead) <= MAX_SHARED
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 or not w.isascii()}
+    """Words of five letters or more (most function words are shorter: "from", "with", "that")."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= 5 or not w.isascii()}

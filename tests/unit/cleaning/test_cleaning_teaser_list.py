@@ -81,3 +81,13 @@ def test_a_live_blogs_dated_entries_stay():
 def test_too_little_article_above_dated_blocks_is_no_reason_to_cut():
     lines = MENU + [HEADLINE] + STORY[:1] + [line for teaser in TEASERS for line in teaser] + FOOTER
     assert TEASERS[0][2] in article_lines(lines)
+
+
+def test_teasers_whose_headlines_ask_a_question_are_cut_too():
+    # snopes.com's "Editors' Picks": a fact check's headline asks its question
+    questions = ["Did the mayor ban dogs from every public park?", "Is the old mill really haunted at night?",
+                 "Was the state lottery jackpot won twice in one week?"]
+    teasers = [line for question, (_, date, summary) in zip(questions, TEASERS)
+               for line in (question, date, "Fact Check", summary)]
+    lines = MENU + [HEADLINE] + STORY + ["Editors' Picks"] + teasers + FOOTER
+    assert not any(line in article_lines(lines) for line in teasers)
