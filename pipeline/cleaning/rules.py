@@ -148,7 +148,7 @@ class Captions:
 
     def _ends_in_credit(self, line: str) -> bool:
         tail = line.rstrip()[-72:]
-        if len(line) > self.max_chars or not (tail.endswith(")") or ":" in tail):  # no credit can end it
+        if len(line) > self.max_chars or not (tail.endswith(")") or ":" in tail or "©" in tail):  # no credit can end it
             return False
         found = self.trailing_credit.fullmatch(line.strip())
         return found is not None and len(found.group(1).split()) >= self.min_words

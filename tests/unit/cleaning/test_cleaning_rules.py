@@ -100,6 +100,7 @@ def test_dont_miss_block_with_several_teasers():
     ["Scooter Braun and Scott Borchetta pose for a photo in Montecito, California. (Photo by Kevin Mazur)"],
     ["A reference habitation module for a crewed Mars mission compared to its equivalent. Credit: ESA"],
     ["The latest case of bubonic plague was reported after a hunter ate a rabbitCredit: Getty - Contributor"],
+    ["A cyclist rides next to a blocked petrol plant in La Paz, Bolivia, November 19, 2019. © Reuters / David Mercado"],
 ])
 def test_a_photos_caption_goes_with_its_credit(photo):
     assert clean_lines(PAD[:4] + photo + PAD[4:]) == PAD
@@ -114,6 +115,7 @@ def test_a_photos_caption_goes_with_its_credit(photo):
     ["The talks resumed (and/or ended) in Geneva this week."],  # parentheses that credit no one
     ["The results of the survey were mixed, officials said (page 2/3)."],
     ["The bank put it plainly in its report: Credit conditions tightened in March."],
+    ["The logo, marked © Acme on every box, was changed in May."],
 ])
 def test_what_only_neighbours_a_photo_credit_stays(lines):
     kept = clean_lines(PAD[:4] + lines + PAD[4:])
