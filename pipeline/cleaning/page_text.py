@@ -57,6 +57,8 @@ _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest
                        r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[\])]?\s*[:.]?\s*$")
 # "34 responses to “Title”", "12 thoughts on “Title”": a comment section that names the post, prose or not
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
+# the heading of a fact check's sources or of its notes on itself, which close it
+_SOURCES = re.compile(r"(?i)\s*(?:our )?sources\s*:?\s*|\s*about this (?:statement|article|rating|fact[- ]check)\s*:?\s*")
 # what a site puts around every article, by name: a skip link, the sign-in and search boxes, the menu
 # button, a cookie notice and its buttons
 _CHROME = re.compile(
@@ -266,10 +268,17 @@ def _span(lines: list[str], prose: list[bool]) -> tuple[int, int]:
     that repeats an earlier one counts for nothing: pages that carry their article twice (a hidden
     print or AMP copy, a teaser of it) would otherwise take in the furniture between the copies."""
     repeated = _repeated(lines, prose)
+    closing = _comments_start(lines, prose)
     best_start, best_end = best_run([
         0.0 if repeated[index] else float(len(line)) if prose[index] else 0.0 if _neutral(line)
         else -FURNITURE_WEIGHT * max(len(line), FURNITURE_FLOOR)
-        for index, line in enumerate(lines[:_comments_start(lines, prose)])])
+        for index, line in enumerate(lines[:closing])])
+    best_start, best_end = _with_closing_list(lines, prose, best_start, best_end)
+    return best_start, min(best_end, max(closing, best_start + 1))  # nothing below the comments or the sources
+
+
+def _with_closing_list(lines: list[str], prose: list[bool], best_start: int, best_end: int) -> tuple[int, int]:
+    """The run with the table or list that closes the article, announced ("Tour dates:") or not."""
     while best_end < len(lines) and not prose[best_end] and _neutral(lines[best_end]):
         best_end += 1  # a table or list that closes the article
     # "Tour dates:" announces a list (at the run's end, or just after it): its items follow, each of
@@ -357,14 +366,15 @@ def _comments_start(lines: list[str], prose: list[bool]) -> int:
     conversation", or one that names the post: "34 responses to “...”") with ``COMMENTS_AFTER``
     characters of prose above it (a "Comments" button in the toolbar above the article has less),
     else the end. Nothing below it is the article: the
-    comments are prose too, and often more of it."""
+    comments are prose too, and often more of it. A fact check's list of its sources ends the
+    article the same way ("Sources:", "About this statement")."""
     seen = 0
     for index, line in enumerate(lines):
         if seen >= COMMENTS_AFTER and _COMMENTS_ON.match(line):
             return index
         if prose[index]:
             seen += len(line)
-        elif seen >= COMMENTS_AFTER and _COMMENTS.match(line):
+        elif seen >= COMMENTS_AFTER and (_COMMENTS.match(line) or _SOURCES.fullmatch(line)):
             return index
     return len(lines)
 

@@ -224,6 +224,19 @@ def test_the_comments_below_an_article_are_not_part_of_it():
         assert article_lines(menu + story + [heading] + comments[1:] * 2 + ["About us", "Careers"]) == story
 
 
+def test_a_fact_checks_list_of_sources_ends_it():
+    # politifact.com and snopes.com: the sources are full citations, many of them long enough for prose
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 4
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
+             PARAGRAPH.replace("council", "county board")]
+    sources = [f"Daily Courier, \"Engineers warn of cracks in the supports of the old bridge over the river,\" "
+               f"Oct. {day}, 2019, accessed Nov. 13, 2019 from the paper's online archive" for day in range(1, 9)]
+    for heading in (["Sources:"], ["About this statement:", "Researched by: A. Writer"], ["Our Sources"]):
+        assert article_lines(menu + story + heading + sources + ["About us", "Careers"]) == story
+    # "Sources" as the subheading of a short text, with little article above it, ends nothing
+    assert sources[0] in article_lines(menu + story[:1] + ["Sources"] + sources + ["About us", "Careers"])
+
+
 def test_text_with_no_prose_is_left_to_the_other_checks():
     menu = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Jobs", "Help"] * 5
     assert article_lines(menu) is None
