@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 
 from ..scripts import WIDE_SCRIPT
-from .teaser_list import teaser_list_start
+from .teaser_list import content_words, teaser_list_start
 from .url_headline import headline_at, names_headline, slug_words
 
 MIN_LINES = 30  # fewer lines than this is never taken for a whole page
@@ -78,7 +78,6 @@ _RELATED = re.compile(
     r"(?: (?:articles|stories|news|posts|content|links|coverage|reading|videos))?\s*[:.…|]*\s*$")
 _BULLET = re.compile(r"\s*[-•·*]\s+")
 _MENU_LINE = re.compile(r"[^|•·]{1,30}(?:[|•·][^|•·]{1,30}){3,}")
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”»)…。！？」』]\s*$")
 _STATEMENT_END = re.compile(r"[.!?…。！？]['\"”’»)]*\s*$")
 _SEPARATOR = re.compile(r" (?:--|[-–—|]) |: |, ")
@@ -112,7 +111,7 @@ def _headline_like(line: str) -> bool:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 or not w.isascii()}
+    return content_words(text, 4)
 
 
 def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str | None = None) -> list[str] | None:

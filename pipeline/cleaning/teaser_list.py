@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 
+from .url_headline import ends_as_statement
+
 MIN_BLOCKS = 3  # dated blocks in a row, at one spacing, that make a list
 MAX_BLOCK_LINES = 5  # ... of at most this many lines each
 MAX_SHARED = 1  # words of the article's lead that a teaser headline may share (the site's beat: "Wild")
 LEAD_PARAGRAPHS = 3  # ... of the article's first paragraphs
+LEAD_WORD_LETTERS = 5  # ... counting words of this many letters (most function words are shorter: "from")
 MIN_PROSE_ABOVE = 400  # characters of the article's prose that must stay above the list
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -26,7 +29,6 @@ _DATE_LINE = re.compile(
     rf"|\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})(?:\s*(?:at|,|-|–|·|\|)?\s*{_TIME})?\s*"
     r"|\s*\d{1,2}\s*(?:m|h|d|mins?|minutes?|hrs?|hours?|days?)\s+ago\s*")
 _WORD = re.compile(r"\w+")
-_STATEMENT_END = re.compile(r"[.…]['\"”’»)]*\s*$")  # a headline may ask or exclaim
 
 
 def is_date_line(line: str) -> bool:
@@ -40,7 +42,8 @@ def teaser_list_start(lines: list[str], start: int, end: int, prose: list[bool])
     if len(dates) < MIN_BLOCKS:
         return None
     # the article's first paragraphs, above every date
-    lead = _content_words(" ".join([lines[i] for i in range(start, dates[0]) if prose[i]][:LEAD_PARAGRAPHS]))
+    lead = content_words(" ".join([lines[i] for i in range(start, dates[0]) if prose[i]][:LEAD_PARAGRAPHS]),
+                         LEAD_WORD_LETTERS)
     for first in range(len(dates) - MIN_BLOCKS + 1):
         gap = dates[first + 1] - dates[first]
         if not 2 <= gap <= MAX_BLOCK_LINES or any(
@@ -63,10 +66,10 @@ def _teaser_headline(line: str, lead: set[str]) -> bool:
     """A headline of another story: a short line that does not end as a statement (a question may end
     it: "Did Pelosi Divert $2.4 Billion?") and shares at most ``MAX_SHARED`` words with the article's
     lead."""
-    return 3 <= len(line.split()) <= 25 and not _STATEMENT_END.search(line) \
-        and len(_content_words(line) & lead) <= MAX_SHARED
+    return 3 <= len(line.split()) <= 25 and not ends_as_statement(line) \
+        and len(content_words(line, LEAD_WORD_LETTERS) & lead) <= MAX_SHARED
 
 
-def _content_words(text: str) -> set[str]:
-    """Words of five letters or more (most function words are shorter: "from", "with", "that")."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 5 or not w.isascii()}
+def content_words(text: str, letters: int) -> set[str]:
+    """The words of ``text``, lower-cased, of ``letters`` letters or more, and every word beyond ASCII."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= letters or not w.isascii()}

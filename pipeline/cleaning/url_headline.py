@@ -28,6 +28,12 @@ _STATEMENT_END = re.compile(r"[.…。][\]'\")”’»]*\s*$")
 # short abbreviation ("Rep. Ilhan Omar", "U.S. border", "Gov. Noem") is no sentence's end
 _SENTENCE_INSIDE = re.compile(r"[^\W\d_]{4,}[.!?][\]'\")”’»]*\s+[\"“'‘(\[]?[^\W\d_]")
 MAX_HEADLINE_WORDS = 25
+
+
+def ends_as_statement(line: str) -> bool:
+    """Whether ``line`` ends as a statement or trails off, as no headline does (one may ask or exclaim)."""
+    return _STATEMENT_END.search(line) is not None
+
 # words of an address that are not its headline's: file types, section names, function words
 _NOT_HEADLINE = frozenset(
     "html htm shtml php asp aspx jsp cms amp www com index article articles news story stories post posts "
@@ -81,5 +87,5 @@ def headline_at(units: Sequence[str], slug: frozenset[str], window: int = 1) -> 
 def names_headline(line: str, slug: frozenset[str]) -> bool:
     """Whether ``line`` is the headline the address names: it holds enough of the slug's words and
     reads as one headline (3 to 25 words, at most 200 characters, one sentence not ending as a statement)."""
-    return (3 <= len(line.split()) <= MAX_HEADLINE_WORDS and len(line) <= 200 and not _STATEMENT_END.search(line)
+    return (3 <= len(line.split()) <= MAX_HEADLINE_WORDS and len(line) <= 200 and not ends_as_statement(line)
             and not _SENTENCE_INSIDE.search(line) and headline_at([line], slug) is not None)
