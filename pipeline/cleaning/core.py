@@ -25,6 +25,7 @@ from .normalize import (c0_count, control_ratio, detect_language, language_tag, 
 from .page_text import article_lines
 from .reader_header import reader_header
 from .rules import Rules
+from .teaser_list import MONTH
 from .urls import canonical_url
 from .url_headline import names_headline, slug_words
 
@@ -62,8 +63,7 @@ _WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 # a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_DATE_IN_LINE = re.compile(rf"(?i)\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])"
+_DATE_IN_LINE = re.compile(rf"(?i)\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?![a-z])"
                            r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
 # the start of a whole HTML document (after an XML declaration or comments)
 # (a comment's body cannot hold "-->", so each text has one parse: no backtracking across comments)

@@ -21,11 +21,12 @@ LEAD_PARAGRAPHS = 3  # ... of the article's first paragraphs
 LEAD_WORD_LETTERS = 5  # ... counting words of this many letters (most function words are shorter: "from")
 MIN_PROSE_ABOVE = 400  # characters of the article's prose that must stay above the list
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# a month's name or its abbreviation ("Sept.", "December"), also in the date patterns of .core
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?"
 _TIME = r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?"
 _DATE_LINE = re.compile(
-    rf"(?i)\s*(?:{_WEEKDAY}\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
+    rf"(?i)\s*(?:{_WEEKDAY}\s+)?(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}"
     rf"|\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})(?:\s*(?:at|,|-|–|·|\|)?\s*{_TIME})?\s*"
     r"|\s*\d{1,2}\s*(?:m|h|d|mins?|minutes?|hrs?|hours?|days?)\s+ago\s*")
 _WORD = re.compile(r"\w+")
