@@ -204,8 +204,12 @@ def strip_markup(text: str) -> str | None:
 # (as html2text writes them too: a link's title may be long, a teaser's whole summary; an address may
 # hold parentheses, "description=WASHINGTON%20(AP)"; an image's alt text may be a long caption)
 _MD_TARGET = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s+\"[^\"\n]{0,2000}\")?\)"
-_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,2000}\]" + _MD_TARGET)
-_MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]" + _MD_TARGET)
+# (a link's words may run over lines, as a link around a block does: "[", "Image Copyright @x", "@x",
+# "](https://twitter.com/...)" for an embedded post; not over a blank line, which ends a paragraph;
+# twenty lines at most)
+# (each line a run of one character class, cheaper than a choice at every character)
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,2000}(?:\n(?![ \t]*\n)[^\[\]\n]{0,2000}){0,20}\]" + _MD_TARGET)
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,500}(?:\n(?![ \t]*\n)[^\[\]\n]{0,500}){0,20})\]" + _MD_TARGET)
 _MD_BARE_MARKS = re.compile(r"(?<!\S)(?:\*\*|__)(?!\S)")
 _MD_AUTOLINK = re.compile(r"<https?://[^<>\s]{1,2000}>")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)

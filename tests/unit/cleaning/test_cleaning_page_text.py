@@ -355,6 +355,33 @@ def test_html2text_markdown_loses_its_emphasis_escapes_and_link_tooltips():
         assert markup not in article.text
 
 
+def test_a_link_whose_words_run_over_lines_goes_whole_from_the_markdown():
+    # an embedded post is a link around a block: html2text opens it with "[" on a line of its own and
+    # closes it with "](address)" lines below; the two embeds between paragraphs must not split the article
+    paragraphs = [f"{PARAGRAPH[:-1]}, officials said on day {day} of the closure." for day in range(1, 9)]
+    embed = "\n".join(["[", "](https://twitter.com/council/status/1196529376915066881?s=20)", "[",
+                        "Image Copyright @council", "@council",
+                        "](https://twitter.com/council/status/1196529376915066881?s=20)",
+                        "[](https://twitter.com/council/status/1196529376915066881?s=20)"
+                        "[Report](https://www.example.com/news/contact-us/editorial)"])
+    menu = "\n".join(f"* [{name}](https://www.example.com/{name.lower()})" for name in
+                      ("Home", "News", "Sport", "Weather", "Video", "Business", "Travel", "Culture") * 3)
+    page = "\n".join([menu, "# Old bridge closed to all traffic", *paragraphs[:4], embed, embed,
+                      *paragraphs[4:], "## Related Topics", menu])
+    article = _clean_text(page)
+    assert "markdown_removed" in article.flags
+    for paragraph in paragraphs:
+        assert paragraph in article.text
+    for markup in ("](", "twitter.com", "Weather"):
+        assert markup not in article.text
+    # a blank line ends a paragraph, and a link's words with it: brackets around paragraphs stay text
+    from pipeline.cleaning.normalize import strip_markdown
+    links = "[Home](/) [News](/news) [Sport](/sport)\n"
+    assert strip_markdown(links + "[The survey\n\nsaid](https://example.com/a)") == \
+        "Home News Sport\n[The survey\n\nsaid](https://example.com/a)"
+    assert strip_markdown(links + "[The survey\nsaid](https://example.com/a)") == "Home News Sport\nThe survey\nsaid"
+
+
 def test_text_with_brackets_and_hashes_is_not_taken_for_markdown():
     text = (f"{FLOOD} Officials cited the 2019 report [1] and the county's own survey (2021). "
             "#Riverside was trending. The # of homes damaged rose to 300 [2].")
