@@ -59,6 +59,18 @@ _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
 # the heading of a fact check's sources or of its notes on itself, which close it
 _SOURCES = re.compile(r"(?i)\s*(?:our )?sources\s*:?\s*|\s*about this (?:statement|article|rating|fact[- ]check)\s*:?\s*")
+# the heading over the author's biography ("About Brigit Katz", "Über Moritz Bachmann", "About the
+# author"), which closes the article as well: a name of two or three capitalised words, or the author
+_ABOUT_AUTHOR = re.compile(
+    r"\s*(?i:about|über|à propos de|sobre|acerca de)\s+(?:(?i:the author|den autor|die autorin|l'auteur|"
+    r"(?:el|o) autor|a autora)|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*:?\s*")
+# the author's biography itself: "Julius is an LA Entertainment Reporter for Fox News.", "Molly Wood
+# (@mollywood) is an Ideas contributor at WIRED and ...": prose, but not the article's; counted as
+# furniture, so that it ends the run, and a reporter named so inside the article costs one line's length
+_AUTHOR_BIO = re.compile(
+    r"\s*(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]+(?:\s+\([^()]{1,60}\))?,?\s+(?i:is|was)\s+(?i:an?|the)\s+"
+    r"(?:[\w,&'’-]+\s+){0,5}?(?i:(?:staff |senior |contributing |freelance )?(?:writer|reporter|journalist|editor|"
+    r"correspondent|columnist|contributor|producer|photographer|blogger))s?\b")
 # what a site puts around every article, by name: a skip link, the sign-in and search boxes, the menu
 # button, a cookie notice and its buttons
 _CHROME = re.compile(
@@ -357,6 +369,9 @@ def _prose_lines(lines: list[str]) -> list[bool]:
                 whole = is_prose(" ".join(lines[start:index + 1]))
                 prose[start:index + 1] = [whole] * (index + 1 - start)
             start = index + 1
+    for index, line in enumerate(lines):
+        if prose[index] and _AUTHOR_BIO.match(line):
+            prose[index] = False
     return prose
 
 
@@ -373,7 +388,8 @@ def _comments_start(lines: list[str], prose: list[bool]) -> int:
             return index
         if prose[index]:
             seen += len(line)
-        elif seen >= COMMENTS_AFTER and (_COMMENTS.match(line) or _SOURCES.fullmatch(line)):
+        elif seen >= COMMENTS_AFTER and (_COMMENTS.match(line) or _SOURCES.fullmatch(line)
+                                         or _ABOUT_AUTHOR.fullmatch(line)):
             return index
     return len(lines)
 

@@ -237,6 +237,28 @@ def test_a_fact_checks_list_of_sources_ends_it():
     assert sources[0] in article_lines(menu + story[:1] + ["Sources"] + sources + ["About us", "Careers"])
 
 
+def test_the_authors_biography_is_not_part_of_the_article():
+    # wired.com, smithsonianmag.com, foxnews.com: a line about the author closes the article, often with
+    # a heading over it, and the site's own prose below it ("WIRED is where tomorrow is realized. ...")
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] * 6
+    story = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Wednesday"), PARAGRAPH.replace("mayor", "governor"),
+             PARAGRAPH.replace("council", "county board")]
+    site = ("The Daily Courier is where the news of the valley is told first. It is the essential source of "
+            "information on the towns, the river and the people who live along it, every day of the year.")
+    for bio in (["Jane Doe (@janedoe) is a Staff Writer at the Daily Courier covering transport and the county's "
+                 "roads. She was formerly an editor at the Valley Post."],
+                ["Jane is an LA Entertainment Reporter for the Daily Courier."],
+                ["About Jane Doe", "Born and raised by the river, she has covered the valley's towns and their "
+                 "councils for twenty years and wrote a book about its bridges."],
+                ["Über Jane Doe", "Jane Doe schreibt seit zwanzig Jahren über die Städte des Tals und ihre Brücken, "
+                 "zuerst für die Lokalzeitung und heute für uns."]):
+        assert article_lines(menu + story + bio + ["Staff Writer", "Featured Video", site, "Careers"]) == story
+    # a reporter named inside the article is one line of it, and the article goes on past it
+    named = "Jane Doe is a reporter for the Daily Courier who first wrote about the cracks in the supports in 2017."
+    assert article_lines(menu + story[:2] + [named] + story[2:] + ["About us", "Careers"]) == \
+        story[:2] + [named] + story[2:]
+
+
 def test_text_with_no_prose_is_left_to_the_other_checks():
     menu = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Jobs", "Help"] * 5
     assert article_lines(menu) is None
