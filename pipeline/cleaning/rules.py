@@ -158,9 +158,10 @@ class Captions:
             and _FULL_STOP_END.search(line) is not None
 
     def _credit(self, line: str) -> bool:
-        # every credit line opens with "(" or one of these words: most lines are ruled out unread
+        # every credit line opens with "(" or one of these words, or holds a slash ("Name/Agency"): most
+        # lines are ruled out unread
         opening = line.lstrip()[:5]
-        return len(line) <= 160 and (opening[:1] == "(" or opening.lower() in _CREDIT_OPENINGS) \
+        return len(line) <= 160 and (opening[:1] == "(" or opening.lower() in _CREDIT_OPENINGS or "/" in line) \
             and self.credit_line.fullmatch(line.strip()) is not None
 
 

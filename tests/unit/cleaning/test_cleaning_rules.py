@@ -94,6 +94,8 @@ def test_dont_miss_block_with_several_teasers():
      "(Image: © NASA/ESA/K. Retherford/SWRI)"],
     ["Yersinia pestis, the bacteria that cause plague, survives on fleas that live on rodents.",
      "( STEVE GSCHMEISSNER/SCIENCE PHOTO LIBRARY)"],
+    ["Burning crop stubble outside of Delhi is sending smoke into the city and harming air quality.",
+     "Sakib Ali/Hindustan Times/Getty Images"],
     ["Spain's Rafael Nadal celebrates a point against Russia's Karen Khachanov in Madrid. (Manu Fernandez/AP)"],
     ["The core stage of the first SLS at Michoud after the installation of its engines. (credit: NASA/Jude Guidry)"],
     ["The border check point near the Port of Entry in Nogales, Ariz. (AP)"],
@@ -115,6 +117,8 @@ def test_a_photos_caption_goes_with_its_credit(photo):
     ["The talks resumed (and/or ended) in Geneva this week."],  # parentheses that credit no one
     ["The results of the survey were mixed, officials said (page 2/3)."],
     ["The bank put it plainly in its report: Credit conditions tightened in March."],
+    ["The survey was run by the council.", "Weekly/Monthly Reports"],  # slashes that name no agency
+    ["The pact was signed in Paris, officials said.", "Smith/Jones/Reuters Institute report"],
 ])
 def test_what_only_neighbours_a_photo_credit_stays(lines):
     kept = clean_lines(PAD[:4] + lines + PAD[4:])
