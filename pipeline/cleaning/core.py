@@ -16,7 +16,7 @@ from ..scripts import WIDE_SCRIPT
 from ..times import in_future, normalise_published
 from .config import CleaningConfig
 from .extract import HtmlExtractor
-from .glued_text import glued_article
+from .glued_text import glued_page
 from .memory import BoilerplateMemory
 from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
@@ -324,22 +324,27 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
             flags.append("markdown_removed")
     text = normalise_text(body, fix_mojibake=fix)
     lines = [line for line in text.split("\n") if line]
+    glued_headline = None
     if raw.html is None:  # a whole page's visible text: the article's lines, from its headline
         article = article_lines(lines, lambda line: bool(rules.clean_lines([line], host=host, published=published)[0]),
                                 url=url)
         if article is not None:
             lines = article
             flags.append("page_text_trimmed")
-        else:  # ... or one whose line breaks were lost: the article's run of words
-            glued = glued_article(text, url)
+        else:  # ... or one whose line breaks were lost: the article's run of words, and its headline
+            glued = glued_page(text, url)
             if glued is not None:
-                lines = [line for line in glued.split("\n") if line]
+                lines = [line for line in glued[0].split("\n") if line]
+                glued_headline = glued[1]
                 flags.append("page_text_trimmed")
 
     title = normalise_inline(raw.title, fix_mojibake=fix)
     page_title = normalise_inline(meta.get("title"), fix_mojibake=fix)
     if not title and page_title:
         title = _strip_site_from_title(page_title, site_name, host)
+    if not title and glued_headline:
+        title = normalise_inline(glued_headline)
+        flags.append("title_from_text")
     if not title and raw.html is None and len(lines) > 1:
         # The headline opens the text, after lines the rules remove whole (a dateline such as
         # "Thursday, December 11, 2008", or "UPDATED: ..."), which stay for the dateline pass.

@@ -20,7 +20,7 @@ import re
 import numpy as np
 
 from .page_text import best_run
-from .url_headline import headline_at, slug_words
+from .url_headline import headline_at, headline_span, slug_words
 
 GLUED_LINE = 1000  # a line this long holds more than one paragraph's worth ...
 GLUED_SHARE = 0.3  # ... and a text with this share of its characters in such lines has lost its breaks
@@ -100,6 +100,13 @@ def glued_article(text: str, url: str | None = None) -> str | None:
     """The article's span of ``text`` when it reads as a whole page run together, else None. ``url``,
     the page's address, helps find the article when its words name the headline (a block of teasers
     with summaries above the report can outweigh it: :mod:`.url_headline`)."""
+    found = glued_page(text, url)
+    return None if found is None else found[0]
+
+
+def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | None:
+    """The article of :func:`glued_article` and its headline: the words nearest above it (or opening
+    it) that the address names (None when it names none), which then do not open the article."""
     if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
         return None
     spans = [m.span() for m in _WORD.finditer(text)]
@@ -132,6 +139,12 @@ def glued_article(text: str, url: str | None = None) -> str | None:
     above, below = furniture[:start].sum(), furniture[end:].sum()
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None
+    headline = headline_span(words, slug, start) if slug else None
+    title = None
+    if headline is not None:
+        title = text[spans[headline[0]][0]:spans[headline[1] - 1][1]].rstrip(":")
+        if headline[0] <= start < headline[1] < end:  # the run opens inside its headline
+            start = headline[1]
     start_at, end_at = spans[start][0], spans[end - 1][1]
     # the readers' comments are prose too, and so can be a footer's legal text: the run ends at a marker
     # of either below enough of the run's prose
@@ -142,4 +155,4 @@ def glued_article(text: str, url: str | None = None) -> str | None:
         if prose_before[word] - prose_before[start] >= COMMENTS_AFTER:
             end_at = marker.start()
             break
-    return text[start_at:end_at].rstrip()
+    return text[start_at:end_at].rstrip(), title

@@ -89,3 +89,119 @@ def names_headline(line: str, slug: frozenset[str]) -> bool:
     reads as one headline (3 to 25 words, at most 200 characters, one sentence not ending as a statement)."""
     return (3 <= len(line.split()) <= MAX_HEADLINE_WORDS and len(line) <= 200 and not ends_as_statement(line)
             and not _SENTENCE_INSIDE.search(line) and headline_at([line], slug) is not None)
+
+
+MAX_GAP = 3  # words of content the address does not name, in a row, that a headline may hold
+MAX_TAIL_WORDS = 6  # words past the last one the address names that a headline may run on by
+MAX_OPENING_WORDS = 2  # words above the first one the address names that a headline may open with ("The 10 best")
+_WEB_ADDRESS = re.compile(r"://|www\.")
+_CLAUSE_END = re.compile(r"[,;][\]'\")”’»]*$")
+
+
+def headline_span(words: Sequence[str], slug: frozenset[str], before: int) -> tuple[int, int] | None:
+    """``(first, end)`` of the words that are the headline the address names, in a text whose line
+    breaks were lost, or None. Words the slug names make a run while at most ``MAX_GAP`` words of
+    content ("to", "a", "$17" and function words are none) stand between two of them; a run's
+    headline is its shortest stretch that holds every slug word the run holds (a menu item or the lead
+    beside it repeats some), with the words that carry it on past the last of them. Of the runs opening
+    at or above word ``before`` (where the article starts), the first of those holding the most slug
+    words whose stretch reads as a headline: enough slug words, at most ``MAX_HEADLINE_WORDS`` words,
+    not ending as a statement or a clause does, nor holding a sentence's end, nor going on as a
+    sentence does (the lead names the slug's words too). A teaser of the article above it carries the
+    same headline; a copy of it inside a person's card below ("NoemSouth Dakota governor ...") may
+    be cut short."""
+    if not slug:
+        return None
+    need = max(MIN_SLUG_WORDS, MATCH_SHARE * len(slug))
+    best: tuple[int, tuple[int, int]] | None = None  # (slug words held, span)
+    run: list[tuple[int, set[str]]] = []
+    gap = 0
+    for index, word in enumerate(words[:before + MAX_HEADLINE_WORDS]):
+        tokens = [token.lower() for token in _LETTERS.findall(word)]
+        named = set() if _WEB_ADDRESS.search(word) else {token for token in tokens if token in slug}
+        if named:
+            if run and gap > MAX_GAP:
+                best = _better(best, run, need, words)
+                run = []
+            if not run and index > before:
+                break
+            run.append((index, named))
+            gap = 0
+        elif _content(word):
+            gap += 1
+    best = _better(best, run, need, words) if run and run[0][0] <= before else best
+    return None if best is None else best[1]
+
+
+def _better(best: tuple[int, tuple[int, int]] | None, run: list[tuple[int, set[str]]], need: float,
+            words: Sequence[str]) -> tuple[int, tuple[int, int]] | None:
+    """``best`` or the headline of ``run``, whichever holds more slug words (``best`` on a tie)."""
+    held = len(set().union(*(found for _, found in run)))
+    if held < need or (best is not None and held <= best[0]):
+        return best
+    span = _headline_cover(run, words)
+    if span is None:
+        return best
+    first, end = span
+    # an address may stop short of its headline ("...-deals-on-apple" for "... Deals on Apple devices"):
+    # the words that go on in lower case are the headline's too, up to a byline's "by"
+    named_end = end
+    while (end < len(words) and end - named_end < MAX_TAIL_WORDS and _goes_on(words[end])
+           and not _ends_sentence(words[end - 1])):
+        end += 1
+    text = " ".join(words[first:end])
+    if (end - first > MAX_HEADLINE_WORDS or ends_as_statement(text) or _CLAUSE_END.search(text)
+            or _SENTENCE_INSIDE.search(text)):
+        return best
+    if end < len(words) and _goes_on(words[end]) and not _ends_sentence(words[end - 1]):
+        return best  # a sentence that goes on: "Disney Co. executive Kevin Mayer said overwhelming ..."
+    return held, (first, end)
+
+
+def _goes_on(word: str) -> bool:
+    """Whether ``word`` carries on the words before it: lower case, or no letters ("$17"), but no byline."""
+    letter = next((char for char in word if char.isalpha()), "")
+    return (letter.islower() or not letter) and word != "by"
+
+
+def _headline_cover(run: list[tuple[int, set[str]]], words: Sequence[str]) -> tuple[int, int] | None:
+    """``(first, end)`` of the stretch of ``run`` (word index, slug words in it) that holds every slug
+    word the run holds in the fewest words of content, and opens as a headline does, with a capital:
+    on the first slug word or on one of the ``MAX_OPENING_WORDS`` words above it ("The 10 best ...").
+    The first such on a tie: a headline given twice in a row, "H H", has a stretch as short across
+    the seam when the seam's words are short ("... Lashes Out at US for No Longer ..."), and the
+    headline comes before the lead that repeats it."""
+    wanted = len(set().union(*(found for _, found in run)))
+    counts: dict[str, int] = {}
+    best: tuple[int, int, int] | None = None  # (words of content, first, end)
+    low = 0
+    for high, (_, found) in enumerate(run):
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+        while len(counts) == wanted:
+            first, end = run[low][0], run[high][0] + 1
+            opening = next((at for at in range(first, max(first - MAX_OPENING_WORDS, 0) - 1, -1)
+                            if _opens_with_capital(words[at])), None)
+            if opening is not None and end - opening <= MAX_HEADLINE_WORDS:
+                size = sum(1 for word in words[opening:end] if _content(word))
+                if best is None or size < best[0]:
+                    best = (size, opening, end)
+            for word in run[low][1]:
+                counts[word] -= 1
+                if not counts[word]:
+                    del counts[word]
+            low += 1
+    return None if best is None else (best[1], best[2])
+
+
+def _content(word: str) -> bool:
+    return any(token.lower() not in _NOT_HEADLINE for token in _LETTERS.findall(word))
+
+
+def _ends_sentence(word: str) -> bool:
+    return word.rstrip("\"'”’»)]")[-1:] in ("?", "!")
+
+
+def _opens_with_capital(word: str) -> bool:
+    letter = next((char for char in word if char.isalpha()), "")
+    return letter.isupper() or (letter != "" and not letter.islower())  # a script without case opens any way

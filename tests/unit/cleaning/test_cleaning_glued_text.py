@@ -40,6 +40,19 @@ def test_a_page_run_together_gives_the_article_without_the_menus_and_footer():
     assert len(article.text) < 0.5 * len(text)
 
 
+THE_HILL_URL = ("https://thehill.com/homenews/news/"
+                "471033-south-dakota-governor-doubles-down-on-meth-were-on-it-anti-drug-campaign")
+
+
+def test_the_words_the_address_names_give_a_page_run_together_its_title():
+    article = _cleaned(THE_HILL, THE_HILL_URL)
+    assert article.title == "South Dakota governor doubles down on 'meth, we're on it' anti-drug campaign"
+    assert "title_from_text" in article.flags
+    assert "cost the state roughly $449,000" in article.text
+    # without an address, no line break tells where the headline ends
+    assert _cleaned(THE_HILL).title is None
+
+
 CBS_DETROIT = "c467d507551a836efa9cfe843ba5d7bafe519750e04d0c9ff0decf44f013f829"
 CBS_DETROIT_URL = ("https://detroit.cbslocal.com/2019/11/19/"
                    "michigan-officials-6th-fatality-linked-to-eastern-equine-encephalitis-reported/")

@@ -1,7 +1,7 @@
 """The words of a page's address that name its headline, and where that headline stands."""
 from __future__ import annotations
 
-from pipeline.cleaning.url_headline import headline_at, names_headline, slug_words
+from pipeline.cleaning.url_headline import headline_at, headline_span, names_headline, slug_words
 
 
 def test_the_wordiest_path_segment_gives_the_headline_words():
@@ -45,3 +45,34 @@ def test_a_line_names_the_headline_when_it_reads_as_one_headline():
                  " ".join(["Does the mayor have a net worth of 17 million"] * 3)):  # no headline is that long
         assert not names_headline(line, slug), line
     assert not names_headline("Does the Mayor Have a Net Worth of $17 Million?", frozenset())
+
+
+def test_in_words_run_together_the_headline_is_the_stretch_holding_the_slugs_words():
+    slug = slug_words("https://example.com/council-votes-to-close-old-bridge")
+    words = ("Home Council Bridge works begin Council votes to close the old bridge By Jane Doe "
+             "The council voted on Tuesday to close the old bridge.").split()
+    first, end = headline_span(words, slug, before=words.index("voted") - 2)
+    assert words[first:end] == "Council votes to close the old bridge".split()
+    # given twice in a row, the first copy, not the stretch across the seam
+    slug = slug_words("https://example.com/news/world-community-lashes-out-us-no-longer-considering-settlements-illegal")
+    headline = "World Community Lashes Out at US for No Longer Considering Settlements Illegal"
+    words = f"Home NEWS {headline} {headline} Published November 20th, 2019 A man rides".split()
+    assert headline_span(words, slug, before=words.index("Published")) == (2, 2 + len(headline.split()))
+
+
+def test_a_headline_runs_on_past_the_last_word_its_address_names():
+    slug = slug_words("https://bgr.com/2019/11/19/apple-black-friday-2019-deals-best-available-now/")
+    words = "Deals The 10 best early Black Friday deals on Apple devices Maren Estrada November 19th".split()
+    first, end = headline_span(words, slug, before=words.index("Maren"))
+    assert " ".join(words[first:end]) == "The 10 best early Black Friday deals on Apple devices"
+
+
+def test_a_sentence_or_an_address_that_names_the_slugs_words_is_no_headline():
+    slug = slug_words("https://example.com/2019/11/19/disney-plus-kevin-mayer")
+    words = "Home News Disney Co. executive Kevin Mayer said overwhelming demand and a glitch led to problems.".split()
+    assert headline_span(words, slug, before=len(words)) is None
+    words = "Share https://example.com/2019/11/19/disney-plus-kevin-mayer Home News".split()
+    assert headline_span(words, slug, before=len(words)) is None
+    # nor is one that opens below where the article starts
+    words = "Home News The report said the deal was done. Disney Plus chief Kevin Mayer leaves".split()
+    assert headline_span(words, slug, before=2) is None
