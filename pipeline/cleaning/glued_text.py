@@ -105,8 +105,9 @@ def glued_article(text: str, url: str | None = None) -> str | None:
 
 
 def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | None:
-    """The article of :func:`glued_article` and its headline: the words nearest above it (or opening
-    it) that the address names (None when it names none), which then do not open the article."""
+    """The article of :func:`glued_article` and its headline: the words above it (or opening it) that
+    the address names (:func:`.url_headline.headline_span`; None when it names none), which then do
+    not open the article."""
     if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
         return None
     spans = [m.span() for m in _WORD.finditer(text)]

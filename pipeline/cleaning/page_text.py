@@ -59,16 +59,17 @@ _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
 # the heading of a fact check's sources or of its notes on itself, which close it
 _SOURCES = re.compile(r"(?i)\s*(?:our )?sources\s*:?\s*|\s*about this (?:statement|article|rating|fact[- ]check)\s*:?\s*")
+_CAPITAL = "[A-ZÀ-ÖØ-Þ]"  # a name's first letter ("Émile"), in the Latin scripts
 # the heading over the author's biography ("About Brigit Katz", "Über Moritz Bachmann", "About the
 # author"), which closes the article as well: a name of two or three capitalised words, or the author
 _ABOUT_AUTHOR = re.compile(
     r"\s*(?i:about|über|à propos de|sobre|acerca de)\s+(?:(?i:the author|den autor|die autorin|l'auteur|"
-    r"(?:el|o) autor|a autora)|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*:?\s*")
+    r"(?:el|o) autor|a autora)|{C}[\w'’.-]+(?:\s+{C}[\w'’.-]+){{1,2}})\s*:?\s*".format(C=_CAPITAL))
 # the author's biography itself: "Julius is an LA Entertainment Reporter for Fox News.", "Molly Wood
 # (@mollywood) is an Ideas contributor at WIRED and ...": prose, but not the article's; counted as
 # furniture, so that it ends the run, and a reporter named so inside the article costs one line's length
 _AUTHOR_BIO = re.compile(
-    r"\s*(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]+(?:\s+\([^()]{1,60}\))?,?\s+(?i:is|was)\s+(?i:an?|the)\s+"
+    rf"\s*(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]+(?:\s+\([^()]{{1,60}}\))?,?\s+(?i:is|was)\s+(?i:an?|the)\s+"
     r"(?:[\w,&'’-]+\s+){0,5}?(?i:(?:staff |senior |contributing |freelance )?(?:writer|reporter|journalist|editor|"
     r"correspondent|columnist|contributor|producer|photographer|blogger))s?\b")
 # what a site puts around every article, by name: a skip link, the sign-in and search boxes, the menu

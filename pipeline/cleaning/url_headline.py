@@ -7,7 +7,8 @@ page is usually the article, but not always: a block of teasers with summaries, 
 text, can outweigh a short report. The article never ends above its own headline, so a run that
 does is looked for again below it (``page_text`` and ``glued_text``); nor does it start above it
 (``page_text``), and a paywalled page's one paragraph right below it is enough prose to cut the
-page to (``glued_text``).
+page to (``glued_text``). A text whose line breaks were lost has no line to take its title from:
+the stretch of words the address names is the title (``headline_span``).
 """
 from __future__ import annotations
 
@@ -102,8 +103,8 @@ def headline_span(words: Sequence[str], slug: frozenset[str], before: int) -> tu
     """``(first, end)`` of the words that are the headline the address names, in a text whose line
     breaks were lost, or None. Words the slug names make a run while at most ``MAX_GAP`` words of
     content ("to", "a", "$17" and function words are none) stand between two of them; a run's
-    headline is its shortest stretch that holds every slug word the run holds (a menu item or the lead
-    beside it repeats some), with the words that carry it on past the last of them. Of the runs opening
+    headline is its stretch of fewest words of content that holds every slug word the run holds (a
+    menu item or the lead beside it repeats some), with the words that carry it on past the last of them. Of the runs opening
     at or above word ``before`` (where the article starts), the first of those holding the most slug
     words whose stretch reads as a headline: enough slug words, at most ``MAX_HEADLINE_WORDS`` words,
     not ending as a statement or a clause does, nor holding a sentence's end, nor going on as a
@@ -160,7 +161,7 @@ def _better(best: tuple[int, tuple[int, int]] | None, run: list[tuple[int, set[s
 
 def _goes_on(word: str) -> bool:
     """Whether ``word`` carries on the words before it: lower case, or no letters ("$17"), but no byline."""
-    letter = next((char for char in word if char.isalpha()), "")
+    letter = _first_letter(word)
     return (letter.islower() or not letter) and word != "by"
 
 
@@ -203,5 +204,9 @@ def _ends_sentence(word: str) -> bool:
 
 
 def _opens_with_capital(word: str) -> bool:
-    letter = next((char for char in word if char.isalpha()), "")
+    letter = _first_letter(word)
     return letter.isupper() or (letter != "" and not letter.islower())  # a script without case opens any way
+
+
+def _first_letter(word: str) -> str:
+    return next((char for char in word if char.isalpha()), "")

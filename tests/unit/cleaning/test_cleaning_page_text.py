@@ -250,7 +250,7 @@ def test_the_authors_biography_is_not_part_of_the_article():
                 ["Jane is an LA Entertainment Reporter for the Daily Courier."],
                 ["About Jane Doe", "Born and raised by the river, she has covered the valley's towns and their "
                  "councils for twenty years and wrote a book about its bridges."],
-                ["Über Jane Doe", "Jane Doe schreibt seit zwanzig Jahren über die Städte des Tals und ihre Brücken, "
+                ["Über Émile Dupont", "Émile Dupont schreibt seit zwanzig Jahren über die Städte des Tals und ihre Brücken, "
                  "zuerst für die Lokalzeitung und heute für uns."]):
         assert article_lines(menu + story + bio + ["Staff Writer", "Featured Video", site, "Careers"]) == story
     # a reporter named inside the article is one line of it, and the article goes on past it
