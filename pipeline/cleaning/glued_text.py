@@ -37,6 +37,7 @@ MIN_PROSE = 400  # ... and characters of prose in it: scores and listings withou
 # names: a paywalled page shows only its first paragraph, and the rest is the site around it
 MIN_PROSE_UNDER_HEADLINE = 200
 HEADLINE_REACH = 100
+HEADLINE_START_REACH = 30  # words into the run within which its headline, when the address names one, starts it
 
 COMMENTS_AFTER = 500  # characters of the run's prose above a marker of comments or a footer that make it one
 REPEAT_WORDS = 8  # prose words in a run of this many that repeats an earlier one count for nothing
@@ -138,9 +139,15 @@ def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | No
     if (length[start:end] - furniture[start:end]).sum() < min_prose:
         return None
     above, below = furniture[:start].sum(), furniture[end:].sum()
+    headline = headline_span(words, slug, min(start + HEADLINE_START_REACH, end - 1)) if slug else None
+    if headline is not None and start < headline[0]:
+        # the run opens a little above the headline its address names: what stands above the headline is
+        # the site's ("Der Artikel wurde versandt."), however it reads
+        start, above = headline[0], length[:headline[0]].sum()
+    elif slug:
+        headline = headline_span(words, slug, start)
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None
-    headline = headline_span(words, slug, start) if slug else None
     title = None
     if headline is not None:
         title = text[spans[headline[0]][0]:spans[headline[1] - 1][1]].rstrip(":")

@@ -95,6 +95,7 @@ def names_headline(line: str, slug: frozenset[str]) -> bool:
 MAX_GAP = 3  # words of content the address does not name, in a row, that a headline may hold
 MAX_TAIL_WORDS = 6  # words past the last one the address names that a headline may run on by
 MAX_OPENING_WORDS = 2  # words above the first one the address names that a headline may open with ("The 10 best")
+_OPENERS = frozenset(("The", "A", "An"))  # words no address keeps that may open a headline, as numbers may
 _WEB_ADDRESS = re.compile(r"://|www\.")
 _CLAUSE_END = re.compile(r"[,;][\]'\")”’»]*$")
 
@@ -167,8 +168,7 @@ def _goes_on(word: str) -> bool:
 
 def _headline_cover(run: list[tuple[int, set[str]]], words: Sequence[str]) -> tuple[int, int] | None:
     """``(first, end)`` of the stretch of ``run`` (word index, slug words in it) that holds every slug
-    word the run holds in the fewest words of content, and opens as a headline does, with a capital:
-    on the first slug word or on one of the ``MAX_OPENING_WORDS`` words above it ("The 10 best ...").
+    word the run holds in the fewest words of content, and opens as a headline does (:func:`_opening`).
     The first such on a tie: a headline given twice in a row, "H H", has a stretch as short across
     the seam when the seam's words are short ("... Lashes Out at US for No Longer ..."), and the
     headline comes before the lead that repeats it."""
@@ -181,8 +181,7 @@ def _headline_cover(run: list[tuple[int, set[str]]], words: Sequence[str]) -> tu
             counts[word] = counts.get(word, 0) + 1
         while len(counts) == wanted:
             first, end = run[low][0], run[high][0] + 1
-            opening = next((at for at in range(first, max(first - MAX_OPENING_WORDS, 0) - 1, -1)
-                            if _opens_with_capital(words[at])), None)
+            opening = _opening(words, first)
             if opening is not None and end - opening <= MAX_HEADLINE_WORDS:
                 size = sum(1 for word in words[opening:end] if _content(word))
                 if best is None or size < best[0]:
@@ -195,6 +194,18 @@ def _headline_cover(run: list[tuple[int, set[str]]], words: Sequence[str]) -> tu
     return None if best is None else (best[1], best[2])
 
 
+def _opening(words: Sequence[str], first: int) -> int | None:
+    """Where a headline whose first slug word is ``words[first]`` opens: on the nearest word that opens
+    with a capital or a number, that word or one of the ``MAX_OPENING_WORDS`` above it (a headline's
+    first words may be too short for the address to keep), then over the articles and numbers above
+    it ("The 10 best ..."); None when none of them opens so."""
+    low = max(first - MAX_OPENING_WORDS, 0)
+    opening = next((at for at in range(first, low - 1, -1) if _opens_with_capital(words[at])), None)
+    while opening is not None and opening > low and (words[opening - 1] in _OPENERS or words[opening - 1][:1].isdigit()):
+        opening -= 1
+    return opening
+
+
 def _content(word: str) -> bool:
     return any(token.lower() not in _NOT_HEADLINE for token in _LETTERS.findall(word))
 
@@ -204,8 +215,9 @@ def _ends_sentence(word: str) -> bool:
 
 
 def _opens_with_capital(word: str) -> bool:
+    """A capital opens a headline, and so does a number ("10 things ..."); a script without case any way."""
     letter = _first_letter(word)
-    return letter.isupper() or (letter != "" and not letter.islower())  # a script without case opens any way
+    return word[:1].isdigit() or letter.isupper() or (letter != "" and not letter.islower())
 
 
 def _first_letter(word: str) -> str:

@@ -105,6 +105,22 @@ def test_the_readers_comments_below_the_article_go():
         assert article == (sentence * 12).strip()
 
 
+def test_a_run_that_opens_a_little_above_its_headline_starts_at_it():
+    # businessinsider.de: a short menu, then a line of the site's that reads as prose, then the headline
+    sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
+                "repairing the old bridge over the river. ")
+    headline = "10 things in tech you need to know today"
+    menu = "International Trending Business Tech Politics Strategy Video "
+    footer = "About Us Contact Privacy Policy Terms of Use Cookie Settings Advertise With Us Careers " * 3
+    page = f"{menu}The article was sent to your friend by email. {headline} Charlie Wood, Business Insider {sentence * 12}{footer}"
+    article = clean(RawArticle(id="p", source="example.com", text=page,
+                               url="https://www.example.com/10-things-in-tech-you-need-to-know-today-2019-11"))
+    assert "page_text_trimmed" in article.flags and article.title == headline
+    assert article.text.startswith("Charlie Wood") and "Privacy Policy" not in article.text
+    # without the address, 62 characters of menu above the article are too few to cut the page at
+    assert glued_article(page) is None
+
+
 def test_the_sites_copyright_notice_ends_the_article_and_a_photo_credit_does_not():
     sentence = ("The city council approved the new budget on Tuesday after a long debate about the cost of "
                 "repairing the old bridge over the river. ")
