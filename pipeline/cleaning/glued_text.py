@@ -144,7 +144,8 @@ def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | No
         # the run opens a little above the headline its address names: what stands above the headline is
         # the site's ("Der Artikel wurde versandt."), however it reads
         start, above = headline[0], length[:headline[0]].sum()
-    elif slug:
+    elif slug:  # ... else the headline at or above the run's start, found by a search that stops there: seen
+        # further, a run of slug words that goes on into the lead was taken for one (latimes.com)
         headline = headline_span(words, slug, start)
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None

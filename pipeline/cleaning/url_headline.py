@@ -129,7 +129,7 @@ def headline_span(words: Sequence[str], slug: frozenset[str], before: int) -> tu
                 break
             run.append((index, named))
             gap = 0
-        elif _content(word):
+        elif any(token not in _NOT_HEADLINE for token in tokens):  # a word of content (_content)
             gap += 1
     best = _better(best, run, need, words) if run and run[0][0] <= before else best
     return None if best is None else best[1]
