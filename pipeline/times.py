@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
@@ -64,11 +65,19 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 # dateutil fills a missing field from its default date: parsed against two defaults that differ in
 # year, month and day, a value that names all three gives the same date both times
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
-# zone names that news sites print after a time (dateutil knows only UTC and the local zone)
-_ZONES = {name: hours * 3600 for name, hours in {
+# zone names that news sites print after a time (dateutil knows only UTC and the local zone; it takes
+# offsets in whole seconds). Where a name is ambiguous the reading of the larger news market is kept:
+# CST is US Central (not China), IST India (not Ireland or Israel).
+_ZONES = {name: round(hours * 3600) for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
-    "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
-    "JST": 9, "AEST": 10, "AEDT": 11, "ET": -5, "CT": -6, "MT": -7, "PT": -8}.items()}
+    "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "ET": -5, "CT": -6, "MT": -7, "PT": -8,
+    "BRT": -3, "ART": -3, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2,
+    "WAT": 1, "CAT": 2, "SAST": 2, "EAT": 3, "EET": 2, "EEST": 3, "MSK": 3, "PKT": 5, "IST": 5.5,
+    "NPT": 5.75, "ICT": 7, "WIB": 7, "HKT": 8, "SGT": 8, "PHT": 8, "AWST": 8, "JST": 9, "KST": 9,
+    "ACST": 9.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}.items()}
+# an IANA zone after the time ("2019-11-19T23:30:00 America/New_York"), which dateutil cannot read
+_IANA_ZONE = re.compile(r"\s+\(?((?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)"
+                        r"/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)?$")
 
 
 def parse_published(value: object) -> tuple[datetime, bool] | None:
@@ -131,15 +140,35 @@ def _parse(value: object) -> tuple[datetime, bool] | None:
         return _rfc850(rfc850)
     if not _YEAR.search(s):
         return None
+    zone = _iana_zone(s)
+    if zone is not None:
+        s = s[:zone[1]]
     try:
         with warnings.catch_warnings():  # a zone name it does not know reads as UTC
             warnings.simplefilter("ignore")
             a, b = (dateutil_parser.parse(s, default=d, tzinfos=_ZONES, fuzzy=True) for d in _DEFAULTS)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         return None
     if a.date() != b.date():  # no year, month or day of its own ("Nov 2019", "March 5")
         return None
+    if zone is not None and a.tzinfo is None:
+        try:
+            a = a.replace(tzinfo=zone[0])
+        except (OverflowError, ValueError):
+            return None
     return _checked(a, bool(_HAS_TIME.search(s)))
+
+
+def _iana_zone(s: str) -> tuple[ZoneInfo, int] | None:
+    """The IANA zone a value ends with and where its name starts; None without one, or for a name
+    the zone database does not hold."""
+    m = _IANA_ZONE.search(s)
+    if m is None:
+        return None
+    try:
+        return ZoneInfo(m.group(1)), m.start()
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 # A site's clock or zone can slip by a day; a time further ahead of the moment the article is processed

@@ -41,6 +41,17 @@ from pipeline.times import normalise_published, parse_published
     ("12 June 2024 15:00 BST", "2024-06-12T14:00:00Z"),
     ("Wed, 12 Jun 2024 15:00:00 CEST", "2024-06-12T13:00:00Z"),
     ("Wed, 12 Jun 2024", "2024-06-12"),
+    # zones of half and quarter hours, as Indian and Nepali sites print them (IST raised a TypeError)
+    ("2019-11-19 11:30 PM IST", "2019-11-19T18:00:00Z"),
+    ("Tue, 19 Nov 2019 23:30:00 IST", "2019-11-19T18:00:00Z"),
+    ("Nov 19, 2019, 11:30 PM IST", "2019-11-19T18:00:00Z"),
+    ("19 Nov 2019 10:00 NPT", "2019-11-19T04:15:00Z"),
+    ("19.11.2019 23:30 MEZ", "2019-11-19T22:30:00Z"),
+    ("Nov 19, 2019 9:00 AM HKT", "2019-11-19T01:00:00Z"),
+    # an IANA zone's name, with its own summer time (read as UTC before)
+    ("2019-11-19 23:30 America/New_York", "2019-11-20T04:30:00Z"),
+    ("2019-07-19 23:30 America/New_York", "2019-07-20T03:30:00Z"),
+    ("19 Nov 2019 23:30 (Europe/Berlin)", "2019-11-19T22:30:00Z"),
 ])
 def test_readable_times_come_out_in_one_iso_form(value, expected):
     assert normalise_published(value) == expected
@@ -87,3 +98,15 @@ def test_a_fetched_at_centuries_ahead_is_in_the_future_and_the_cleaning_drops_it
                                         "Rescue teams evacuated 300 residents from riverside districts overnight."})
     article = clean(raw)
     assert article.fetched_at is None and "fetched_at_in_future" in article.flags
+
+
+def test_a_publication_time_in_any_zone_reaches_the_article_record():
+    """QA: a "published" of "2019-11-19 11:30 PM IST" stopped `newsflow replay` with a TypeError."""
+    import orjson
+
+    from pipeline.core import OfflinePipeline
+
+    row = OfflinePipeline().process(orjson.dumps({
+        "id": "a1", "source": "s", "title": "Mayor opens bridge", "published": "2019-11-19 11:30 PM IST",
+        "text": "The mayor opened the new river bridge on Tuesday. Crowds lined both banks to watch."}))
+    assert "error" not in row and row["published"] == "2019-11-19T18:00:00Z"
