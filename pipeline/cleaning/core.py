@@ -60,6 +60,7 @@ def word_count(text: str) -> float:
 
 
 _WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
+_ADDRESS = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")  # a whole web address: no words of a brief
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
 # a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
@@ -177,6 +178,14 @@ def _strip_site_from_title(title: str | None, site_name: str | None, host: str |
     """'Headline - Site Name' -> 'Headline' when the part cut off names the site."""
     if not title:
         return title
+    if site_name and len(site_name.strip()) >= 3:
+        # the site's whole name first: a name with a tagline ("LinkNaija | Nigeria's popular news
+        # platform: Headline") would otherwise lose only the part the address names
+        name = re.escape(site_name.strip())
+        whole = re.fullmatch(rf"(?is){name}\s*(?:[:|\u2013\u2014\u00b7•»]|-|::)\s+(.+)"
+                             rf"|(.+?)\s+(?:[|\u2013\u2014\u00b7•»]|-|::|:)\s*{name}", title.strip())
+        if whole is not None:
+            return (whole.group(1) or whole.group(2)).strip()
     names = {"".join(_key(site_name))} if site_name else set()
     if host:
         parts = host.split(".")
@@ -393,7 +402,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         # a title-only dataset row). From a page, so little text is a failed extraction, a gallery
         # or a video shell; so it is from a whole page's text cut down to a few lines.
         if (not wall and raw.html is None and "page_text_trimmed" not in flags
-                and word_count(f"{title or ''} {text}") >= cfg.brief_min_words):
+                and word_count(_ADDRESS.sub(" ", f"{title or ''} {text}")) >= cfg.brief_min_words):
             flags.append("brief")
             if not text:  # no body, or one that only repeated the headline
                 flags.append("headline_only")

@@ -109,3 +109,19 @@ def test_a_short_latin_or_cyrillic_headline_stays_undecided(headline):
     art = clean(RawArticle(id="h", source="feed", title=headline, text=""), config=CleaningConfig())
     assert art.language is None
 
+
+
+@pytest.mark.parametrize("title, text", [
+    ("https://example.com/a", "https://example.com/news/2024/05/01/some-story-here"),
+    ("www.example.com/a", "www.example.com/news/2024/05/01/some-story-here"),
+    (None, "https://example.com/news/2024/05/01/a-long-address-with-many-words-in-it"),
+])
+def test_web_addresses_alone_are_no_brief(inline_extractor, title, text):
+    # the words of an address ("some", "story", "here") made a headline-only brief titled by the address
+    assert rejected(raw(title=title, text=text), inline_extractor).reason == "not_article"
+
+
+def test_a_brief_that_links_to_its_story_is_still_a_brief(inline_extractor):
+    article = clean(raw(title="Mayor opens bridge over the river", text="Read it at https://example.com/news/bridge"),
+                    extractor=inline_extractor)
+    assert "brief" in article.flags and article.title == "Mayor opens bridge over the river"

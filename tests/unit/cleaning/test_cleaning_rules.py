@@ -310,6 +310,10 @@ def test_html_title_site_suffix_and_no_repeat(inline_extractor):
      "Markets | Stocks slide as oil jumps"),
     ("Left - Right", "Other Site", None, "Left - Right"),
     ("Example News", "Example News", None, "Example News"),
+    # a site name with a tagline, before a colon: the address names only its first part (linknaija.com)
+    ("LinkNaija | Nigeria's popular news platform: Nollywood Actress, Kate Henshaw Is Looking Stunning",
+     "LinkNaija | Nigeria's popular news platform", "www.linknaija.com",
+     "Nollywood Actress, Kate Henshaw Is Looking Stunning"),
 ])
 def test_the_site_name_is_cut_from_the_title(title, site, host, expected):
     from pipeline.cleaning.core import _strip_site_from_title
