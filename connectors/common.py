@@ -70,7 +70,8 @@ def stable_id(value: str, *, prefix: str = "") -> str:
 
 
 _DROPPED = ("script", "style", "head", "template")  # with their content, and comments
-_TAG = re.compile(r"<[^>]*>")
+# a tag opens with a name, "/", "!" or "?": any other "<" is text ("children <5", "fell to < 4%")
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 _BLOCK = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|pre)\b[^>]*>", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _LINES = re.compile(r"\n\s*\n+")

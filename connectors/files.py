@@ -171,7 +171,10 @@ def _from_document(document: Any, location: str, payload: bytes, default_source:
     if rows and isinstance(document, dict):
         if default_source and first(document, SOURCE_FIELDS) is None:
             document = {**document, "source": default_source}
-        document = raw_article_of_row(document, fallback_id)
+        try:
+            document = raw_article_of_row(document, fallback_id)
+        except Rejected as exc:  # a value no raw article can carry: this row alone is rejected
+            return Item(location, error=exc, payload=payload, article_id=exc.article_id, source=exc.source)
     elif isinstance(document, dict) and default_source and "source" not in document:
         document = {**document, "source": default_source}
     article_id = document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None

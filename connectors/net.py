@@ -221,7 +221,11 @@ class Fetcher:
                 if status in REDIRECT_CODES and "location" in response_headers:
                     if len(redirects) >= self.max_redirects:
                         raise FetchError("too_many_redirects", f"more than {self.max_redirects} redirects from {url}")
-                    target = urljoin(current, response_headers["location"].strip())
+                    location = response_headers["location"].strip()
+                    try:
+                        target = urljoin(current, location)
+                    except ValueError as exc:  # "http://[oops/x": no address to follow
+                        raise FetchError("bad_url", f"{current} redirects to {location!r}: {exc}") from None
                     redirects.append(target)
                     current = target
                     continue

@@ -58,7 +58,7 @@ class PagesSummary:
 
 def read_url_file(path: str | Path) -> list[str]:
     urls = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():  # a leading BOM is no part of a URL
         line = line.strip()
         if line and not line.startswith("#"):
             urls.append(line.split()[0])

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pipeline.fields import first
 from pipeline.times import PUBLISHED_FIELDS
+from schemas.models import Rejected
 
 ID_FIELDS = ("doc_id", "id", "article_id", "uid", "guid")
 TEXT_FIELDS = ("text", "body", "content", "maintext", "article", "full_text", "body_text")
@@ -102,11 +103,16 @@ def raw_article_of_row(row: dict, fallback_id: str) -> dict:
     The id is the row's own, else ``fallback_id``. The source is the row's own, else its URL's
     host, else the row alone: rows of unknown sites must not teach the cleaning each other's
     repeated lines as one site's furniture. Values of the wrong type are passed on as they are, so
-    that the schema rejects them with its reason."""
+    that the schema rejects them with its reason; a URL that does not parse ("http://[oops/a") is
+    Rejected here, reason schema."""
     given_id = first(row, ID_FIELDS)
     article_id = str(given_id) if given_id is not None else fallback_id
     url = first(row, URL_FIELDS)
-    host = urlsplit(url).hostname if isinstance(url, str) else None
+    try:
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+    except ValueError as exc:
+        raise Rejected("schema", f"url: {url[:200]!r} is not a URL ({exc})", stage="connector",
+                       article_id=article_id, source=_source(row)) from None
     raw: dict[str, Any] = {"schema_version": 1, "id": article_id,
                            "source": _source(row) or host or "row:" + article_id}
     if url is not None:

@@ -24,7 +24,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urljoin, urlsplit
@@ -69,7 +69,7 @@ def load_feeds(path: str | Path, *, default_interval: float = 900.0) -> list[Fee
     if not _is_interval(default_interval):
         raise FeedListError(f"{path}: its feeds would be polled every {default_interval!r} s (--interval or"
                             f" NEWSFLOW_FEED_INTERVAL), under the floor of {MIN_INTERVAL:g} s between two polls")
-    data = Path(path).read_bytes()
+    data = Path(path).read_bytes().removeprefix(codecs.BOM_UTF8)  # a BOM is no part of the first URL
     try:
         if Path(path).suffix.lower() in (".opml", ".xml") or data.lstrip().startswith(b"<"):
             feeds = _opml_feeds(data, default_interval)
@@ -214,18 +214,35 @@ def _iso(parsed_time) -> str | None:
 
 
 def _published(entry: dict) -> str | None:
-    """The entry's publication time (else its update time) in UTC. feedparser's reading is taken
-    when its year is plausible; otherwise the text is read as the cleaning reads times
-    (pipeline.times): feedparser read epoch seconds ("1679392800") as the year 1679 and passed
-    the year 1 through, where the cleaning reads the one and drops the other."""
+    """The entry's publication time (else its update time) in UTC, its text read as the cleaning
+    reads times (pipeline.times): feedparser reads a zone it does not know (CEST, BST, AEST) as UTC
+    and rolls a day that does not exist (2026-02-30) on into the next month. feedparser's reading
+    is taken only for a text the cleaning cannot read, when its year is plausible (it read epoch
+    seconds as the year 1679 and passed the year 1 through) and the text names no impossible ISO
+    date. A date alone is midnight UTC, as feedparser gives it."""
     for key in ("published", "updated"):
+        raw = entry.get(key).strip() if isinstance(entry.get(key), str) else ""
+        if raw and (found := normalise_published(raw)):
+            return found if "T" in found else found + "T00:00:00Z"
         parsed = entry.get(key + "_parsed")
-        if parsed and MIN_YEAR <= parsed[0] <= MAX_YEAR and (found := _iso(parsed)):
-            return found
-        raw = entry.get(key)
-        if isinstance(raw, str) and raw.strip() and (found := normalise_published(raw.strip())):
+        if parsed and MIN_YEAR <= parsed[0] <= MAX_YEAR and not _impossible_iso_date(raw) and (found := _iso(parsed)):
             return found
     return None
+
+
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _impossible_iso_date(text: str) -> bool:
+    """Whether ``text`` opens with an ISO date that is no day of the calendar (2026-02-30, 2026-13-01)."""
+    found = _ISO_DATE.match(text)
+    if found is None:
+        return False
+    try:
+        date(*map(int, found.groups()))
+    except ValueError:
+        return True
+    return False
 
 
 _MARKUP_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml", "text/xml")
@@ -245,43 +262,103 @@ def _text_of(detail: dict | None, value: str | None) -> str:
     return ""
 
 
-def entry_id(entry: dict, feed_url: str) -> str | None:
+def entry_id(entry: dict, feed_url: str, *, base: str | None = None, home: str | None = None) -> str | None:
+    """The entry's id, from the entry alone: its guid (a bare, non-URI guid prefixed with the feed's
+    host), else its link (a relative one resolved against ``base``, the feed's final URL, else
+    ``feed_url``), else a hash of its title, dates and summary. A guid or link that names no article
+    (the site's root, the feed's ``home`` page, the feed itself: what some CMSs give every item) is
+    passed over; as the id it made every later item a repeat of the first one seen."""
     guid = entry.get("id") or entry.get("guid")
-    link = entry.get("link")
-    if guid and isinstance(guid, str) and guid.strip():
-        guid = guid.strip()
+    guid = guid.strip() if isinstance(guid, str) else ""
+    link = _entry_link(entry, base or feed_url) or ""
+    if guid and not _names_no_article(guid, feed_url, home):
         if ":" not in guid:      # a bare number or slug is only unique inside its own feed
             guid = f"{urlsplit(feed_url).netloc}:{guid}"
         return stable_id(guid)
-    if link and isinstance(link, str) and link.strip():
-        return stable_id(link.strip())
-    basis = "|".join(str(entry.get(k) or "") for k in ("title", "published", "updated", "summary"))
+    if link and not _names_no_article(link, feed_url, home):
+        return stable_id(link)
+    basis = "|".join(_content(entry))
     if not basis.strip("|"):
         # only a content element (an Atom entry without id, link or title): its text is the basis (the
         # other entries keep the ids they had before content counted)
         basis = "|".join(str(c.get("value") or "") for c in entry.get("content") or [] if isinstance(c, dict))
     if basis.strip("|"):
-        import hashlib
-        return "sha256:" + hashlib.sha256((feed_url + "|" + basis).encode("utf-8", "surrogatepass")).hexdigest()
-    return None
+        return _hashed_id(feed_url, basis)
+    return stable_id(guid or link) if guid or link else None
 
 
-def entry_ids(entries: list[dict], feed_url: str) -> list[str | None]:
-    """:func:`entry_id` of each entry, except where a guid is shared by entries with different
-    links (a CMS that gives every item the site's address, or one number): there the guid names no
-    one article, and each of those entries is known by its link. Otherwise all but the first would
-    be dropped as repeats, every poll."""
-    ids = [entry_id(entry, feed_url) for entry in entries]
-    links: dict[str, set[str]] = {}
-    for entry, item_id in zip(entries, ids):
+def entry_ids(entries: list[dict], feed_url: str, *, base: str | None = None,
+              home: str | None = None) -> list[str | None]:
+    """:func:`entry_id` of each entry, except where different entries of the document share one:
+    a guid shared by entries with different links (one number for every item) gives way to their
+    links, and entries still sharing an id but not their title, summary or dates (the updates of a
+    live page under its one link) are each known by a hash of that id and their own content.
+    Otherwise all but the first would be dropped as repeats, every poll. An entry repeated whole
+    keeps the one id, and the repeat is counted as a duplicate."""
+    base = base or feed_url
+    ids = [entry_id(entry, feed_url, base=base, home=home) for entry in entries]
+    links = [_entry_link(entry, base) if _own_link(entry) else None for entry in entries]
+    ids = _told_apart(ids, links, lambda i: stable_id(links[i]) if links[i] else ids[i])
+    contents = [_content(entry) for entry in entries]
+    return _told_apart(ids, contents, lambda i: _hashed_id(feed_url, "|".join((ids[i], *contents[i]))))
+
+
+def _told_apart(ids: list[str | None], keys: list, new_id) -> list[str | None]:
+    """``ids``, where entries that share one differ in their ``keys``: ``new_id(index)`` for each."""
+    keys_of: dict[str, set] = {}
+    for item_id, key in zip(ids, keys):
         if item_id is not None:
-            links.setdefault(item_id, set()).add(_own_link(entry) or "")
-    shared = {item_id for item_id, seen in links.items() if len(seen) > 1}
-    out = []
-    for entry, item_id in zip(entries, ids):
-        link = _own_link(entry)
-        out.append(stable_id(link) if item_id in shared and link else item_id)
-    return out
+            keys_of.setdefault(item_id, set()).add(key)
+    return [new_id(i) if item_id is not None and len(keys_of[item_id]) > 1 else item_id
+            for i, item_id in enumerate(ids)]
+
+
+def _content(entry: dict) -> tuple[str, ...]:
+    return tuple(str(entry.get(k) or "") for k in ("title", "published", "updated", "summary"))
+
+
+def _hashed_id(feed_url: str, basis: str) -> str:
+    return "sha256:" + hashlib.sha256((feed_url + "|" + basis).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _names_no_article(address: str, feed_url: str, home: str | None) -> bool:
+    """Whether a guid or link is a site's root, the feed's home page or the feed itself."""
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # "http://[oops": no address at all, but it still tells entries apart
+        return False
+    if parts.scheme in ("http", "https") and parts.path in ("", "/") and not (parts.query or parts.fragment):
+        return True
+    return _address_key(address) in {_address_key(url) for url in (feed_url, home) if isinstance(url, str)}
+
+
+def _address_key(url: str) -> str:
+    """``url`` compared without its scheme, case or trailing slash."""
+    return url.split("://", 1)[-1].rstrip("/").lower()
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _entry_link(entry: dict, base: str | None) -> str | None:
+    """The entry's link as written, its own link resolved against ``base`` when relative: feedparser
+    resolves against xml:base and Content-Location, but a link in a feed served without a
+    Content-Type, or in a JSON Feed, is still relative to the feed's URL. A "link" feedparser copied
+    from a guid ("1234", isPermaLink left out) is not resolved: it is no address."""
+    link = entry.get("link").strip() if isinstance(entry.get("link"), str) else ""
+    if link and base and not _SCHEME.match(link) and _own_link(entry):
+        try:
+            link = urljoin(base, link)
+        except ValueError:  # "//[oops/a": left as written, and no web address
+            pass
+    return link or None
+
+
+def _web_address(link: str) -> bool:
+    try:
+        return urlsplit(link).scheme in ("http", "https")
+    except ValueError:  # "http://[oops/a" (Invalid IPv6 URL)
+        return False
 
 
 def _own_link(entry: dict) -> str | None:
@@ -433,6 +510,13 @@ class RssConnector:
         return result
 
     def poll_feed(self, feed: Feed) -> PollResult:
+        try:
+            return self._poll_feed(feed)
+        except Exception as exc:  # noqa: BLE001 - a bug met on one feed must not stop the polls of the others
+            log.exception("feed %s: poll failed unexpectedly", feed.url)
+            return self._fail(feed, PollResult(feed.url), "unexpected", f"{type(exc).__name__}: {exc}"[:500])
+
+    def _poll_feed(self, feed: Feed) -> PollResult:
         result = PollResult(feed.url)
         saved = self.state.feed(feed.url)
         headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9,"
@@ -471,7 +555,8 @@ class RssConnector:
                   or urlsplit(feed.url).netloc or "rss")[:256]
         feed_language = parsed.get("feed", {}).get("language")
         by_id: dict[str, tuple[int, dict]] = {}
-        for index, (entry, item_id) in enumerate(zip(entries, entry_ids(entries, feed.url))):
+        ids = entry_ids(entries, feed.url, base=response.url, home=parsed.get("feed", {}).get("link"))
+        for index, (entry, item_id) in enumerate(zip(entries, ids)):
             if item_id is None:
                 result.rejected["no_id"] += 1
             elif item_id in by_id:
@@ -492,14 +577,19 @@ class RssConnector:
                 break
             try:
                 raws.append(self._entry_article(entry, item_id, source, feed, feed_language, response.url))
+                continue
             except FetchError:  # "stopped": a SIGTERM while waiting for the page's host
                 stopped = True
                 break
             except Rejected as exc:
-                result.rejected[exc.reason] += 1
-                deadletters.append(connector_deadletter(
-                    _entry_payload(entry), exc.reason, exc.detail, article_id=item_id, source=source,
-                    location=f"{feed.url}#entry{index}"))
+                why = exc
+            except Exception as exc:  # noqa: BLE001 - a bug met on one entry costs that entry, not the feed
+                log.exception("feed %s: entry %s failed unexpectedly; dead-lettered", feed.url, item_id)
+                why = Rejected("unexpected", f"{type(exc).__name__}: {exc}"[:500], stage="connector")
+            result.rejected[why.reason] += 1
+            deadletters.append(connector_deadletter(
+                _entry_payload(entry), why.reason, why.detail, article_id=item_id, source=source,
+                location=f"{feed.url}#entry{index}"))
         refused: set[str] = set()
         try:
             if raws:
@@ -537,13 +627,8 @@ class RssConnector:
 
     def _entry_article(self, entry: dict, item_id: str, source: str, feed: Feed,
                        feed_language: str | None, base: str | None = None) -> RawArticle:
-        link = entry.get("link").strip() if isinstance(entry.get("link"), str) else None
-        if link and base and _own_link(entry):
-            # feedparser resolves against xml:base and Content-Location; a link still relative (a
-            # server that sent no Content-Type, a JSON Feed) is relative to the feed's own URL. A
-            # "link" feedparser copied from a guid ("1234", isPermaLink left out) is no address
-            link = urljoin(base, link)
-        if link and urlsplit(link).scheme not in ("http", "https"):
+        link = _entry_link(entry, base)
+        if link and not _web_address(link):   # "javascript:", a bare guid, "http://[oops/a"
             link = None
         text, used = "", None
         for content in entry.get("content") or []:

@@ -142,6 +142,21 @@ def test_rows_of_a_dataset_are_ingested_under_their_own_field_names(tmp_path):
     assert plain.raws == []  # without --rows the same rows are not raw articles
 
 
+def test_a_row_whose_url_is_no_url_is_rejected_alone(tmp_path):
+    """urlsplit raised ValueError ("Invalid IPv6 URL") on the row's url and ended the whole run."""
+    _write(tmp_path, "set.jsonl", '{"id": "r1", "text": "First."}\n'
+                                  '{"id": "r2", "text": "Second.", "url": "http://[oops/a"}\n'
+                                  '{"id": "r3", "text": "Third.", "url": "https://news.example/3"}\n')
+    err = io.StringIO()
+    sink = MemorySink()
+    result = ingest_files([tmp_path], sink, err=err, rows=True)
+    assert [(r.id, r.source) for r in sink.raws] == [("r1", "row:r1"), ("r3", "news.example")]
+    assert result.rejected == {"schema": 1}
+    assert f"{tmp_path}/set.jsonl:2: schema: url: 'http://[oops/a' is not a URL" in err.getvalue()
+    [letter] = sink.deadletters
+    assert letter["reason"] == "schema" and letter["id"] == "r2"
+
+
 def test_the_ids_delivered_are_recorded_once_each(tmp_path):
     """`newsflow demo` waits on these: two messages under one id are one outcome of the worker."""
     _write(tmp_path, "dup.jsonl", '{"id": "d1", "source": "s", "text": "rates"}\n'

@@ -121,6 +121,14 @@ def test_redirect_limit(site):
     assert site.hits("/loop") == 4
 
 
+def test_a_redirect_to_no_url_is_a_bad_url(site):
+    # urljoin raised ValueError ("Invalid IPv6 URL") out of the fetcher, past every FetchError handler
+    site.routes["/moved"] = (302, {"Location": "http://[oops/x"}, b"")
+    with pytest.raises(FetchError) as info:
+        fetcher(["127.0.0.1/32"]).get(site.url("/moved"))
+    assert info.value.reason == "bad_url" and "http://[oops/x" in info.value.detail
+
+
 def test_body_size_limit_with_and_without_content_length(site):
     site.routes["/big"] = (200, HTML, b"x" * 5000)
 

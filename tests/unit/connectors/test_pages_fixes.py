@@ -154,3 +154,17 @@ def test_a_page_the_sink_refuses_counts_as_rejected_not_delivered(site, tmp_path
     assert states(tmp_path) == {site.url("/small"): "emitted", site.url("/big"): "rejected"}
     assert [d["reason"] for d in sink.deadletters] == ["too_large"]
     c.close()
+
+
+def test_a_url_list_that_starts_with_a_utf8_bom_fetches_its_first_url(site, tmp_path):
+    """The mark was read as part of the first URL, which then failed as "not an http(s) URL"."""
+    site.routes["/robots.txt"] = (404, TEXT, b"")
+    site.routes["/one"] = (200, HTML, b"<p>one</p>")
+    listing = tmp_path / "urls.txt"
+    listing.write_bytes(b"\xef\xbb\xbf" + f"{site.url('/one')}\n# a comment\n".encode())
+    sink = MemorySink()
+    c = pages(tmp_path, sink, url_file=str(listing))
+    summary = c.run_once()
+    assert (summary.urls, summary.delivered, dict(summary.failed)) == (1, 1, {})
+    assert sink.raws[0].url == site.url("/one")
+    c.close()

@@ -157,6 +157,19 @@ def test_a_plain_list_takes_trailing_comments_and_blank_lines(tmp_path):
     assert [f.url for f in load_feeds(listing)] == ["https://a.example/rss", "https://b.example/atom#main"]
 
 
+@pytest.mark.parametrize("name, text", [
+    ("feeds.txt", "https://a.example/rss\nhttps://b.example/atom\n"),
+    ("feeds.opml", '<opml><body><outline xmlUrl="https://a.example/rss"/><outline xmlUrl="https://b.example/atom"/>'
+                   "</body></opml>"),
+    ("feeds.yaml", "feeds:\n  - https://a.example/rss\n  - https://b.example/atom\n"),
+])
+def test_a_feed_list_that_starts_with_a_utf8_bom_loses_no_feed(tmp_path, name, text):
+    # Notepad's UTF-8: the mark was read as part of the first URL, "'\ufeffhttps://...' is not an http(s) URL"
+    listing = tmp_path / name
+    listing.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert [f.url for f in load_feeds(listing)] == ["https://a.example/rss", "https://b.example/atom"]
+
+
 # -- a stop during the feed fetch -----------------------------------------------------------------
 def test_a_stop_during_the_feed_fetch_delivers_the_feed_in_hand(site, tmp_path):
     """Without --fetch-pages turning entries into articles costs no request: a SIGTERM that comes
