@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from . import ner
-from .dates import published_day
+from .dates import _anchor, published_day
 from .facts import _FURNITURE, _get
 from .text import ends_full_width
 
@@ -136,7 +136,8 @@ class EventBuilder:
             state["seen"].append(_digest(article_id))
             if len(state["seen"]) > self.max_seen:
                 del state["seen"][: len(state["seen"]) - self.max_seen]
-        self._fold(state, facts, relation, article_id, source, published, _get(article, "text"))
+        self._fold(state, facts, relation, article_id, source, published, _get(article, "text"),
+                   dateline=_get(article, "dateline"))
         state["count"] += 1
         state["version"] += 1
         state["last_updated"] = now
@@ -152,7 +153,7 @@ class EventBuilder:
         return bool(rows) and all((row[1], row[2], row[3]) != mine for row in rows)
 
     def _fold(self, state: dict, facts: dict, relation: str, article_id: str, source: str,
-              published: str | None, text: str | None = None) -> None:
+              published: str | None, text: str | None = None, dateline: str | None = None) -> None:
         # duplicates (exact/near) count for membership but add no new evidence twice over
         weight = 1.0 if relation in ORIGINAL else 0.5
         for kind in TYPES:
@@ -182,7 +183,13 @@ class EventBuilder:
             state["langs"][lang] = state["langs"].get(lang, 0) + 1
         if source in state["sources"] or len(state["sources"]) < self.max_sources:
             state["sources"][source] = state["sources"].get(source, 0) + 1
+        # an article sent without its publication time may print it in a dateline the cleaning took
+        # out of the text ("August 7, 2012" above the report): the event's publication days take it
         day = published_day(published)
+        if day is None and isinstance(dateline, str) and (day := published_day(dateline)):
+            key = f"{day.isoformat()}||day|text"  # ... and it is a day the article names, as its text's are
+            state["dates"][key] = state["dates"].get(key, 0) + 1
+            state["dates"] = _prune(state["dates"], self.max_dates)
         if day:
             iso = day.isoformat()
             lo, hi = state["pub"] or (iso, iso)
@@ -345,10 +352,37 @@ def _doy(value: str) -> int | None:
         return None
 
 
+def _offset(value: str, anchor: str) -> int | None:
+    """Days from ``anchor`` to ``value`` (both with a year or both without; without one, around the
+    year's end: --01-02 is 3 days after --12-30)."""
+    a, v = _doy(anchor), _doy(value)
+    if a is None or v is None:
+        return None
+    gap = v - a
+    if anchor.startswith("--") and abs(gap) > 183:
+        gap -= 366 if gap > 0 else -366
+    return gap
+
+
+def _place(day: str, pub: list[str] | None) -> str:
+    """A "--MM-DD" day with the year that puts it within 45 days of the event's publication days,
+    as dates.mentions places one near its article's own; else unchanged."""
+    if not day.startswith("--") or not pub:
+        return day
+    m, d = int(day[2:4]), int(day[5:7])
+    for p in pub:
+        y = _anchor(m, d, date.fromisoformat(p))
+        if y:
+            return f"{y:04d}{day[1:]}"
+    return day
+
+
 def _when(state: dict) -> dict | None:
-    """The event's date or range from its texts' dates, else its first publication day. Dates without
-    a year that no publication date could anchor (more than 45 days from it: the crime in a report of
-    the sentencing, the month a car goes on sale) yield to a publication day when there is one."""
+    """The event's date or range from its texts' dates, else its first publication day. The most
+    mentioned day wins whether or not the text gave its year; a day without one takes the year of the
+    same day given with one, or of a publication day within 45 days. Dates without a year that no
+    publication date could anchor (more than 45 days from it: the crime in a report of the sentencing,
+    the month a car goes on sale) yield to a publication day when there is one."""
     pub = state.get("pub")
     days: Counter = Counter()      # "YYYY-MM-DD" or "--MM-DD" -> weight
     months: Counter = Counter()
@@ -363,7 +397,7 @@ def _when(state: dict) -> dict | None:
                 days[end] += 0.5
         else:
             months[start] += n
-    if days and (not pub or any(not d.startswith("--") for d in days)):
+    if days:
         # a year given for a day anywhere in the event applies to the same month-day without one
         years: dict[str, set[str]] = {}
         for d in days:
@@ -373,16 +407,38 @@ def _when(state: dict) -> dict | None:
         for d, n in days.items():
             if d.startswith("--") and len(years.get(d[1:], ())) == 1:
                 d = next(iter(years[d[1:]])) + d[1:]
-            merged[d] += n
-        year_known = any(not d.startswith("--") for d in merged)
-        pool = {d: n for d, n in merged.items() if (not d.startswith("--")) == year_known} if year_known else merged
-        anchor = sorted(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        a = _doy(anchor)
-        near = sorted(d for d in pool if a is not None and _doy(d) is not None and abs(_doy(d) - a) <= 7)
-        start, end = near[0], near[-1]
-        precision = "day" if year_known else "day-no-year"
-        value = start if start == end else f"{start}/{end}"
-        return {"value": value, "start": start, "end": end, "precision": precision, "basis": "text"}
+            merged[_place(d, pub)] += n
+        # the best supported day, whether or not the text gave its year ("died on Dec. 11" three times
+        # is an obituary's day, not "born on April 22, 1923" once; three days of one week in December
+        # are the event's, not a birthday named twice): the week with the most mentions (the days a
+        # range holds), and in it the most mentioned day. On a tie one with a year, the one nearest the
+        # publication days or, without them, the latest (not the oldest); days without a year in
+        # calendar order.
+        ords = {d: _doy(d) for d in merged}
+
+        def close(a: str, b: str) -> bool:  # within a week, both with a year or both without
+            if (a[0] == "-") != (b[0] == "-") or ords[a] is None or ords[b] is None:
+                return False
+            gap = abs(ords[a] - ords[b])
+            return gap <= 7 or a[0] == "-" and gap >= 359  # --12-30 and --01-02
+
+        week = {d: sum(n for e, n in merged.items() if close(d, e)) for d in merged}
+
+        def tie(d: str) -> tuple:
+            if d[0] == "-" or ords[d] is None:
+                return True, 0, d
+            return False, min(abs(ords[d] - _doy(p)) for p in pub) if pub else -ords[d], d
+
+        best = min(merged, key=lambda d: (-week[d], -merged[d], tie(d)))
+        anchor = min((d for d in merged if d == best or close(best, d)), key=lambda d: (-merged[d], -week[d], tie(d)))
+        year_known = anchor[0] != "-"
+        # a day no publication day could place: the publication day is the event's (see the docstring)
+        if year_known or not pub:
+            near = sorted({anchor, *(d for d in merged if close(anchor, d))}, key=lambda d: _offset(d, anchor) or 0)
+            start, end = near[0], near[-1]
+            precision = "day" if year_known else "day-no-year"
+            value = start if start == end else f"{start}/{end}"
+            return {"value": value, "start": start, "end": end, "precision": precision, "basis": "text"}
     if months:
         best = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         if not (best.startswith("--") and pub):

@@ -148,8 +148,12 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
         if y is None:
             y = _anchor(m1, d1, pub)
             basis = "published" if y else None
-        start = _fmt(m1, d1, y)
-        end = _fmt(m2, d2, y + (1 if m2 < m1 else 0) if y else None) if d2 is not None else None
+        # a range into the next year: the text's year follows the range, so it is the end's ("Dec. 30
+        # to Jan. 2, 2024" starts in 2023); the publication date anchored the start
+        wrap = 1 if d2 is not None and m2 < m1 else 0
+        y1 = y - wrap if y and basis == "text" else y
+        start = _fmt(m1, d1, y1)
+        end = _fmt(m2, d2, y1 + wrap if y1 else None) if d2 is not None else None
         found[(start, end, "day" if y else "day-no-year", basis)] += 1
 
     for rx in (_ISO,):

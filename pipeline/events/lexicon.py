@@ -301,6 +301,22 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+# Latin letters that NFKD does not split into a base letter and a mark ("Wałęsa", "Søren")
+_PLAIN_LATIN = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                              "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def name_fold(text: str) -> str:
+    """``ascii_fold`` for names of any script: marks go ("José" -> "Jose", "Семёнов" -> "Семенов"),
+    letters ASCII has no form for stay. ascii_fold turns a Cyrillic, Greek, Arabic or Chinese name
+    into "", and names folded by such keys all became one person."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text.translate(_PLAIN_LATIN))
+                   if c.isascii() or unicodedata.category(c)[0] == "L")
+
+
 @functools.cache
 def places() -> dict[str, tuple[str, str, int]]:
     """Place surface form -> (canonical name, kind, population); kind in country|state|city|region|landmark."""

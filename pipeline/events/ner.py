@@ -430,13 +430,17 @@ def _locative_score(before: tuple[str, ...]) -> float:
     return 0.3
 
 
+_SURNAME_TOWN_POPULATION = 250_000  # towns of ECB+ surnames: Newton 159,390, Moreno 148,290; Wellington 381,900
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _person_key(name: str) -> str:
     """Spelling-insensitive key of a person's name; cached, as folding compares every pair of names."""
-    toks = [t for t in lx.ascii_fold(name).lower().replace(".", "").split() if t not in _NAME_SUFFIXES]
+    toks = [t for t in lx.name_fold(name).lower().replace(".", "").split() if t not in _NAME_SUFFIXES]
     if toks:
         toks[0] = lx.FIRST_NAME_VARIANTS.get(toks[0], toks[0])
-    return " ".join(toks)
+    # never "" ("Jr."): names with one key are one person
+    return " ".join(toks) or name
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -559,11 +563,14 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         full_people -= padded.keys()
     last_index: dict[str, set[str]] = defaultdict(set)
     first_index: dict[str, set[str]] = defaultdict(set)
+    given_surnames: set[str] = set()  # of full names with a given name: "Andrew Lopez", not "Zone Athens"
     for name in full_people:
         toks = [t for t in name.split() if t.lower() not in _NAME_SUFFIXES]
         canonical = known_people.get(name, name)
         last_index[toks[-1]].add(canonical)
         first_index[toks[0]].add(canonical)
+        if any(t.lower() in lx.given_names() for t in toks[:-1]):
+            given_surnames.add(toks[-1])
 
     def person_canonical(surface: str) -> str | None:
         if surface in known_people:
@@ -596,8 +603,16 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             continue
         pc = person_canonical(s) if kind in (PEOPLE, None, PLACES) and (kind == PEOPLE or " " not in s) else None
         if pc and (kind == PEOPLE or s in known_people or (" " not in s and pc != s and s not in known_orgs)):
-            if kind == PLACES and s in places and not m.person_cue and s not in known_people:
-                pc = None  # a known place that only shares a word with a person stays a place
+            # a known place that only shares a word with a person stays a place; but a town that is the
+            # surname of a person the text names in full is that person ("Jessie Buckley ... Buckley
+            # wins"), unless it stands where a place does ("in Buckley"). Countries and states stay
+            # places ("King Abdullah of Jordan" beside Michael Jordan), and so does a large city after
+            # words that are no given name ("Northeast Philadelphia", "Waitrose Wellington").
+            place = places.get(s) if kind == PLACES else None
+            if place and not m.person_cue and s not in known_people and not (
+                    place[1] == "city" and m.locative < 2.0 and pc in last_index.get(s, ())
+                    and (s in given_surnames or place[2] < _SURNAME_TOWN_POPULATION)):
+                pc = None
         if pc and (kind == PEOPLE or kind is None or kind == PLACES and pc):
             counts[PEOPLE][pc] += 1
             aliases[(PEOPLE, pc)].add(s)

@@ -66,10 +66,10 @@ def test_titlecase_line_matches_its_definition():
 def _fold_people_reference(people: Counter, aliases: dict) -> None:
     """The folding as first written (every pair, keys recomputed): what the fast one must equal."""
     def key_of(name):
-        toks = [t for t in lx.ascii_fold(name).lower().replace(".", "").split() if t not in ner._NAME_SUFFIXES]
+        toks = [t for t in lx.name_fold(name).lower().replace(".", "").split() if t not in ner._NAME_SUFFIXES]
         if toks:
             toks[0] = lx.FIRST_NAME_VARIANTS.get(toks[0], toks[0])
-        return " ".join(toks)
+        return " ".join(toks) or name
 
     known = set(lx.KNOWN_PEOPLE)
     by_key = defaultdict(list)
