@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.settings import Settings, SettingsError
 
-from .options import FromEnv
+from .options import FromEnv, settings_with_flags
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 
@@ -110,10 +110,13 @@ def state_dir() -> Path:
 
 
 # -- shared option groups ------------------------------------------------------------------------
-def _add_sink_options(parser: argparse.ArgumentParser) -> None:
+def _add_sink_options(parser: argparse.ArgumentParser, *, delivery_timeout: bool = True) -> None:
+    """The output flags; ``delivery_timeout=False`` for serve-ingest, whose deadline is --ack-timeout.
+    --bootstrap, --log-level and --log-format are settings of the service: None when absent, so that
+    the variable is read (and checked) only then, as the worker reads them (see ``_settings``)."""
     group = parser.add_argument_group("output")
-    group.add_argument("--bootstrap", default=env("NEWSFLOW_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
-                       help="Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default %(default)s)")
+    group.add_argument("--bootstrap", default=None,
+                       help=f"Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default {DEFAULT_BOOTSTRAP})")
     prefixed = Settings(topic_prefix=env("NEWSFLOW_TOPIC_PREFIX", ""))  # the names follow the prefix alone
     group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", prefixed.raw_topic),
                        help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s, "
@@ -122,14 +125,16 @@ def _add_sink_options(parser: argparse.ArgumentParser) -> None:
                        help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
     group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
                        help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
-    group.add_argument("--delivery-timeout", type=SECONDS, default=env_number("NEWSFLOW_DELIVERY_TIMEOUT", 300.0, SECONDS),
-                       help="seconds to keep retrying one batch while the broker does not acknowledge"
-                            " (env NEWSFLOW_DELIVERY_TIMEOUT; default %(default)s)")
-    group.add_argument("--log-level", default=env("NEWSFLOW_LOG_LEVEL", "INFO"),
-                       help="logging level (env NEWSFLOW_LOG_LEVEL; default %(default)s)")
-    group.add_argument("--log-format", choices=["json", "text"], default=env("NEWSFLOW_LOG_FORMAT", "json"),
+    if delivery_timeout:
+        group.add_argument("--delivery-timeout", type=SECONDS,
+                           default=env_number("NEWSFLOW_DELIVERY_TIMEOUT", 300.0, SECONDS),
+                           help="seconds to keep retrying one batch while the broker does not acknowledge"
+                                " (env NEWSFLOW_DELIVERY_TIMEOUT; default %(default)s)")
+    group.add_argument("--log-level", default=None,
+                       help="logging level: debug, info, warn or error (env NEWSFLOW_LOG_LEVEL; default info)")
+    group.add_argument("--log-format", choices=["json", "text"], default=None,
                        help="logs on stderr: one JSON object per line, or text (env NEWSFLOW_LOG_FORMAT;"
-                            " default %(default)s)")
+                            " default json)")
 
 
 def _add_http_options(parser: argparse.ArgumentParser, *, metrics: bool = True) -> None:
@@ -164,36 +169,36 @@ def _allow_networks(args) -> list[str]:
         raise SettingsError(f"NEWSFLOW_ALLOW_NETWORKS: {exc}") from None
 
 
+def _settings(args) -> Settings:
+    """The service's settings with this command's flags over the variables, read as the worker reads
+    them (options.settings_with_flags): a valid flag excuses a bad variable, a bad value is a usage
+    error named as it was given (--log-level loud, or NEWSFLOW_LOG_LEVEL='loud')."""
+    return settings_with_flags(kafka_bootstrap=args.bootstrap, log_level=args.log_level, log_format=args.log_format)
+
+
 def _setup_logging(args) -> None:
     """The service's structured logs (pipeline.logs), with the HTTP client's chatter kept to warnings.
-    The level is checked as the worker's is: an unknown one is a usage error, not a traceback."""
+    The settings are checked first, as the worker's are: a bad one is a usage error, not a traceback."""
     from pipeline import logs
 
-    from .options import as_flag
-
-    try:
-        settings = Settings.from_env(log_level=str(args.log_level), log_format=args.log_format)
-    except SettingsError as exc:
-        if str(args.log_level) != env("NEWSFLOW_LOG_LEVEL", "INFO"):  # given as --log-level, not by the variable
-            raise as_flag(exc, "log_level", str(args.log_level), "--log-level") from None
-        raise
+    settings = _settings(args)
     logs.setup(settings.log_level, settings.log_format)
     quiet = logging.DEBUG if logs.level_name(settings.log_level) == "DEBUG" else logging.WARNING
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(quiet)
 
 
-def _make_sink(args, connector: str, *, check_topics: bool = True):
+def _make_sink(args, connector: str, *, check_topics: bool = True, **producer_options):
     from connectors.sink import make_sink
 
     if check_topics and not args.stdout:
         _topic_check(args)()
-    kafka_options = {} if args.stdout else {"connector": connector}
+    kafka_options = {} if args.stdout else {"connector": connector, **producer_options}
+    settings = _settings(args)
     # a raw article larger than the worker takes (NEWSFLOW_MAX_RAW_BYTES), as encoded, is dead-lettered
     # by the sink on its own (too_large) instead of failing its batch
-    return make_sink(stdout=args.stdout, bootstrap=args.bootstrap, topic=args.topic,
-                     deadletter_topic=args.deadletter_topic,
-                     max_record_bytes=Settings.from_env().max_raw_bytes, **kafka_options)
+    return make_sink(stdout=args.stdout, bootstrap=settings.kafka_bootstrap, topic=args.topic,
+                     deadletter_topic=args.deadletter_topic, max_record_bytes=settings.max_raw_bytes, **kafka_options)
 
 
 def _topic_check(args, timeout: float | None = None):
@@ -203,7 +208,7 @@ def _topic_check(args, timeout: float | None = None):
     from pipeline.topics import ensure_topics
 
     timeout = min(60.0, args.delivery_timeout) if timeout is None else timeout
-    settings = Settings.from_env(kafka_bootstrap=args.bootstrap)
+    settings = _settings(args)
     return lambda: ensure_topics(settings, timeout, required=(args.topic, args.deadletter_topic))
 
 
@@ -366,14 +371,16 @@ def cmd_serve_ingest(args) -> int:
     from pipeline.topics import MissingTopics
 
     # The port opens first and answers 503 until the topics are checked, so a broker that starts
-    # later is waited for (with /healthz up) instead of ending the process.
-    sink = _make_sink(args, "http", check_topics=False)
+    # later is waited for (with /healthz up) instead of ending the process. A send waits for the
+    # broker no longer than an answer does (the producer's max_block_ms).
+    sink = _make_sink(args, "http", check_topics=False, max_block_ms=int(args.ack_timeout * 1000))
     try:
         serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
               max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout,
               prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
     finally:
-        sink.close()
+        # all that is still queued was answered 503 (the client resends it): a stop waits little for it
+        sink.close(timeout=min(args.ack_timeout, 5.0))
     return 0
 
 
@@ -461,5 +468,5 @@ def register(subparsers) -> None:
     serve.add_argument("--ack-timeout", type=SECONDS, default=env_number("NEWSFLOW_INGEST_ACK_TIMEOUT", 10.0, SECONDS),
                        help="seconds to wait for the broker's ack before answering 503"
                             " (env NEWSFLOW_INGEST_ACK_TIMEOUT; default %(default)s)")
-    _add_sink_options(serve)
+    _add_sink_options(serve, delivery_timeout=False)  # its deadline is --ack-timeout
     serve.set_defaults(func=cmd_serve_ingest)

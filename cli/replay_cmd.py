@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import codecs
 import gzip
+import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -32,8 +34,9 @@ from .options import require_paths, settings_with_flags
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run clean+cluster+events offline over raw articles (JSON lines, '-' for stdin, or files/folders)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="a .jsonl of raw articles, '-' for stdin, or .txt/.html/.json files and folders; any file "
-                        "may be gzipped (.jsonl.gz ...)")
+                   help="a .jsonl of raw articles, '-' for stdin (a pipe given by its path, such as /dev/stdin, is "
+                        "read as JSON lines as stdin is), or .txt/.html/.json files and folders; any file may be "
+                        "gzipped (.jsonl.gz ...)")
     p.add_argument("--events", metavar="FILE", help="write the final event records here as JSON lines")
     p.add_argument("--rows", action="store_true",
                    help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not, or "
@@ -57,6 +60,18 @@ def jsonl_file(path: str | Path) -> bool:
     return suffixes[-1:] == [".jsonl"] and Path(path).is_file()
 
 
+def streamed(name: str | Path) -> bool:
+    """stdin ('-'), or a pipe or a device named by its path (``/dev/stdin``, ``<(zcat a.jsonl.gz)``, a
+    file's /dev/fd/N): JSON lines, read as stdin is, as their names give no kind of file to go by."""
+    if name == "-":
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) or str(name).startswith(("/dev/", "/proc/"))
+
+
 Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while reading; and where it was read
 
 
@@ -65,12 +80,12 @@ class Reading:
     files read to their end, and the position in the JSON lines file being read. For a gzipped
     file that is the position in the compressed file, as its unpacked length is not known before
     it has all been read. Other kinds of files (pages, texts, JSON, CSV) count when they are done.
-    ``total`` is None when stdin is among the inputs: its length is not known."""
+    ``total`` is None when stdin, or another stream, is among the inputs: its length is not known."""
 
     def __init__(self, inputs: list[str]) -> None:
         from connectors.files import walk
 
-        self.total = None if "-" in inputs else sum(_size(path) for path, _ in walk(inputs))
+        self.total = None if any(map(streamed, inputs)) else sum(_size(path) for path, _ in walk(inputs))
         self.done = 0
         self._handle = None
 
@@ -110,7 +125,7 @@ def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple
     try:
         raw = sys.stdin.buffer if stdin else open(name, "rb")  # noqa: SIM115 - closed below
         fh = gzip.GzipFile(fileobj=raw, mode="rb") if not stdin and str(name).lower().endswith(".gz") else raw
-        if reading is not None and not stdin:
+        if reading is not None and not stdin and raw.seekable():  # a pipe cannot tell how far it is read
             reading.opened(raw)
         codec, _ = text_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
         if codec == "utf-8":
@@ -164,8 +179,8 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
             yield error_row(None, exc), where
 
     for name in inputs:
-        if name == "-":
-            yield from json_lines(name, "stdin")
+        if streamed(name):
+            yield from json_lines(name, "stdin" if name == "-" else name)
             continue
         for path, explicit in _files(name, reading):
             if jsonl_file(path):
@@ -188,17 +203,23 @@ def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
     through that reader (connectors.files, connectors.rows), as ``ingest files --rows`` reads them,
     so that a row gets the same id in both, a broken line or CSV row is rejected on its own and a
     file that holds no rows is rejected as that file's problem."""
-    from connectors.files import Item, line_item, read_file, supported
+    from connectors.files import Item, line_item, no_rows_in_lines, read_file, supported
 
     def json_lines(name: str | Path, where: str | Path) -> Iterator[Item]:
+        empty = True
         try:
-            yield from (line_item(line, n, where, rows=True) for n, line in lines_of(name, reading))
+            for n, line in lines_of(name, reading):
+                empty = False
+                yield line_item(line, n, where, rows=True)
         except Rejected as exc:
             yield Item(str(where), error=exc)
+            return
+        if empty:  # as the files reader says of such a file
+            yield Item(str(where), error=no_rows_in_lines())
 
     def items(name: str) -> Iterator[Item]:
-        if name == "-":
-            yield from json_lines(name, "stdin")
+        if streamed(name):
+            yield from json_lines(name, "stdin" if name == "-" else name)
             return
         for path, explicit in _files(name, reading):
             if jsonl_file(path):

@@ -140,6 +140,21 @@ def _utf8_records(data: bytes) -> bytes:
     return _decode_text(data).encode("utf-8")
 
 
+def no_rows_in_lines() -> Rejected:
+    """A JSON lines input read with ``rows`` that holds not one row: the input's own problem, said."""
+    return Rejected("empty", "the JSON lines hold no rows: the input is empty or blank", stage="connector")
+
+
+def _not_utf8_file(data: bytes) -> Rejected | None:
+    """Why a file's bytes are no UTF-8 text (``encoding``, naming the byte, as for a .csv), else None:
+    said so, rather than in the words of the JSON parser that met them ("str is not valid UTF-8")."""
+    try:
+        _decode_text(data)
+    except Rejected as exc:
+        return exc
+    return None
+
+
 def not_utf8(line: bytes, lineno: int) -> Rejected | None:
     """Why a line of JSON lines is no UTF-8 text, naming the line and the byte; None when it is."""
     try:
@@ -245,11 +260,16 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         yield Item(location, error=exc, payload=data)
         return
     if suffix in JSON_SUFFIXES:
+        if rows and not data.strip():
+            yield Item(location, error=Rejected("empty", "the JSON file holds no rows: it is empty or blank",
+                                                stage="connector"), payload=data)
+            return
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             if not _json_lines(data):
-                yield Item(location, error=Rejected("invalid_json", str(exc), stage="connector"), payload=data)
+                error = _not_utf8_file(data) or Rejected("invalid_json", str(exc), stage="connector")
+                yield Item(location, error=error, payload=data)
                 return
         else:
             yield from _document_items(path, document, data, source, rows)
@@ -262,6 +282,16 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
 
 
 def _jsonl_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows: bool) -> Iterator[Item]:
+    """The records of a JSON lines file, or with ``rows`` its rejection as ``empty`` when it holds none."""
+    empty = True
+    for item in _jsonl_file_items(path, gz, source, max_bytes, rows):
+        empty = False
+        yield item
+    if rows and empty:
+        yield Item(str(path), error=no_rows_in_lines())
+
+
+def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows: bool) -> Iterator[Item]:
     """The records of a JSON lines file, gzipped or not, read a line at a time: memory stays flat
     however large the file (a 548 MB export was refused whole), and a line over ``max_bytes`` is
     rejected on its own without being held. A UTF-16/32 file (with its BOM) is decoded whole first,

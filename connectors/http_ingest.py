@@ -14,8 +14,11 @@ only after Kafka acknowledged every record (one the broker refused for itself is
 Bodies are read by their Content-Type: ``/ingest`` takes JSON (``application/json``, any ``+json``
 type, or no Content-Type at all) in UTF-8, ``/ingest/html`` takes ``text/html`` or
 ``application/xhtml+xml`` (or none) in any charset ``connectors.charset`` reads; anything else is
-refused with 415 before the body is read. Every error answer (but the plain-text 503 of /readyz) is a
-JSON object with ``error``.
+refused with 415 before the body is read. A body may come compressed (``Content-Encoding: gzip`` or
+``deflate``; its size unpacked is what ``max_body`` bounds); another coding is a 415, a body that does
+not unpack a 400. Every error answer (but the plain-text 503 of /readyz) is a JSON object with ``error``.
+A client that closes the connection before its body has all come is no fault of the server: it is
+logged at info and answered 400, if anyone is still there to read it.
 
 ``newsflow_ingest_requests_total{code}`` counts every answer once, by its status code, those that
 aiohttp makes itself included (404 for an unknown path, 405 for a wrong method, and the 500 of a
@@ -37,6 +40,7 @@ import logging
 import signal
 import threading
 import time
+import zlib
 from http import HTTPStatus
 from typing import Any, Callable
 
@@ -60,6 +64,9 @@ STATE = web.AppKey("newsflow_ingest_state", dict)
 JSON_TYPE = "application/json"
 HTML_TYPES = ("text/html", "application/xhtml+xml")  # what ingest urls and rss --fetch-pages accept
 _UTF8_LABELS = {"utf-8", "utf8", "us-ascii", "ascii"}  # JSON is read as UTF-8 (RFC 8259); ASCII is a part of it
+# the content codings a body may come in, with their zlib window bits; aiohttp's own unpacking is off
+# (make_app), as it answers a coding it lacks (br without Brotli) in plain text, before any handler
+_CODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 def _json(data: Any, status: int, headers: Any = None) -> web.Response:
@@ -103,6 +110,13 @@ def _html_type_refused(request: web.Request) -> web.Response | None:
         return None
     return _refuse_media_type(request.headers.get(hdrs.CONTENT_TYPE, ""),
                               f"{request.path} takes {' or '.join(HTML_TYPES)}, not {media}", HTML_TYPES[0])
+
+
+def _unpacker(coding: str, head: bytes):
+    """zlib's decoder for a body in ``coding``; a deflate body that lacks the zlib header (the raw
+    stream, which some clients send) is read too, as aiohttp read it."""
+    raw_deflate = coding == "deflate" and head[:1] and head[0] & 0x0F != 8
+    return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else _CODINGS[coding])
 
 
 def _error_name(status: int) -> str:
@@ -165,20 +179,58 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
     def authorised(request: web.Request) -> bool:
         if expected is None:
             return True
-        # the scheme is case-insensitive (RFC 7235: "bearer" is "Bearer"); the token is compared exactly
+        # the scheme is case-insensitive (RFC 7235: "bearer" is "Bearer"); the token is compared exactly, as
+        # the bytes sent: aiohttp decodes a header as UTF-8 with surrogateescape, which gives a byte that
+        # is no UTF-8 back as itself (a plain encode() raised on it: a 500 instead of a 401)
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.lstrip(" ").encode(), expected)
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.lstrip(" ").encode("utf-8", "surrogateescape"), expected)
 
     async def read_body(request: web.Request) -> bytes | web.Response:
+        """The body, unpacked when it comes gzipped or deflated, or the answer that refuses it."""
+        too_large = _json({"error": "too_large", "detail": f"the body is over {max_body} bytes"}, 413)
+        coding = request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower()
+        if coding not in _CODINGS and coding not in ("", "identity"):
+            return _json({"error": "unsupported_content_encoding", "content_encoding": coding[:200],
+                          "detail": f"a body in Content-Encoding {coding[:200]!r} cannot be read; send it in gzip,"
+                                    " deflate or uncompressed"}, 415,
+                         headers={"Accept-Encoding": "gzip, deflate"})  # RFC 7694
         if request.content_length is not None and request.content_length > max_body:
-            return _json({"error": "too_large", "detail": f"the body is over {max_body} bytes"}, 413)
+            return too_large
+        unpack = None
         chunks, size = [], 0
-        async for chunk in request.content.iter_chunked(64 * 1024):
-            size += len(chunk)
-            if size > max_body:
-                return _json({"error": "too_large", "detail": f"the body is over {max_body} bytes"}, 413)
-            chunks.append(chunk)
+        try:
+            async for chunk in request.content.iter_chunked(64 * 1024):
+                if coding in _CODINGS:
+                    unpack = unpack or _unpacker(coding, chunk)
+                    # never more than the limit is unpacked: a small body that unpacks to gigabytes stays small
+                    chunk = unpack.decompress(chunk, max_body + 1 - size)
+                size += len(chunk)
+                if size > max_body:
+                    return too_large
+                chunks.append(chunk)
+            if unpack is not None and not unpack.eof:
+                raise zlib.error("it ends before its end of stream")
+        except zlib.error as exc:
+            return _json({"error": "bad_content_encoding",
+                          "detail": f"the body is not valid {coding} data ({exc}); send it as Content-Encoding says"},
+                         400)
+        except (ConnectionError, web.RequestPayloadError) as exc:
+            # the client left mid-body, or broke the chunked framing: its doing, not a failure of the service
+            log.info("serve-ingest: %s %s: the body did not all come (%s: %s); answered 400", request.method,
+                     request.path[:200], type(exc).__name__, exc)
+            return _json({"error": "incomplete_body", "detail": f"the body did not all come: {exc}"}, 400)
         return b"".join(chunks)
+
+    def unavailable(count: int, why: str, detail: str) -> web.Response:
+        """A failed delivery: 503, and not ready until ``on_unavailable``'s broker watch sees Kafka again
+        (for ever with no watch, as with --stdout: a closed stdout does not come back)."""
+        state["ready"] = False
+        metrics.ERRORS.labels("http", "delivery").inc()
+        log.warning("ingest: %d records not delivered: %s", count, why)
+        if on_unavailable is not None:
+            on_unavailable()
+        return _json({"error": "unavailable", "detail": detail}, 503)
 
     async def deliver(raws: list[RawArticle]) -> web.Response:
         if not state["connected"]:
@@ -188,12 +240,12 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             delivered = await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline),
                                                ack_timeout + 1.0)
         except (DeliveryError, asyncio.TimeoutError) as exc:
-            state["ready"] = False
-            metrics.ERRORS.labels("http", "delivery").inc()
-            log.warning("ingest: %d records not acknowledged: %s", len(raws), exc)
-            if on_unavailable is not None:
-                on_unavailable()
-            return _json({"error": "unavailable", "detail": "Kafka did not acknowledge in time; retry"}, 503)
+            # the producer keeps what it was not acknowledged for a while, and a broker back soon gets it
+            return unavailable(len(raws), str(exc) or f"no acknowledgement in {ack_timeout:g} s",
+                               f"Kafka did not acknowledge the articles within {ack_timeout:g} s; retry (they may"
+                               " still be delivered later: their ids make a resend harmless)")
+        except OSError as exc:  # the sink's own output is gone: stdout closed (`serve-ingest --stdout | head`)
+            return unavailable(len(raws), repr(exc), f"the sink cannot take articles ({exc}); nothing was delivered")
         state["ready"] = True
         # what the broker refused for itself (a topic with a smaller max.message.bytes) was dead-lettered:
         # it is not on the raw topic, so it is neither accepted nor listed, but named as refused
@@ -290,7 +342,7 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             return web.Response(text="not ready: waiting for Kafka\n", status=503)
         return web.Response(text="ready\n" if state["ready"] else "not ready\n", status=200 if state["ready"] else 503)
 
-    app = web.Application(client_max_size=max_body + 1024,
+    app = web.Application(client_max_size=max_body + 1024, handler_args={"auto_decompress": False},  # read_body unpacks
                           middlewares=[_counting_middleware({metrics_view, healthz, readyz})])
     app[STATE] = state
     app.router.add_post("/ingest", ingest)

@@ -10,7 +10,7 @@ Every sink has the same small surface:
                                    record is acknowledged or the deadline passes (then DeliveryError);
                                    returns the number acknowledged (a :class:`Delivered`)
 * ``too_large(raw)``               why ``raw`` cannot go to the raw topic (its size as encoded), or None
-* ``close()``
+* ``close(timeout)``
 
 Callers only treat an entry as emitted (mark it seen, answer 202, count it) after ``deliver``
 returned or ``flush`` returned without raising: delivery is at-least-once, nothing is skipped.
@@ -111,7 +111,8 @@ class _BaseSink(abc.ABC):
     def flush(self, timeout: float | None = None) -> None:
         return None
 
-    def close(self) -> None:
+    def close(self, timeout: float = 10.0) -> None:
+        """Deliver what is still queued, waiting ``timeout`` seconds at most; nothing to do by default."""
         return None
 
     def reconnect(self) -> None:
@@ -391,7 +392,7 @@ class KafkaSink(_BaseSink):
                             raise
                         refused.append((index, exc))
                 if futures:
-                    self.producer.flush()
+                    self._flush_until(deadline)
             except Exception as exc:  # noqa: BLE001 - broker unreachable, metadata timeout, ...
                 error = exc
             settled = {index for index, _ in futures} | {index for index, _ in refused}
@@ -414,7 +415,7 @@ class KafkaSink(_BaseSink):
                     refused.append((suspects[0], futures[0][1].exception))
                 else:
                     for index in suspects:
-                        outcome, why = self._send_alone(items[index])
+                        outcome, why = self._send_alone(items[index], deadline)
                         if outcome == "refused":
                             refused.append((index, why))
                         elif outcome == "retry":
@@ -437,12 +438,23 @@ class KafkaSink(_BaseSink):
             todo = left
         return sorted(refused, key=lambda pair: pair[0])
 
-    def _send_alone(self, item: tuple[str, bytes | None, bytes]) -> tuple[str, BaseException | None]:
+    def _flush_until(self, deadline: float | None) -> None:
+        """The producer's flush, given up at ``deadline``: unbounded, it waits until the producer
+        expires the records (delivery_timeout_ms, 30 s) while the broker is away, far past the
+        caller's deadline (serve-ingest's ack timeout), and holds a stopping process that long.
+        What is not acknowledged then is still in the producer, which may deliver it later."""
+        if deadline is None:
+            self.producer.flush()
+        else:
+            self.producer.flush(timeout=max(0.0, deadline - time.monotonic()))
+
+    def _send_alone(self, item: tuple[str, bytes | None, bytes],
+                    deadline: float | None = None) -> tuple[str, BaseException | None]:
         """Send one record and wait for it: ("ok", None), ("refused", error) when the producer or the
         broker refuses it for itself (the producer is then replaced), or ("retry", error)."""
         try:
             future = self._send(*item, track=False)
-            self.producer.flush()
+            self._flush_until(deadline)
         except Exception as exc:  # noqa: BLE001
             return ("refused" if refuses_record(exc) else "retry"), exc
         if not future.is_done:
@@ -492,13 +504,25 @@ class KafkaSink(_BaseSink):
             log.error("dead letter %r refused even without its payload: %r", stripped[index].get("id"), error)
         return len(records) - len(lost)
 
-    def close(self) -> None:
-        if self._producer is not None:
+    def close(self, timeout: float = 10.0) -> None:
+        """Deliver what is still queued, waiting ``timeout`` seconds at most in all (the producer's
+        close flushes first). Whatever is left then was reported as failed to whoever sent it."""
+        producer, self._producer = self._producer, None
+        if producer is None:
+            return
+        try:
+            producer.close(timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - kafka-python's close flushes first, and raises when that times out
+            log.warning("%s: records not acknowledged within %g s dropped at close: %r", self.connector, timeout, exc)
+            # ... before its own force-close: the sender, and the close kafka-python runs at exit, would
+            # otherwise wait for the records to expire (delivery_timeout_ms) while the broker is away
+            sender = getattr(producer, "_sender", None)  # kafka-python's own, not public: used if present
+            if sender is not None:
+                sender.force_close()
             try:
-                self._producer.flush(timeout=10)
-            finally:
-                self._producer.close(timeout=10)
-                self._producer = None
+                producer.close(timeout=1)  # the records are failed now: nothing left to wait for
+            except Exception as again:  # noqa: BLE001
+                log.warning("%s: the producer did not close: %r", self.connector, again)
 
 
 def wait_until_reachable(check: Callable[[], Any], stop: threading.Event, *, name: str,
@@ -538,7 +562,9 @@ def make_sink(*, stdout: bool, bootstrap: str, topic: str = RAW_TOPIC,
     topic's max.message.bytes is sized for); the producer's max_request_size fits that topic limit."""
     from pipeline.settings import Settings
 
-    settings = Settings.from_env(max_raw_bytes=max_record_bytes)
+    # a given limit is all that is needed: the variables (a bad NEWSFLOW_LOG_LEVEL its flag excused ...)
+    # are the caller's to read, with its flags over them
+    settings = Settings.from_env() if max_record_bytes is None else Settings(max_raw_bytes=max_record_bytes)
     if stdout:
         return StdoutSink(topic=topic, deadletter_topic=deadletter_topic, max_record_bytes=settings.max_raw_bytes)
     kwargs.setdefault("max_request_size", max(16 * 1024 * 1024, settings.message_max_bytes))
