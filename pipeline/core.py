@@ -9,6 +9,8 @@ replay`` hands them dicts. Either way the same code decides what an article beco
 """
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +24,16 @@ from .clustering import ClusterDoc, ClusterParams, StoryClusterer
 from .clustering.clusterer import features_for
 from .clustering.prepared import FeaturesMismatch, decode_features, encode_features, fingerprint
 from .events import EventBuilder, article_facts_cached
-from .events.facts import FACTS_VERSION
+from .events.facts import FACTS_VERSION, facts_well_formed
 from .settings import Settings
 from .stores import AtomicBatch
+from .times import in_future, parse_published
+
+log = logging.getLogger("newsflow.core")
+MAX_ID_CHARS = 512  # as news.raw's schema caps an id
+# fields of a cleaned article that are text or null (schemas/article.v1.json)
+_TEXT_OR_NULL = ("url", "canonical_url", "title", "author", "published", "fetched_at", "site_name", "language",
+                 "dateline")
 
 
 def cleaning_config(settings: Settings) -> CleaningConfig:
@@ -127,9 +136,30 @@ class ClusterStage:
             raise Rejected("invalid_json", f"not a JSON cleaned article: {exc}", stage="cluster") from None
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
             raise Rejected("schema", "a cleaned article is a JSON object with a non-empty string id", stage="cluster")
+        if len(record["id"]) > MAX_ID_CHARS:
+            raise Rejected("schema", f"the id is {len(record['id'])} characters, over {MAX_ID_CHARS}", stage="cluster")
         if not isinstance(record.get("text"), str) or not isinstance(record.get("source"), str):
             raise Rejected("schema", "a cleaned article has a string text and source", stage="cluster",
                            article_id=record["id"])
+        # what news.articles and the event records carry on must hold the types their schemas name: a
+        # wrong one would fail every later version of the event it joins, not this message alone
+        wrong = [name for name in _TEXT_OR_NULL if not isinstance(record.get(name), (str, type(None)))]
+        if record.get("schema_version", 1) != 1:
+            wrong.append("schema_version")
+        flags = record.get("flags")
+        if flags is not None and not (isinstance(flags, list) and all(isinstance(f, str) for f in flags)):
+            wrong.append("flags")
+        published = record.get("published")
+        if isinstance(published, str) and parse_published(published) is None:
+            wrong.append("published")
+        if wrong:
+            raise Rejected("schema", f"a cleaned article's {', '.join(wrong)} must be as schemas/article.v1.json "
+                           "says (text or null; flags a list of text; schema_version 1; published ISO 8601)",
+                           stage="cluster", article_id=record["id"], source=record["source"])
+        if in_future(published, time.time()):
+            # as the cleaning does: one article dated 2099 would move the window's clock past every other
+            record = {**record, "published": None, "flags": [*(flags or []), "published_in_future"]}
+            record.pop("cluster_features", None)  # they carry that time
         return record
 
     def process(self, article: dict[str, Any], now: str | None = None) -> ClusterResult:
@@ -141,7 +171,7 @@ class ClusterStage:
 
     def _process(self, article: dict[str, Any], now: str) -> ClusterResult:
         facts = article.get("facts")
-        if not (isinstance(facts, dict) and facts.get("v") == FACTS_VERSION):
+        if not (isinstance(facts, dict) and facts.get("v") == FACTS_VERSION and facts_well_formed(facts)):
             # copies of one article are common in a stream; the clusterer reads the same facts
             facts = article_facts_cached(article)
         known = self.clusterer.knows(article["id"])
@@ -244,10 +274,18 @@ class OfflinePipeline:
             article = self.clean_stage.clean(raw)
         except Rejected as exc:
             return {"id": raw_id or exc.article_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
+        except Exception as exc:  # as the worker does: a bug costs this article, with its reason, not the run
+            log.exception("clean stage failed", extra={"id": raw_id})
+            return {"id": raw_id, "error": {"reason": "internal", "detail": f"{type(exc).__name__}: {exc}"[:500],
+                                            "stage": "clean"}}
         try:
             result = self.cluster_stage.process(article)
         except Rejected as exc:
             return {"id": raw_id, "error": {"reason": exc.reason, "detail": exc.detail, "stage": exc.stage}}
+        except Exception as exc:  # noqa: BLE001
+            log.exception("cluster stage failed", extra={"id": raw_id})
+            return {"id": raw_id, "error": {"reason": "internal", "detail": f"{type(exc).__name__}: {exc}"[:500],
+                                            "stage": "cluster"}}
         if result.event is not None:
             self.events[result.event["event_id"]] = result.event
         a = result.article
@@ -273,7 +311,6 @@ def warm_up(settings: Settings) -> float:
     took. The first article loads the language model, lexicons and compiled patterns (about 0.7 s
     here); doing that before the worker reports ready keeps it out of the first real articles'
     latency."""
-    import time
 
     import orjson
 

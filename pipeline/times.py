@@ -230,7 +230,10 @@ def _epoch(v: float) -> tuple[datetime, bool] | None:
 
 
 def _checked(dt: datetime, has_time: bool) -> tuple[datetime, bool] | None:
-    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    try:
+        dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # an offset of a day or more ("+25:00"), or past the calendar's ends
+        return None
     if not MIN_YEAR <= dt.year <= MAX_YEAR:
         return None
     return dt, has_time

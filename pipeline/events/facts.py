@@ -254,6 +254,41 @@ def _remembered_facts(title: Any, text: Any, published: Any, language: str | Non
 article_facts_cached.cache_clear = _remembered_facts.cache_clear  # type: ignore[attr-defined]
 
 
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _rows(value: Any, *checks) -> bool:
+    """A list of lists that open with values passing ``checks`` in turn (more items may follow)."""
+    return isinstance(value, list) and all(
+        isinstance(row, list) and len(row) >= len(checks) and all(check(v) for check, v in zip(checks, row))
+        for row in value)
+
+
+def _names(value: Any) -> bool:  # [[name, count, [alias, ...]], ...]
+    return _rows(value, _text, _number, lambda a: isinstance(a, list) and all(map(_text, a)))
+
+
+def facts_well_formed(facts: dict) -> bool:
+    """Whether facts another stage sent have the shape :func:`article_facts` gives them, down to the
+    types the event builder and the clusterer read: a value of another type would be folded into an
+    event's state and fail every later version of that event, not this article alone."""
+    entities, where, lead = facts.get("entities"), facts.get("where"), facts.get("lead")
+    return (isinstance(entities, dict) and all(_text(kind) and _names(rows) for kind, rows in entities.items())
+            and _names(facts.get("named_orgs", []))
+            and isinstance(where, dict) and all(_text(k) and _number(v) for k, v in where.items())
+            and _rows(facts.get("who", []), _text, _number)
+            and _rows(facts.get("dates"), _text, lambda v: v is None or _text(v), _text, _number,
+                      lambda v: v is None or _text(v))
+            and _rows(facts.get("keywords"), _text, _number)
+            and isinstance(lead, list) and all(map(_text, lead))
+            and all(facts.get(k) is None or _text(facts.get(k)) for k in ("headline", "language")))
+
+
 def article_facts(article: Any) -> dict:
     """JSON-able facts about one cleaned article (object with attributes, or dict)."""
     title = (_get(article, "title") or "").strip() or None

@@ -60,6 +60,9 @@ def test_readable_times_come_out_in_one_iso_form(value, expected):
 @pytest.mark.parametrize("value", [
     None, "", "garbage", "5", "2019", "Nov 2019", "March 5", "posted 3 days ago", "issue 2019 page 5",
     "2019-13-45", "20191345", "20191118T250000", "0001-01-01", "Mon, 18 Nov 2519 10:00:00 GMT", True, "x" * 500,
+    # offsets of a day or more, and times past the calendar's ends once in UTC (they raised)
+    "2024-01-01T00:00:00+25:00", "2024-01-01T00:00:00+24:00", "2024-01-01 00:00 +2500",
+    "9999-12-31T23:00:00-02:00", "0001-01-01T00:00:00+01:00",
 ])
 def test_values_that_name_no_whole_date_are_refused(value):
     assert normalise_published(value) is None
