@@ -254,23 +254,27 @@ def _remembered_facts(title: Any, text: Any, published: Any, language: str | Non
 article_facts_cached.cache_clear = _remembered_facts.cache_clear  # type: ignore[attr-defined]
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
+# the types a value of facts may have (exact types: a bool is no count); _TEXTS: a list of text
+_TEXT, _NUMBER, _OPTIONAL_TEXT = frozenset({str}), frozenset({int, float}), frozenset({str, type(None)})
+_TEXTS = None
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _rows(value: Any, *checks) -> bool:
-    """A list of lists that open with values passing ``checks`` in turn (more items may follow)."""
-    return isinstance(value, list) and all(
-        isinstance(row, list) and len(row) >= len(checks) and all(check(v) for check, v in zip(checks, row))
-        for row in value)
-
-
-def _names(value: Any) -> bool:  # [[name, count, [alias, ...]], ...]
-    return _rows(value, _text, _number, lambda a: isinstance(a, list) and all(map(_text, a)))
+def _rows(value: Any, *kinds) -> bool:
+    """A list of lists that open with values of ``kinds`` in turn (more items may follow). Checked for
+    every article the clustering stage takes: plain loops, no call per value."""
+    if type(value) is not list:
+        return False
+    width = len(kinds)
+    for row in value:
+        if type(row) is not list or len(row) < width:
+            return False
+        for kind, item in zip(kinds, row):
+            if kind is _TEXTS:
+                if type(item) is not list or any(type(a) is not str for a in item):
+                    return False
+            elif type(item) not in kind:
+                return False
+    return True
 
 
 def facts_well_formed(facts: dict) -> bool:
@@ -278,15 +282,15 @@ def facts_well_formed(facts: dict) -> bool:
     types the event builder and the clusterer read: a value of another type would be folded into an
     event's state and fail every later version of that event, not this article alone."""
     entities, where, lead = facts.get("entities"), facts.get("where"), facts.get("lead")
-    return (isinstance(entities, dict) and all(_text(kind) and _names(rows) for kind, rows in entities.items())
-            and _names(facts.get("named_orgs", []))
-            and isinstance(where, dict) and all(_text(k) and _number(v) for k, v in where.items())
-            and _rows(facts.get("who", []), _text, _number)
-            and _rows(facts.get("dates"), _text, lambda v: v is None or _text(v), _text, _number,
-                      lambda v: v is None or _text(v))
-            and _rows(facts.get("keywords"), _text, _number)
-            and isinstance(lead, list) and all(map(_text, lead))
-            and all(facts.get(k) is None or _text(facts.get(k)) for k in ("headline", "language")))
+    return (type(entities) is dict and all(type(kind) is str and _rows(rows, _TEXT, _NUMBER, _TEXTS)
+                                           for kind, rows in entities.items())
+            and _rows(facts.get("named_orgs", []), _TEXT, _NUMBER, _TEXTS)
+            and type(where) is dict and all(type(k) is str and type(v) in _NUMBER for k, v in where.items())
+            and _rows(facts.get("who", []), _TEXT, _NUMBER)
+            and _rows(facts.get("dates"), _TEXT, _OPTIONAL_TEXT, _TEXT, _NUMBER, _OPTIONAL_TEXT)
+            and _rows(facts.get("keywords"), _TEXT, _NUMBER)
+            and type(lead) is list and all(type(sentence) is str for sentence in lead)
+            and type(facts.get("headline")) in _OPTIONAL_TEXT and type(facts.get("language")) in _OPTIONAL_TEXT)
 
 
 def article_facts(article: Any) -> dict:
