@@ -67,7 +67,7 @@ import orjson  # noqa: E402
 
 from bench.args import positive_int, positive_int_list  # noqa: E402
 from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TITLE_FIELDS, first,  # noqa: E402
-                            raw_article_of_row, row_text)
+                            flat_row, raw_article_of_row, row_text, value_text)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.clusterer import facts_for, features_for  # noqa: E402
 from pipeline.clustering.prepared import decode_features, encode_features, fingerprint  # noqa: E402
@@ -96,11 +96,15 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
     HTML in text), which the product's path still receives as it is (``page_text``). Other rows
     already in that shape are returned unchanged."""
     out, clean_stage = [], _clean_stage()
+    progress = Progress("reading the rows (pages and scraped text through the product's extraction)", len(rows))
     for i, r in enumerate(rows):
+        progress.step(i)
+        r = flat_row(r)  # fields of nested objects, as `replay --rows` reads them
         doc_id, gold = first(r, ID_FIELDS), first(r, GOLD_FIELDS)
         if doc_id is None or gold is None:
             raise SystemExit(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
                              f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
+        doc_id = value_text(doc_id)  # as `replay --rows` gives it: 7, 7.0 and "7" name one article
         text, html = row_text(r), first(r, HTML_FIELDS)
         title = first(r, TITLE_FIELDS)
         if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
@@ -123,7 +127,34 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
                     extracted["text"] = extracted["text"].partition("\n")[2]
                 row = dict(row, page_text=text, **extracted)
         out.append(row)
+    _require_unique_ids(out)
     return out
+
+
+def _require_unique_ids(rows: list[dict]) -> None:
+    """Stop, naming them, at ids that more than one row gives: scores are kept per id, so a second
+    row of an id would silently replace the first and the figures count fewer articles than said."""
+    repeated = [doc_id for doc_id, n in Counter(r["doc_id"] for r in rows).items() if n > 1]
+    if repeated:
+        raise SystemExit(f"{len(repeated)} ids are given to more than one row ({', '.join(repeated[:5])}"
+                         f"{', ...' if len(repeated) > 5 else ''}): each labelled article needs an id of its own")
+
+
+class Progress:
+    """A line on stderr every ``every`` seconds of a long pass over rows (tens of thousands of pages
+    take the extraction many minutes), so that a run is seen to go on; a short pass prints nothing."""
+
+    def __init__(self, what: str, total: int, every: float = 30.0) -> None:
+        self.what, self.total, self.every = what, total, every
+        self.start = self.last = time.monotonic()
+
+    def step(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            rate = done / (now - self.start)
+            left = f", about {(self.total - done) / rate / 60:.0f} min left" if rate else ""
+            print(f"    ... {self.what}: {done:,} of {self.total:,} rows{left}", file=sys.stderr, flush=True)
 
 
 def _clean_stage():
@@ -196,7 +227,9 @@ def run_core(rows, p, seed):
     op.cluster_stage.clusterer = StoryClusterer(p, op.cluster_stage.clusterer.store)
     t = time.perf_counter()
     pred, rejected = {}, 0
-    for r in order_rows(rows, seed):
+    progress = Progress("through the product's path", len(rows))
+    for i, r in enumerate(order_rows(rows, seed)):
+        progress.step(i)
         out = op.process(orjson.dumps(raw_article(r)))
         if "error" in out:
             rejected += 1
@@ -506,8 +539,11 @@ def order_list(text: str) -> list:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"),
-                    help="labelled rows: JSON lines, a JSON array or object of rows, or CSV/TSV with a header "
-                         "(each may be gzipped); field names as below")
+                    help="labelled rows: JSON lines, a JSON array or object of rows (or an API's answer whose one "
+                         "list holds them, such as NewsAPI's articles), or CSV/TSV with a header (its delimiter read "
+                         "off it); each may be gzipped; or a folder of such files. A row needs an id (" + "/".join(ID_FIELDS) + ") and a gold "
+                         "event (" + "/".join(GOLD_FIELDS) + "), in any case or in camelCase; its text, title, page, "
+                         "URL and date are read under the names `replay --rows` reads (connectors/rows.py)")
     ap.add_argument("--params", default=None, help="params.json (default: the shipped one)")
     ap.add_argument("--orders", type=order_list, default="sorted,1,2",
                     help="comma list: 'sorted', 'time' (publication time; added by itself when most rows are "

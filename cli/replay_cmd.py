@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import codecs
 import gzip
+import io
 import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -26,7 +27,7 @@ from tqdm import tqdm
 
 from pipeline import logs
 from pipeline.core import OfflinePipeline
-from schemas.models import Rejected
+from schemas.models import MAX_RAW_BYTES_DEFAULT, Rejected
 
 from .options import require_paths, settings_with_flags
 
@@ -35,12 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run clean+cluster+events offline over raw articles (JSON lines, '-' for stdin, or files/folders)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="a .jsonl of raw articles, '-' for stdin (a pipe given by its path, such as /dev/stdin, is "
-                        "read as JSON lines as stdin is), or .txt/.html/.json files and folders; any file may be "
-                        "gzipped (.jsonl.gz ...)")
+                        "read as stdin is: JSON lines, gzipped or not, or one JSON document when it opens with a "
+                        "list or a pretty-printed object; with --rows also a CSV/TSV table), or .txt/.html/.json "
+                        "files and folders; any file may be gzipped (.jsonl.gz ...)")
     p.add_argument("--events", metavar="FILE", help="write the final event records here as JSON lines")
     p.add_argument("--rows", action="store_true",
-                   help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV, gzipped or not, or "
-                        "folders of them) under the usual field names (doc_id/article_id, body/maintext, headline, "
+                   help="inputs are rows exported from elsewhere (JSON lines, JSON, CSV/TSV with a header whose "
+                        "delimiter, comma, semicolon, tab or |, is read off it, gzipped or not, or folders of "
+                        "them) under the usual field names (doc_id/article_id, body/maintext, headline, "
                         "pubDate/publishedAt, link ...), read as `ingest files --rows` reads them; other fields, "
                         "such as labels, are left out")
     p.add_argument("--window-days", type=float, default=None, help="clustering window (NEWSFLOW_WINDOW_DAYS)")
@@ -72,6 +75,7 @@ def streamed(name: str | Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) or str(name).startswith(("/dev/", "/proc/"))
 
 
+GZIP_MAGIC = b"\x1f\x8b"
 Value = tuple[bytes | dict, str]  # a news.raw message, or a row rejected while reading; and where it was read
 
 
@@ -111,19 +115,20 @@ def _size(path: Path) -> int:
         return 0
 
 
-def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple[int, bytes]]:
+def lines_of(name: str | Path, reading: Reading | None = None, handle=None) -> Iterator[tuple[int, bytes]]:
     """(line number, line) for each non-blank line of a JSON lines file, gzipped or not, or of stdin
-    ('-'). A leading UTF-8 BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16
+    ('-'), or of ``handle``, a stream already open (left open). A leading UTF-8 BOM (Notepad, Excel)
+    is not part of the first record; a file with a UTF-16
     or UTF-32 BOM is decoded whole before it is split into lines, as the files reader does. Raises
     Rejected, after the lines read before it, when the file cannot be read on (``unreadable``: a
     .gz that is no gzip data or is cut short) or its UTF-16/32 text does not decode (``encoding``),
     the rejections the files reader gives such a file."""
     from connectors.charset import decode_text, text_encoding
 
-    stdin = name == "-"
+    stdin = name == "-" or handle is not None
     raw = fh = None
     try:
-        raw = sys.stdin.buffer if stdin else open(name, "rb")  # noqa: SIM115 - closed below
+        raw = handle or (sys.stdin.buffer if name == "-" else open(name, "rb"))  # noqa: SIM115 - closed below
         fh = gzip.GzipFile(fileobj=raw, mode="rb") if not stdin and str(name).lower().endswith(".gz") else raw
         if reading is not None and not stdin and raw.seekable():  # a pipe cannot tell how far it is read
             reading.opened(raw)
@@ -149,6 +154,42 @@ def lines_of(name: str | Path, reading: Reading | None = None) -> Iterator[tuple
             raw.close()
 
 
+def stream_records(name: str, rows: bool, json_lines: Callable, item_value: Callable) -> Iterator:
+    """The records of a stream (stdin, a pipe), read as its start shows (connectors.files.stream_kind):
+    JSON lines (gzipped or not) a line at a time through ``json_lines(where, handle)``, else, read whole, a JSON
+    document (a list, a pretty-printed object) or, with ``rows``, a CSV/TSV table, as the files reader
+    reads a .json or .csv file, each of its Items given as ``item_value`` makes it: a pipe's name
+    (``<(zcat rows.csv.gz)``) tells nothing of its kind, and `cat rows.json | newsflow replay --rows -`
+    was one `schema` rejection ("got list"), a table a rejection per line."""
+    from connectors.files import RECORDS_FILE_FACTOR, Item, stream_items, stream_kind
+
+    where = "stdin" if name == "-" else name
+    try:
+        opened = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        yield item_value(Item(where, error=Rejected("unreadable", str(exc), stage="connector")))
+        return
+    handle = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # a stdin replaced by a plain stream
+    try:
+        if handle.peek(2)[:2] == GZIP_MAGIC:  # `cat rows.jsonl.gz |`
+            handle = gzip.GzipFile(fileobj=handle, mode="rb")
+        kind = stream_kind(handle.peek(1 << 16)[:1 << 16], rows)
+        if kind == "lines":
+            yield from json_lines(where, handle)
+            return
+        limit = MAX_RAW_BYTES_DEFAULT * RECORDS_FILE_FACTOR
+        data = handle.read(limit + 1)
+        if len(data) > limit:
+            yield item_value(Item(where, error=Rejected("too_large", f"more than {limit} bytes", stage="connector")))
+            return
+        yield from map(item_value, stream_items(where, data, kind, rows=rows))
+    except (OSError, EOFError) as exc:  # gzip data cut short or broken; gzip.BadGzipFile is an OSError
+        yield item_value(Item(where, error=Rejected("unreadable", str(exc), stage="connector")))
+    finally:
+        if name != "-":
+            opened.close()
+
+
 def _files(name: str, reading: Reading | None) -> Iterator[tuple[Path, bool]]:
     """The files of one input, as the files reader walks them; each counts as read once the
     caller has taken what it holds and asks for the next."""
@@ -164,23 +205,32 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
     """Each input record as the bytes a news.raw message would carry, and where it was read. JSON
     lines (stdin, or .jsonl files, gzipped or not, given or in a folder) are read here a line at a
     time and each line goes to the core as it is, so a record gets the same row however its file
-    came. Other files go through the files reader; a record it refuses goes to the core all the
+    came. Other files, and a stream that holds one JSON document (``stream_records``), go through the
+    files reader; a record it refuses goes to the core all the
     same, and only what holds no record (an empty or unreadable file) is rejected here, and a line
     that is no UTF-8 text, as ``encoding`` (the core would call it invalid JSON). Files of other
     kinds met in a folder are left out, and listed in ``skipped``."""
-    from connectors.files import holds_records, not_utf8, read_file, supported
+    from connectors.files import Item, holds_records, not_utf8, read_file, supported
 
-    def json_lines(name: str | Path, where: str) -> Iterator[Value]:
+    def json_lines(name: str | Path, where: str, handle=None) -> Iterator[Value]:
         try:
-            for n, line in lines_of(name, reading):
+            for n, line in lines_of(name, reading, handle):
                 undecodable = not_utf8(line, n)
                 yield (error_row(None, undecodable) if undecodable else line), f"{where}:{n}"
         except Rejected as exc:
             yield error_row(None, exc), where
 
+    def value(item: Item, records: bool) -> Value:
+        if item.raw is not None:
+            return item.raw.to_json(), item.location
+        if item.payload is not None and records and item.error.reason != "encoding":
+            return item.payload, item.location
+        return error_row(item.article_id, item.error), item.location
+
     for name in inputs:
         if streamed(name):
-            yield from json_lines(name, "stdin" if name == "-" else name)
+            yield from stream_records(name, False, lambda where, handle: json_lines(where, where, handle),
+                                      lambda item: value(item, True))
             continue
         for path, explicit in _files(name, reading):
             if jsonl_file(path):
@@ -189,28 +239,24 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
             if skipped is not None and not explicit and not supported(path):
                 skipped.append(path)
             for item in read_file(path, explicit=explicit):
-                if item.raw is not None:
-                    yield item.raw.to_json(), item.location
-                elif item.payload is not None and holds_records(path) and item.error.reason != "encoding":
-                    yield item.payload, item.location
-                else:
-                    yield error_row(item.article_id, item.error), item.location
+                yield value(item, holds_records(path))
 
 
 def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None) -> Iterator[Value]:
     """Each row of each input as a raw article, and where it was read: each line of JSON lines
-    (stdin, .jsonl and .jsonl.gz files) as the files reader's rows mode reads a line, other files
+    (stdin, .jsonl and .jsonl.gz files) as the files reader's rows mode reads a line, other files,
+    and a stream that holds one JSON document or a table (``stream_records``),
     through that reader (connectors.files, connectors.rows), as ``ingest files --rows`` reads them,
     so that a row gets the same id in both, a broken line or CSV row is rejected on its own and a
     file that holds no rows is rejected as that file's problem."""
-    from connectors.files import Item, line_item, no_rows_in_lines, read_file, supported
+    from connectors.files import Item, line_items, no_rows_in_lines, read_file, supported
 
-    def json_lines(name: str | Path, where: str | Path) -> Iterator[Item]:
+    def json_lines(name: str | Path, where: str | Path, handle=None) -> Iterator[Item]:
         empty = True
         try:
-            for n, line in lines_of(name, reading):
+            for n, line in lines_of(name, reading, handle):
                 empty = False
-                yield line_item(line, n, where, rows=True)
+                yield from line_items(line, n, where, rows=True)
         except Rejected as exc:
             yield Item(str(where), error=exc)
             return
@@ -219,7 +265,8 @@ def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
 
     def items(name: str) -> Iterator[Item]:
         if streamed(name):
-            yield from json_lines(name, "stdin" if name == "-" else name)
+            yield from stream_records(name, True, lambda where, handle: json_lines(where, where, handle),
+                                      lambda item: item)
             return
         for path, explicit in _files(name, reading):
             if jsonl_file(path):

@@ -19,6 +19,7 @@ confirmed.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import gzip
 import logging
@@ -34,7 +35,7 @@ from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_i
 
 from .charset import decode_html, decode_text, text_encoding
 from .common import connector_deadletter
-from .rows import SOURCE_FIELDS, NoRows, first, raw_article_of_row, row_fallback_id, rows_of_document
+from .rows import ROW_FIELDS, SOURCE_FIELDS, NoRows, first, raw_article_of_row, row_fallback_id, rows_of_document
 from .sink import DeliveryError, _BaseSink
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
 TABLE_SUFFIXES = {".csv", ".tsv"}  # rows only: a table holds no raw articles
+# a file of many records (JSON, a table, UTF-16 JSON lines) is read whole, up to this many times max_bytes
+RECORDS_FILE_FACTOR = 64
 
 
 @dataclasses.dataclass
@@ -165,20 +168,47 @@ def not_utf8(line: bytes, lineno: int) -> Rejected | None:
     return None
 
 
-def line_item(line: bytes, lineno: int, path: Path | str, *, source: str | None = None,
-              max_bytes: int = MAX_RAW_BYTES_DEFAULT, rows: bool = False) -> Item:
+def line_items(line: bytes, lineno: int, path: Path | str, *, source: str | None = None,
+               max_bytes: int = MAX_RAW_BYTES_DEFAULT, rows: bool = False) -> Iterator[Item]:
     """The record on one line of a JSON lines file (``path`` "stdin" for standard input): a broken
-    line is rejected on its own, and the lines after it are read all the same."""
+    line is rejected on its own, and the lines after it are read all the same. With ``rows``, a line
+    that is no row but an API's answer (NewsAPI's ``{"status", "articles": [...]}``, as `curl ... |`
+    gives it, or saved page after page) stands for its rows, ``file:3[0]`` ..., as a .json file's do."""
     where = f"{path}:{lineno}"
     if len(line) > max_bytes:
-        return Item(where, error=Rejected("too_large", f"{len(line)} bytes is over {max_bytes}", stage="connector"),
-                    payload=line)
+        yield Item(where, error=Rejected("too_large", f"{len(line)} bytes is over {max_bytes}", stage="connector"),
+                   payload=line)
+        return
     try:
         document = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         error = not_utf8(line, lineno) or Rejected("invalid_json", str(exc), stage="connector")
-        return Item(where, error=error, payload=line)
-    return _from_document(document, where, line, source, rows, row_fallback_id(path, line=lineno))
+        yield Item(where, error=error, payload=line)
+        return
+    if rows and _wrapper(document):
+        yield from _wrapped_rows(document, line, path, lineno, source)
+        return
+    yield _from_document(document, where, line, source, rows, row_fallback_id(path, line=lineno))
+
+
+def _wrapper(document: Any) -> bool:
+    """Whether a JSON line is an object that wraps a list of rows rather than being a row itself."""
+    return (isinstance(document, dict) and first(document, ROW_FIELDS) is None
+            and any(isinstance(value, list) for value in document.values()))
+
+
+def _wrapped_rows(document: dict, line: bytes, path: Path | str, lineno: int, source: str | None) -> Iterator[Item]:
+    """The rows of a JSON line that wraps them, or its rejection (``empty``) saying what it holds
+    instead (an API's error answer, an empty ``articles``)."""
+    where = f"{path}:{lineno}"
+    try:
+        found = rows_of_document(document)
+    except NoRows as exc:
+        yield Item(where, error=Rejected("empty", f"the line holds no row: {exc}", stage="connector"), payload=line)
+        return
+    for index, row in enumerate(found):
+        yield _from_document(row, f"{where}[{index}]", orjson.dumps(row), source, True,
+                             row_fallback_id(path, line=lineno, index=index))
 
 
 def _from_document(document: Any, location: str, payload: bytes, default_source: str | None,
@@ -221,7 +251,7 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         return
     many_records = rows and suffix in JSON_SUFFIXES | TABLE_SUFFIXES
     try:
-        data = _read(path, gz, max_bytes * (64 if many_records else 1))
+        data = _read(path, gz, max_bytes * (RECORDS_FILE_FACTOR if many_records else 1))
     except Rejected as exc:
         yield Item(location, error=exc)
         return
@@ -254,12 +284,50 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
     if suffix in TABLE_SUFFIXES:
         yield from _table_items(path, data, source)
         return
+    yield from _json_items(path, data, source, max_bytes, rows, one_document=suffix in JSON_SUFFIXES)
+
+
+def stream_kind(head: bytes, rows: bool = False) -> str:
+    """How to read a stream (stdin, a pipe), whose name gives no kind, from ``head``, as much of its
+    start as could be peeked: "lines" (JSON lines, read a line at a time: the first line is an object,
+    or is longer than ``head``; an empty stream too), "document" (one JSON document, read whole: a list,
+    a pretty-printed object) or, with ``rows``, "table" (CSV/TSV, read whole: its first line is no JSON)."""
+    if text_encoding(head[:4])[0] != "utf-8":
+        return "lines"  # UTF-16/32 text, decoded whole before it is split into lines
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    if head[:1] == b"[":
+        return "document"
+    if head[:1] != b"{":
+        return "table" if rows and head else "lines"
+    line, newline, _ = head.partition(b"\n")
+    try:
+        return "lines" if not newline or isinstance(orjson.loads(line), dict) else "document"
+    except orjson.JSONDecodeError:
+        return "document"
+
+
+def stream_items(name: str, data: bytes, kind: str, *, rows: bool = False,
+                 max_bytes: int = MAX_RAW_BYTES_DEFAULT) -> Iterator[Item]:
+    """The records of a stream read whole, a "document" or a "table" (``stream_kind``), as the records
+    of a .json or .csv file holding them. ``name`` stands for the file's name in locations and in the
+    ids of rows without one (``stdin[0]``, ``stdin:2``)."""
+    if kind == "table":
+        yield from _table_items(Path(name), data, None)
+    else:
+        yield from _json_items(Path(name), data, None, max_bytes, rows, one_document=True)
+
+
+def _json_items(path: Path, data: bytes, source: str | None, max_bytes: int, rows: bool,
+                one_document: bool) -> Iterator[Item]:
+    """The records of a JSON file's bytes: with ``one_document`` one JSON document (JSON lines saved as
+    such are read as JSON lines), else JSON lines."""
+    location = str(path)
     try:
         data = _utf8_records(data)
     except Rejected as exc:
         yield Item(location, error=exc, payload=data)
         return
-    if suffix in JSON_SUFFIXES:
+    if one_document:
         if rows and not data.strip():
             yield Item(location, error=Rejected("empty", "the JSON file holds no rows: it is empty or blank",
                                                 stage="connector"), payload=data)
@@ -278,7 +346,7 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
     # .jsonl, or JSON lines saved as .json
     for lineno, line in enumerate(data.split(b"\n"), start=1):
         if line.strip():
-            yield line_item(line, lineno, path, source=source, max_bytes=max_bytes, rows=rows)
+            yield from line_items(line, lineno, path, source=source, max_bytes=max_bytes, rows=rows)
 
 
 def _jsonl_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows: bool) -> Iterator[Item]:
@@ -301,10 +369,10 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
         with gzip.open(path, "rb") if gz else open(path, "rb") as handle:
             codec, skip = text_encoding(handle.peek(4)[:4])
             if codec != "utf-8":
-                data = _utf8_records(_read(path, gz, max_bytes * 64))
+                data = _utf8_records(_read(path, gz, max_bytes * RECORDS_FILE_FACTOR))
                 for lineno, line in enumerate(data.split(b"\n"), start=1):
                     if line.strip():
-                        yield line_item(line, lineno, path, source=source, max_bytes=max_bytes, rows=rows)
+                        yield from line_items(line, lineno, path, source=source, max_bytes=max_bytes, rows=rows)
                 return
             handle.read(skip)
             lineno = 0
@@ -315,7 +383,8 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
                     yield Item(f"{path}:{lineno}", error=Rejected("too_large", f"{size} bytes is over {max_bytes}",
                                                                    stage="connector"), payload=line[:max_bytes])
                 elif line.strip():
-                    yield line_item(line.rstrip(b"\r\n"), lineno, path, source=source, max_bytes=max_bytes, rows=rows)
+                    yield from line_items(line.rstrip(b"\r\n"), lineno, path, source=source, max_bytes=max_bytes,
+                                          rows=rows)
     except Rejected as exc:
         yield Item(location, error=exc)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

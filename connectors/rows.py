@@ -34,11 +34,65 @@ ROW_FIELDS = ID_FIELDS + TEXT_FIELDS + SUMMARY_FIELDS + TITLE_FIELDS + HTML_FIEL
 TRUNCATION_MARK = re.compile(r"\s*\[\+\d+ char(?:acter)?s\]\s*$")
 
 
+ARTICLE_FIELDS = TEXT_FIELDS + SUMMARY_FIELDS + HTML_FIELDS
+NESTING_READ = 3  # levels of nested objects whose fields are read as the row's
+
+
+def flat_row(row: dict, depth: int = NESTING_READ) -> dict:
+    """The row with the fields of the nested objects that hold its article (a text, a summary or a
+    page) read as its own, where it has none of that name: scrapers and APIs nest them
+    (``{"id", "article": {"title", "body", "date"}}``, Elasticsearch's ``_source``, the Guardian's
+    ``fields``). Other objects (NewsAPI's source ``{"id", "name"}``, an author's or an image's
+    ``{"name", "url"}``) are not the article's: their ids and URLs must not become the row's."""
+    row = {key: _typed_value(value) for key, value in row.items()}
+    nested = [key for key, value in row.items() if depth > 0 and _holds_article(value, depth)]
+    if not nested:
+        return row
+    flat = {key: value for key, value in row.items() if key not in nested}
+    for key in nested:
+        for name, inner in flat_row(row[key], depth - 1).items():
+            if first(flat, (name,)) is None:
+                flat[name] = inner
+    return flat
+
+
+def _holds_article(value: Any, depth: int) -> bool:
+    if not isinstance(value, dict) or depth <= 0:
+        return False
+    return (first(value, ARTICLE_FIELDS) is not None
+            or any(_holds_article(inner, depth - 1) for inner in value.values()))
+
+
+def _typed_value(value: Any) -> Any:
+    """The value of MongoDB's extended JSON, as mongoexport writes it (``{"$oid": "5f1..."}``,
+    ``{"$date": "2013-05-03T08:00:00Z"}``, ``{"$date": {"$numberLong": "1367568000000"}}``): an
+    object of one "$" key stands for its value; any other value is itself."""
+    while isinstance(value, dict) and len(value) == 1 and str(next(iter(value))).startswith("$"):
+        value = next(iter(value.values()))
+    return value
+
+
+def value_text(value: Any) -> str:
+    """An id or a publication time as the raw article carries it, a string: a whole number as its
+    digits, also when it came as a float, as a pandas column with gaps writes it (17.0, epoch
+    milliseconds 1367568000000.0), so that the id is the one other files give and the time stays readable."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _paragraphs(value: Any) -> Any:
+    """A text given as a list of paragraphs (as many scrapers keep it) as one text; else the value."""
+    if isinstance(value, list) and value and all(isinstance(part, str) for part in value):
+        return "\n\n".join(part.strip() for part in value if part.strip())
+    return value
+
+
 def row_text(row: dict) -> Any:
     """The row's body: its full text, else its summary (a feed's description, an index's abstract).
     A text that ends in a truncation mark ("[+2300 chars]") is cut: a longer summary wins over it,
-    and the mark is never kept."""
-    text, summary = first(row, TEXT_FIELDS), first(row, SUMMARY_FIELDS)
+    and the mark is never kept. A text given as a list of paragraphs is joined, a blank line apart."""
+    text, summary = _paragraphs(first(row, TEXT_FIELDS)), _paragraphs(first(row, SUMMARY_FIELDS))
     if isinstance(text, str) and TRUNCATION_MARK.search(text):
         text = TRUNCATION_MARK.sub("", text)
         if isinstance(summary, str) and len(summary) > len(text):
@@ -49,11 +103,12 @@ def row_text(row: dict) -> Any:
 def row_fallback_id(file: str | Path, line: int | None = None, index: int | None = None) -> str:
     """The id of a row that has none, the same in ``replay --rows`` and ``ingest files --rows`` so
     that their outputs join: the file's name (without ``.gz``, so compressing changes no id) and
-    where the row is in it, ``news.jsonl:3`` (line 3) or ``newsapi.json[0]`` (first row of a list)."""
+    where the row is in it, ``news.jsonl:3`` (line 3), ``newsapi.json[0]`` (first row of a list) or
+    ``pages.jsonl:3[0]`` (first row of the list that line 3 holds)."""
     name = Path(file).name
     name = name[:-3] if name.lower().endswith(".gz") else name
     if line is not None:
-        return f"{name}:{line}"
+        name = f"{name}:{line}"
     return f"{name}[{index}]" if index is not None else name
 
 
@@ -104,9 +159,10 @@ def raw_article_of_row(row: dict, fallback_id: str) -> dict:
     host, else the row alone: rows of unknown sites must not teach the cleaning each other's
     repeated lines as one site's furniture. Values of the wrong type are passed on as they are, so
     that the schema rejects them with its reason; a URL that does not parse ("http://[oops/a") is
-    Rejected here, reason schema."""
+    Rejected here, reason schema. Fields of nested objects are read as the row's (``flat_row``)."""
+    row = flat_row(row)
     given_id = first(row, ID_FIELDS)
-    article_id = str(given_id) if given_id is not None else fallback_id
+    article_id = value_text(given_id) if given_id is not None else fallback_id
     url = first(row, URL_FIELDS)
     try:
         host = urlsplit(url).hostname if isinstance(url, str) else None
@@ -130,5 +186,5 @@ def raw_article_of_row(row: dict, fallback_id: str) -> dict:
         raw["text"] = row_text(row) or ""
     published = first(row, PUBLISHED_FIELDS)
     if published is not None:
-        raw["published"] = str(published)
+        raw["published"] = value_text(published)
     return raw

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from .features import parse_time
 from .tokens import STOPWORDS, TOKEN_RE, stem, tokens_for_df
 
 
+# a labelled row fills one of these at least (connectors.rows.ROW_FIELDS, whose layer is above this one)
+_ROW_FIELDS = ("doc_id", "id", "article_id", "text", "body", "content", "title", "headline", "html", "url")
+
+
 def load_labelled(path, *, row_errors: bool = False) -> list[dict]:
     """Labelled rows from a file in any of the usual shapes: JSON lines, a JSON array of rows, a
     JSON object of rows keyed by id (the key becomes ``id`` where a row has none), or CSV / TSV
@@ -30,11 +35,27 @@ def load_labelled(path, *, row_errors: bool = False) -> list[dict]:
 
     A CSV row that cannot be read whole (a quote never closed, more cells than the header) raises
     ValueError naming its line; with ``row_errors`` that error is returned in the row's place
-    instead, and reading goes on at the next line, so that a caller can report it and carry on."""
-    rows = _read_rows(Path(path), row_errors)
+    instead, and reading goes on at the next line, so that a caller can report it and carry on.
+
+    A folder stands for the files of rows in it (``.jsonl``, ``.json``, ``.csv``, ``.tsv``, gzipped or
+    not), in sorted order at any depth, as ``newsflow replay --rows`` reads one; its other files (a
+    dataset's README or licence) are left out."""
+    path = Path(path)
+    files = _row_files(path) if path.is_dir() else [path]
+    rows = [row for file in files for row in _read_rows(file, row_errors)]
     if not rows:
         raise ValueError(f"{path}: no labelled rows")
     return rows
+
+
+ROW_FILE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv")
+
+
+def _row_files(folder: Path) -> list[Path]:
+    """The files of rows in a folder, sorted, hidden ones left out."""
+    return [file for file in sorted(folder.rglob("*"))
+            if file.is_file() and not any(part.startswith(".") for part in file.relative_to(folder).parts)
+            and file.name.lower().removesuffix(".gz").endswith(ROW_FILE_SUFFIXES)]
 
 
 def _read_rows(path: Path, row_errors: bool = False) -> list:
@@ -55,6 +76,7 @@ def _read_rows(path: Path, row_errors: bool = False) -> list:
         doc = json.loads(data)
     except ValueError:
         doc = None  # JSON lines, read below
+    doc = _unwrapped(doc)
     if isinstance(doc, list) and all(isinstance(r, dict) for r in doc):
         return doc
     if isinstance(doc, dict) and doc and all(isinstance(r, dict) for r in doc.values()):
@@ -76,6 +98,16 @@ def _read_rows(path: Path, row_errors: bool = False) -> list:
     return rows
 
 
+def _unwrapped(doc):
+    """The rows of an API's answer saved as it came, an object whose one list of objects holds them
+    (NewsAPI's ``{"status", "totalResults", "articles": [...]}``, ``data``, ``results``), as
+    ``replay --rows`` reads it; any other document, a row with a list of objects in it included, as it is."""
+    if not isinstance(doc, dict) or first(doc, _ROW_FIELDS) is not None:
+        return doc
+    lists = [value for value in doc.values() if isinstance(value, list) and all(isinstance(r, dict) for r in value)]
+    return lists[0] if len(lists) == 1 and not any(isinstance(v, dict) for v in doc.values()) else doc
+
+
 def _csv_rows(path: Path, data: str, delimiter: str, row_errors: bool) -> list:
     rows: list = []
     for line, row in table_rows(data, delimiter):
@@ -87,15 +119,21 @@ def _csv_rows(path: Path, data: str, delimiter: str, row_errors: bool) -> list:
     return rows
 
 
-def table_rows(data: str, delimiter: str = ",") -> list[tuple[int, dict | ValueError]]:
+DELIMITERS = (",", ";", "\t", "|")
+_SEP_HINT = re.compile(r"sep=(.)\s*$")  # Excel's first line naming the delimiter: "sep=;"
+
+
+def table_rows(data: str, default_delimiter: str = ",") -> list[tuple[int, dict | ValueError]]:
     """(line it starts on, row) for each row of a CSV/TSV text under its header, read strictly:
     the csv module's lenient reading swallowed the rows after an unclosed quote into one cell and
     dropped cells beyond the header's. A row that cannot be read whole is a ValueError saying why,
-    in the row's place; reading goes on at the next line."""
+    in the row's place; reading goes on at the next line. The delimiter is the text's own
+    (``table_delimiter``), ``default_delimiter`` (the file's kind) when its header does not tell."""
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a cell may hold a whole HTML page
     lines = io.StringIO(data).readlines()
+    delimiter, start = table_delimiter(lines, default_delimiter)
     rows: list = []
-    header, start = None, 0
+    header = None
     while start < len(lines):
         reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
         while True:
@@ -114,7 +152,7 @@ def table_rows(data: str, delimiter: str = ",") -> list[tuple[int, dict | ValueE
                     header = cells
                     continue
                 if len(cells) <= len(header):
-                    rows.append((row_line, dict(zip(header, cells + [None] * (len(header) - len(cells))))))
+                    rows.append((row_line, _table_row(header, cells)))
                     continue
                 problem = f"{len(cells)} cells, the header has {len(header)}"
             rows.append((row_line, ValueError(problem)))
@@ -122,6 +160,31 @@ def table_rows(data: str, delimiter: str = ",") -> list[tuple[int, dict | ValueE
                 start = row_line  # read again from the line after the one the broken row started on
                 break
     return rows
+
+
+def _table_row(header: list[str], cells: list[str]) -> dict:
+    """A row under its header, short rows filled with None. A name the header gives twice (two
+    ``text`` columns) keeps its first filled cell, where a dict would keep the last, empty or not."""
+    row: dict = {}
+    for name, cell in zip(header, cells + [None] * (len(header) - len(cells))):
+        if row.get(name) in (None, ""):
+            row[name] = cell
+    return row
+
+
+def table_delimiter(lines: list[str], default: str) -> tuple[str, int]:
+    """(delimiter, index of the line the table starts on) of a CSV/TSV text's lines. Excel writes
+    ";" where a comma is the decimal mark (most of Europe), and may say so on a first line "sep=;";
+    tab-separated text is often saved as .csv. Without the hint: of the usual delimiters, the one
+    that cuts the header into the most cells, the file kind's own on a tie (a one-column table)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    hint = _SEP_HINT.match(lines[first]) if lines else None
+    if hint:
+        return hint.group(1), first + 1
+    header = lines[first] if lines else ""
+    cells = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (cells[d], d == default))
+    return best, 0
 
 
 def split_title(row: dict) -> tuple[str, str]:
@@ -155,6 +218,8 @@ def short_versions(rows: list[dict]) -> dict[str, list[dict]]:
 def row_published(r: dict) -> str | None:
     """A labelled row's publication time, under any of the usual names."""
     value = first(r, PUBLISHED_FIELDS)
+    if isinstance(value, float) and value.is_integer():  # epoch ms from a pandas column with gaps
+        value = int(value)
     return str(value) if value is not None else None
 
 
