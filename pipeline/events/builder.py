@@ -319,6 +319,7 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
     aliases = {(kind, name): set(entry[1]) for name, entry in bucket.items()}
     if kind == ner.PEOPLE:
         ner._fold_people(counts, aliases)
+        ner._fold_middle_names(counts, aliases)
     out = []
     for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < 1:

@@ -8,6 +8,7 @@ recorded as ``"year": "published"``. Weekdays ("on Tuesday") are not resolved.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from datetime import date
@@ -121,6 +122,25 @@ def _anchor(m: int, d: int, published: date | None) -> int | None:
     return best[1] if best else None
 
 
+class _Spans:
+    """The spans of text already read as dates: disjoint, kept in order, so that whether a new one
+    overlaps them is one binary search (a list scanned for each match made a text of thousands of
+    dates take quadratic time)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        k = bisect.bisect_left(self.starts, span[1])  # the spans before k start before this one ends
+        return k > 0 and self.ends[k - 1] > span[0]
+
+    def append(self, span: tuple[int, int]) -> None:
+        k = bisect.bisect_left(self.starts, span[0])
+        self.starts.insert(k, span[0])
+        self.ends.insert(k, span[1])
+
+
 def mentions(text: str, published: str | None = None, limit: int = 16, language: str | None = None) -> list[list]:
     """Date mentions as ``[start, end_or_None, precision, count, year_basis]`` (most frequent first).
 
@@ -131,10 +151,8 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
     """
     pub = published_day(published)
     found: Counter = Counter()
-    taken: list[tuple[int, int]] = []
-
-    def overlaps(span: tuple[int, int]) -> bool:
-        return any(span[0] < b and a < span[1] for a, b in taken)
+    taken = _Spans()
+    overlaps = taken.overlaps
 
     def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None) -> None:
         if not _valid(m1, d1, y):

