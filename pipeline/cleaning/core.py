@@ -22,12 +22,12 @@ from .model import CleanedArticle
 from .normalize import (c0_count, control_ratio, detect_language, language_tag, normalise_inline, normalise_text,
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
                         strip_markup, unify_line_breaks)
-from .page_text import article_lines
+from .page_text import article_lines, rejoin_wrapped
 from .reader_header import reader_header
 from .rules import Rules
 from .teaser_list import MONTH
 from .urls import canonical_url
-from .url_headline import names_headline, slug_words
+from .url_headline import BROKEN_OFF, names_headline, slug_words
 
 STAGE = "clean"
 _WORDS = re.compile(r"\w+")
@@ -62,10 +62,19 @@ def word_count(text: str) -> float:
 _WEB_ADDRESS = re.compile(r"(?i)\bwww\.|://")
 _ADDRESS = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")  # a whole web address: no words of a brief
 _HEADLINE_END = re.compile(r"[.:;,!\u3002\uff01\u2026]['\")\u201d\u2019]?$")
+_BROKEN_OFF = re.compile(BROKEN_OFF)  # how a line broken off inside a sentence ends or opens
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u00b7•»]|-|::)\s+")
-# a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013"
-_DATE_IN_LINE = re.compile(rf"(?i)\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?![a-z])"
-                           r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b")
+# a date in a line: "July 28, 2004", "28 July 2004", "Dec. 19", "2013-09-14", "14/09/2013", and in the
+# languages whose dates pipeline/times.py reads: "12 de março de 2024", "12. März 2024", "12 марта 2024"
+_FOREIGN_MONTH = ("(?:januar[iy]?|februar[iy]?|märz|maart|mai|mei|juni|juli|augustus|oktober|dezember|janvier|"
+                  "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|"
+                  "abril|mayo|junio|julio|agosto|se[pt]tiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|"
+                  "maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|"
+                  "outubro|novembro|dezembro|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|"
+                  "ноября|декабря)")
+_DATE_IN_LINE = re.compile(rf"(?i)\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?![a-z])"
+                           r"|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?(?:19|20)?\d\d\b"
+                           rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?{_FOREIGN_MONTH}(?!\w)|\d{{4}}年\d{{1,2}}月\d{{1,2}}日")
 # the start of a whole HTML document (after an XML declaration or comments)
 # (a comment's body cannot hold "-->", so each text has one parse: no backtracking across comments)
 _HTML_DOCUMENT = re.compile(r"\s*(?:<\?xml[^<>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:!doctype\s+html|html)\b", re.I)
@@ -217,10 +226,12 @@ def _removed_dateline(head: list[str], kept: list[str]) -> str | None:
 
 
 def _headline_like(line: str) -> bool:
-    """Short, not ending as a sentence, and without a web address: a line that names one is a product
-    box ("RRP: £23.99 More info: www.clymer.co.uk") or a credit, not a headline."""
+    """Short, not ending as a sentence, nor broken off inside one (on an article or a conjunction, or
+    opening on a word in lower case: "Veteran Nollywood actress, Kate Henshaw, who in 2008, won the"),
+    and without a web address: a line that names one is a product box ("RRP: £23.99 More info:
+    www.clymer.co.uk") or a credit, not a headline."""
     return 0 < len(line) <= 200 and len(line.split()) <= 25 and not _HEADLINE_END.search(line) \
-        and _WEB_ADDRESS.search(line) is None
+        and _BROKEN_OFF.search(line) is None and _WEB_ADDRESS.search(line) is None
 
 
 SCRIPT_LANGUAGE_MIN_LETTERS = 6
@@ -394,7 +405,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         lines, learned = memory.filter(raw.source, raw.id, lines)
         if learned:
             flags.append("learned_boilerplate_removed")
-    text = "\n\n".join(lines)
+    text = "\n\n".join(rejoin_wrapped(lines))
 
     if len(text) < cfg.min_text_chars and text_length(text) < cfg.min_text_chars:
         wall = rules.wall(" ".join(filter(None, [title, before_rules])))

@@ -54,42 +54,71 @@ FOOTER_LINES = 4  # a copyright line among the last lines, below the last prose 
 _COMMENTS = re.compile(r"(?i)\s*[\[(]?\s*(?:\d+\s+)?(?:(?:top|best|latest|newest|most recent|top rated|readers'?) )?"
                        r"(?:comments?|responses?|replies|leave a (?:comment|reply)|"
                        r"join the (?:conversation|discussion)|discussion|kommentare?|commentaires?|comentarios?|"
-                       r"commenti|comentários|reacties)\s*(?:\(\d+\))?\s*[\])]?\s*[:.]?\s*$")
+                       r"commenti|comentários|reacties|комментарии|コメント)\s*(?:\(\d+\))?\s*[\])]?\s*[:.]?\s*$")
 # "34 responses to “Title”", "12 thoughts on “Title”": a comment section that names the post, prose or not
 _COMMENTS_ON = re.compile(r"(?i)\s*\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s+[\"“„«'‘]")
 # the heading of a fact check's sources or of its notes on itself, which close it
 _SOURCES = re.compile(r"(?i)\s*(?:our )?sources\s*:?\s*|\s*about this (?:statement|article|rating|fact[- ]check)\s*:?\s*")
-_CAPITAL = "[A-ZÀ-ÖØ-Þ]"  # a name's first letter ("Émile"), in the Latin scripts
+_CAPITAL = "[A-ZÀ-ÖØ-ÞА-ЯЁ]"  # a name's first letter ("Émile", "Иван"), in the Latin and Cyrillic scripts
 # the heading over the author's biography ("About Brigit Katz", "Über Moritz Bachmann", "About the
 # author"), which closes the article as well: a name of two or three capitalised words, or the author
 _ABOUT_AUTHOR = re.compile(
     r"\s*(?i:about|über|à propos de|sobre|acerca de)\s+(?:(?i:the author|den autor|die autorin|l'auteur|"
     r"(?:el|o) autor|a autora)|{C}[\w'’.-]+(?:\s+{C}[\w'’.-]+){{1,2}})\s*:?\s*".format(C=_CAPITAL))
 # the author's biography itself: "Julius is an LA Entertainment Reporter for Fox News.", "Molly Wood
-# (@mollywood) is an Ideas contributor at WIRED and ...": prose, but not the article's; counted as
+# (@mollywood) is an Ideas contributor at WIRED and ...", "Anna Schmidt ist Redakteurin im Ressort
+# Politik", "Jean Dupont est journaliste au service politique": prose, but not the article's; counted as
 # furniture, so that it ends the run, and a reporter named so inside the article costs one line's length
+_BIO_ROLES = (  # "<name> is a ... reporter", in each language whose furniture the rules know
+    r"(?:is|was)\s+(?:an?|the)\s+(?:[\w,&'’-]+\s+){0,5}?(?:(?:staff |senior |contributing |freelance )?(?:writer|"
+    r"reporter|journalist|editor|correspondent|columnist|contributor|producer|photographer|blogger))s?",
+    r"(?:ist|war)\s+(?:(?:ein|eine|der|die)\s+)?(?:[\w,&'’-]+\s+){0,4}?\w*(?:redakteur|journalist|korrespondent|"
+    r"reporter|autor|kolumnist|fotograf)(?:in)?",
+    r"(?:est|était)\s+(?:(?:un|une|le|la)\s+)?(?:[\w,&'’-]+\s+){0,3}?(?:journaliste|rédact(?:eur|rice)|"
+    r"correspondante?|reporter|chroniqueu(?:r|se)|éditorialiste)",
+    r"(?:es|era)\s+(?:(?:un|una|el|la)\s+)?(?:[\w,&'’-]+\s+){0,3}?(?:periodista|redactora?|corresponsal|"
+    r"reportera?|columnista)",
+    r"(?:è|era)\s+(?:(?:un|una|il|la|lo)\s+)?(?:[\w,&'’-]+\s+){0,3}?(?:giornalista|redattore|redattrice|"
+    r"corrispondente|inviat[oa]|editorialista)",
+    r"(?:é|era)\s+(?:(?:um|uma|o|a)\s+)?(?:[\w,&'’-]+\s+){0,3}?(?:jornalista|repórter|correspondente|"
+    r"redatora?|colunista)",
+    r"[—–-]\s+(?:(?:[\w-]+\s+){0,2}?(?:журналист|корреспондент|обозреватель|редактор))",
+)
 _AUTHOR_BIO = re.compile(
-    rf"\s*(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]+(?:\s+\([^()]{{1,60}}\))?,?\s+(?i:is|was)\s+(?i:an?|the)\s+"
-    r"(?:[\w,&'’-]+\s+){0,5}?(?i:(?:staff |senior |contributing |freelance )?(?:writer|reporter|journalist|editor|"
-    r"correspondent|columnist|contributor|producer|photographer|blogger))s?\b")
+    rf"\s*(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]+(?:\s+\([^()]{{1,60}}\))?,?\s+"
+    rf"(?i:{'|'.join(f'(?:{role})' for role in _BIO_ROLES)})\b")
 # what a site puts around every article, by name: a skip link, the sign-in and search boxes, the menu
-# button, a cookie notice and its buttons
+# button, a cookie notice and its buttons; in English and in the languages whose furniture the rules know
 _CHROME = re.compile(
     r"(?i)\s*(?:skip (?:to |navigation)(?:the )?(?:main )?(?:content|navigation|menu|search)?|"
     r"(?:sign|log) ?(?:in|up|out)(?:\s*(?:/|\||or|and)\s*(?:sign ?up|register|subscribe))?|register|my account|"
     r"(?:main |open |close |toggle )?(?:menu|navigation)|search(?: for)?|subscribe(?: now)?|"
     r"(?:accept|allow|reject|decline|refuse)(?: all)?(?: cookies)?|manage (?:cookies|preferences|consent|settings)|"
-    r"cookie (?:settings|policy|preferences|consent))\s*[.!…]*\s*$")
+    r"cookie (?:settings|policy|preferences|consent)|"
+    r"anmelden|einloggen|registrieren|suche|menü|mein konto|abonnieren|alle akzeptieren|cookie-einstellungen|"
+    r"se connecter|connexion|s'inscrire|rechercher|s'abonner|mon compte|tout accepter|gérer les cookies|"
+    r"iniciar sesión|regístrate|registrarse|buscar|menú|suscríbete|mi cuenta|aceptar todo|"
+    r"accedi|registrati|cerca|abbonati|il mio account|accetta tutto|"
+    r"entrar|cadastre-se|pesquisar|assine|minha conta|aceitar todos|inloggen|zoeken|abonneren|"
+    r"войти|вход|регистрация|поиск|меню|подписаться|личный кабинет|ログイン|会員登録|新規登録|検索|メニュー)"
+    r"\s*[.!…]*\s*$")
 _COOKIE_NOTICE = re.compile(r"(?i)\b(?:uses?|using) cookies\b")
 # the footer's copyright notice
-_COPYRIGHT = re.compile(r"(?i)\s*(?:©|\(c\)|copyright\b).{0,160}|.{0,160}\ball rights reserved\b.{0,80}")
+_COPYRIGHT = re.compile(r"(?i)\s*(?:©|\(c\)|copyright\b).{0,160}|.{0,160}\b(?:all rights reserved|alle rechte "
+                        r"vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|"
+                        r"todos os direitos reservados|все права защищены)\b.{0,80}")
 # the marker over a list of other stories
 _RELATED = re.compile(
     r"(?i)\s*(?:related|more|most (?:read|popular|viewed|shared)|read (?:more|next|also)|also read|"
     r"you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|trending(?: now)?|top stories|latest|"
-    r"more (?:from|in|on) .{1,40}|don.?t miss|editor.s picks?)"
+    r"more (?:from|in|on) .{1,40}|don.?t miss|editor.s picks?|"
+    r"mehr zum thema|das könnte sie (?:auch )?interessieren|ähnliche artikel|(?:à )?lire aussi|sur le même sujet|"
+    r"noticias relacionadas|te puede interesar|potrebbe interessarti|leggi anche|leia também|você pode gostar|"
+    r"lees ook|похожие (?:материалы|новости|статьи)|читайте также|по теме|関連記事|関連ニュース|あわせて読みたい|"
+    r"人気記事(?:ランキング)?)"
     r"(?: (?:articles|stories|news|posts|content|links|coverage|reading|videos))?\s*[:.…|]*\s*$")
 _BULLET = re.compile(r"\s*[-•·*]\s+")
+_WIDE_RUN = re.compile(f"(?:{WIDE_SCRIPT.pattern})+")
 _MENU_LINE = re.compile(r"[^|•·]{1,30}(?:[|•·][^|•·]{1,30}){3,}")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”»)…。！？」』]\s*$")
 _STATEMENT_END = re.compile(r"[.!?…。！？]['\"”’»)]*\s*$")
@@ -119,12 +148,25 @@ def _neutral(line: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
-    words = len(line.split())
+    words = _word_count(line)
     return 3 <= words <= 25 and len(line) <= 200 and not _SENTENCE_END.search(line)
 
 
+def _word_count(line: str) -> float:
+    """Words split by spaces, a character of Chinese, Japanese or Korean counting half a word: those
+    scripts write a headline without spaces ("政府、新たな子育て支援策を閣議決定" is one run)."""
+    wide = len(WIDE_SCRIPT.findall(line))
+    return len(WIDE_SCRIPT.sub(" ", line).split()) + wide / 2 if wide else len(line.split())
+
+
 def _content_words(text: str) -> set[str]:
-    return content_words(text, 4)
+    """The words a headline shares with its lead; in scripts written without spaces, each pair of
+    neighbouring characters ("支援", "援策"), since a run of them is a whole clause, not a word."""
+    words = content_words(text, 4)
+    if not WIDE_SCRIPT.search(text):
+        return words
+    pairs = {run[i:i + 2] for run in _WIDE_RUN.findall(text) for i in range(len(run) - 1)}
+    return {word for word in words if not WIDE_SCRIPT.search(word)} | pairs
 
 
 def article_lines(lines: list[str], kept: Callable[[str], bool] = bool, url: str | None = None) -> list[str] | None:
@@ -246,7 +288,10 @@ def looks_like_page(lines: list[str], prose: list[bool] | None = None) -> bool:
 
 
 def _control(line: str) -> bool:
-    """A line that names one of the site's own controls, or a cookie notice."""
+    """A line that names one of the site's own controls, or a cookie notice; a menu's item too, bullet
+    and all ("- Sign in": Markdown writes a menu as a list)."""
+    if _BULLET.match(line):
+        line = _BULLET.sub("", line, count=1)
     if len(line) <= CONTROL_MAX_CHARS and _CHROME.fullmatch(line):
         return True
     return (len(line) <= COOKIE_MAX_CHARS and ("ookie" in line or "OOKIE" in line)
@@ -374,6 +419,21 @@ def _prose_lines(lines: list[str]) -> list[bool]:
         if prose[index] and _AUTHOR_BIO.match(line):
             prose[index] = False
     return prose
+
+
+def rejoin_wrapped(lines: list[str]) -> list[str]:
+    """The lines with each sentence broken over several (a line of ``WRAPPED_WORDS`` words or more that
+    does not end one, then a line that opens in lower case: text wrapped at 70 characters, a <br> in
+    every line) made one line again, as :func:`_prose_lines` reads them: a paragraph of the article
+    is one block, not a fragment ending "... has taken" over one opening "to her Instagram page"."""
+    out: list[str] = []
+    for line in lines:
+        if out and line[:1].islower() and not _SENTENCE_END.search(out[-1]) \
+                and len(out[-1].split()) >= WRAPPED_WORDS:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _comments_start(lines: list[str], prose: list[bool]) -> int:

@@ -108,7 +108,9 @@ def _when(published: str | None) -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-_CREDIT_OPENINGS = frozenset(("photo", "image", "pictu", "credi", "foto", "bild"))
+BYLINE_OUTLET_WORDS = 4  # an outlet's name between a byline's names and its date is no longer
+# the words a credit line may open with (by their start: "Foto: dpa" opens with "foto:", not "foto")
+_CREDIT_OPENINGS = ("photo", "image", "pictu", "credi", "foto", "bild", "фото")
 _FULL_STOP_END = re.compile(r"\.[\"'\u201d\u2019)]?\s*$")
 
 
@@ -160,8 +162,8 @@ class Captions:
     def _credit(self, line: str) -> bool:
         # every credit line opens with "(" or one of these words, or holds a slash ("Name/Agency"): most
         # lines are ruled out unread
-        opening = line.lstrip()[:5]
-        return len(line) <= 160 and (opening[:1] == "(" or opening.lower() in _CREDIT_OPENINGS or "/" in line) \
+        opening = line.lstrip()[:5].lower()
+        return len(line) <= 160 and (opening[:1] == "(" or opening.startswith(_CREDIT_OPENINGS) or "/" in line) \
             and self.credit_line.fullmatch(line.strip()) is not None
 
 
@@ -191,6 +193,9 @@ class Rules:
         # from its patterns one by one (joined, their many spellings hide what each needs)
         self._wall_words = tuple(words_of(_compile(p) for p in w["patterns"]) for w in data.get("walls", ()))
         self.captions = Captions.from_data(data.get("captions"))
+        bylines = data.get("byline_names") or {}
+        self.byline_name = _compile(bylines["pattern"]) if bylines.get("pattern") else None
+        self.byline_within = int(bylines.get("within", 2))
         self.tracking_params = tuple(str(p).lower() for p in data.get("tracking_params", ()))
         self.sites = tuple(
             SiteRules(str(s["domain"]).lower().lstrip("."), _date(s.get("valid_from")), _date(s.get("valid_to")),
@@ -299,6 +304,7 @@ class Rules:
                 removed[index] = True
             else:
                 kept_before += 1
+        self._drop_byline_names(stage2, removed, hits)
         kept_after = 0
         for index in range(len(stage2) - 1, -1, -1):
             if removed[index]:
@@ -312,6 +318,37 @@ class Rules:
             kept_after += 1
         kept = [line for line, gone in zip(stage2, removed) if not gone]
         return kept, hits
+
+    def _drop_byline_names(self, lines: list[str], removed: list[bool], hits: Counter) -> None:
+        """Marks removed a byline's names on a line of their own among the first kept lines: a name
+        reads like a short subheading, and only the byline around it (a lone "By" above, or a date,
+        agency or role the rules removed just below) tells it from one (rules.yaml, ``byline_names``)."""
+        if self.byline_name is None:
+            return
+        kept = 0
+        for index, line in enumerate(lines):
+            if kept >= self.head_lines:
+                return
+            if removed[index]:
+                continue
+            by_above = index > 0 and removed[index - 1] and lines[index - 1].strip().lower() == "by"
+            below = self._removed_below(lines, removed, index)
+            if len(line) <= 80 and (by_above or below) and self.byline_name.fullmatch(line):
+                for part in range(index, below or index + 1):  # the names, and the outlet's under them
+                    removed[part] = True
+                    hits["byline"] += 1
+            else:
+                kept += 1
+
+    def _removed_below(self, lines: list[str], removed: list[bool], index: int) -> int | None:
+        """The first line the rules removed within ``byline_within`` lines below line ``index``, with
+        nothing but an outlet's name between ("Sioux Falls Argus Leader", "USA TODAY": a few words)."""
+        for below in range(index + 1, min(len(lines), index + 1 + self.byline_within)):
+            if removed[below]:
+                return below
+            if len(lines[below].split()) > BYLINE_OUTLET_WORDS:
+                return None
+        return None
 
     @staticmethod
     def _match(rules, line: str, *, head: bool, tail: bool, only_tail: bool = False) -> LineRule | None:

@@ -29,6 +29,10 @@ _STATEMENT_END = re.compile(r"[.…。][\]'\")”’»]*\s*$")
 # short abbreviation ("Rep. Ilhan Omar", "U.S. border", "Gov. Noem") is no sentence's end
 _SENTENCE_INSIDE = re.compile(r"[^\W\d_]{4,}[.!?][\]'\")”’»]*\s+[\"“'‘(\[]?[^\W\d_]")
 MAX_HEADLINE_WORDS = 25
+# how a line broken off inside a sentence ends, or opens: on an article or a conjunction ("... who in
+# 2008, won the"), on a word all in lower case ("show Nigerian actress, ..."; "iPhone" and "eBay" open headlines)
+BROKEN_OFF = r"(?i)\s(?:the|a|an|and|or|of)$|^(?-i:[a-z]+)\b(?![-.'’])"
+_BROKEN_OFF = re.compile(BROKEN_OFF)
 
 
 def ends_as_statement(line: str) -> bool:
@@ -87,9 +91,12 @@ def headline_at(units: Sequence[str], slug: frozenset[str], window: int = 1) -> 
 
 def names_headline(line: str, slug: frozenset[str]) -> bool:
     """Whether ``line`` is the headline the address names: it holds enough of the slug's words and
-    reads as one headline (3 to 25 words, at most 200 characters, one sentence not ending as a statement)."""
+    reads as one headline (3 to 25 words, at most 200 characters, one sentence not ending as a statement,
+    nor broken off as a line of a wrapped sentence is: "Veteran Nollywood actress, Kate Henshaw, who in
+    2008, won the", "show Nigerian actress, Kate Henshaw, looking absolutely stunning in new")."""
     return (3 <= len(line.split()) <= MAX_HEADLINE_WORDS and len(line) <= 200 and not ends_as_statement(line)
-            and not _SENTENCE_INSIDE.search(line) and headline_at([line], slug) is not None)
+            and not _SENTENCE_INSIDE.search(line) and _BROKEN_OFF.search(line) is None
+            and headline_at([line], slug) is not None)
 
 
 MAX_GAP = 3  # words of content the address does not name, in a row, that a headline may hold

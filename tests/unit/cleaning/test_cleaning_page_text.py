@@ -423,3 +423,32 @@ def test_sentences_wrapped_over_lines_count_as_the_prose_they_are():
     teaser = ["You may like these posts", "Another star shows off a new look at a party", "June 19, 2019"]
     kept = article_lines(menu + wrapped + ["Tags:", "Entertainment"] + teaser * 2)
     assert kept == wrapped
+
+
+def test_a_sentence_broken_over_lines_is_one_paragraph_and_not_the_title():
+    # a page whose paragraphs carry a <br> in every line (lindaikejisblog.com as visible text): a line
+    # broken off inside a sentence ("... won the", "show Nigerian actress, ...") was the title, and
+    # every line was a paragraph of its own, the brief a fragment
+    text = "\n".join([
+        "Nollywood Actress, Kate Henshaw Is Looking Stunning In New Photos",
+        "Photos which were released online and are making the rounds on social media,",
+        "show Nigerian actress, Kate Henshaw, looking absolutely stunning in new",
+        "photos she shared on her page.",
+        "Veteran Nollywood actress, Kate Henshaw, who in 2008, won the",
+        "Africa Movie Academy Award for Best Actress in a Leading Role, has taken",
+        "to her Instagram page to share some stunning photos of herself.",
+        "She flaunted her hand bag which had the colours of the Nigerian",
+        "flag. The 47 year old was one of the guests invited to an event by media",
+        "mogul, Debola Lagos.",
+    ])
+    art = clean(RawArticle(id="wrapped", source="scraper", text=text, url="https://www.lindaikejisblog.com/2019/11/"
+                           "nollywood-actress-kate-henshaw-is-looking-stunning-in-new-photos.html"))
+    assert art.title == "Nollywood Actress, Kate Henshaw Is Looking Stunning In New Photos"
+    paragraphs = art.text.split("\n\n")
+    assert paragraphs[0] == ("Photos which were released online and are making the rounds on social media, show "
+                             "Nigerian actress, Kate Henshaw, looking absolutely stunning in new photos she shared on "
+                             "her page.")
+    assert "Africa Movie Academy Award for Best Actress in a Leading Role, has taken to her Instagram page to share " \
+           "some stunning photos of herself." in paragraphs
+    assert "She flaunted her hand bag which had the colours of the Nigerian flag. The 47 year old was one of the " \
+           "guests invited to an event by media mogul, Debola Lagos." in paragraphs

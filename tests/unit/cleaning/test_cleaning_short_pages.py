@@ -224,3 +224,24 @@ def test_a_page_is_told_by_its_named_furniture(lines):
     article = _clean("\n".join(lines))
     assert article.title == "Carmaker cuts its forecast again"
     assert article.text == LEDE and "page_text_trimmed" in article.flags
+
+
+def test_a_short_markdown_page_whose_menu_is_a_list_with_its_controls_is_cut():
+    # Markdown writes the menu as a list: "- Sign in" names a control as "Sign in" does; until
+    # 2026-12-07 the bullet hid it, and a page with its menu and one more kind of furniture stayed whole
+    text = "\n\n".join([
+        "* [Home](https://example.com/)\n* [World](https://example.com/world)\n"
+        "* [Politics](https://example.com/politics)\n* [Sign in](https://example.com/login)",
+        "# Council approves new budget after long debate",
+        "The city council voted on Tuesday to approve the new budget after a long debate that lasted well into "
+        "the night.",
+        "The mayor said the plan would be reviewed again in the spring by the finance committee and the public.",
+        "Opponents said the cuts to the library service would hurt the poorest neighbourhoods of the city most.",
+    ])
+    art = clean(RawArticle(id="md", source="scraper", text=text,
+                           url="https://example.com/news/council-approves-new-budget-after-long-debate"))
+    assert art.title == "Council approves new budget after long debate"
+    assert art.text.startswith("The city council voted on Tuesday")
+    assert "poorest neighbourhoods of the city most." in art.text
+    for furniture in ("Home", "Politics", "Sign in"):
+        assert furniture not in art.text, furniture
