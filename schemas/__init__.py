@@ -35,4 +35,17 @@ def validator(name: str, version: int = SCHEMA_VERSION) -> Draft202012Validator:
 def schema_errors(name: str, document: object, version: int = SCHEMA_VERSION) -> list[str]:
     """Every violation of schema ``name`` in ``document``, as short readable lines (empty if valid)."""
     errors = sorted(validator(name, version).iter_errors(document), key=lambda e: list(e.path))
-    return [f"{'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors]
+    return [f"{'/'.join(map(str, e.path)) or '<root>'}: {_short_message(e)}" for e in errors]
+
+
+QUOTED_VALUE_CHARS = 60  # of a bad value that a violation's message quotes
+
+
+def _short_message(error) -> str:
+    """The validator's message with the value it quotes cut short: it opens with the whole value's
+    repr ("['...5,000 characters...'] is not of type 'string'"), which would carry a whole text into
+    the dead letter's detail and the log line."""
+    quoted = repr(error.instance)
+    if len(quoted) <= QUOTED_VALUE_CHARS + 20 or not error.message.startswith(quoted):
+        return error.message
+    return f"{quoted[:QUOTED_VALUE_CHARS]}... ({len(quoted):,} characters){error.message[len(quoted):]}"

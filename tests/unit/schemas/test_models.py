@@ -62,3 +62,20 @@ def test_a_readable_fetched_at_comes_out_in_utc_with_a_z_and_the_connectors_form
     assert fetched("2999-01-01T00:00:00Z") == "2999-01-01T00:00:00Z"
     assert RawArticle.from_dict({**BODY, "fetched_at": "2026-03-01T10:30:00"}).to_dict()["fetched_at"] \
         == "2026-03-01T10:30:00Z"
+
+
+def test_a_schema_rejection_quotes_a_long_bad_value_only_in_part():
+    """A text given as a list of 5,000 characters was quoted whole in the rejection's detail (the
+    dead letter and the log line); the detail names the field, the start of the value and its size."""
+    import pytest
+
+    from schemas.models import RawArticle, Rejected
+
+    with pytest.raises(Rejected) as caught:
+        RawArticle.from_dict({**BODY, "text": ["Flooding closed the bridge. " * 200]})
+    detail = caught.value.detail
+    assert detail.startswith("text: ['Flooding closed the bridge.")
+    assert "characters) is not of type 'string'" in detail and len(detail) < 200
+    with pytest.raises(Rejected) as caught:
+        RawArticle.from_dict({**BODY, "title": 5})
+    assert caught.value.detail == "title: 5 is not of type 'string', 'null'"
