@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from pipeline import logs
-from pipeline.settings import Settings
+from pipeline.settings import Settings, url_host
 from pipeline.topics import ensure_topics, remove_run_topics
 
 from .ingest import SECONDS
@@ -130,10 +130,21 @@ def spawn_worker(settings: Settings) -> subprocess.Popen:
                             stdin=subprocess.DEVNULL, stdout=sys.stderr, stderr=sys.stderr)
 
 
+# a worker that binds every address is asked on loopback
+_LOOPBACK_FOR = {"0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+def readyz_url(settings: Settings) -> str:
+    """Where this host reaches the worker's /readyz: at the address it binds (NEWSFLOW_WEB_HOST), not
+    always 127.0.0.1, which a worker bound to ::1 or to one interface never answered on."""
+    host = _LOOPBACK_FOR.get(settings.web_host, settings.web_host)
+    return f"http://{url_host(host)}:{settings.web_port}/readyz"
+
+
 def wait_ready(settings: Settings, worker: subprocess.Popen, timeout: float = 120.0) -> float:
     """Seconds until the worker's /readyz answered 200 (raises if it died or never did)."""
     started = time.monotonic()
-    url = f"http://127.0.0.1:{settings.web_port}/readyz"
+    url = readyz_url(settings)
     while time.monotonic() - started < timeout:
         if worker.poll() is not None:
             raise RuntimeError(f"the worker exited with code {worker.returncode} before it was ready")

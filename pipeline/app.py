@@ -33,7 +33,7 @@ from . import metrics
 from .core import CleanStage, ClusterStage, routing_key
 from .offsets import OrderedDelivery
 from .refetch import RangeReader
-from .settings import Settings
+from .settings import Settings, url_host
 from .stall import BrokerWatch, RecoveryWatch, StallWatch
 from .faust_app import NewsflowApp
 from .stores import JsonStore, PartitionStore
@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> faust.App:
         web_tables_enabled=False,
         web_port=settings.web_port,
         web_bind=settings.web_host,
-        web_host=settings.web_host,
+        web_host=url_host(settings.web_host),  # what Faust's own URL of this worker is made of
         broker_session_timeout=settings.session_timeout_s,
         broker_heartbeat_interval=settings.heartbeat_s,
         broker_commit_interval=settings.commit_interval_s,
@@ -263,6 +263,14 @@ def create_app(settings: Settings) -> faust.App:
             log.info("broker reachable again")
         metrics.READY.set(int(worker_ready(app)))
 
+    def publish_stall_watch() -> None:
+        """The lag and stall gauges as the stall watch has them now, also just after a reset: a
+        worker that lost its partitions kept showing their lag and stall, and the stall alert fired
+        for a spare worker whose /healthz was fine."""
+        for topic in source_topics:
+            metrics.CONSUMER_LAG.labels(topic).set(sum(n for tp, n in stall_watch.lag.items() if tp.topic == topic))
+        metrics.STALLED_SECONDS.set(stall_watch.stalled_for)
+
     @app.every(10.0)  # not app.timer: it must also watch the recovery that runs at start
     async def watch_for_stalls() -> None:
         flush_watch = app.producer.flush_watch
@@ -282,6 +290,7 @@ def create_app(settings: Settings) -> faust.App:
         tps = [tp for tp in app.consumer.assignment() if tp.topic in source_topics]
         if app.rebalancing or not tps or not worker_ready(app):
             stall_watch.reset()
+            publish_stall_watch()
             return
         try:
             highwaters = await app.consumer.highwaters(*tps)
@@ -290,11 +299,10 @@ def create_app(settings: Settings) -> faust.App:
         except Exception as exc:  # the broker cannot be asked: not this worker's stall
             log.warning("consumer lag unknown", extra={"error": f"{type(exc).__name__}: {exc}"})
             stall_watch.reset()
+            publish_stall_watch()
             return
         stall_watch.observe(positions, highwaters)
-        for topic in source_topics:
-            metrics.CONSUMER_LAG.labels(topic).set(sum(n for tp, n in stall_watch.lag.items() if tp.topic == topic))
-        metrics.STALLED_SECONDS.set(stall_watch.stalled_for)
+        publish_stall_watch()
         if stall_watch.stalled():
             log.error("consumer stalled: messages wait and nothing moves",
                       extra={"seconds": round(stall_watch.stalled_for, 1), "lag": sum(stall_watch.lag.values())})
@@ -370,6 +378,10 @@ def not_ready_because(app: faust.App) -> str | None:
     broker: BrokerWatch = app.newsflow_broker  # type: ignore[attr-defined]
     if not broker.reachable():
         return "broker unreachable"
+    # Faust signals the rebalance complete only once the tables are recovered: without this a
+    # recovery of minutes was reported as "rebalancing"
+    if app.tables.recovery.in_recovery:
+        return "recovering tables"
     if not app.newsflow_rebalanced or app.rebalancing:  # type: ignore[attr-defined]
         return "rebalancing"
     if not app.tables.recovery.completed.is_set():

@@ -6,10 +6,12 @@ override the environment. The README's configuration table lists them all.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ENV_PREFIX = "NEWSFLOW_"
 
@@ -24,6 +26,18 @@ _NOT_NEGATIVE = ("extract_workers", "producer_linger_ms", "fetch_max_wait_ms", "
 _POSITIVE = ("window_days", "extract_timeout_s", "session_timeout_s", "heartbeat_s", "commit_interval_s",
              "events_segment_ms")
 _RETENTION = ("events_retention_ms", "raw_retention_ms")  # -1 keeps records for ever
+_INT32 = 2**31 - 1
+# What the Kafka protocol carries these in: a larger value went out as a traceback (struct.error)
+# when the topics were created, or kept the consumer's fetcher crashing (max_raw_bytes sizes
+# max.message.bytes and every fetch). Times in seconds go out in milliseconds; the session timeout
+# also doubled, as the request timeout.
+_AT_MOST = {"raw_partitions": _INT32, "cluster_partitions": _INT32, "replication_factor": 2**15 - 1,
+            "fetch_max_wait_ms": _INT32, "max_raw_bytes": 2**30,
+            "session_timeout_s": _INT32 // 2000, "heartbeat_s": _INT32 // 1000, "commit_interval_s": _INT32 // 1000}
+# Kafka topic names: these characters only, 249 at most; the longest names made from each setting
+_TOPIC_CHARS = re.compile(r"[A-Za-z0-9._-]*")
+_TOPIC_NAME_MAX = 249
+_LONGEST_SUFFIX = {"app_id": "-cluster-state-changelog", "topic_prefix": "news.deadletter"}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL")
 _STORES = ("memory://", "rocksdb://")
 
@@ -63,6 +77,7 @@ class Settings:
         def bad(name: str, why: str) -> SettingsError:
             return SettingsError(f"{ENV_PREFIX}{name.upper()}={getattr(self, name)!r}: {why}")
 
+        self._refuse_non_finite(bad)
         for name in _AT_LEAST_ONE:
             if getattr(self, name) < 1:
                 raise bad(name, "must be at least 1")
@@ -75,12 +90,13 @@ class Settings:
         for name in _RETENTION:
             if getattr(self, name) != -1 and getattr(self, name) < 1:
                 raise bad(name, "must be -1 (for ever) or a number of milliseconds")
+        self._refuse_what_kafka_cannot_take(bad)
         if not 1 <= self.web_port <= 65535:
             raise bad("web_port", "must be a port number, 1 to 65535")
         if not self.app_id.strip():
             raise bad("app_id", "must not be empty")
         hosts = [h.strip() for h in self.kafka_bootstrap.split(",")]
-        if not all(h.rpartition(":")[0] and h.rpartition(":")[2].isdigit() for h in hosts):
+        if not all(h.rpartition(":")[0] and _is_port_number(h.rpartition(":")[2]) for h in hosts):
             raise bad("kafka_bootstrap", "must be host:port[,host:port...]")
         if not all(1 <= int(h.rpartition(":")[2]) <= 65535 for h in hosts):
             raise bad("kafka_bootstrap", "each port must be a port number, 1 to 65535")
@@ -90,6 +106,24 @@ class Settings:
             raise bad("log_level", "must be debug, info, warn or error")
         if self.log_format not in ("json", "text"):
             raise bad("log_format", "must be json or text")
+
+    def _refuse_non_finite(self, bad: Callable[[str, str], SettingsError]) -> None:
+        """nan passes every range check (it turned the stall watches off); inf crashed the start."""
+        for f in dataclasses.fields(self):
+            if f.type in (float, "float") and not math.isfinite(getattr(self, f.name)):
+                raise bad(f.name, "must be a finite number")
+
+    def _refuse_what_kafka_cannot_take(self, bad: Callable[[str, str], SettingsError]) -> None:
+        """Numbers larger than the protocol carries, and topic names the broker refuses, are found
+        here rather than by the broker or the client, mid-start, in a traceback."""
+        for name, most in _AT_MOST.items():
+            if getattr(self, name) > most:
+                raise bad(name, f"must be at most {most}")
+        for name, suffix in _LONGEST_SUFFIX.items():
+            if not _TOPIC_CHARS.fullmatch(getattr(self, name)):
+                raise bad(name, "may hold only ASCII letters, digits, '.', '_' and '-': it names Kafka topics")
+            if len(getattr(self, name) + suffix) > _TOPIC_NAME_MAX:
+                raise bad(name, f"must be at most {_TOPIC_NAME_MAX - len(suffix)} characters: it names Kafka topics")
 
     # -- topic names ------------------------------------------------------------------------------
     @property
@@ -144,6 +178,17 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+
+def url_host(host: str) -> str:
+    """A host as a URL writes it: an IPv6 address in brackets (Faust's URL of NEWSFLOW_WEB_HOST=::1
+    was http://::1:6066, and the worker ended in a traceback before it started)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _is_port_number(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also takes other scripts' digits, which int() reads but a socket address does not."""
+    return text.isascii() and text.isdigit()
 
 
 def _coerce(f: dataclasses.Field, raw: str) -> Any:

@@ -52,7 +52,8 @@ def test_a_probe_of_a_broker_that_accepts_and_never_answers_gives_up_at_its_time
     assert answered is False and seconds < 5.0  # bounded by the timeout, not the client's 30 s or more
 
 
-def fake_app(*, broker_reachable=True, rebalanced=True, rebalancing=False, recovered=True, assignment=("raw-0",)):
+def fake_app(*, broker_reachable=True, rebalanced=True, rebalancing=False, recovered=True, in_recovery=False,
+             assignment=("raw-0",)):
     clock = SimpleNamespace(now=0.0)
     watch = BrokerWatch(6.0, clock=lambda: clock.now)
     if not broker_reachable:
@@ -61,7 +62,7 @@ def fake_app(*, broker_reachable=True, rebalanced=True, rebalancing=False, recov
     if recovered:
         completed.set()
     return SimpleNamespace(newsflow_broker=watch, newsflow_rebalanced=rebalanced, rebalancing=rebalancing,
-                           tables=SimpleNamespace(recovery=SimpleNamespace(completed=completed)),
+                           tables=SimpleNamespace(recovery=SimpleNamespace(completed=completed, in_recovery=in_recovery)),
                            consumer=SimpleNamespace(assignment=lambda: set(assignment)))
 
 
@@ -73,3 +74,11 @@ def test_a_worker_that_lost_the_broker_is_not_ready_whatever_else_holds():
     assert not_ready_because(fake_app(rebalancing=True)) == "rebalancing"
     assert not_ready_because(fake_app(recovered=False)) == "recovering tables"
     assert not_ready_because(fake_app(assignment=())) == "no partitions"
+
+
+def test_a_table_recovery_is_reported_as_such_while_faust_still_counts_it_in_the_rebalance():
+    """Faust sends on_rebalance_complete only after the recovery, so a worker replaying its
+    changelogs for minutes answered "rebalancing", as if its group could not settle."""
+    recovering = fake_app(rebalanced=False, rebalancing=True, recovered=False, in_recovery=True)
+    assert not_ready_because(recovering) == "recovering tables"
+    assert not_ready_because(fake_app(broker_reachable=False, in_recovery=True)) == "broker unreachable"

@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from cli.main import build_parser, main
+from cli.options import settings_with_flags
 from pipeline.settings import Settings, SettingsError
 from pipeline.worker import require_store
 
@@ -13,7 +14,23 @@ from pipeline.worker import require_store
     ("NEWSFLOW_WEB_PORT", "abc", "not a valid int"),
     ("NEWSFLOW_WEB_PORT", "70000", "1 to 65535"),
     ("NEWSFLOW_WINDOW_DAYS", "-3", "more than 0"),
-    ("NEWSFLOW_WINDOW_DAYS", "nan", "more than 0"),
+    ("NEWSFLOW_WINDOW_DAYS", "nan", "a finite number"),
+    # nan passed every comparison and silently turned the stall and flush watches off; inf ended
+    # the worker's start in an OverflowError traceback
+    ("NEWSFLOW_STALL_AFTER_S", "nan", "a finite number"),
+    ("NEWSFLOW_SESSION_TIMEOUT_S", "inf", "a finite number"),
+    ("NEWSFLOW_PRODUCER_LINGER_MS", "nan", "a finite number"),
+    # more than Kafka's protocol carries: a struct.error traceback at topic creation, or a fetcher
+    # that crashed on every fetch while the worker stayed up
+    ("NEWSFLOW_RAW_PARTITIONS", "3000000000", "at most 2147483647"),
+    ("NEWSFLOW_REPLICATION_FACTOR", "40000", "at most 32767"),
+    ("NEWSFLOW_MAX_RAW_BYTES", "99999999999", "at most 1073741824"),
+    ("NEWSFLOW_SESSION_TIMEOUT_S", "1e300", "at most"),
+    # topic names Kafka refuses: found only by the broker, in a line-long CreateTopicsRequest dump
+    ("NEWSFLOW_APP_ID", "news flow", "letters, digits"),
+    ("NEWSFLOW_TOPIC_PREFIX", "staging/", "letters, digits"),
+    ("NEWSFLOW_TOPIC_PREFIX", "p" * 240, "at most 234 characters"),
+    ("NEWSFLOW_KAFKA_BOOTSTRAP", "kafka:٩٠٩٢", "host:port"),  # Arabic-Indic digits
     ("NEWSFLOW_RAW_PARTITIONS", "0", "at least 1"),
     ("NEWSFLOW_RAW_RETENTION_MS", "0", "for ever"),
     ("NEWSFLOW_STALL_AFTER_S", "-1", "not be negative"),
@@ -34,7 +51,15 @@ def test_the_defaults_and_usual_values_pass():
     Settings()
     Settings.from_env({"NEWSFLOW_EVENTS_RETENTION_MS": "-1", "NEWSFLOW_STALL_AFTER_S": "0",
                        "NEWSFLOW_EXTRACT_WORKERS": "0", "NEWSFLOW_LOG_LEVEL": "WARN",
-                       "NEWSFLOW_KAFKA_BOOTSTRAP": "kafka-1:9092, kafka-2:9092", "NEWSFLOW_STORE": "rocksdb://"})
+                       "NEWSFLOW_KAFKA_BOOTSTRAP": "kafka-1:9092, kafka-2:9092", "NEWSFLOW_STORE": "rocksdb://",
+                       "NEWSFLOW_APP_ID": "newsflow_prod-2", "NEWSFLOW_TOPIC_PREFIX": "staging.",
+                       "NEWSFLOW_MAX_RAW_BYTES": str(2**30), "NEWSFLOW_SESSION_TIMEOUT_S": "1800"})
+
+
+def test_a_flag_out_of_range_is_named_as_the_flag():
+    with pytest.raises(SettingsError) as caught:
+        settings_with_flags(window_days=float("inf"))
+    assert str(caught.value) == "--window-days inf: must be a finite number"
 
 
 def test_the_cli_reports_a_bad_setting_as_a_usage_error(monkeypatch, capsys, tmp_path):
