@@ -130,8 +130,10 @@ class ClusterStage:
     def decode(value: bytes | None) -> dict[str, Any]:
         """A news.cleaned record, or Rejected: the topic is internal, but whatever else writes to it
         must end as a dead letter with a reason, not as a failure of the stream."""
+        if not value:  # a tombstone or an empty value: as the cleaning's decode names it
+            raise Rejected("empty", "the message has no value", stage="cluster")
         try:
-            record = orjson.loads(value) if value is not None else None
+            record = orjson.loads(value)
         except orjson.JSONDecodeError as exc:
             raise Rejected("invalid_json", f"not a JSON cleaned article: {exc}", stage="cluster") from None
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
