@@ -87,11 +87,3 @@ def test_a_publication_time_far_ahead_is_dropped_and_does_not_move_the_windows_c
     result = through(stage, copy_of_first)
     assert result.article["relation"] == "exact" and result.article["duplicate_of"] == "a0"
 
-
-@pytest.mark.parametrize("value", [None, b""])
-def test_a_tombstone_on_the_cleaned_topic_is_an_empty_message_as_on_the_raw_one(value):
-    """A null value was a 'schema' dead letter here and an 'empty' one from news.raw: one reason for
-    one fault, whichever topic it came on."""
-    with pytest.raises(Rejected) as caught:
-        ClusterStage.decode(value)
-    assert (caught.value.reason, caught.value.stage) == ("empty", "cluster")

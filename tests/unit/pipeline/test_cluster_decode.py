@@ -10,7 +10,8 @@ from schemas.models import Rejected
 @pytest.mark.parametrize("value, reason", [
     (b"\xff\xfe", "invalid_json"),
     (b"{not json", "invalid_json"),
-    (None, "schema"),
+    (None, "empty"),  # a tombstone: as on news.raw
+    (b"", "empty"),
     (b"[1, 2]", "schema"),
     (b"42", "schema"),
     (orjson.dumps({"id": 5, "source": "s", "text": "t"}), "schema"),
