@@ -23,6 +23,7 @@ from .normalize import (c0_count, control_ratio, detect_language, language_tag, 
                         repair_declared_charset, repair_utf8_mojibake, strip_controls, strip_markdown,
                         strip_markup, unify_line_breaks)
 from .page_text import article_lines, rejoin_wrapped
+from .related_list import drop_related_headlines, drop_repeated_captions
 from .reader_header import reader_header
 from .rules import Rules
 from .teaser_list import MONTH
@@ -405,6 +406,7 @@ def _finish(raw: RawArticle, body: str, meta: dict[str, Any], flags: list[str], 
         lines, learned = memory.filter(raw.source, raw.id, lines)
         if learned:
             flags.append("learned_boilerplate_removed")
+    lines = drop_related_headlines(drop_repeated_captions(lines))
     text = "\n\n".join(rejoin_wrapped(lines))
 
     if len(text) < cfg.min_text_chars and text_length(text) < cfg.min_text_chars:

@@ -11,7 +11,8 @@ with lines.
 
 It cuts only when the run leaves furniture on both sides, or much of it above (a footer of legal text
 reads as prose): an article's own text given as one paragraph rarely has any above its first sentence. Scripts without letter case (Chinese, Japanese,
-Korean, Thai, Arabic ...) carry no such signal and are left alone. Measured in docs/cleaning.md.
+Korean, Thai, Arabic ...) carry no such signal; there prose is what ends a sentence soon (a menu's items and
+teaser headlines end none). Measured in docs/cleaning.md.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ MIN_PROSE_UNDER_HEADLINE = 200
 HEADLINE_REACH = 100
 HEADLINE_START_REACH = 30  # words into the run within which its headline, when the address names one, starts it
 
+CASELESS_MIN_CHARS = 1000  # a text in a script without case this short is not taken for a whole page
+CASELESS_SENTENCE = 250  # ... and a word of it is prose when the sentence it stands in is at most this long
 COMMENTS_AFTER = 500  # characters of the run's prose above a marker of comments or a footer that make it one
 REPEAT_WORDS = 8  # prose words in a run of this many that repeats an earlier one count for nothing
 
@@ -50,10 +53,24 @@ _ARTICLE_OVER = re.compile(
     r"(?i)(?<!\w)(?:\d+\s+(?:comments?|responses|replies)(?!\w)|comments are closed|"
     r"\d+\s+thoughts\s+on\s+[\"“„«'‘]|you must (?:be logged|log) in to post a comment|leave a (?:comment|reply)|"
     r"join the (?:conversation|discussion)|"
+    r"lascia un commento|deixe (?:um|seu) comentário|deja (?:un|tu) comentario|laisser un commentaire|"
     r"(?:\d+\s+)?(?:kommentare|commentaires|comentarios|commenti|comentários|reacties)(?!\w)|"
     r"(?-i:©\s*(?:19|20)\d\d|Copyright (?:©\s*)?(?:19|20)\d\d)(?!\d))")
 _CLOSERS = "\"'”’»)]」』"  # what may follow a sentence's last mark
 _ENDS = frozenset(".!?…。！？")
+# a sentence's end in a script without case; a teaser cut short ("아..", "…") ends none
+_SENTENCE_END = re.compile(r"(?<![.…])[.!?。！？](?![.…])[\"'”’»)\]」』]*(?=\s|$)|[。！？]")
+# a byline (and its date) that opens the article: "By Jeff Foust — November 18, 2019", "Chris Davies - Nov 19,
+# 2019, 10:31 pm CST 0", "Charlie Wood, Business Insider 19.11.2019, 08:57 facebook linkedin twitter email print"
+_NAME = r"(?-i:[A-Z][\w'’-]+(?:\s[A-Z]\.)?(?:\s(?:[A-Z][\w'’-]+|de|van|von|da)){0,3})"
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (rf"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+         rf"|\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|\d{{4}}-\d\d-\d\d|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}))")
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{2,4}\b))?)"
+_OPENING_BYLINE = re.compile(
+    rf"(?i)(?:by\s+)?{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*(?:\s+@\w+)?\s*(?:[-–—|,]|\bon\b)?\s*{_DATE}{_TIME}?"
+    r"(?:\s*\d+\s+(?:day|hour|minute)s?\s+ago)?(?:\s+0(?=\s))?"
+    r"(?:\s+(?:facebook|linkedin|twitter|email|print|share|whatsapp))*(?:\s*•\s*\d+\s+min\s+read)?\s+(?=\S)")
 
 
 def _case(word: str) -> int:
@@ -84,6 +101,22 @@ def _prose_words(words: list[str]) -> np.ndarray | None:
     return (share >= PROSE_SHARE) & near_end
 
 
+def _caseless(text: str) -> bool:
+    """Whether most of ``text``'s letters are of a script without letter case (Chinese, Japanese, Korean ...)."""
+    letters = [char for char in text[:5000] if char.isalpha()]
+    return bool(letters) and sum(not (char.islower() or char.isupper()) for char in letters) > 0.5 * len(letters)
+
+
+def _caseless_prose(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Which words of a text in a script without case stand in running text: the sentence around the word,
+    from the last sentence end before it to the next, is at most ``CASELESS_SENTENCE`` characters long. A
+    menu's items and teaser headlines end none, and the sentence they run into is long."""
+    ends = np.array([0, *(m.end() for m in _SENTENCE_END.finditer(text)), np.iinfo(np.int32).max], dtype=np.int64)
+    starts = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
+    following = np.searchsorted(ends, starts, side="right")
+    return ends[following] - ends[following - 1] <= CASELESS_SENTENCE
+
+
 def _repeated(words: list[str]) -> np.ndarray:
     """Which words belong to a run of ``REPEAT_WORDS`` words that appeared, word for word, earlier."""
     repeated = np.zeros(len(words), dtype=bool)
@@ -112,10 +145,15 @@ def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | No
     if sum(len(line) for line in text.split("\n") if len(line) >= GLUED_LINE) < GLUED_SHARE * len(text):
         return None
     spans = [m.span() for m in _WORD.finditer(text)]
-    if len(spans) < MIN_WORDS:
-        return None
     words = [text[a:b] for a, b in spans]
-    prose = _prose_words(words)
+    if _caseless(text):
+        if len(text) < CASELESS_MIN_CHARS:
+            return None
+        prose = _caseless_prose(text, spans)
+    elif len(spans) < MIN_WORDS:
+        return None
+    else:
+        prose = _prose_words(words)
     if prose is None:
         return None
     length = np.fromiter((b - a + 1 for a, b in spans), dtype=float, count=len(spans))
@@ -147,6 +185,8 @@ def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | No
     elif slug:  # ... else the headline at or above the run's start, found by a search that stops there: seen
         # further, a run of slug words that goes on into the lead was taken for one (latimes.com)
         headline = headline_span(words, slug, start)
+    end = _article_over(text, spans, length - furniture, start, end)
+    below = max(below, length[end:].sum())  # the comments or the legal text past the marker are the site's
     if above < MIN_FURNITURE or (below < MIN_FURNITURE and above < HEAD_ONLY):
         return None
     title = None
@@ -155,13 +195,19 @@ def glued_page(text: str, url: str | None = None) -> tuple[str, str | None] | No
         if headline[0] <= start < headline[1] < end:  # the run opens inside its headline
             start = headline[1]
     start_at, end_at = spans[start][0], spans[end - 1][1]
-    # the readers' comments are prose too, and so can be a footer's legal text: the run ends at a marker
-    # of either below enough of the run's prose
-    prose_before = np.concatenate(([0.0], np.cumsum(length - furniture)))
+    byline = _OPENING_BYLINE.match(text, start_at, end_at)
+    if byline is not None:  # the brief opens on the article's first sentence, not on its writer and date
+        start_at = byline.end()
+    return text[start_at:end_at].rstrip(), title
+
+
+def _article_over(text: str, spans: list[tuple[int, int]], prose_length: np.ndarray, start: int, end: int) -> int:
+    """Where the run from word ``start`` to ``end`` really ends: at the first marker of readers' comments or
+    of the site's copyright below ``COMMENTS_AFTER`` characters of the run's prose (both read as prose)."""
+    prose_before = np.concatenate(([0.0], np.cumsum(prose_length)))
     starts = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))
-    for marker in _ARTICLE_OVER.finditer(text, start_at, end_at):
+    for marker in _ARTICLE_OVER.finditer(text, spans[start][0], spans[end - 1][1]):
         word = int(np.searchsorted(starts, marker.start()))
         if prose_before[word] - prose_before[start] >= COMMENTS_AFTER:
-            end_at = marker.start()
-            break
-    return text[start_at:end_at].rstrip(), title
+            return word
+    return end
