@@ -43,9 +43,28 @@ def cmd_tail(args: argparse.Namespace) -> int:
     for key, value in read_all(settings.kafka_bootstrap, topic, follow=args.follow, on_caught_up=caught_up):
         if live:
             emit(key, value, option)
-        else:
+        elif not _older_version(value, latest.get(key)):
             latest[key] = value
     return 0
+
+
+def _version(value: bytes | None) -> int | None:
+    """The ``version`` of an event record (any JSON object that has an integer one), else None."""
+    if not value or not value.lstrip().startswith(b"{"):
+        return None
+    try:
+        version = orjson.loads(value).get("version")
+    except orjson.JSONDecodeError:
+        return None
+    return version if type(version) is int else None
+
+
+def _older_version(value: bytes | None, held: bytes | None) -> bool:
+    """Whether ``value`` is a lower version of the record ``held`` for its key. Delivery is at least
+    once, so an event's older version can come after a newer one (a republication after a restart);
+    consumers keep the highest version, and so does --latest. A tombstone always counts."""
+    new, old = _version(value), _version(held)
+    return new is not None and old is not None and new < old
 
 
 def prefixed(settings: Settings, name: str) -> str:

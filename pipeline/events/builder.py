@@ -4,7 +4,8 @@ The state is a plain JSON-able dict (it lives in a Faust table whose every write
 message), bounded by the caps in :class:`EventBuilder`:
 
 ``members``  up to ``max_articles`` member rows ``[id, url, source, title, published, relation,
-             duplicate_of, similarity]``; later members are only counted and remembered in ``seen``
+             duplicate_of, similarity]`` taking at most ``MAX_MEMBER_BYTES`` as JSON; later members
+             are only counted and remembered in ``seen``
 ``seen``     short digests of the ids of members past ``max_articles`` (at most ``max_seen``,
              oldest dropped first), so a redelivery is recognised without the full row
 ``ent``      entity type -> canonical name -> ``[mentions, [aliases]]``, at most ``max_entities``
@@ -20,11 +21,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
-from . import ner
+import orjson
+
+from . import lexicon, ner
 from .dates import _anchor, published_day
 from .facts import _FURNITURE, _get
 from .text import ends_full_width
@@ -32,6 +37,10 @@ from .text import ends_full_width
 STATE_VERSION = 1
 ORIGINAL = ("new", "story")
 TYPES = (ner.PEOPLE, ner.ORGS, ner.PLACES)
+# The member rows' share of a record: the record and the state must fit the smallest message size the
+# topics can have (1 MiB and a byte, settings.message_max_bytes), and a row at the raw schema's limits
+# (4,096-character title and URL, 512-character id) is up to 40 KB, so 100 of them would not.
+MAX_MEMBER_BYTES = 256 * 1024
 
 
 def _digest(article_id: str) -> str:
@@ -85,6 +94,15 @@ def _vector(facts: dict) -> dict[str, float]:
     return vec
 
 
+MEMBER_KEYS_BYTES = 80  # what a record's member object adds to its row: the eight keys
+
+
+def _fits(members: list, row: list) -> bool:
+    """Whether the member rows with ``row`` stay within MAX_MEMBER_BYTES as the record writes them."""
+    rows_bytes = len(orjson.dumps(members)) + len(orjson.dumps(row))
+    return rows_bytes + MEMBER_KEYS_BYTES * (len(members) + 1) <= MAX_MEMBER_BYTES
+
+
 class EventBuilder:
     def __init__(self, *, max_articles: int = 100, max_seen: int = 1000, max_entities: int = 40,
                  max_reps: int = 12, max_keywords: int = 60, max_places: int = 30, max_dates: int = 30,
@@ -130,7 +148,7 @@ class EventBuilder:
         published = _get(article, "published")
         row = [article_id, _get(article, "url"), source, _get(article, "title"), published, relation,
                duplicate_of, None if similarity is None else round(float(similarity), 4)]
-        if len(state["members"]) < self.max_articles:
+        if len(state["members"]) < self.max_articles and _fits(state["members"], row):
             state["members"].append(row)
         else:
             state["seen"].append(_digest(article_id))
@@ -239,15 +257,7 @@ class EventBuilder:
                 summary = _join_sentences(picked)
                 break
         gist = next((r["gist"] for r in ranked if r.get("gist")), None)
-        title = next((r["headline"] for r in ranked if r["headline"]), None)
-        if not title:
-            # no member's title read as a headline: a short one that only holds a full stop or two
-            # is still the article's headline, better than its first sentence cut at a quoted "Meth."
-            title = next((titles[r["id"]] for r in ranked if _short_headline(titles.get(r["id"]))), None)
-        if not title:
-            title = _short_title(next((r["lead"][0] for r in ranked if r["lead"]), None)
-                                 or next((row[3] for row in state["members"] if row[3]), None)
-                                 or gist or state["event_id"])
+        title = _choose_title(state, ranked, titles, gist)
         if not summary:
             summary = gist or title
         entities = {kind: _entity_list(state["ent"][kind], kind) for kind in TYPES}
@@ -273,6 +283,93 @@ class EventBuilder:
                 for r in state["members"]
             ],
         }
+
+
+def _choose_title(state: dict, ranked: list[dict], titles: dict[str, str], gist: str | None) -> str:
+    """The most central member's headline; else a short member title; else the first lead sentence,
+    shortened. A title that only names the outlet or the author is no headline at any step."""
+    rows = {row[0]: row for row in state["members"]}
+
+    def news(title: str | None, member_id: str) -> bool:
+        return bool(title) and _is_news_title(title, rows.get(member_id))
+
+    title = next((r["headline"] for r in ranked if news(r["headline"], r["id"])), None)
+    if not title:
+        # no member's title read as a headline: a short one that only holds a full stop or two
+        # is still the article's headline, better than its first sentence cut at a quoted "Meth."
+        title = next((titles[r["id"]] for r in ranked
+                      if _short_headline(titles.get(r["id"])) and news(titles[r["id"]], r["id"])), None)
+    if not title:
+        title = _short_title(next((r["lead"][0] for r in ranked if r["lead"]), None)
+                             or next((row[3] for row in state["members"] if news(row[3], row[0])), None)
+                             or gist or state["event_id"])
+    return title
+
+
+# What a site titles a page that is no article: the front page's words, compared as _title_key gives them
+PAGE_WORDS = frozenset({"home", "homepage", "news", "latestnews", "breakingnews", "topstories", "frontpage",
+                        "index", "welcome", "untitled", "untitleddocument", "article", "story"})
+OUTLET_SUFFIXES = ("news", "online", "live", "today")  # "BBC News" for the source "bbc"
+WIRE_BYLINES = frozenset({"ap", "associatedpress", "reuters", "reutersstaff", "afp", "staff", "staffreport",
+                          "staffwriter", "staffwriters", "admin", "editor", "editors"})
+_TITLE_SEGMENTS = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*[|·•»]\s*")
+_BYLINE = re.compile(r"^\W*(?:(?:written|posted|story|words|photos?)\s+)?by\s+(.+)$", re.IGNORECASE)
+_BYLINE_NAMES = re.compile(r"\s*(?:,|&|\band\b|\||/|\s[-–—]\s)\s*")
+
+
+def _is_news_title(title: str, row: list | None) -> bool:
+    """Whether ``title`` could be the headline of an article: not its site's or outlet's name ("BBC
+    News", "Home | The Moscow Times"), not a byline ("By John Smith, Staff Writer"). A scraper or a
+    feed that takes the page's name for the article's title gives such titles."""
+    outlets = _outlet_keys(row)
+    return not (_byline(title, outlets) or _names_outlet(title, outlets))
+
+
+def _title_key(text: str) -> str:
+    """Case-, mark-, space- and punctuation-insensitive key of a title or a name, without a leading "The"."""
+    words = re.findall(r"[^\W_]+", lexicon.name_fold(text).casefold())
+    return "".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
+
+
+def _outlet_keys(row: list | None) -> frozenset[str]:
+    """Keys of the names a member's outlet goes by: its source, and its URL's host and host labels
+    (www.themoscowtimes.com: "themoscowtimes", "themoscowtimescom")."""
+    if not row:
+        return frozenset()
+    keys = {_title_key(row[2] or "")}
+    host = urlsplit(row[1]).hostname if isinstance(row[1], str) and "//" in row[1] else None
+    labels = [label for label in (host or "").split(".") if label and label != "www"]
+    keys.update(_title_key(label) for label in labels)
+    keys.update(_title_key("".join(labels[i:])) for i in range(len(labels) - 1))
+    keys.update([k[3:] for k in keys if k.startswith("the")])  # a host writes "The" without a space
+    return frozenset(k for k in keys if len(k) >= 3)
+
+
+def _names_outlet(title: str, outlets: frozenset[str]) -> bool:
+    """Whether every part of ``title`` ("Home | The Moscow Times") is the outlet's name or a page word."""
+    keys = [_title_key(part) for part in _TITLE_SEGMENTS.split(title)]
+    keys = [k for k in keys if k]
+    return bool(keys) and all(k in PAGE_WORDS or _outlet_key(k, outlets) for k in keys)
+
+
+def _outlet_key(key: str, outlets: frozenset[str]) -> bool:
+    if key in outlets:
+        return True
+    return any(key.endswith(suffix) and key[:-len(suffix)] in outlets for suffix in OUTLET_SUFFIXES)
+
+
+def _byline(title: str, outlets: frozenset[str]) -> bool:
+    """Whether ``title`` is an author's line: "By" and a person's name (a given name first, every word
+    capitalised) or a wire service's, with nothing but more names or a role after it."""
+    match = _BYLINE.match(title)
+    if not match or len(title.split()) > 12:
+        return False
+    first = _BYLINE_NAMES.split(match.group(1).strip(), maxsplit=1)[0]
+    words = first.split()
+    if _title_key(first) in WIRE_BYLINES or _outlet_key(_title_key(first), outlets):
+        return True
+    return 2 <= len(words) <= 4 and words[0].lower() in lexicon.given_names() \
+        and all(w[:1].isupper() for w in words)
 
 
 SHORT_HEADLINE_WORDS = 24  # as many as a headline has (facts.headline_like)
@@ -320,6 +417,9 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
     if kind == ner.PEOPLE:
         ner._fold_people(counts, aliases)
         ner._fold_middle_names(counts, aliases)
+    else:
+        _fold_spellings(counts, aliases, kind)
+        _fold_claimed_names(counts, aliases, kind)
     out = []
     for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < 1:
@@ -331,6 +431,46 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
             item["aliases"] = al
         out.append(item)
     return out
+
+
+def _spelling_key(name: str) -> str:
+    """Case-, mark- and punctuation-insensitive key of an organisation's or a place's name."""
+    return " ".join(re.findall(r"[^\W_]+", lexicon.name_fold(name).casefold())) or name
+
+
+def _merge(counts: Counter, aliases: dict, kind: str, keep: str, other: str) -> None:
+    counts[keep] += counts.pop(other)
+    aliases[(kind, keep)] = aliases.get((kind, keep), set()) | aliases.pop((kind, other), set()) | {other}
+
+
+def _fold_spellings(counts: Counter, aliases: dict, kind: str) -> None:
+    """One organisation or place that members spell differently ("Fox News" / "FOX News", "WikiLeaks" /
+    "Wikileaks") is one entry: the facts fold spellings within an article only. The most mentioned
+    spelling names it, on a tie one not in capitals."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in counts:
+        by_key[_spelling_key(name)].append(name)
+    for names in by_key.values():
+        if len(names) > 1:
+            names.sort(key=lambda n: (-counts[n], n.isupper(), n))
+            for other in names[1:]:
+                _merge(counts, aliases, kind, names[0], other)
+
+
+def _fold_claimed_names(counts: Counter, aliases: dict, kind: str) -> None:
+    """A name listed on its own that exactly one other entry claims, as an alias or (an initialism) as
+    its initials, is that entry: "WBC" from one member beside "World Boxing Council" [WBC] from another."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for name in counts:
+        for alias in aliases.get((kind, name), ()):
+            claims[alias].add(name)
+        if kind == ner.ORGS and " " in name:
+            claims[ner._initials(name)].add(name)
+    for name in sorted(counts):
+        owners = claims.get(name.replace(".", "") if name.isupper() else name, set()) | claims.get(name, set())
+        owners.discard(name)
+        if len(owners) == 1 and (owner := next(iter(owners))) in counts and name in counts:
+            _merge(counts, aliases, kind, owner, name)
 
 
 def _where(state: dict, entities: dict) -> list[str]:
