@@ -23,6 +23,7 @@ from typing import Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
+from w3lib.encoding import read_bom
 
 from .net import Blocked, FetchError, Fetcher, Response
 
@@ -91,6 +92,16 @@ class HostGate:
             yield
         finally:
             sem.release()
+
+
+def robots_text(content: bytes) -> str:
+    """robots.txt as text: UTF-8 (RFC 9309), a byte-order mark followed and left out. Kept, a UTF-8
+    mark (Windows editors write one) made the first line "\ufeffUser-agent: *", a group no crawler
+    belongs to, and every rule under it was ignored."""
+    bom_encoding, bom = read_bom(content)
+    if bom_encoding and bom:
+        return content[len(bom):].decode(bom_encoding, "replace")
+    return content.decode("utf-8", "replace")
 
 
 class PoliteFetcher:
@@ -184,7 +195,7 @@ class PoliteFetcher:
             log.warning("robots.txt of %s unreachable (%s): nothing fetched from it for %.0fs", origin,
                         exc.reason, self.robots_ttl)
             return None
-        parser = Protego.parse(response.content.decode("utf-8", "replace"))
+        parser = Protego.parse(robots_text(response.content))
         delay = parser.crawl_delay(self.user_agent)
         if delay:
             self.gate.set_delay(parts.netloc, min(float(delay), self.max_crawl_delay))

@@ -9,6 +9,7 @@ import dataclasses
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,7 +25,7 @@ _AT_LEAST_ONE = ("raw_partitions", "cluster_partitions", "replication_factor", "
                  "max_raw_bytes", "max_html_bytes")
 _NOT_NEGATIVE = ("extract_workers", "producer_linger_ms", "fetch_max_wait_ms", "stall_after_s")
 _POSITIVE = ("window_days", "extract_timeout_s", "session_timeout_s", "heartbeat_s", "commit_interval_s",
-             "events_segment_ms")
+             "events_segment_ms", "broker_min_session_timeout_s", "broker_max_session_timeout_s")
 _RETENTION = ("events_retention_ms", "raw_retention_ms")  # -1 keeps records for ever
 _INT32 = 2**31 - 1
 # What the Kafka protocol carries these in: a larger value went out as a traceback (struct.error)
@@ -38,6 +39,10 @@ _AT_MOST = {"raw_partitions": _INT32, "cluster_partitions": _INT32, "replication
 _TOPIC_CHARS = re.compile(r"[A-Za-z0-9._-]*")
 _TOPIC_NAME_MAX = 249
 _LONGEST_SUFFIX = {"app_id": "-cluster-state-changelog", "topic_prefix": "news.deadletter"}
+# Kafka's broker defaults for a consumer's session timeout, group.min.session.timeout.ms and
+# group.max.session.timeout.ms, in seconds: a broker refuses a group join outside its limits, and the
+# worker then waits for ever, never ready, after one InvalidSessionTimeout log line
+KAFKA_SESSION_TIMEOUT_LIMITS_S = (6.0, 1800.0)
 _LOG_LEVELS = ("DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL")
 _STORES = ("memory://", "rocksdb://")
 
@@ -65,7 +70,9 @@ class Settings:
     extract_workers: int = field(default=1, metadata={"help": "Processes that run HTML extraction beside each worker."})
     session_timeout_s: float = field(default=6.0, metadata={"help": "Kafka consumer session timeout; a dead worker's partitions move after this long, and a worker "
                                                                      "the broker has not answered for this long is not ready (/readyz 503)."})
-    heartbeat_s: float = field(default=1.0, metadata={"help": "Kafka consumer heartbeat interval."})
+    heartbeat_s: float = field(default=1.0, metadata={"help": "Kafka consumer heartbeat interval; must be lower than the session timeout."})
+    broker_min_session_timeout_s: float = field(default=KAFKA_SESSION_TIMEOUT_LIMITS_S[0], metadata={"help": "The broker's group.min.session.timeout.ms, in seconds: a session timeout below it is refused at start. Set it when the broker's differs from Kafka's default (the local broker of `newsflow up` and compose allows 1 s)."})
+    broker_max_session_timeout_s: float = field(default=KAFKA_SESSION_TIMEOUT_LIMITS_S[1], metadata={"help": "The broker's group.max.session.timeout.ms, in seconds: a session timeout above it is refused at start. Set it when the broker's differs from Kafka's default."})
     commit_interval_s: float = field(default=1.0, metadata={"help": "How often processed offsets are committed."})
     producer_linger_ms: float = field(default=5.0, metadata={"help": "How long the worker's producer waits to fill a batch; batching the several sends of each article is what keeps commits short."})
     fetch_max_wait_ms: int = field(default=100, metadata={"help": "Longest the worker's consumer waits on the broker for new records. Faust's 1500 ms delays each stage hop by up to that much (aiokafka holds partitions with buffered records out of the next fetch until the current one returns)."})
@@ -91,6 +98,7 @@ class Settings:
             if getattr(self, name) != -1 and getattr(self, name) < 1:
                 raise bad(name, "must be -1 (for ever) or a number of milliseconds")
         self._refuse_what_kafka_cannot_take(bad)
+        self._refuse_a_heartbeat_that_outlasts_the_session()
         if not 1 <= self.web_port <= 65535:
             raise bad("web_port", "must be a port number, 1 to 65535")
         if not self.app_id.strip():
@@ -124,6 +132,36 @@ class Settings:
                 raise bad(name, "may hold only ASCII letters, digits, '.', '_' and '-': it names Kafka topics")
             if len(getattr(self, name) + suffix) > _TOPIC_NAME_MAX:
                 raise bad(name, f"must be at most {_TOPIC_NAME_MAX - len(suffix)} characters: it names Kafka topics")
+
+    def _refuse_a_heartbeat_that_outlasts_the_session(self) -> None:
+        """Kafka needs heartbeats more often than the session times out: otherwise the group coordinator
+        drops the member between two of them, or the client refuses the configuration."""
+        if self.heartbeat_s >= self.session_timeout_s:
+            raise SettingsError(
+                f"{ENV_PREFIX}HEARTBEAT_S={self.heartbeat_s!r} must be lower than {ENV_PREFIX}SESSION_TIMEOUT_S="
+                f"{self.session_timeout_s!r}: Kafka requires the heartbeat interval to be below the session"
+                " timeout (a third of it or less is usual)")
+
+    def refuse_what_the_broker_refuses(self) -> None:
+        """A session timeout outside the broker's limits is refused at the group join, and the worker
+        then never becomes ready, with one obscure log line to say why. Checked at start, against
+        Kafka's defaults unless the broker's own are given (NEWSFLOW_BROKER_*_SESSION_TIMEOUT_S);
+        settings built in code for a broker the caller configured are not held to them."""
+        low, high = self.broker_min_session_timeout_s, self.broker_max_session_timeout_s
+        if low > high:
+            raise SettingsError(f"{ENV_PREFIX}BROKER_MIN_SESSION_TIMEOUT_S={low!r} must not be above"
+                                f" {ENV_PREFIX}BROKER_MAX_SESSION_TIMEOUT_S={high!r}")
+        if not low <= self.session_timeout_s <= high:
+            defaults = (low, high) == KAFKA_SESSION_TIMEOUT_LIMITS_S
+            raise SettingsError(
+                f"{ENV_PREFIX}SESSION_TIMEOUT_S={self.session_timeout_s!r}: must be between {low:g} and {high:g} s,"
+                + (" Kafka's default broker limits (group.min.session.timeout.ms, group.max.session.timeout.ms);"
+                   " the broker would refuse the worker's group join and the worker would never be ready. A broker"
+                   " configured with other limits may allow it: then give them as"
+                   f" {ENV_PREFIX}BROKER_MIN_SESSION_TIMEOUT_S and {ENV_PREFIX}BROKER_MAX_SESSION_TIMEOUT_S"
+                   if defaults else
+                   f" the broker's limits given in {ENV_PREFIX}BROKER_MIN_SESSION_TIMEOUT_S and"
+                   f" {ENV_PREFIX}BROKER_MAX_SESSION_TIMEOUT_S: the broker would refuse the worker's group join"))
 
     # -- topic names ------------------------------------------------------------------------------
     @property
@@ -170,7 +208,9 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f, raw)
         values.update(given)
-        return cls(**values)
+        settings = cls(**values)
+        settings.refuse_what_the_broker_refuses()
+        return settings
 
     def with_(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -178,6 +218,16 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+
+def from_env_or_exit(command: str) -> Settings:
+    """The settings of a one-shot job run outside the CLI (compose's topic set-up), or exit 2 with
+    the CLI's one-line usage error instead of a traceback."""
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(f"newsflow {command}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def url_host(host: str) -> str:

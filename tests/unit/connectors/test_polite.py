@@ -121,3 +121,21 @@ def test_parse_retry_after():
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 30) == 30.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize("encoded", [
+    lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),      # Windows editors save robots.txt so
+    lambda text: text.encode("utf-16"),                       # with its byte-order mark
+])
+def test_a_robots_txt_with_a_byte_order_mark_is_obeyed(site, encoded):
+    """The mark was read as part of the first line, "\\ufeffUser-agent: *": no crawler's group, so
+    its Disallow lines were ignored and the private pages fetched."""
+    site.routes["/robots.txt"] = (200, TEXT, encoded("User-agent: *\r\nDisallow: /private/\r\n"))
+    site.routes["/private/x"] = (200, HTML, b"<p>secret</p>")
+    site.routes["/public"] = (200, HTML, b"<p>news</p>")
+    fetcher = polite(per_host_delay=0)
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(site.url("/private/x"))
+    assert caught.value.reason == "robots" and site.hits("/private/x") == 0
+    assert fetcher.get(site.url("/public")).status == 200
+    fetcher.close()

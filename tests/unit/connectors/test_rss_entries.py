@@ -186,3 +186,18 @@ def test_a_feed_summary_keeps_its_less_than_signs(site, tmp_path):
         "Heat", guid="tag:d,1:1", text="<![CDATA[<p>Children <5 years and adults >65 are most at risk.</p>]]>")))
     _, sink = poll(site, tmp_path)
     assert sink.raws[0].text == "Children <5 years and adults >65 are most at risk."
+
+
+# -- text that opens tags it never closes ---------------------------------------------------------
+@pytest.mark.parametrize("opening, count", [("&lt;a", 900_000), ("&lt;p", 900_000), ("&lt;a href=&quot;x", 260_000)])
+def test_a_summary_of_tags_never_closed_is_read_in_one_pass(site, tmp_path, opening, count):
+    """Each "<" with no ">" after it made the tag regexes scan to the end of the text again: a
+    1 MB summary took a minute, and a feed at the 5 MiB limit held the poller for hours. Such text
+    is kept as written, as a "<" that opens no tag always was."""
+    hostile = opening * count  # about 4.5 MB, under the fetcher's 5 MiB
+    site.routes["/feed"] = (200, RSS, channel(item("Hostile story", guid="tag:d,1:h", text=f"Lead &lt;b&gt;bold&lt;/b&gt;. {hostile}")))
+    _, sink = poll(site, tmp_path)
+    [raw] = sink.raws
+    unescaped = opening.replace("&lt;", "<").replace("&quot;", '"')
+    assert raw.text == "Lead bold. " + unescaped * count
+    assert html_to_text("x <p" + "<a" * 5 + " tail") == "x <p" + "<a" * 5 + " tail"

@@ -174,3 +174,22 @@ def test_grafana_mounts_match_provisioning(compose):
     datasource = yaml.safe_load((DEPLOY / "grafana/provisioning/datasources/prometheus.yaml").read_text())
     url = datasource["datasources"][0]["url"]
     assert url.split("//")[1].split(":")[0] in compose["services"]
+
+
+@pytest.mark.parametrize("variable, value, said", [
+    ("NEWSFLOW_HEARTBEAT_S", "100", "NEWSFLOW_HEARTBEAT_S=100.0 must be lower than NEWSFLOW_SESSION_TIMEOUT_S"),
+    ("NEWSFLOW_RAW_PARTITIONS", "many", "NEWSFLOW_RAW_PARTITIONS='many' is not a valid int"),
+])
+def test_the_topic_set_up_reports_a_bad_variable_as_the_cli_does(compose, variable, value, said):
+    """It ran Settings.from_env() in `python -c`: a bad variable ended in a Python traceback."""
+    import os
+    import subprocess
+    import sys
+
+    code = compose["services"]["topics"]["command"][0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    env.update({k: str(v) for k, v in compose["services"]["topics"]["environment"].items()}, **{variable: value})
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"newsflow topics: {said}")
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1

@@ -135,3 +135,52 @@ def test_a_connector_flag_out_of_range_is_refused_by_argparse(capsys):
         main(["ingest", "urls", "list.txt", "--concurrency", "0"])
     assert stopped.value.code == 2
     assert "--concurrency: '0' must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("heartbeat, session", [("100", "6"), ("6", "6")])
+def test_a_heartbeat_not_below_the_session_timeout_is_refused_naming_both(heartbeat, session):
+    # the group coordinator would drop the member between two heartbeats
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"NEWSFLOW_HEARTBEAT_S": heartbeat, "NEWSFLOW_SESSION_TIMEOUT_S": session})
+    assert "NEWSFLOW_HEARTBEAT_S" in str(caught.value) and "NEWSFLOW_SESSION_TIMEOUT_S" in str(caught.value)
+    assert "lower than" in str(caught.value)
+
+
+def test_the_cli_reports_a_heartbeat_over_the_session_timeout_as_a_usage_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("NEWSFLOW_HEARTBEAT_S", "100")
+    assert main(["replay", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "NEWSFLOW_HEARTBEAT_S=100.0 must be lower than NEWSFLOW_SESSION_TIMEOUT_S=6.0" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("session, heartbeat", [("2", "0.5"), ("5.9", "1"), ("1800.5", "1"), ("3600", "1")])
+def test_a_session_timeout_outside_the_broker_defaults_is_refused_at_start(session, heartbeat):
+    # the broker refuses the group join (InvalidSessionTimeout) and the worker is never ready
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"NEWSFLOW_SESSION_TIMEOUT_S": session, "NEWSFLOW_HEARTBEAT_S": heartbeat})
+    message = str(caught.value)
+    assert message.startswith(f"NEWSFLOW_SESSION_TIMEOUT_S={float(session)!r}: must be between 6 and 1800 s")
+    assert "group.min.session.timeout.ms" in message and "may allow it" in message
+    assert "NEWSFLOW_BROKER_MIN_SESSION_TIMEOUT_S" in message
+
+
+def test_the_broker_default_limits_themselves_pass():
+    assert Settings.from_env({"NEWSFLOW_SESSION_TIMEOUT_S": "6"}).session_timeout_s == 6.0
+    assert Settings.from_env({"NEWSFLOW_SESSION_TIMEOUT_S": "1800"}).session_timeout_s == 1800.0
+
+
+def test_a_broker_with_other_limits_can_be_named():
+    env = {"NEWSFLOW_SESSION_TIMEOUT_S": "2", "NEWSFLOW_HEARTBEAT_S": "0.5",
+           "NEWSFLOW_BROKER_MIN_SESSION_TIMEOUT_S": "1"}
+    assert Settings.from_env(env).session_timeout_s == 2.0
+    with pytest.raises(SettingsError, match="between 1 and 1800 s, the broker's limits given in"):
+        Settings.from_env({**env, "NEWSFLOW_SESSION_TIMEOUT_S": "0.8", "NEWSFLOW_HEARTBEAT_S": "0.2"})
+    with pytest.raises(SettingsError, match="must not be above NEWSFLOW_BROKER_MAX_SESSION_TIMEOUT_S"):
+        Settings.from_env({**env, "NEWSFLOW_BROKER_MIN_SESSION_TIMEOUT_S": "60",
+                           "NEWSFLOW_BROKER_MAX_SESSION_TIMEOUT_S": "30"})
+
+
+def test_settings_built_in_code_are_not_held_to_the_broker_defaults():
+    # the tests' own broker allows 1 s (group.min.session.timeout.ms=1000), and their workers use 2 s
+    assert Settings(session_timeout_s=2.0, heartbeat_s=0.5).session_timeout_s == 2.0
