@@ -22,7 +22,9 @@ _M = (r"(?P<{g}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?
       r"DEC(?:EMBER)?)\.?")
 _D = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _SEP = r"\s*(?:-|–|—|to|and|through|until|till)\s*"
-_Y = r"(?:,?\s+(?:of\s+)?(?P<y>(?:1[89]|20)\d\d))?"
+# a year of the text: since 1800, or an older one ("Jan. 1, 1700"), which _text_year tells from a count
+_YEAR = r"(?:1\d|20)\d\d"
+_Y = r"(?:,?\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?"
 
 # Each pattern opens with a lookahead for the first characters it can start with: re then tests one
 # class at each position of the text before the word boundary and the alternatives (about twice as
@@ -33,7 +35,7 @@ _MONTH_DAY = re.compile(
 _DAY_MONTH = re.compile(
     r"(?=\d)\b" + _D.format(g="d1") + r"(?:" + _SEP + _D.format(g="d2") + r")?\s+(?:of\s+)?" + _M.format(g="m1")
     + _Y + r"\b")
-_MONTH_YEAR = re.compile(r"(?=[JFMASOND])\b" + _M.format(g="m1") + r",?\s+(?P<y>(?:1[89]|20)\d\d)\b")
+_MONTH_YEAR = re.compile(r"(?=[JFMASOND])\b" + _M.format(g="m1") + r",?\s+(?P<y>" + _YEAR + r")\b")
 _MONTH_ALONE = re.compile(r"(?=[isubfelm])\b(?:in|since|until|by|from|early|late|mid-?)\s+"
                           r"(?P<m1>January|February|March|April|June|July|August|September|October|November|December)"
                           r"\b(?!\s+\d)")
@@ -71,12 +73,12 @@ _FOREIGN_NUMBER = {lang: {spelling: n for n, month in enumerate(names.split(), s
 _FOREIGN_DATE = {
     lang: re.compile(
         r"\b(?:(?P<d1>[0-3]?\d)(?:\.|er|º|°)?\s+(?:de\s+)?)?(?P<m1>" + "|".join(sorted(names, key=len, reverse=True))
-        + r")\b(?:,?\s+(?:de\s+|del\s+)?(?P<y>(?:1[89]|20)\d\d)\b)?", re.IGNORECASE)
+        + r")\b(?:,?\s+(?:de\s+|del\s+)?(?P<y>" + _YEAR + r")\b)?", re.IGNORECASE)
     for lang, names in _FOREIGN_NUMBER.items()}
 # Chinese, Japanese and Korean write a date year first, in numbers: "2024年6月12日", "6月12日",
 # "2024年6月"; Korean "2024년 6월 12일". A month alone ("6月") or a day alone ("12日午後") is not read.
 YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko"})
-_YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:(?P<y>(?:1[89]|20)[0-9][0-9])\s*[年년]\s*)?(?P<m1>1[0-2]|0?[1-9])\s*[月월]"
+_YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:(?P<y>(?:1[0-9]|20)[0-9][0-9])\s*[年년]\s*)?(?P<m1>1[0-2]|0?[1-9])\s*[月월]"
                               r"\s*(?:(?P<d1>3[01]|[12][0-9]|0?[1-9])\s*[日일号號])?")
 # digits other scripts write, as ASCII: full-width ("２０２４年"), Arabic-Indic ("١٢ يونيو ٢٠٢٤") and
 # Persian; one character for one, so the spans found in the translated text are the text's
@@ -107,6 +109,22 @@ def published_day(value: str | None) -> date | None:
     """The UTC day of a publication time (pipeline.times reads it), None when there is none."""
     got = parse_published(value)
     return None if got is None else got[0].date()
+
+
+_LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
+_OLDEST_PLAIN_YEAR = 1800
+
+
+def _text_year(mt: re.Match, text: str) -> tuple[int | None, bool]:
+    """(the year a date match gives, whether a publication date may supply one). A number before 1800
+    that a lower-case word follows is a count, not a year ("On Jan. 1, 1200 troops crossed"): the
+    day has no year then, and none from the publication date either ("born Jan. 1, 1700 in ...")."""
+    if not mt["y"]:
+        return None, True
+    year = int(mt["y"])
+    if year < _OLDEST_PLAIN_YEAR and _LOWER_WORD_NEXT.match(text, mt.end("y")):
+        return None, False
+    return year, True
 
 
 def _anchor(m: int, d: int, published: date | None) -> int | None:
@@ -154,7 +172,7 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
     taken = _Spans()
     overlaps = taken.overlaps
 
-    def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None) -> None:
+    def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None, anchor: bool = True) -> None:
         if not _valid(m1, d1, y):
             return
         if d2 is not None:
@@ -163,7 +181,7 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
             if not _valid(m2, d2, y) or ((m2, d2) <= (m1, d1) and not wraps) or (m2 - m1) % 12 > 1:
                 d2 = m2 = None
         basis = "text" if y else None
-        if y is None:
+        if y is None and anchor:
             y = _anchor(m1, d1, pub)
             basis = "published" if y else None
         # a range into the next year: the text's year follows the range, so it is the end's ("Dec. 30
@@ -188,10 +206,10 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
         if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):  # a month alone says too little
             continue
         taken.append(mt.span())
-        month, year = _FOREIGN_NUMBER[language][mt["m1"].lower()], int(mt["y"]) if mt["y"] else None
+        month, (year, anchor) = _FOREIGN_NUMBER[language][mt["m1"].lower()], _text_year(mt, digits)
         if mt["d1"]:
-            add_day(month, int(mt["d1"]), None, None, year)
-        else:
+            add_day(month, int(mt["d1"]), None, None, year, anchor)
+        elif year:
             found[(_fmt(month, None, year), None, "month", "text")] += 1
     for mt in _YEAR_FIRST_DATE.finditer(digits) if year_first else ():
         if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):
@@ -207,15 +225,14 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
             continue
         taken.append(mt.span())
         add_day(_month(mt["m1"]), int(mt["d1"]), _month(mt["m2"]) if mt["m2"] else None,
-                int(mt["d2"]) if mt["d2"] else None, int(mt["y"]) if mt["y"] else None)
+                int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text))
     for mt in _DAY_MONTH.finditer(text):
         if overlaps(mt.span()):
             continue
         taken.append(mt.span())
-        add_day(_month(mt["m1"]), int(mt["d1"]), None, int(mt["d2"]) if mt["d2"] else None,
-                int(mt["y"]) if mt["y"] else None)
+        add_day(_month(mt["m1"]), int(mt["d1"]), None, int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text))
     for mt in _MONTH_YEAR.finditer(text):
-        if overlaps(mt.span()):
+        if overlaps(mt.span()) or _text_year(mt, text)[0] is None:  # "in September 1500 people"
             continue
         taken.append(mt.span())
         found[(_fmt(_month(mt["m1"]), None, int(mt["y"])), None, "month", "text")] += 1

@@ -94,6 +94,15 @@ MONTHS = {
     "december": 12, "dec": 12,
 }
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Days as listings and timestamps shorten them ("Edited on Mon Dec 19", "Tue – Sat 4PM"); "Mon" is also
+# a town of India, "Sun" and "Wed" words, so the tagger reads these as days only beside a date or a day.
+WEEKDAY_ABBREVIATIONS = frozenset("mon tue tues wed thu thur thurs fri sat sun".split())
+# Nouns a town's name stands before as a place ("Palmer police", "Golden residents"): a small town
+# whose name is a common word counts as a place there, not before other nouns ("Federal agents").
+PLACE_HEAD_NOUNS = frozenset("""
+police officer officers firefighters firemen fire mayor council councilman councilwoman residents resident
+voters city town county area downtown public schools school native natives
+""".split())
 
 # Capitalised words that are never names on their own.
 STOPWORDS = frozenset("""

@@ -50,6 +50,7 @@ _ORG_JOINS = frozenset(["on", "against"])
 _DETERMINERS = frozenset("the new its their his her your our my this that these those".split())
 _OPENERS = frozenset("\"“‘'(:—–-")  # a "The" after these opens a sentence or a title
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
+_DEFINED_INITIALISM = re.compile(r"\(([A-Z]{2,6})\)")
 _PROSE_WORD = re.compile(r"(?<![\w./@#])[a-z]+(?![\w@/]|\.\w)")
 
 
@@ -60,6 +61,7 @@ class Mention:
     locative: float = 0.0
     person_cue: bool = False
     early: bool = False
+    modifier: bool = False  # a town's name before a noun it may qualify ("Federal agents"): see _town_modifier
 
 
 @dataclass
@@ -130,8 +132,11 @@ def _is_acronym(surface: str) -> bool:
 
 
 def _model_number(tokens: list[str], after: int) -> bool:
-    """A number of one to three digits follows token ``after - 1``, alone or after a hyphen: an
-    initialism before it names a model ("AK-47" written "AK - 47", "IE 6"), not an organisation."""
+    """A number of one to three digits follows token ``after - 1``, alone or after a hyphen, perhaps
+    after more capitals joined by hyphens: an initialism before it names a model ("AK-47" written
+    "AK - 47", "IE 6", the cable "SEA - ME - WE 4"), not an organisation."""
+    while after + 1 < len(tokens) and tokens[after] in ("-", "–") and tokens[after + 1].isupper():
+        after += 2
     if after < len(tokens) and tokens[after] in ("-", "–"):
         after += 1
     return after < len(tokens) and tokens[after].isdigit() and len(tokens[after]) <= 3
@@ -150,12 +155,13 @@ class _Lower:
     words: set[str] = set()
     text = ""
     _prose: set[str] | None = None
+    _defined: set[str] | None = None
 
     def get(self) -> set[str]:
         return self.words
 
     def set(self, text: str, words: set[str]) -> None:
-        self.text, self.words, self._prose = text, words, None
+        self.text, self.words, self._prose, self._defined = text, words, None, None
 
     def prose(self) -> set[str]:
         """The lower-case words outside links, addresses and handles ("usgs.gov", "@cnn"), read
@@ -163,6 +169,13 @@ class _Lower:
         if self._prose is None:
             self._prose = set(_PROSE_WORD.findall(self.text))
         return self._prose
+
+    def defined(self) -> set[str]:
+        """Capitals the text writes in parentheses, as after the name they abbreviate: "Serviço de
+        Atendimento Domiciliar (SAD)", "Lowe's (LOW)". Read once per text and only when asked."""
+        if self._defined is None:
+            self._defined = set(_DEFINED_INITIALISM.findall(self.text))
+        return self._defined
 
 
 _LOWER = _Lower()
@@ -233,14 +246,99 @@ def _verb_like_opener(low: str) -> bool:
 def _shouted(tokens: list[str]) -> bool:
     """Capitals that are words, not an initialism: "LAST YEAR", "A FIRE", "POSTED:", "ABOUT A BOY".
     Each word is one the prose also writes in lower case, or, in a single word of four letters or
-    more, one English writes often (Zipf >= 4.5; "nasa" 4.2, "nato" 4.0). Three letters need both:
-    "fbi", "nfl" and "bbc" are as common as "boy"."""
+    more, one English writes often (Zipf >= 4.5; "nasa" 4.2, "nato" 4.0). Three letters need both,
+    as "fbi", "nfl" and "bbc" are as common as "boy" (4.4-4.6), unless English writes the word far
+    more often than any initialism: "A MAN", "MUST SEE", "Defence PRO" (Zipf >= 4.8; "usa" 4.79), and
+    the text does not define it in parentheses ("Serviço de Atendimento Domiciliar (SAD)")."""
     prose = _LOWER.prose()
     if len(tokens) > 1:
         return all(t.lower() in prose or t.lower() in lx.CONNECTORS for t in tokens)
     low = tokens[0].lower()
-    common = _zipf(low) >= 4.5
-    return common and low in prose if len(low) == 3 else low in prose or common
+    zipf = _zipf(low)
+    if len(low) == 3:
+        if low in prose:
+            return zipf >= 4.5
+        return zipf >= _SHOUTED_THREE_LETTERS and tokens[0] not in _LOWER.defined()
+    return low in prose or zipf >= 4.5
+
+
+_SHOUTED_THREE_LETTERS = 4.8
+
+
+def _capitals_place(surface: str) -> tuple[str, str, int] | None:
+    """The gazetteer's entry of a place written in capitals that a dateline or a shouted headline
+    names: a country, a state or a city of 100,000 people ("HANOI", "NEW YORK"); a smaller town's
+    name is as likely a shouted word."""
+    entry = lx.places().get(surface.title())
+    if entry is not None and (entry[1] in ("country", "state") or entry[2] >= 100_000):
+        return entry
+    return None
+
+
+_DATE_JOINS = frozenset("& - – — , / and to".split())
+
+
+def _day_abbreviation(lows: list[str], j: int) -> bool:
+    """"Mon", "Sat" (lexicon.WEEKDAY_ABBREVIATIONS) beside a month, a number or another day, across
+    "&", "-" or ",": "Edited on Mon Dec - 19", "Closed on Sun & Mon", "Tue – Sat 4PM". Elsewhere "Sun"
+    may be the paper and "Mon" a town."""
+    if lows[j] not in lx.WEEKDAY_ABBREVIATIONS:
+        return False
+    for step in (-1, 1):
+        k = j + step
+        while 0 <= k < len(lows) and lows[k] in _DATE_JOINS:
+            k += step
+        if 0 <= k < len(lows) and (lows[k] in lx.MONTHS or lows[k] in lx.WEEKDAYS
+                                   or lows[k] in lx.WEEKDAY_ABBREVIATIONS or lows[k][:1].isdigit()):
+            return True
+    return False
+
+
+_ADJECTIVE_ENDINGS = (("ian", ("", "a", "y", "e")), ("ean", ("", "e", "a")), ("an", ("a", "e", "o")),
+                      ("ese", ("", "a", "e")), ("i", ("",)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_adjective(word: str) -> bool:
+    """An adjective made of a place's name that lexicon.DEMONYMS lacks: "Sicilian" (Sicily),
+    "Ecuadorean", "Parisian", "Kenyan", "Qatari". The place is a country, a state, a region or a city
+    of a million people, larger than any town named like the adjective; a given name is none ("Tyrese"
+    is not of Tyre, "Biman" not of Bima, "Adrian" not of Adria)."""
+    if word.lower() in lx.DEMONYMS:
+        return True
+    if (len(word) < 5 or not word.isalpha() or not word[0].isupper() or not word[1:].islower()
+            or word.lower() in lx.given_names()):
+        return False
+    places = lx.places()
+    own = places.get(word)
+    for ending, restorations in _ADJECTIVE_ENDINGS:
+        stem = word[:-len(ending)]
+        if not word.endswith(ending) or len(stem) < 3:
+            continue
+        for extra in restorations:
+            name = stem + extra
+            if name in lx.PLACES_OUTSIDE_GAZETTEER and own is None:
+                return True
+            entry = places.get(name)
+            if entry and (entry[1] in ("country", "state", "region") or entry[2] >= 1_000_000) and (
+                    own is None or own[1] == "city" and own[2] < entry[2]):
+                return True
+    return False
+
+
+def _town_modifier(surface: str, after: str, locative: float) -> bool:
+    """A small town (under 100,000 people) whose name is a word English writes often (Zipf >= 4, once
+    in 100,000 words), named where no place cue stands and before a lower-case word (not "and" or
+    "of": "Palmer and Wasilla") or a demonym: "Federal agents", "Young people", "Olympic swimmer",
+    "Roman Catholic". A noun towns come before ("Palmer police", lexicon.PLACE_HEAD_NOUNS) is a place
+    cue; _resolve keeps a town the text once names with a cue."""
+    if locative >= 1.0 or " " in surface or not after[:1].isalpha():
+        return False
+    if not (after.islower() and after not in lx.PLACE_HEAD_NOUNS and after not in lx.CONNECTORS
+            or _place_adjective(after)):
+        return False
+    entry = lx.places().get(surface)
+    return entry is not None and entry[1] == "city" and entry[2] < 100_000 and _zipf(surface.lower()) >= 4.0
 
 
 def _opens_place(group: list[tuple[str, int]], k: int, places: dict) -> bool:
@@ -269,6 +367,8 @@ def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | N
         return PEOPLE if len(tokens) == 2 and last == "law" and first in lx.FIRST_NAMES else "misc"
     if surface.replace(".", "") in lx.NOT_ACRONYMS:  # "SUV", "P.M.", "M.D."
         return "misc"
+    if len(tokens) == 1 and not person_cue and _place_adjective(surface):  # "the Sicilian capital"
+        return "misc"
     if len(tokens) > 1 and (last in lx.ORG_SUFFIXES or first in lx.ORG_PREFIXES and tokens[1].lower() == "of"):
         return ORGS
     if _org_before_join(tokens):
@@ -282,8 +382,7 @@ def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | N
         return PLACES
     if len(surface) >= 3 and surface.isupper() and surface.replace(" ", "").isalpha():
         # a shouted word ("VOTE", "GREAT") or a dateline ("HANOI, Vietnam (AP)", "NEW YORK") is no initialism
-        entry = places.get(surface.title())
-        if entry is not None and (entry[1] in ("country", "state") or entry[2] >= 100_000):
+        if _capitals_place(surface):
             return PLACES
         if _shouted(tokens):
             return "misc"
@@ -303,10 +402,11 @@ def _classify(tokens: list[str], person_cue: bool, org_cue: str = "") -> str | N
     return None
 
 
-def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool, str]]:
+def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bool, tuple[str, ...], bool, str, str]]:
     """Capitalised spans: (tokens, person_cue, up to three lower-case words before, possessive,
     org_cue: "The" when a "The" inside the sentence opens it, "next" when an organisation word
-    follows a single word, "camel" for a company's spelling, else "")."""
+    follows a single word, "camel" for a company's spelling, else "", the token after the span as
+    written or "")."""
     raw: list[tuple[list[tuple[str, int]], bool, bool]] = []
     n = len(tokens)
     # per token, once: capitalised (as _is_cap; tokens are never empty) and lower-cased
@@ -322,7 +422,7 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
         possessive = False
         while j < n:
             t = tokens[j]
-            if caps[j] and lows[j] not in months and lows[j] not in weekdays:
+            if caps[j] and lows[j] not in months and lows[j] not in weekdays and not _day_abbreviation(lows, j):
                 bare, possessive = _strip_possessive(t)
                 span.append((bare, j))
                 j += 1
@@ -376,6 +476,9 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                     if (low in lx.STOPWORDS or low in lx.DEMONYMS) and not opens_place and not (
                             t in known_o and k == len(group) - 1):
                         continue
+                    # "Sicilian Mafia members": an adjective of a place (not a given name: "Roman Polanski")
+                    if k < len(group) - 1 and not opens_place and low not in lx.DEMONYMS and _place_adjective(t):
+                        continue
                 if low in lx.PERSON_TITLES and not group_suffix and not (current and low in ("jr", "general")):
                     if current:
                         pieces.append([])
@@ -397,7 +500,8 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 person_cue = (cue and p_no == len(pieces) - 1) or any(w in lx.PERSON_TITLES for w in before[-2:])
                 words = [t for t, _ in p]
                 last_idx = p[-1][1]
-                after = lows[last_idx + 1] if last_idx + 1 < n else ""
+                next_token = tokens[last_idx + 1] if last_idx + 1 < n else ""
+                after = next_token.lower()
                 if first_idx > 0 and tokens[first_idx - 1] in ("“", '"', "''", "‘") and after in ("”", '"', "''", "’"):
                     continue  # a quoted title of a work
                 if len(words) == 1 and (after in lx.PERSON_VERBS or before[-1:] and before[-1] in lx.PERSON_VERBS):
@@ -418,10 +522,10 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                 cut = next((k for k, w in enumerate(words) if k and w in ("of", "for")), 0) if len(words) > 2 else 0
                 if (cut and not _org_before_join(words)
                         and (words[0].lower() in lx.FIRST_NAMES or " ".join(words[:cut]) in known_p)):
-                    refined.append((words[:cut], person_cue, before, False, ""))
+                    refined.append((words[:cut], person_cue, before, False, "", words[cut]))
                     rest = words[cut + 1:]
                     if rest and words[cut] == "of":
-                        refined.append((rest, False, ("of",), possessive, ""))
+                        refined.append((rest, False, ("of",), possessive, "", next_token))
                     continue
                 # "Kate Henshaw Is Looking Stunning In New Photos": a headline in title case run into the
                 # text; a given name and the word after it are the name, the rest is the headline's
@@ -448,7 +552,7 @@ def _spans(tokens: list[str], lower_words: set[str]) -> list[tuple[list[str], bo
                     elif (after in lx.ORG_NEXT_WORDS and not possessive
                           and not (at_start and g_no == 0 and p_no == 0 and _common_word(words[0]))):
                         org_cue = "next"  # "Alibaba shares" (but "Sometimes employees ...")
-                refined.append((words, person_cue, before, possessive and p is pieces[-1], org_cue))
+                refined.append((words, person_cue, before, possessive and p is pieces[-1], org_cue, next_token))
     return refined
 
 
@@ -533,7 +637,7 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
             early = sentence_no < 2
             sentence_no += 1
             toks = _tokens(sentence)
-            for span, person_cue, before, possessive, org_cue in _spans(toks, lower_words):
+            for span, person_cue, before, possessive, org_cue, next_token in _spans(toks, lower_words):
                 if by_lexicon:  # "Auch" (also; a French town), "Die Bundesregierung": sentence openers
                     while span and _function_word(span[0], function_words):
                         span = span[1:]
@@ -557,7 +661,8 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
                 if kind is None and len(span) == 1 and person_cue:
                     kind = PEOPLE
-                mentions.append(Mention(surface, kind, loc, person_cue, early))
+                modifier = kind == PLACES and not possessive and _town_modifier(surface, next_token, loc)
+                mentions.append(Mention(surface, kind, loc, person_cue, early, modifier))
     return _resolve(mentions, deferred)
 
 
@@ -632,6 +737,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     pending_orgs: list[Mention] = []
     tails = _org_tails(m.surface for m in mentions if m.kind == ORGS)
     shape_only = _shape_only_people(mentions, known_people)
+    words_not_towns = _towns_named_as_words(mentions)
     for m in mentions:
         s = m.surface
         kind = m.kind
@@ -656,6 +762,8 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         if pc and (kind == PEOPLE or kind is None or kind == PLACES and pc):
             counts[PEOPLE][pc] += 1
             aliases[(PEOPLE, pc)].add(s)
+            continue
+        if s in words_not_towns:
             continue
         if kind == ORGS:
             canonical = known_orgs.get(s, s)
@@ -708,6 +816,16 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
         out.names[name] = out.people.pop(name)
     out.where = {k: round(v, 2) for k, v in where.most_common() if k in counts[PLACES] or k in lx.places()}
     return out
+
+
+def _towns_named_as_words(mentions: list[Mention]) -> set[str]:
+    """Towns every mention of which is a word before a noun (``_town_modifier``): "Federal agents",
+    "Young people". A town the text also names where a place stands ("in Golden, Colo.") is a place
+    at each mention ("Golden residents")."""
+    modifiers = {m.surface for m in mentions if m.modifier}
+    if not modifiers:
+        return modifiers
+    return modifiers - {m.surface for m in mentions if m.kind == PLACES and not m.modifier}
 
 
 def _is_region(surface: str, places: dict) -> bool:
@@ -935,6 +1053,10 @@ def _match_deferred(deferred, counts, aliases, where) -> None:
                     # a one-word town the text also writes as a plain word is that word in a
                     # headline ("Man Charged In ...", "Summit Ends"), as in _classify
                     hit = (size, (PLACES, places[surface][0]))
+                    break
+                capitals = surface.isupper() and len(surface) >= 3 and _capitals_place(surface)
+                if capitals:  # "HANOI (AP) The WHO warned.": a dateline in a short line
+                    hit = (size, (PLACES, capitals[0]))
                     break
             if hit is None:
                 hit = _titlecase_person(toks, i, counts[PEOPLE], lower)

@@ -112,9 +112,17 @@ WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]{3,}")
 
 
+# A wire dateline that opens a story's first line: "HANOI, Vietnam (AP) —", "NEW YORK (Reuters) -",
+# "BUFFALO, N.Y. —": a place in capitals, perhaps its region, then an agency in parentheses or a dash.
+_DATELINE = re.compile(r"[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+)*(?:, [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})?"
+                       r"(?: ?\([A-Za-z ]{2,30}\)(?: ?[—–-]+)?| ?[—–-]+) ?")
+
+
 def is_titlecase_line(line: str) -> bool:
-    """A headline-style line where most longer words are capitalised."""
-    words = _LONG_WORD_RE.findall(line)
+    """A headline-style line where most longer words are capitalised. A dateline's capitals do not
+    count: "HANOI, Vietnam (AP) Officials warned on Monday." is a sentence, not a headline."""
+    dateline = _DATELINE.match(line)
+    words = _LONG_WORD_RE.findall(line, dateline.end() if dateline else 0)
     if len(words) < 3:
         return False
     caps = sum(1 for w in words if w[0].isupper())
