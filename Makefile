@@ -35,7 +35,8 @@ demo: setup
 test: setup
 	$(PY) -m pytest tests -q
 
-test-fast: setup
+# unit tests need no broker: the venv alone, not Java, Maven or the Kafka jars
+test-fast: $(STAMP)
 	$(PY) -m pytest tests/unit -q
 
 test-slow: setup
