@@ -86,15 +86,17 @@ class ClusterParams:
         return p
 
     def ensure_idf(self, base: Path | None = None) -> IdfTable:
+        """The word weights of ``df_file``: beside the params file (``base``), else the shipped table.
+        A params file copied elsewhere without its df.json silently weighed every term alike (ECB+ dev
+        B-cubed precision 0.938 -> 0.909 with the same weights)."""
         if self.idf is None:
             f = Path(self.df_file)
-            if not f.is_absolute():
-                f = (base or HERE) / f
-            if f.exists():
-                d = orjson.loads(f.read_bytes())
-                self.idf = IdfTable(d["n_docs"], d["df"])
-            else:  # no table: every term equally distinctive
-                self.idf = IdfTable(1, {})
+            found = next((c for c in ([f] if f.is_absolute() else [(base or HERE) / f, HERE / f]) if c.exists()), None)
+            if found is None:
+                raise FileNotFoundError(f"the clustering's word frequencies {self.df_file!r} are neither at {base or HERE} "
+                                        f"nor shipped in {HERE}")
+            d = orjson.loads(found.read_bytes())
+            self.idf = IdfTable(d["n_docs"], d["df"])
         return self.idf
 
     def to_json(self) -> dict:
