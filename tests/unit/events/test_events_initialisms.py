@@ -2,17 +2,11 @@
 (facts version 23)."""
 from __future__ import annotations
 
-from pipeline.events import article_facts, dates
+from pipeline.events import dates
 from pipeline.events.builder import _entity_list
 from pipeline.events.facts import _URL
 
-
-def facts(text: str, title: str | None = None) -> dict:
-    return article_facts({"title": title, "text": text, "published": None, "language": "en"})
-
-
-def names(f: dict, kind: str) -> set[str]:
-    return {name for name, _n, _aliases in f["entities"][kind]}
+from .conftest import english_facts as facts, fact_names as names
 
 
 def test_common_nouns_written_in_capitals_are_no_organisations():

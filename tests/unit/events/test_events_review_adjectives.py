@@ -3,15 +3,9 @@ three-letter words (facts version 24, review of 2026-12-07). The sentences are f
 the extraction pages."""
 from __future__ import annotations
 
-from pipeline.events import article_facts, dates
+from pipeline.events import dates
 
-
-def facts(text: str, title: str | None = None, published: str | None = None) -> dict:
-    return article_facts({"title": title, "text": text, "published": published, "language": "en"})
-
-
-def names(f: dict, kind: str) -> set[str]:
-    return {name for name, _n, _aliases in f["entities"][kind]}
+from .conftest import english_facts as facts, fact_names as names
 
 
 def test_capitalised_adjectives_that_are_towns_are_no_places():
