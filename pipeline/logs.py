@@ -92,6 +92,10 @@ class KnownTransients(logging.Filter):
     * aiokafka logs GroupCoordinatorNotAvailableError at error while a fresh broker is still
       loading its offsets topic; the client retries, so it is shown as a warning (a coordinator
       that never comes keeps repeating it).
+    * kafka-python 3 logs each refused or lost connection, and a bootstrap that timed out, at error
+      ("Connection failed: ... ECONNREFUSED", "Bootstrap failed: ..."), three error lines before the
+      one in which Newsflow says what failed ("Kafka at 127.0.0.1:1 is not reachable"): they are
+      the client's attempts, shown as warnings.
     """
 
     def __init__(self, debug: bool = False):
@@ -105,9 +109,19 @@ class KnownTransients(logging.Filter):
             return self.debug
         if record.name.startswith("kafka.net") and _closed_under_read(record):
             return self.debug
-        if record.name.startswith("aiokafka") and "GroupCoordinatorNotAvailableError" in record.getMessage():
+        if (record.name.startswith("aiokafka") and "GroupCoordinatorNotAvailableError" in record.getMessage()
+                or record.name.startswith("kafka.net") and _connection_attempt(record)):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+_ATTEMPT_FAILED = ("Connection failed:", "Bootstrap failed:")
+
+
+def _connection_attempt(record: logging.LogRecord) -> bool:
+    """kafka-python's report of one connection or bootstrap attempt that failed (it retries)."""
+    message = record.getMessage()
+    return message.startswith(_ATTEMPT_FAILED) or ": Connection lost: KafkaConnectionError" in message
 
 
 def _closed_under_read(record: logging.LogRecord) -> bool:

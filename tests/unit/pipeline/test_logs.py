@@ -126,3 +126,19 @@ def test_the_text_format_keeps_the_structured_fields():
     line = stream.getvalue().strip()
     assert line.endswith('WARNING newsflow.worker: dead letter stage=clean reason=not_article id=a-17 '
                          'detail="too little text"')
+
+
+def test_a_refused_connection_is_one_error_line_newsflows_own():
+    """kafka-python 3 logged three errors for one unreachable broker before Newsflow's own line, where
+    the README promises one error line: its attempts are warnings."""
+    stream = captured("info")
+    logging.getLogger("kafka.net.manager").error("Connection failed: KafkaConnectionError: 111 ECONNREFUSED")
+    logging.getLogger("kafka.net.connection").error(
+        "<KafkaConnection node_id=bootstrap-0 (disconnected)>: Connection lost: KafkaConnectionError: 111 ECONNREFUSED")
+    logging.getLogger("kafka.net.manager").error("Bootstrap failed: KafkaTimeoutError: Unable to bootstrap from 127.0.0.1:1")
+    logging.getLogger("kafka.net.manager").error("Unexpected error in the I/O loop")
+    logging.getLogger("newsflow.cli").error("newsflow ingest files: Kafka at 127.0.0.1:1 is not reachable")
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["msg"] for line in lines if line["level"] == "error"] == [
+        "Unexpected error in the I/O loop", "newsflow ingest files: Kafka at 127.0.0.1:1 is not reachable"]
+    assert sum(line["level"] == "warning" for line in lines) == 3
