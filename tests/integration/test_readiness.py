@@ -40,9 +40,10 @@ def test_readyz_turns_503_while_the_broker_is_away_and_200_once_it_is_back(tmp_p
     broker.start()
     worker = None
     try:
-        # a short session timeout is also a short grace: the test waits less
+        # a short session timeout is also a short grace: the test waits less (the local broker allows
+        # down to 1 s, which the worker is told, as it refuses what Kafka's default limits refuse)
         settings = make_settings(broker.bootstrap, unique_prefix, tmp_path, raw_partitions=1,
-                                 session_timeout_s=2.0, heartbeat_s=0.5)
+                                 session_timeout_s=2.0, heartbeat_s=0.5, broker_min_session_timeout_s=1.0)
         ensure_topics(settings)
         worker = worker_factory(settings)
         worker.start()
