@@ -325,9 +325,14 @@ def _is_news_title(title: str, row: list | None) -> bool:
     return not (_byline(title, outlets) or _names_outlet(title, outlets))
 
 
+def _folded_words(text: str) -> list[str]:
+    """The words of a name or a title, case and marks folded ("Vendôme" and "VENDOME" alike)."""
+    return re.findall(r"[^\W_]+", lexicon.name_fold(text).casefold())
+
+
 def _title_key(text: str) -> str:
     """Case-, mark-, space- and punctuation-insensitive key of a title or a name, without a leading "The"."""
-    words = re.findall(r"[^\W_]+", lexicon.name_fold(text).casefold())
+    words = _folded_words(text)
     return "".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
 
 
@@ -435,7 +440,7 @@ def _entity_list(bucket: dict, kind: str) -> list[dict]:
 
 def _spelling_key(name: str) -> str:
     """Case-, mark- and punctuation-insensitive key of an organisation's or a place's name."""
-    return " ".join(re.findall(r"[^\W_]+", lexicon.name_fold(name).casefold())) or name
+    return " ".join(_folded_words(name)) or name
 
 
 def _merge(counts: Counter, aliases: dict, kind: str, keep: str, other: str) -> None:
