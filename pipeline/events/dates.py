@@ -43,6 +43,14 @@ _ISO = re.compile(r"(?=[12])\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(
 
 ANCHOR_DAYS = 45
 
+# "born" shortly before a date, in the same clause: a birth day, which is background in a report
+# written years later (an obituary, a profile) and the news itself in one written days after it
+_BORN_WORDS = {"en": "born", "fr": "née?", "de": "geboren", "es": "nacid[oa]", "it": "nat[oa]", "pt": "nascid[oa]",
+               "nl": "geboren"}
+_BORN_BEFORE = {lang: re.compile(r"\b[" + word[0] + word[0].upper() + "]" + word[1:] + r"\b[^.;:!?\n]{0,30}$")
+                for lang, word in _BORN_WORDS.items()}  # "born" or "Born", never "BORN" nor "NATO"
+BIRTH_BACKGROUND_YEARS = 2
+
 # Month names of languages that write the day first ("5 décembre 2026", "5. Dezember 2026",
 # "5 de diciembre de 2026"), each list in calendar order with "/" between spellings of one month.
 # Read only in articles of that language, so that "Mars" or "Mai" in English stay what they are.
@@ -169,10 +177,16 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
     """
     pub = published_day(published)
     found: Counter = Counter()
+    births: Counter = Counter()  # the part of each count that follows "born"
     taken = _Spans()
     overlaps = taken.overlaps
+    born_before = [_BORN_BEFORE[lang] for lang in dict.fromkeys(("en", language)) if lang in _BORN_BEFORE]
 
-    def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None, anchor: bool = True) -> None:
+    def born(start: int) -> bool:
+        return any(rx.search(text, max(0, start - 40), start) for rx in born_before)
+
+    def add_day(m1: int, d1: int, m2: int | None, d2: int | None, y: int | None, anchor: bool = True,
+                birth: bool = False) -> None:
         if not _valid(m1, d1, y):
             return
         if d2 is not None:
@@ -190,7 +204,9 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
         y1 = y - wrap if y and basis == "text" else y
         start = _fmt(m1, d1, y1)
         end = _fmt(m2, d2, y1 + wrap if y1 else None) if d2 is not None else None
-        found[(start, end, "day" if y else "day-no-year", basis)] += 1
+        key = (start, end, "day" if y else "day-no-year", basis)
+        found[key] += 1
+        births[key] += birth
 
     for rx in (_ISO,):
         for mt in rx.finditer(text):
@@ -208,9 +224,10 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
         taken.append(mt.span())
         month, (year, anchor) = _FOREIGN_NUMBER[language][mt["m1"].lower()], _text_year(mt, digits)
         if mt["d1"]:
-            add_day(month, int(mt["d1"]), None, None, year, anchor)
+            add_day(month, int(mt["d1"]), None, None, year, anchor, born(mt.start()))
         elif year:
             found[(_fmt(month, None, year), None, "month", "text")] += 1
+            births[(_fmt(month, None, year), None, "month", "text")] += born(mt.start())
     for mt in _YEAR_FIRST_DATE.finditer(digits) if year_first else ():
         if overlaps(mt.span()) or not (mt["d1"] or mt["y"]):
             continue
@@ -225,19 +242,38 @@ def mentions(text: str, published: str | None = None, limit: int = 16, language:
             continue
         taken.append(mt.span())
         add_day(_month(mt["m1"]), int(mt["d1"]), _month(mt["m2"]) if mt["m2"] else None,
-                int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text))
+                int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text), born(mt.start()))
     for mt in _DAY_MONTH.finditer(text):
         if overlaps(mt.span()):
             continue
         taken.append(mt.span())
-        add_day(_month(mt["m1"]), int(mt["d1"]), None, int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text))
+        add_day(_month(mt["m1"]), int(mt["d1"]), None, int(mt["d2"]) if mt["d2"] else None, *_text_year(mt, text),
+                born(mt.start()))
     for mt in _MONTH_YEAR.finditer(text):
         if overlaps(mt.span()) or _text_year(mt, text)[0] is None:  # "in September 1500 people"
             continue
         taken.append(mt.span())
-        found[(_fmt(_month(mt["m1"]), None, int(mt["y"])), None, "month", "text")] += 1
+        key = (_fmt(_month(mt["m1"]), None, int(mt["y"])), None, "month", "text")
+        found[key] += 1
+        births[key] += born(mt.start())
     for mt in _MONTH_ALONE.finditer(text):
         if overlaps(mt.span()):
             continue
         found[(_fmt(_month(mt["m1"]), None, None), None, "month-no-year", None)] += 1
+    _drop_old_births(found, births, pub)
     return [[s, e, p, n, b] for (s, e, p, b), n in found.most_common(limit)]
+
+
+def _drop_old_births(found: Counter, births: Counter, pub: date | None) -> None:
+    """Leave out birth days that lie BIRTH_BACKGROUND_YEARS or more before the text's latest year (its
+    publication year or a year it names otherwise): "born on Aug. 3, 1926" in an obituary. A birth day
+    without a year, or near the text's own dates, stays: the news of a birth."""
+    if not +births:
+        return
+    years = [int(key[0][:4]) for key, n in found.items() if key[0][0] != "-" and n > births[key]]
+    latest = max(years + ([pub.year] if pub else []), default=None)
+    for key, n in births.items():
+        if n and key[0][0] != "-" and latest is not None and latest - int(key[0][:4]) >= BIRTH_BACKGROUND_YEARS:
+            found[key] -= n
+            if found[key] <= 0:
+                del found[key]

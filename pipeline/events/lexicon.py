@@ -102,6 +102,9 @@ WEEKDAY_ABBREVIATIONS = frozenset("mon tue tues wed thu thur thurs fri sat sun".
 PLACE_HEAD_NOUNS = frozenset("""
 police officer officers firefighters firemen fire mayor council councilman councilwoman residents resident
 voters city town county area downtown public schools school native natives
+district section neighborhood neighbourhood quarter suburb suburbs village borough avenue street
+boulevard square prison jail hospital airport stadium hotel station port harbor harbour bridge palace
+embassy camp refugee base border
 """.split())
 
 # Capitalised words that are never names on their own.

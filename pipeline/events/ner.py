@@ -341,6 +341,18 @@ def _town_modifier(surface: str, after: str, locative: float) -> bool:
     return entry is not None and entry[1] == "city" and entry[2] < 100_000 and _zipf(surface.lower()) >= 4.0
 
 
+_TIME_ADVERBS = frozenset({"late", "early", "overnight"})  # "near the Champs-Elysees late Thursday"
+
+
+def _qualifies_noun(word: str, before: tuple[str, ...], after: str) -> bool:
+    """A word between "the" and a lower-case content word qualifies that noun ("in the Republican
+    primary"): what a place cue before "the" locates is the noun, not the word. A country or state
+    keeps the cue ("in the Iraq war" is in Iraq)."""
+    return (bool(before) and before[-1].lower() == "the" and after[:1].islower() and after.isalpha()
+            and after not in lx.STOPWORDS and after not in _TIME_ADVERBS and after not in lx.CONNECTORS and after not in lx.PLACE_HEAD_NOUNS
+            and not _is_region(word, lx.places()))
+
+
 def _opens_place(group: list[tuple[str, int]], k: int, places: dict) -> bool:
     """Word ``k`` of a span and the one or two after it are a place of the gazetteer, also when
     written in capitals ("NEW YORK (AP)")."""
@@ -661,6 +673,8 @@ def extract(title: str | None, text: str, language: str | None = None) -> Entiti
                 loc = (0.3 if possessive else _locative_score(before)) if kind in (PLACES, None) else 0.0
                 if kind is None and len(span) == 1 and person_cue:
                     kind = PEOPLE
+                if loc >= 1.0 and len(span) == 1 and _qualifies_noun(surface, before, next_token):
+                    loc = 0.3  # the place cue is the noun's: "in the Republican primary", "at the Olympic pool"
                 modifier = kind == PLACES and not possessive and _town_modifier(surface, next_token, loc)
                 mentions.append(Mention(surface, kind, loc, person_cue, early, modifier))
     return _resolve(mentions, deferred)
@@ -738,6 +752,7 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
     tails = _org_tails(m.surface for m in mentions if m.kind == ORGS)
     shape_only = _shape_only_people(mentions, known_people)
     words_not_towns = _towns_named_as_words(mentions)
+    company_towns = _company_towns(mentions, places)
     for m in mentions:
         s = m.surface
         kind = m.kind
@@ -764,6 +779,10 @@ def _resolve(mentions: list[Mention], deferred: list[tuple[str, bool]]) -> Entit
             aliases[(PEOPLE, pc)].add(s)
             continue
         if s in words_not_towns:
+            continue
+        if s in company_towns:  # "Toyota said" after "Toyota Motor Corp."
+            counts[ORGS][company_towns[s]] += 1
+            aliases[(ORGS, company_towns[s])].add(s)
             continue
         if kind == ORGS:
             canonical = known_orgs.get(s, s)
@@ -826,6 +845,25 @@ def _towns_named_as_words(mentions: list[Mention]) -> set[str]:
     if not modifiers:
         return modifiers
     return modifiers - {m.surface for m in mentions if m.kind == PLACES and not m.modifier}
+
+
+_COMPANY_WORDS = frozenset("inc inc. corp corp. corporation co co. company ltd ltd. llc plc gmbh ag sa group "
+                           "holdings industries motor motors".split())
+
+
+def _company_towns(mentions: list[Mention], places: dict) -> dict[str, str]:
+    """Towns that open the name of a company the text names and that no mention puts where a place
+    stands: "Toyota" after "Toyota Motor Corp." is the company's short name, not the town. A town
+    that opens two companies' names is left as it is."""
+    heads: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        toks = m.surface.split()
+        if m.kind == ORGS and len(toks) >= 2 and toks[-1].lower() in _COMPANY_WORDS:
+            entry = places.get(toks[0])
+            if entry is not None and entry[1] == "city":
+                heads[toks[0]].add(m.surface)
+    located = {m.surface for m in mentions if m.surface in heads and m.locative >= 1.0}
+    return {town: next(iter(orgs)) for town, orgs in heads.items() if len(orgs) == 1 and town not in located}
 
 
 def _is_region(surface: str, places: dict) -> bool:
