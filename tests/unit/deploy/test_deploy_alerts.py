@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from deploy_checks import DEPLOY
+from deploy_checks import DEPLOY, REPO
 from test_deploy_grafana import TARGET_LABELS, exported
 
 promql = pytest.importorskip("promql_parser", reason="promql-parser (test extra) missing")
@@ -158,6 +159,16 @@ CASES = [
      ({"connector": "rss"}, "The rss connector has had no successful poll for 2h 20m 0s")),
     ("NewsflowPollerIdle", [("newsflow_connector_last_success_timestamp_seconds{connector='http'}", "0x150")], 140,
      None),  # nobody posting to serve-ingest is not a failure
+    # a poller that has failed every fetch since it started has no last-success series at all
+    ("NewsflowPollerIdle", [("newsflow_connector_fetches_created{connector='rss',outcome='connect'}", "0x150"),
+                            ("newsflow_connector_fetches_total{connector='rss',outcome='connect'}", "1+1x150")], 140,
+     ({"connector": "rss"}, "The rss connector has had no successful poll for 2h 20m 0s")),
+    ("NewsflowPollerIdle", [("newsflow_connector_fetches_created{connector='rss',outcome='connect'}", "0x150"),
+                            ("newsflow_connector_fetches_total{connector='rss',outcome='connect'}", "1+1x150")], 100,
+     None),  # not two hours yet
+    ("NewsflowPollerIdle", [("newsflow_connector_fetches_created{connector='rss',outcome='ok'}", "0x150"),
+                            ("newsflow_connector_last_success_timestamp_seconds{connector='rss'}", "0+60x150")], 140,
+     None),  # fetching since long ago, and succeeding
     ("NewsflowConnectorDeliveryFailing", [("newsflow_connector_delivery_retries_total{connector='rss'}", "0+1x40")], 30,
      ({"connector": "rss"}, "The rss connector keeps resending batches that Kafka did not acknowledge")),
     ("NewsflowIngestUnavailable", [("newsflow_ingest_requests_total{code='202'}", "0+90x30"),
@@ -198,3 +209,46 @@ def test_promtool_accepts_the_compose_prometheus_config(tmp_path):
     (tmp_path / "prometheus.yml").write_text(config)
     checked = subprocess.run([tool, "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True, text=True)
     assert checked.returncode == 0 and f"SUCCESS: {len(rules())} rules found" in checked.stdout, checked.stdout + checked.stderr
+
+
+FAILING_POLLER = """
+import socket, sys, tempfile
+from prometheus_client import generate_latest
+from connectors.net import Fetcher, NetworkPolicy
+from connectors.rss import Feed, RssConnector
+from connectors.sink import MemorySink
+
+closed = socket.socket()
+closed.bind(("127.0.0.1", 0))  # bound, never listening: every connection is refused
+url = "http://127.0.0.1:%d/feed.xml" % closed.getsockname()[1]
+poller = RssConnector([Feed(url)], MemorySink(), Fetcher(NetworkPolicy(["127.0.0.1/32"]), connector="rss"),
+                      state_path=tempfile.mkdtemp() + "/rss.sqlite")
+assert poller.poll_all().ok == 0
+poller.close()
+sys.stdout.write(generate_latest().decode())
+"""
+
+
+def test_the_idle_poller_rule_sees_a_poller_that_never_succeeded():
+    """The last-success gauge has no series until a poll succeeds: a poller whose every fetch fails
+    from its start (no egress, DNS, a blocked address) left the rule with nothing to compare."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    run = subprocess.run([sys.executable, "-c", FAILING_POLLER], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    samples = [s for family in text_string_to_metric_families(run.stdout) for s in family.samples]
+    assert not [s for s in samples if s.name == "newsflow_connector_last_success_timestamp_seconds"]
+    rule = next(r for r in rules() if r["alert"] == "NewsflowPollerIdle")
+    selectors, _ = selectors_and_groupings(rule["expr"])
+
+    def matches(matcher, value: str) -> bool:
+        if matcher.op in (promql.MatchOp.Re, promql.MatchOp.NotRe):
+            return (re.fullmatch(matcher.value, value) is not None) == (matcher.op == promql.MatchOp.Re)
+        return (value == matcher.value) == (matcher.op == promql.MatchOp.Equal)
+
+    def selects(selector, sample) -> bool:
+        return selector.name == sample.name and all(matches(m, sample.labels.get(m.name, ""))
+                                                    for m in selector.matchers.matchers)
+
+    assert any(selects(selector, sample) for selector in selectors for sample in samples
+               if sample.labels.get("connector") == "rss"), "the rule reads no series of a failing poller"

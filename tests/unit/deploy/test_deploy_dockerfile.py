@@ -150,3 +150,19 @@ def hadolint() -> str | None:
 def test_hadolint_is_clean():
     proc = subprocess.run([hadolint(), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_data_file_of_the_installed_packages_is_package_data():
+    """`pip install .` in the image installs a package's non-Python files only when package-data names them."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    tracked = subprocess.run(["git", "ls-files", "pipeline", "connectors", "schemas", "cli", "deploy/kafka"], cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout.split()
+    missing = []
+    for name in (n for n in tracked if not n.endswith(".py")):
+        package = next(p for p in sorted(pyproject, key=len, reverse=True) + [""]
+                       if p == "" or name.startswith(p.replace(".", "/") + "/"))
+        inside = name[len(package.replace(".", "/")) + 1:] if package else name
+        if not any(Path(inside).match(pattern) or fnmatch.fnmatch(inside, pattern.replace("**/", ""))
+                   for pattern in pyproject.get(package, [])):
+            missing.append(name)
+    assert not missing, f"not installed by `pip install .`: {missing}"

@@ -1,6 +1,7 @@
 """deploy/systemd: the units' own settings, `systemd-analyze verify` and its offline security score."""
 from __future__ import annotations
 
+import errno
 import shlex
 import shutil
 import subprocess
@@ -126,3 +127,74 @@ def test_verify_would_catch_a_mistake(tmp_path):
     bad.write_text(bad.read_text().replace("Restart=on-failure", "Restart=sometimes"))
     proc = subprocess.run([systemd_analyze(), "verify", str(bad)], capture_output=True, text=True, timeout=60)
     assert "sometimes" in proc.stdout + proc.stderr
+
+
+def syscall_group(name: str) -> set[str]:
+    """The system calls of a systemd group (@system-service ...), nested groups expanded."""
+    listed = subprocess.run([systemd_analyze(), "syscall-filter", name], capture_output=True, text=True, timeout=60)
+    calls = set()
+    for line in listed.stdout.splitlines()[1:]:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            calls |= syscall_group(line) if line.startswith("@") else {line}
+    return calls
+
+
+def seccomp_of(service: dict[str, list[str]]) -> tuple[set[str], int]:
+    """The unit's allow list and default action, as systemd builds them (allow-list mode: @default
+    is added; then each SystemCallFilter= line adds, or with ~ removes, in order)."""
+    allowed: set[str] = set()
+    for i, value in enumerate(service["SystemCallFilter"]):
+        remove = value.startswith("~")
+        assert i or not remove, "the checks below assume an allow list"
+        names = set().union(*(syscall_group(n) if n.startswith("@") else {n} for n in value.lstrip("~").split()))
+        allowed = allowed - names if remove else allowed | names | (set() if i else syscall_group("@default"))
+    errno_name = service.get("SystemCallErrorNumber", [None])[-1]
+    default = (0x00050000 | getattr(errno, errno_name)) if errno_name else 0x80000000  # SCMP_ACT_ERRNO(n) or _KILL_PROCESS
+    return allowed, default
+
+
+# Loads a seccomp filter through libseccomp, as systemd does right before it runs ExecStart, then runs the command.
+UNDER_FILTER = """
+import ctypes, ctypes.util, json, os, sys
+lib = ctypes.CDLL(ctypes.util.find_library("seccomp") or "libseccomp.so.2")
+lib.seccomp_init.restype, lib.seccomp_init.argtypes = ctypes.c_void_p, [ctypes.c_uint32]
+lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.c_void_p]
+lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+lib.seccomp_load.argtypes = [ctypes.c_void_p]
+ctx = lib.seccomp_init(int(sys.argv[2]))
+for name in json.loads(sys.argv[1]):
+    number = lib.seccomp_syscall_resolve_name(name.encode())
+    if number >= 0:
+        lib.seccomp_rule_add_array(ctx, 0x7FFF0000, number, 0, None)  # SCMP_ACT_ALLOW
+if lib.seccomp_load(ctx) != 0:
+    sys.exit("seccomp_load failed")
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+
+
+def libseccomp() -> bool:
+    import ctypes.util
+
+    return sys.platform == "linux" and bool(ctypes.util.find_library("seccomp"))
+
+
+@pytest.mark.skipif(systemd_analyze() is None or not libseccomp(), reason="needs systemd-analyze and libseccomp")
+@pytest.mark.parametrize("path", UNITS, ids=lambda p: p.name)
+def test_the_process_runs_under_the_units_system_call_filter(path):
+    """The units allowed @system-service without @privileged @resources and no SystemCallErrorNumber=,
+    so a refused call killed the process: numpy's OpenBLAS calls mbind (@resources) as it loads, and
+    every newsflow command imports numpy, so each unit died with SIGSYS at start."""
+    import json
+
+    service = unit(path)["Service"]
+    allowed, default = seccomp_of(service)
+    local = shutil.which("newsflow") or str(Path(sys.executable).with_name("newsflow"))
+    commands = [[local, *shlex.split(service["ExecStart"][-1])[1:], "--help"]]
+    if "worker" in commands[0]:  # what the worker does before it joins the group: load every model, start an extraction helper
+        commands.append([sys.executable, "-c", "from pipeline.core import warm_up; from pipeline.settings import Settings;"
+                                               " warm_up(Settings(extract_workers=1))"])
+    for command in commands:
+        run = subprocess.run([sys.executable, "-c", UNDER_FILTER, json.dumps(sorted(allowed)), str(default), *command],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, (command, run.returncode, run.stderr[-2000:])  # -31: killed by SIGSYS
