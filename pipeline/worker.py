@@ -9,6 +9,7 @@ import contextlib
 import errno
 import importlib
 import logging
+import signal
 import socket
 
 import faust
@@ -64,8 +65,21 @@ def require_store(settings: Settings) -> None:
                        "(or use memory://)")
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM before mode's Worker takes the signals over (while the topics wait for the broker, or
+    the core warms up) stops the worker at once, as a requested stop. As PID 1, in a container without
+    an init, a process has no default action for SIGTERM: the worker ignored it there until
+    Kubernetes gave up and killed it."""
+    def stop(signum: int, frame: object) -> None:  # noqa: ARG001
+        log.info("stopped before the worker started", extra={"signal": signal.Signals(signum).name})
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def run_worker(settings: Settings) -> int:
     logs.setup(settings.log_level, settings.log_format)
+    stop_on_sigterm()
     require_store(settings)
     require_data_dir(settings)
     require_web_port(settings)
