@@ -10,7 +10,8 @@ reject characters those pages carry in practice, and such a page used to end as 
 UTF-8 goes before the declarations because text in another encoding almost never decodes as
 UTF-8, while UTF-8 pages under a wrong label are common (a server's default header naming
 Latin-1, a saved page that kept its old <meta>). A declaration that does not decode the bytes is
-passed over rather than trusted with replacement characters.
+passed over rather than trusted with replacement characters, and so is one naming UTF-16 or UTF-32
+for bytes without a zero byte, which text in those has.
 """
 from __future__ import annotations
 
@@ -52,6 +53,10 @@ def decode_html(content: bytes, charset: str | None = None) -> str:
     if bom_encoding and bom:
         return content[len(bom):].decode(bom_encoding, errors="replace")
     declared = declared_encodings(content, charset)
+    if b"\x00" not in content[:_GUESS_BYTES]:
+        # a page in UTF-16/32 has zero bytes (its markup is ASCII): without any, a header naming one is
+        # wrong, and a UTF-8 page read under it became CJK mojibake ("<html>" as "格浴㹬")
+        declared = [name for name in declared if not name.startswith(_WIDE)]
     # UTF-16/32 bytes of ASCII text are valid UTF-8 too: there the declaration must go first
     wide = any(name.startswith(_WIDE) for name in declared)
     for name in dict.fromkeys([*declared, "utf-8"] if wide else ["utf-8", *declared]):

@@ -5,10 +5,11 @@
 * ``GET /metrics``, ``/healthz``, ``/readyz``
 
 Requests need ``Authorization: Bearer <NEWSFLOW_INGEST_TOKEN>`` (401 otherwise). Bodies over
-``max_body`` get 413. Every item is validated against raw_article.v1; if any fails, the whole
-request gets 400 with the reasons per item and nothing is produced (the client fixes and resends);
-so does an item larger than a raw-topic record may be once encoded (``too_large``). 202 is answered
-only after Kafka acknowledged every record (one the broker refused for itself is left out of it); when the broker cannot ack within
+``max_body`` get 413. Every item is validated against raw_article.v1 on its own: an invalid one (or
+one larger than a raw-topic record may be once encoded, ``too_large``) is dead-lettered with its
+reason and named in the answer's ``errors``, and the valid ones are delivered all the same: 202 when
+any was, 400 when none was. The answer comes only after Kafka acknowledged every record, dead letters
+included (one the broker refused for itself is left out of ``ids``); when the broker cannot ack within
 ``ack_timeout`` the answer is 503 and the client should retry (ids make a retry harmless).
 
 Bodies are read by their Content-Type: ``/ingest`` takes JSON (``application/json``, any ``+json``
@@ -18,7 +19,10 @@ refused with 415 before the body is read. A body may come compressed (``Content-
 ``deflate``; its size unpacked is what ``max_body`` bounds); another coding is a 415, a body that does
 not unpack a 400. Every error answer (but the plain-text 503 of /readyz) is a JSON object with ``error``.
 A client that closes the connection before its body has all come is no fault of the server: it is
-logged at info and answered 400, if anyone is still there to read it.
+logged at info and answered 400, if anyone is still there to read it. A client has ``client_timeout``
+seconds to send its headers (and an idle keep-alive connection is closed after as long) and as long
+again for its body (408, and the connection closed): a slow or stalled client cannot hold a
+connection, and its file descriptor, for ever.
 
 ``newsflow_ingest_requests_total{code}`` counts every answer once, by its status code, those that
 aiohttp makes itself included (404 for an unknown path, 405 for a wrong method, and the 500 of a
@@ -42,7 +46,7 @@ import threading
 import time
 import zlib
 from http import HTTPStatus
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import orjson
 from aiohttp import hdrs, web
@@ -52,9 +56,9 @@ from pipeline.cleaning.urls import canonical_url
 from schemas.models import RawArticle, Rejected, utcnow_iso
 
 from . import metrics
-from .common import stable_id
+from .common import connector_deadletter, stable_id
 from .charset import decode_html
-from .sink import DeliveryError, _BaseSink, wait_until_reachable
+from .sink import Delivered, DeliveryError, _BaseSink, wait_until_reachable
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,12 @@ def _media_type(request: web.Request) -> tuple[str | None, str | None]:
         return None, None  # aiohttp would call it application/octet-stream
     charset = request.charset
     return request.content_type.lower(), charset.strip().strip("\"'").lower() if charset else None
+
+
+def _unauthorised() -> web.Response:
+    """401 with the challenge RFC 9110 (15.5.2) requires of it, naming the scheme to use."""
+    return _json({"error": "unauthorised", "detail": "send the ingest token as Authorization: Bearer <token>"}, 401,
+                 headers={hdrs.WWW_AUTHENTICATE: 'Bearer realm="newsflow-ingest"'})
 
 
 def _refuse_media_type(given: str, detail: str, expected: str) -> web.Response:
@@ -117,6 +127,20 @@ def _unpacker(coding: str, head: bytes):
     stream, which some clients send) is read too, as aiohttp read it."""
     raw_deflate = coding == "deflate" and head[:1] and head[0] & 0x0F != 8
     return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else _CODINGS[coding])
+
+
+def _text_field(item: Any, name: str) -> str | None:
+    """An invalid item's ``name`` field when it is text (a dead letter's id or source), else None."""
+    value = item.get(name) if isinstance(item, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _payload(item: Any) -> bytes | None:
+    """An invalid item as JSON for its dead letter; None for one nested deeper than orjson writes."""
+    try:
+        return orjson.dumps(item)
+    except orjson.JSONEncodeError:
+        return None
 
 
 def _error_name(status: int) -> str:
@@ -166,14 +190,25 @@ def _http_error(request: web.Request, exc: web.HTTPException) -> web.Response:
     return _json({"error": _error_name(exc.status), "detail": detail}, exc.status, headers=headers)
 
 
+def _not_utf8(body: bytes) -> str | None:
+    """Where ``body`` stops being UTF-8, or None when it is UTF-8: orjson names the character where
+    its reading failed, which for bytes that are no UTF-8 is not where they are."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"the body is not UTF-8 ({exc.reason} at byte {exc.start}); JSON is read as UTF-8 (RFC 8259)"
+    return None
+
+
 def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1024, max_items: int = 1000,
-             ack_timeout: float = 10.0, connected: bool = True,
+             ack_timeout: float = 10.0, connected: bool = True, client_timeout: float = 60.0,
              on_unavailable: Callable[[], None] | None = None) -> web.Application:
     """``connected=False``: answer 503 until ``app[STATE]["connected"]`` is set. ``on_unavailable``
     is called when a delivery failed and /readyz turned 503: ``serve`` then watches the broker and
     sets ``ready`` again when it answers, since a load balancer sends no request to an endpoint that
-    is not ready, and a successful delivery could never clear it (see ``serve``)."""
-    state = {"ready": True, "connected": connected}
+    is not ready, and a successful delivery could never clear it (see ``serve``). ``client_timeout``
+    bounds the time a body may take to come (and, through :func:`make_runner`, the headers)."""
+    state = {"ready": True, "connected": connected, "client_timeout": client_timeout}
     expected = token.encode() if token else None
 
     def authorised(request: web.Request) -> bool:
@@ -200,17 +235,25 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         unpack = None
         chunks, size = [], 0
         try:
-            async for chunk in request.content.iter_chunked(64 * 1024):
-                if coding in _CODINGS:
-                    unpack = unpack or _unpacker(coding, chunk)
-                    # never more than the limit is unpacked: a small body that unpacks to gigabytes stays small
-                    chunk = unpack.decompress(chunk, max_body + 1 - size)
-                size += len(chunk)
-                if size > max_body:
-                    return too_large
-                chunks.append(chunk)
+            async with asyncio.timeout(client_timeout):  # a body sent a byte at a time, or never, ends here
+                async for chunk in request.content.iter_chunked(64 * 1024):
+                    if coding in _CODINGS:
+                        unpack = unpack or _unpacker(coding, chunk)
+                        # never more than the limit is unpacked: a small body that unpacks to gigabytes stays small
+                        chunk = unpack.decompress(chunk, max_body + 1 - size)
+                    size += len(chunk)
+                    if size > max_body:
+                        return too_large
+                    chunks.append(chunk)
             if unpack is not None and not unpack.eof:
                 raise zlib.error("it ends before its end of stream")
+        except TimeoutError:
+            log.info("serve-ingest: %s %s: the body did not all come within %g s (%d bytes came); answered 408",
+                     request.method, request.path[:200], client_timeout, size)
+            answer = _json({"error": "request_timeout", "detail": f"the body did not all come within"
+                                                                   f" {client_timeout:g} s"}, 408)
+            answer.force_close()  # what is still on its way is not waited for
+            return answer
         except zlib.error as exc:
             return _json({"error": "bad_content_encoding",
                           "detail": f"the body is not valid {coding} data ({exc}); send it as Content-Encoding says"},
@@ -232,21 +275,35 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
             on_unavailable()
         return _json({"error": "unavailable", "detail": detail}, 503)
 
-    async def deliver(raws: list[RawArticle]) -> web.Response:
+    def send(raws: list[RawArticle], letters: list[dict], deadline: float) -> Delivered:
+        """In a worker thread: the articles, then the dead letters of the invalid items."""
+        delivered = sink.deliver(raws, deadline=deadline) if raws else Delivered(0)
+        if letters:
+            sink.deliver_deadletters(letters, deadline=deadline)
+            for letter in letters:
+                metrics.DEADLETTERS.labels("http", letter["reason"]).inc()
+        return delivered
+
+    async def deliver(raws: list[RawArticle], errors: list[dict] = (), letters: list[dict] = ()) -> web.Response:
+        """Deliver ``raws`` and the dead letters of the invalid items; 202 when any article was
+        delivered, 400 naming the ``errors`` when none was valid, 503 when Kafka did not ack."""
         if not state["connected"]:
             return _json({"error": "unavailable", "detail": "not connected to Kafka yet; retry"}, 503)
         deadline = time.monotonic() + ack_timeout
         try:
-            delivered = await asyncio.wait_for(asyncio.to_thread(sink.deliver, raws, deadline=deadline),
+            delivered = await asyncio.wait_for(asyncio.to_thread(send, raws, list(letters), deadline),
                                                ack_timeout + 1.0)
         except (DeliveryError, asyncio.TimeoutError) as exc:
             # the producer keeps what it was not acknowledged for a while, and a broker back soon gets it
-            return unavailable(len(raws), str(exc) or f"no acknowledgement in {ack_timeout:g} s",
+            return unavailable(len(raws) + len(letters), str(exc) or f"no acknowledgement in {ack_timeout:g} s",
                                f"Kafka did not acknowledge the articles within {ack_timeout:g} s; retry (they may"
                                " still be delivered later: their ids make a resend harmless)")
         except OSError as exc:  # the sink's own output is gone: stdout closed (`serve-ingest --stdout | head`)
-            return unavailable(len(raws), repr(exc), f"the sink cannot take articles ({exc}); nothing was delivered")
+            return unavailable(len(raws) + len(letters), repr(exc),
+                               f"the sink cannot take articles ({exc}); nothing was delivered")
         state["ready"] = True
+        if not raws:
+            return _json({"error": "invalid", "errors": errors}, 400)
         # what the broker refused for itself (a topic with a smaller max.message.bytes) was dead-lettered:
         # it is not on the raw topic, so it is neither accepted nor listed, but named as refused
         refused = {raw.id: why for raw, why in getattr(delivered, "refused", ())}
@@ -254,13 +311,15 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         metrics.NEW_ENTRIES.labels("http").inc(len(ids))
         metrics.LAST_SUCCESS.labels("http").set_to_current_time()
         answer: dict[str, Any] = {"accepted": len(ids), "ids": ids}
+        if errors:
+            answer["errors"] = errors
         if refused:
             answer["refused"] = [{"id": i, "reason": why.reason, "detail": why.detail} for i, why in refused.items()]
         return _json(answer, 202)
 
     async def ingest(request: web.Request) -> web.Response:
         if not authorised(request):
-            return _json({"error": "unauthorised"}, 401)
+            return _unauthorised()
         refused = _json_type_refused(request)
         if refused is not None:
             return refused
@@ -270,65 +329,69 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
         try:
             document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            return _json({"error": "invalid_json", "detail": str(exc)}, 400)
+            return _json({"error": "invalid_json", "detail": _not_utf8(body) or str(exc)}, 400)
         items = document if isinstance(document, list) else [document]
         if not items:
             return _json({"error": "empty", "detail": "an empty batch"}, 400)
         if len(items) > max_items:
             return _json({"error": "too_many_items", "detail": f"at most {max_items} items per request"}, 413)
-        raws, errors = [], []
+        raws, errors, letters = [], [], []
         for index, item in enumerate(items):
-            if isinstance(item, dict) and "fetched_at" not in item:
-                item = {**item, "fetched_at": utcnow_iso()}
+            error = None
             try:
-                raw = RawArticle.from_dict(item)
+                raw = RawArticle.from_dict({"fetched_at": utcnow_iso(), **item} if isinstance(item, dict) else item)
             except Rejected as exc:
-                errors.append({"index": index, "reason": exc.reason, "detail": exc.detail,
-                               "id": item.get("id") if isinstance(item, dict) else None})
+                error = {"reason": exc.reason, "detail": exc.detail}
+            else:
+                if raw.url and canonical_url(raw.url) is None:
+                    error = {"reason": "bad_url", "field": "url",
+                             "detail": f"url: {raw.url[:200]!r} is not an absolute http or https URL"}
+                elif (too_large := sink.too_large(raw)) is not None:
+                    error = {"reason": too_large.reason, "detail": too_large.detail}
+            if error is None:
+                raws.append(raw)
                 continue
-            if raw.url and canonical_url(raw.url) is None:
-                errors.append({"index": index, "reason": "bad_url", "field": "url", "id": raw.id,
-                               "detail": f"url: {raw.url[:200]!r} is not an absolute http or https URL"})
-                continue
-            if (too_large := sink.too_large(raw)) is not None:
-                errors.append({"index": index, "reason": too_large.reason, "detail": too_large.detail, "id": raw.id})
-                continue
-            raws.append(raw)
-        if errors:
-            return _json({"error": "invalid", "errors": errors}, 400)
-        return await deliver(raws)
+            item_id, source = (_text_field(item, "id"), _text_field(item, "source"))
+            errors.append({"index": index, **error, "id": item_id})
+            letters.append(connector_deadletter(_payload(item), error["reason"], error["detail"], article_id=item_id,
+                                                source=source, location=f"{request.path}[{index}]"))
+        return await deliver(raws, errors, letters)
 
     async def ingest_html(request: web.Request) -> web.Response:
         if not authorised(request):
-            return _json({"error": "unauthorised"}, 401)
+            return _unauthorised()
         refused = _html_type_refused(request)
         if refused is not None:
             return refused
-        url = request.query.get("url")
-        source = request.query.get("source")
-        if not url or not source:
-            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "missing",
-                                                          "detail": "the url and source parameters are required"}]}, 400)
-        if canonical_url(url) is None:
-            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "bad_url", "field": "url", "detail":
-                          f"the url parameter {url[:200]!r} is not an absolute http or https URL"}]}, 400)
         body = await read_body(request)
         if isinstance(body, web.Response):
             return body
+        url, source = request.query.get("url"), request.query.get("source")
+        page_id = request.query.get("id") or (stable_id(url) if url else None)
+
+        def refuse(reason: str, detail: str, **more: str) -> Awaitable[web.Response]:
+            """The page is dead-lettered with its reason, and the answer is a 400 naming it."""
+            letter = connector_deadletter(body, reason, detail, article_id=page_id, source=source,
+                                          location=f"{request.path}?url={(url or '')[:200]}")
+            return deliver([], [{"index": 0, "reason": reason, **more, "detail": detail, "id": page_id}], [letter])
+
+        if not url or not source:
+            return await refuse("missing", "the url and source parameters are required")
+        if canonical_url(url) is None:
+            return await refuse("bad_url", f"the url parameter {url[:200]!r} is not an absolute http or https URL",
+                                field="url")
         if not body.strip():
-            return _json({"error": "invalid", "errors": [{"index": 0, "reason": "empty", "detail": "no HTML body"}]}, 400)
-        document = {"id": request.query.get("id") or stable_id(url), "source": source,
-                    "html": decode_html(body, request.charset), "url": url, "fetched_at": utcnow_iso(),
-                    "meta": {"connector": "http"}}
+            return await refuse("empty", "no HTML body")
+        document = {"id": page_id, "source": source, "html": decode_html(body, request.charset), "url": url,
+                    "fetched_at": utcnow_iso(), "meta": {"connector": "http"}}
         if request.query.get("title"):
             document["title"] = request.query["title"]
         try:
             raw = RawArticle.from_dict(document)
         except Rejected as exc:
-            return _json({"error": "invalid", "errors": [{"index": 0, "reason": exc.reason, "detail": exc.detail}]}, 400)
+            return await refuse(exc.reason, exc.detail)
         if (too_large := sink.too_large(raw)) is not None:  # a body of control characters is 6 times larger as JSON
-            return _json({"error": "invalid", "errors": [{"index": 0, "reason": too_large.reason,
-                                                          "detail": too_large.detail, "id": raw.id}]}, 400)
+            return await refuse(too_large.reason, too_large.detail)
         return await deliver([raw])
 
     async def metrics_view(request: web.Request) -> web.Response:
@@ -353,10 +416,17 @@ def make_app(sink: _BaseSink, *, token: str | None, max_body: int = 8 * 1024 * 1
     return app
 
 
+def make_runner(app: web.Application) -> web.AppRunner:
+    """The app's runner: a connection gets ``client_timeout`` seconds to send its request's headers,
+    as long to be idle between requests (aiohttp's own keep-alive default is an hour, so a client
+    that sent a byte at a time, or half a request line, held its connection that long)."""
+    return web.AppRunner(app, access_log=None, keepalive_timeout=app[STATE]["client_timeout"])
+
+
 def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: str | None = None,
           max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0,
           prepare: Callable[[], Any] | None = None, fatal: tuple[type[BaseException], ...] = (),
-          retry_max: float = 10.0) -> None:
+          retry_max: float = 10.0, client_timeout: float = 60.0) -> None:
     """Serve until SIGTERM or SIGINT. ``prepare`` (the topic check, which needs the broker) runs in a
     daemon thread at start and again after a failed delivery, retried with backoff up to
     ``retry_max`` seconds apart until it returns; until then /readyz answers 503 (and, at start,
@@ -364,7 +434,8 @@ def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: 
     not exist) stops the server and is raised here."""
     watcher = _BrokerWatch(prepare, fatal, retry_max, on_back=sink.reconnect)
     app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout,
-                   connected=prepare is None, on_unavailable=watcher.start if prepare is not None else None)
+                   connected=prepare is None, client_timeout=client_timeout,
+                   on_unavailable=watcher.start if prepare is not None else None)
     asyncio.run(_serve(app, host, port, token is not None, watcher))
 
 
@@ -410,7 +481,7 @@ class _BrokerWatch:
 
 
 async def _serve(app: web.Application, host: str, port: int, auth: bool, watcher: _BrokerWatch) -> None:
-    runner = web.AppRunner(app, access_log=None)
+    runner = make_runner(app)
     await runner.setup()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

@@ -5,7 +5,9 @@ multicast, reserved, unspecified, shared (CGNAT) and cloud-metadata addresses un
 ``--allow-network`` CIDR covers them. :class:`Fetcher` then connects to the *vetted IP address*
 (the Host header and TLS SNI keep the name), so a DNS answer cannot change between the check and
 the connection, and follows redirects itself so every hop is checked the same way. Bodies are
-streamed and cut at ``max_bytes``; one request has a total time limit, body included.
+streamed and cut at ``max_bytes``, unpacked (gzip, deflate) by bounded decoders, so a small
+compressed body cannot grow past the limit in memory; one request has a total time limit, headers
+and body included, enforced by closing its socket when it is up.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import email.utils
 import ipaddress
 import logging
 import socket
+import threading
 import time
 import zlib
 from typing import Callable, ContextManager, Iterable, Sequence
@@ -99,6 +102,10 @@ def blocked_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | N
     """Why ``ip`` is not a public destination, or None when it is."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return blocked_reason(ip.ipv4_mapped)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None:  # 2002:a.b.c.d::/48 is carried to a.b.c.d
+        reason = blocked_reason(ip.sixtofour)
+        if reason is not None:
+            return f"6to4 of {ip.sixtofour}, {reason}"
     if ip in METADATA_ADDRESSES:
         return "cloud-metadata"
     for attribute in ("is_loopback", "is_unspecified", "is_link_local", "is_multicast", "is_reserved",
@@ -177,6 +184,84 @@ class Response:
         return None
 
 
+class _Unpacker:
+    """Undoes a response's Content-Encoding (gzip, deflate, stacked: "gzip, gzip") a chunk at a time,
+    no layer giving more than ``limit`` + 1 bytes in all (the caller then refuses or cuts the body):
+    httpx unpacked each chunk whole before the size check, so 2 KB of gzip in gzip took 1 GB."""
+
+    def __init__(self, codings: Sequence[str], limit: int, url: str):
+        self.codings = [c for c in reversed(codings) if c != "identity"]  # the last applied is undone first
+        self.layers: list = [None] * len(self.codings)
+        self.out = [0] * len(self.codings)
+        self.limit, self.url = limit, url
+
+    def feed(self, data: bytes) -> bytes:
+        for index, coding in enumerate(self.codings):
+            data = self._layer(index, coding, data)
+        return data
+
+    def _layer(self, index: int, coding: str, data: bytes) -> bytes:
+        out = b""
+        while data and self.out[index] <= self.limit:
+            layer = self.layers[index]
+            if layer is not None and layer.eof:  # after the stream's end: another gzip member, or junk that is let be
+                if coding == "deflate" or data[:2] != b"\x1f\x8b":
+                    break
+                layer = None
+            if layer is None:
+                raw = coding == "deflate" and data[0] & 0x0F != 8  # deflate without its zlib header, as some send it
+                layer = self.layers[index] = zlib.decompressobj(-zlib.MAX_WBITS if raw else
+                                                                zlib.MAX_WBITS | (16 if coding != "deflate" else 0))
+            try:
+                piece = layer.decompress(data, self.limit + 1 - self.out[index])
+            except zlib.error as exc:
+                raise FetchError("bad_encoding", f"{self.url}: not valid {coding} data: {exc}") from None
+            self.out[index] += len(piece)
+            out += piece
+            data = layer.unused_data if layer.eof else b""
+        return out
+
+
+def _codings(headers: httpx.Headers, url: str) -> list[str]:
+    codings = [c.strip().lower() for c in headers.get("content-encoding", "").split(",") if c.strip()]
+    for coding in codings:
+        if coding not in ("gzip", "x-gzip", "deflate", "identity"):
+            raise FetchError("bad_encoding", f"{url}: Content-Encoding {coding!r} was not asked for (gzip, deflate)")
+    return codings
+
+
+class _Watchdog:
+    """Shuts the request's socket down at its deadline. httpx's timeouts are per read, so a server
+    that sent its status line and headers a byte every few seconds held the request for hours; the
+    total limit was only checked between body chunks."""
+
+    def __init__(self, seconds: float):
+        self.streams: list = []
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict) -> None:
+        """httpcore's trace hook: keeps the connection's stream (TCP, then TLS) once it is made."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.streams.append(info["return_value"])
+            if self.fired:  # connected after the deadline
+                self._fire()
+
+    def _fire(self) -> None:
+        self.fired = True
+        for stream in self.streams:
+            with contextlib.suppress(OSError, AttributeError):
+                stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> "_Watchdog":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
 class Fetcher:
     """GET with the SSRF guard, manual redirects, a total time limit and a body size limit."""
 
@@ -201,8 +286,9 @@ class Fetcher:
 
     def get(self, url: str, headers: dict[str, str] | None = None, *,
             accept_types: Sequence[str] | None = None, max_bytes: int | None = None,
-            hop: Callable[[str], ContextManager] | None = None) -> Response:
-        """Fetch ``url``; 2xx and 304 are returned, every other outcome raises FetchError.
+            hop: Callable[[str], ContextManager] | None = None, cut: bool = False) -> Response:
+        """Fetch ``url``; 2xx and 304 are returned, every other outcome raises FetchError. A body over
+        the limit is too_large, or with ``cut`` its first ``max_bytes`` (robots.txt: RFC 9309 2.5).
 
         ``hop(url)``, when given, is entered around every request, redirect hops included (see
         connectors/polite.py: robots.txt and per-host spacing); the time spent entering it (waiting
@@ -217,7 +303,7 @@ class Fetcher:
                 entered = time.monotonic()
                 with hop(current) if hop else contextlib.nullcontext():
                     deadline += time.monotonic() - entered
-                    status, response_headers, content = self._one(current, headers or {}, deadline, limit)
+                    status, response_headers, content = self._one(current, headers or {}, deadline, limit, cut)
                 if status in REDIRECT_CODES and "location" in response_headers:
                     if len(redirects) >= self.max_redirects:
                         raise FetchError("too_many_redirects", f"more than {self.max_redirects} redirects from {url}")
@@ -248,7 +334,7 @@ class Fetcher:
         metrics.FETCHES.labels(self.connector, "ok").inc()
         return response
 
-    def _one(self, url: str, headers: dict[str, str], deadline: float, limit: int):
+    def _one(self, url: str, headers: dict[str, str], deadline: float, limit: int, cut: bool = False):
         try:
             parts = urlsplit(url)
         except ValueError as exc:
@@ -272,30 +358,40 @@ class Fetcher:
         except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
             raise FetchError("bad_url", f"{url!r}: {exc}") from None
         request_headers = {**headers, "Host": host_header}
-        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError("timeout", f"{url}: no time left")
-        try:
-            with self._client.stream("GET", request_url, headers=request_headers, extensions=extensions) as response:
-                length = response.headers.get("content-length")
-                if length and length.isdigit() and int(length) > limit and response.status_code < 300:
-                    raise FetchError("too_large", f"{url}: Content-Length {length} is over {limit} bytes")
-                chunks: list[bytes] = []
-                size = 0
-                if response.status_code < 300:
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > limit:
-                            raise FetchError("too_large", f"{url}: body is over {limit} bytes")
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise FetchError("timeout", f"{url}: body not complete within {self.timeout:.0f}s")
-                metrics.FETCH_BYTES.labels(self.connector).inc(size)
-                return response.status_code, response.headers, b"".join(chunks)
-        except httpx.TimeoutException as exc:
-            raise FetchError("timeout", f"{url}: {type(exc).__name__}") from None
-        except httpx.DecodingError as exc:
-            raise FetchError("bad_encoding", f"{url}: {exc}") from None
-        except (httpx.TransportError, httpx.InvalidURL) as exc:
-            raise FetchError("connect", f"{url}: {type(exc).__name__}: {exc}") from None
+        with _Watchdog(remaining) as watchdog:
+            extensions = {"trace": watchdog.trace, **({"sni_hostname": host} if parts.scheme == "https" else {})}
+            try:
+                return self._read(url, request_url, request_headers, extensions, limit, cut)
+            except httpx.TimeoutException as exc:
+                raise FetchError("timeout", f"{url}: {type(exc).__name__}") from None
+            except httpx.InvalidURL as exc:  # a redirect's Location that is no URL ("javascript:alert(1)")
+                raise FetchError("bad_url", f"{url} redirects to an address that is no http(s) URL: {exc}") from None
+            except httpx.TransportError as exc:
+                if watchdog.fired:
+                    raise FetchError("timeout", f"{url}: no complete answer within {self.timeout:g}s") from None
+                raise FetchError("connect", f"{url}: {type(exc).__name__}: {exc}") from None
+
+    def _read(self, url: str, request_url: httpx.URL, headers: dict[str, str], extensions: dict, limit: int,
+              cut: bool):
+        """Status, headers and body (unpacked, at most ``limit`` bytes) of one request."""
+        with self._client.stream("GET", request_url, headers=headers, extensions=extensions) as response:
+            if response.status_code >= 300:
+                return response.status_code, response.headers, b""
+            length = response.headers.get("content-length")
+            if length and length.isdigit() and int(length) > limit and not cut:
+                raise FetchError("too_large", f"{url}: Content-Length {length} is over {limit} bytes")
+            unpack = _Unpacker(_codings(response.headers, url), limit, url)
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += unpack.feed(chunk)
+                if len(body) > limit:
+                    if not cut:
+                        raise FetchError("too_large", f"{url}: body is over {limit} bytes"
+                                                      + (" once unpacked" if unpack.codings else ""))
+                    del body[limit:]
+                    break
+            metrics.FETCH_BYTES.labels(self.connector).inc(len(body))
+            return response.status_code, response.headers, bytes(body)

@@ -97,7 +97,10 @@ class HostGate:
 def robots_text(content: bytes) -> str:
     """robots.txt as text: UTF-8 (RFC 9309), a byte-order mark followed and left out. Kept, a UTF-8
     mark (Windows editors write one) made the first line "\ufeffUser-agent: *", a group no crawler
-    belongs to, and every rule under it was ignored."""
+    belongs to, and every rule under it was ignored. A file cut at ROBOTS_MAX_BYTES loses its last,
+    partial line ("Allow: /pri" would allow more than the file does)."""
+    if len(content) >= ROBOTS_MAX_BYTES:
+        content = content[:content.rfind(b"\n") + 1]
     bom_encoding, bom = read_bom(content)
     if bom_encoding and bom:
         return content[len(bom):].decode(bom_encoding, "replace")
@@ -183,8 +186,10 @@ class PoliteFetcher:
     def _load_robots(self, origin: str) -> Protego | None:
         parts = urlsplit(origin)
         try:
+            # a larger file is read up to the limit, as RFC 9309 2.5 has it (at least 500 KiB): refused
+            # whole, it disallowed the whole site, for good, as "unavailable"
             response = self._get(urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", "")),
-                                 max_bytes=ROBOTS_MAX_BYTES, hop=self._robots_hop)
+                                 max_bytes=ROBOTS_MAX_BYTES, hop=self._robots_hop, cut=True)
         except Blocked:
             raise  # the guard refuses the host: the page is 'blocked', not a robots refusal
         except FetchError as exc:

@@ -171,3 +171,31 @@ def test_answers_by_content_type_and_counts_every_answer(tmp_path):
     counted = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in metrics_text.decode().splitlines()
                if line.startswith("newsflow_ingest_requests_total{")}
     assert counted == {"415": 2.0, "202": 2.0, "404": 1.0, "405": 1.0}
+
+
+def test_a_batch_with_bad_items_is_delivered_in_part_and_its_bad_items_dead_lettered(tmp_path):
+    """The process in a dry run (no broker): the good items of a batch are printed as raw articles,
+    each bad one goes to stderr as a dead letter with its reason, and the answer names them."""
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_INGEST_TOKEN=TOKEN, NEWSFLOW_HOME=str(tmp_path / "home"))
+    base = f"http://127.0.0.1:{http_port}"
+    proc = start(env, "--stdout", "--port", str(http_port))
+    batch = [{"id": "ok-1", "source": "e2e", "text": "A ferry ran aground off the coast on Monday."},
+             {"id": "no-text", "source": "e2e"},
+             {"id": "ok-2", "source": "e2e", "text": "Rescuers reached the ferry.", "url": "https://n.example/2"},
+             {"id": "bad-url", "source": "e2e", "text": "t", "url": "javascript:alert(1)"}]
+    try:
+        wait_for(lambda: call(f"{base}/readyz")[0] == 200, timeout=60, what="/readyz 200")
+        status, body = call(f"{base}/ingest", orjson.dumps(batch))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err.decode()
+    answer = orjson.loads(body)
+    assert status == 202 and answer["ids"] == ["ok-1", "ok-2"], answer
+    assert [(e["index"], e["id"], e["reason"]) for e in answer["errors"]] == [(1, "no-text", "schema"),
+                                                                              (3, "bad-url", "bad_url")]
+    assert [orjson.loads(line)["id"] for line in out.decode().splitlines()] == ["ok-1", "ok-2"]
+    letters = [orjson.loads(line.split(" ", 1)[1]) for line in err.decode().splitlines()
+               if line.startswith("deadletter ")]
+    assert [(d["id"], d["reason"]) for d in letters] == [("no-text", "schema"), ("bad-url", "bad_url")]

@@ -55,6 +55,17 @@ def test_utf8_pages_under_a_wrong_label_and_labels_that_do_not_decode():
     assert decode_html(utf16, "utf-16be") == page(FRENCH)
 
 
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-16be"])
+def test_a_header_naming_utf16_on_a_page_without_zero_bytes_is_passed_over(label):
+    """Before, a UTF-8 (or windows-1252) page of an even number of bytes served as `charset=utf-16`
+    was decoded as UTF-16: "<html>" became "格浴㹬" and the whole page mojibake. Text in UTF-16 has
+    zero bytes (its markup is ASCII)."""
+    for text, codec in ((KOREAN, "utf-8"), (FRENCH, "cp1252")):
+        html = page(text) + " " * (len(page(text).encode(codec)) % 2)   # an odd length did not decode as UTF-16
+        assert decode_html(html.encode(codec), label) == html
+    assert decode_html(page(FRENCH).encode(label), label) == page(FRENCH)   # a page in UTF-16 still is one
+
+
 def test_undeclared_pages_are_utf8_or_a_statistical_guess():
     assert decode_html(page(KOREAN).encode("utf-8")) == page(KOREAN)
     assert decode_html(page(RUSSIAN).encode("cp1251")) == page(RUSSIAN)

@@ -164,7 +164,7 @@ def test_a_token_with_a_byte_that_is_no_utf8_is_a_401_and_a_utf8_token_still_mat
 
     with caplog.at_level(logging.INFO):
         refused, accepted = served(make_app(sink, token="sécret"), steps)
-    assert refused.startswith(b"HTTP/1.1 401 ") and b'{"error":"unauthorised"}' in refused
+    assert refused.startswith(b"HTTP/1.1 401 ") and b'{"error":"unauthorised"' in refused
     assert accepted.startswith(b"HTTP/1.1 202 ")
     assert errors_logged(caplog) == [] and [raw.id for raw in sink.raws] == ["1"]
 
