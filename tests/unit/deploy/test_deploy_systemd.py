@@ -198,3 +198,14 @@ def test_the_process_runs_under_the_units_system_call_filter(path):
         run = subprocess.run([sys.executable, "-c", UNDER_FILTER, json.dumps(sorted(allowed)), str(default), *command],
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, (command, run.returncode, run.stderr[-2000:])  # -31: killed by SIGSYS
+
+
+@pytest.mark.parametrize("path", UNITS, ids=lambda p: p.name)
+def test_the_units_documentation_is_a_file_the_install_steps_put_there(path):
+    """`systemctl help` opens Documentation=; the units named /opt/newsflow/README.md, which no step installed."""
+    readme = (SYSTEMD.parent / "README.md").read_text()
+    steps = readme[readme.index("## systemd"):].split("```")[1]
+    for uri in unit(path)["Unit"].get("Documentation", []):
+        if uri.startswith("file://"):
+            assert any(line.split()[-1] == uri[len("file://"):] for line in
+                       (step.split("#")[0] for step in steps.splitlines()) if "install" in line and line.split()), uri
