@@ -34,6 +34,9 @@ def cmd_broker(args: argparse.Namespace) -> int:
         print("no local broker has been started here", file=sys.stderr)
         return NOT_RUNNING if args.action == "status" else 0
     if args.action == "stop":
+        if not broker.running():
+            print(f"kafka on {broker.bootstrap} was not running")
+            return 0
         broker.stop()
         print(f"kafka on {broker.bootstrap} stopped")
         return 0

@@ -86,6 +86,15 @@ def _read_bool(name: str) -> bool:
     return _BOOLS[raw]
 
 
+def env_topic(name: str, topic: str) -> FromEnv:
+    """The variable, else the service's ``topic`` under NEWSFLOW_TOPIC_PREFIX, read only when the flag
+    is absent: a bad prefix read while the parser was built stopped every command, `--help` and
+    `broker` too, in a line that named none."""
+    def read() -> str:  # the prefix checked as the worker checks it
+        return env(name) or Settings(topic_prefix=env("NEWSFLOW_TOPIC_PREFIX", "")).topic_prefix + topic
+    return FromEnv(read, env(name) or f"{env('NEWSFLOW_TOPIC_PREFIX', '')}{topic}")
+
+
 def env_list(name: str) -> list[str]:
     return [part.strip() for part in str(env(name, "")).split(",") if part.strip()]
 
@@ -117,11 +126,10 @@ def _add_sink_options(parser: argparse.ArgumentParser, *, delivery_timeout: bool
     group = parser.add_argument_group("output")
     group.add_argument("--bootstrap", default=None,
                        help=f"Kafka bootstrap servers (env NEWSFLOW_KAFKA_BOOTSTRAP; default {DEFAULT_BOOTSTRAP})")
-    prefixed = Settings(topic_prefix=env("NEWSFLOW_TOPIC_PREFIX", ""))  # the names follow the prefix alone
-    group.add_argument("--topic", default=env("NEWSFLOW_RAW_TOPIC", prefixed.raw_topic),
+    group.add_argument("--topic", default=env_topic("NEWSFLOW_RAW_TOPIC", "news.raw"),
                        help="topic for raw articles (env NEWSFLOW_RAW_TOPIC; default %(default)s, "
                             "which follows NEWSFLOW_TOPIC_PREFIX)")
-    group.add_argument("--deadletter-topic", default=env("NEWSFLOW_DEADLETTER_TOPIC", prefixed.deadletter_topic),
+    group.add_argument("--deadletter-topic", default=env_topic("NEWSFLOW_DEADLETTER_TOPIC", "news.deadletter"),
                        help="topic for rejected records (env NEWSFLOW_DEADLETTER_TOPIC; default %(default)s)")
     group.add_argument("--stdout", action="store_true", default=env_bool("NEWSFLOW_STDOUT"),
                        help="dry run: print raw articles as JSON lines instead of producing (env NEWSFLOW_STDOUT)")
@@ -246,12 +254,28 @@ def cmd_files(args) -> int:
     from tqdm import tqdm
 
     from connectors.files import ingest_files
+    stop = _stop_between_batches()
     sink = _make_sink(args, "files")
     # the record count is not known before the files are read: the bar shows the count and the rate
     bar = tqdm(desc="ingest files", unit=" records", file=sys.stderr, mininterval=1.0, disable=args.no_progress)
+    settled = 0
+
+    def batch_settled(records: int) -> None:
+        nonlocal settled
+        settled += records
+        bar.update(records)
+        stop()
+
     try:
+        stop()  # asked while the broker was waited for
         result = ingest_files(args.paths, sink, source=args.source, max_bytes=args.max_bytes,
-                              delivery_timeout=args.delivery_timeout, progress=bar.update, rows=args.rows)
+                              delivery_timeout=args.delivery_timeout, progress=batch_settled, rows=args.rows)
+    except SystemExit as exc:
+        if isinstance(exc.code, int) and exc.code > 128:  # the stop asked for by a signal
+            bar.close()
+            print(f"files: stopped by {signal.Signals(exc.code - 128).name} after {settled} records delivered or"
+                  " rejected", file=sys.stderr)
+        raise
     finally:
         bar.close()
         try:
@@ -268,13 +292,13 @@ def cmd_files(args) -> int:
 def cmd_rss(args) -> int:
     from .options import require_paths
 
-    require_paths("ingest rss --feeds", [args.feeds], stdin=False)
+    require_paths("ingest rss --feeds", [args.feeds], stdin=False, files_only=True)
     _setup_logging(args)
     from connectors.rss import FeedListError, RssConnector, load_feeds
     try:
         feeds = load_feeds(args.feeds, default_interval=args.interval)
-    except FeedListError as exc:
-        raise SettingsError(f"--feeds {exc}") from None
+    except FeedListError as exc:  # one line: a YAML parser's message spans several, with a caret under the fault
+        raise SettingsError(f"--feeds {' '.join(str(exc).split())}") from None
     fetcher = _make_fetcher(args, "rss")  # first: a bad NEWSFLOW_ALLOW_NETWORKS is refused before a producer is made
     sink = _make_sink(args, "rss", check_topics=False)  # _run checks them
     state = args.state or str(state_dir() / "rss.sqlite")
@@ -301,6 +325,30 @@ def _stop_on_signals(connector) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
+
+
+def _stop_between_batches():
+    """SIGTERM (systemd, `timeout`) or Ctrl-C stops `ingest files` once the batch in hand is settled,
+    never inside a Kafka client call, which loses the exit (see service._exit_on_signal); the returned
+    check raises SystemExit(128 + the signal) then. A second signal ends the process at once."""
+    asked: list[int] = []
+
+    def on_signal(signum, frame):  # noqa: ARG001
+        if asked:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        asked.append(signum)
+        logging.getLogger("newsflow.ingest").info("stopping after the batch in hand (%s); a second signal stops"
+                                                  " at once", signal.Signals(signum).name)
+
+    def check() -> None:
+        if asked:
+            raise SystemExit(128 + asked[0])
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    return check
 
 
 def _run(args, connector, sink, one_pass) -> int:
@@ -343,7 +391,7 @@ def _topics_ready(args, stop: threading.Event) -> bool:
 def cmd_urls(args) -> int:
     from .options import require_paths
 
-    require_paths("ingest urls", [args.file] if args.file else [], stdin=False)
+    require_paths("ingest urls", [args.file] if args.file else [], stdin=False, files_only=True)
     _setup_logging(args)
     from connectors.pages import PagesConnector
     if not args.file and not args.sitemap:
@@ -377,7 +425,7 @@ def cmd_serve_ingest(args) -> int:
     try:
         serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
               max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout,
-              prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
+              client_timeout=args.client_timeout, prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
     finally:
         # all that is still queued was answered 503 (the client resends it): a stop waits little for it
         sink.close(timeout=min(args.ack_timeout, 5.0))
@@ -468,5 +516,10 @@ def register(subparsers) -> None:
     serve.add_argument("--ack-timeout", type=SECONDS, default=env_number("NEWSFLOW_INGEST_ACK_TIMEOUT", 10.0, SECONDS),
                        help="seconds to wait for the broker's ack before answering 503"
                             " (env NEWSFLOW_INGEST_ACK_TIMEOUT; default %(default)s)")
+    serve.add_argument("--client-timeout", type=SECONDS,
+                       default=env_number("NEWSFLOW_INGEST_CLIENT_TIMEOUT", 60.0, SECONDS),
+                       help="seconds a client has to send its request's headers, as long again for its body (408"
+                            " after), and that an idle connection is kept (env NEWSFLOW_INGEST_CLIENT_TIMEOUT;"
+                            " default %(default)s)")
     _add_sink_options(serve, delivery_timeout=False)  # its deadline is --ack-timeout
     serve.set_defaults(func=cmd_serve_ingest)

@@ -1,15 +1,35 @@
 """Reading whole topics with kafka-python (for demo, tail and tests): from the beginning to the end offsets."""
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from collections.abc import Callable, Iterator
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaTimeoutError
+
+BOOTSTRAP_TIMEOUT_S = 30  # kafka-python 3's bootstrap_timeout_ms, kept for a broker that is there but slow
 
 
 def _consumer(bootstrap: str) -> KafkaConsumer:
-    return KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
-                         auto_offset_reset="earliest", consumer_timeout_ms=1000)
+    require_listening(bootstrap)
+    try:
+        return KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                             auto_offset_reset="earliest", consumer_timeout_ms=1000,
+                             bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_S * 1000)
+    except KafkaTimeoutError:
+        raise RuntimeError(f"Kafka at {bootstrap} is not reachable: no answer within {BOOTSTRAP_TIMEOUT_S} s") from None
+
+
+def require_listening(bootstrap: str, timeout: float = 3.0) -> None:
+    """Fail at once when nothing accepts a connection at any bootstrap address: the consumer retries
+    its bootstrap for 30 s before it gives up, so `tail` with no broker running hung that long."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        with contextlib.suppress(OSError), socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            return
+    raise RuntimeError(f"Kafka at {bootstrap} is not reachable: nothing accepts connections there")
 
 
 def partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[TopicPartition]:

@@ -71,10 +71,10 @@ def as_flag(exc: SettingsError, name: str, value, flag: str) -> SettingsError:
     return SettingsError(f"{flag} {value}: {str(exc)[len(said):]}") if str(exc).startswith(said) else exc
 
 
-def require_paths(command: str, paths: list[str], *, stdin: bool = True) -> None:
-    """Exit 2 naming the input paths that do not exist ('-' is stdin where the command reads it): a
-    mistyped path is a usage error, reported before a broker is started or a message sent, not a
-    rejected input."""
+def require_paths(command: str, paths: list[str], *, stdin: bool = True, files_only: bool = False) -> None:
+    """Exit 2 naming the input paths that do not exist ('-' is stdin where the command reads it), or
+    with ``files_only`` that are folders: a mistyped path is a usage error, reported before a broker
+    is started or a message sent, not a rejected input nor an '[Errno 21] Is a directory' failure."""
     if not stdin and "-" in paths:
         print(f"newsflow {command}: '-' (stdin) is not read here; give files or folders"
               " (`newsflow replay -` reads JSON lines from stdin)", file=sys.stderr)
@@ -82,4 +82,8 @@ def require_paths(command: str, paths: list[str], *, stdin: bool = True) -> None
     missing = [path for path in paths if path != "-" and not os.path.exists(path)]
     if missing:
         print(f"newsflow {command}: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        raise SystemExit(2)
+    folders = [path for path in paths if files_only and os.path.isdir(path)]
+    if folders:
+        print(f"newsflow {command}: a folder, not a file: {', '.join(folders)}", file=sys.stderr)
         raise SystemExit(2)

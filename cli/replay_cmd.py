@@ -115,10 +115,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def lines_of(name: str | Path, reading: Reading | None = None, handle=None) -> Iterator[tuple[int, bytes]]:
+def lines_of(name: str | Path, reading: Reading | None = None, handle=None,
+             max_bytes: int = MAX_RAW_BYTES_DEFAULT) -> Iterator[tuple[int, bytes | Rejected]]:
     """(line number, line) for each non-blank line of a JSON lines file, gzipped or not, or of stdin
-    ('-'), or of ``handle``, a stream already open (left open). A leading UTF-8 BOM (Notepad, Excel)
-    is not part of the first record; a file with a UTF-16
+    ('-'), or of ``handle``, a stream already open (left open). A line longer than ``max_bytes`` is
+    not held: it is read past and comes as a Rejected (``too_large``), as the files reader gives it
+    (one endless line, `newsflow replay /dev/zero`, ended in a MemoryError traceback). A leading UTF-8
+    BOM (Notepad, Excel) is not part of the first record; a file with a UTF-16
     or UTF-32 BOM is decoded whole before it is split into lines, as the files reader does. Raises
     Rejected, after the lines read before it, when the file cannot be read on (``unreadable``: a
     .gz that is no gzip data or is cut short) or its UTF-16/32 text does not decode (``encoding``),
@@ -134,7 +137,7 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None) -> I
             reading.opened(raw)
         codec, _ = text_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
         if codec == "utf-8":
-            lines: Iterator[bytes] = iter(fh)
+            lines: Iterator[bytes] = iter(lambda: fh.readline(max_bytes + 1), b"")
         else:
             try:
                 lines = iter(decode_text(fh.read()).encode("utf-8").split(b"\n"))
@@ -142,6 +145,10 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None) -> I
                 raise Rejected("encoding", f"not {codec[:6].upper()} text ({exc.reason} at byte {exc.start})",
                                stage="connector") from None
         for n, line in enumerate(lines, 1):
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                size = len(line) + _rest_of_line(fh)
+                yield n, Rejected("too_large", f"{size} bytes is over {max_bytes}", stage="connector")
+                continue
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
             if line.strip():
                 yield n, line.strip()
@@ -152,6 +159,16 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None) -> I
             fh.close()
         if raw is not None and not stdin:
             raw.close()
+
+
+def _rest_of_line(fh) -> int:
+    """Read past the rest of the current line a megabyte at a time; how many bytes it held."""
+    skipped = 0
+    while chunk := fh.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def stream_records(name: str, rows: bool, json_lines: Callable, item_value: Callable) -> Iterator:
@@ -201,7 +218,8 @@ def _files(name: str, reading: Reading | None) -> Iterator[tuple[Path, bool]]:
             reading.finished(path)
 
 
-def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None) -> Iterator[Value]:
+def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None,
+               max_bytes: int = MAX_RAW_BYTES_DEFAULT) -> Iterator[Value]:
     """Each input record as the bytes a news.raw message would carry, and where it was read. JSON
     lines (stdin, or .jsonl files, gzipped or not, given or in a folder) are read here a line at a
     time and each line goes to the core as it is, so a record gets the same row however its file
@@ -214,9 +232,9 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
 
     def json_lines(name: str | Path, where: str, handle=None) -> Iterator[Value]:
         try:
-            for n, line in lines_of(name, reading, handle):
-                undecodable = not_utf8(line, n)
-                yield (error_row(None, undecodable) if undecodable else line), f"{where}:{n}"
+            for n, line in lines_of(name, reading, handle, max_bytes):
+                problem = line if isinstance(line, Rejected) else not_utf8(line, n)
+                yield (error_row(None, problem) if problem else line), f"{where}:{n}"
         except Rejected as exc:
             yield error_row(None, exc), where
 
@@ -256,7 +274,10 @@ def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
         try:
             for n, line in lines_of(name, reading, handle):
                 empty = False
-                yield from line_items(line, n, where, rows=True)
+                if isinstance(line, Rejected):
+                    yield Item(f"{where}:{n}", error=line)
+                else:
+                    yield from line_items(line, n, where, rows=True)
         except Rejected as exc:
             yield Item(str(where), error=exc)
             return
@@ -343,7 +364,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     reading = Reading(args.inputs)
     progress = Progress(reading.total, disable=args.no_progress)
     try:
-        values = (row_values if args.rows else raw_values)(args.inputs, skipped, reading)
+        # a JSON line longer than the core takes is read past, not held (the rows reader's limit is fixed)
+        values = (row_values(args.inputs, skipped, reading) if args.rows
+                  else raw_values(args.inputs, skipped, reading, settings.max_raw_bytes))
         for value, where in values:
             row = value if isinstance(value, dict) else pipeline.process(value)
             if "error" in row:  # which file and line, whichever way it was read

@@ -12,7 +12,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -294,13 +294,29 @@ def wait_processed(settings: Settings, expected: set[str], timeout: float) -> No
     messages under one id end as one outcome, and the count of distinct ids never reached theirs."""
     deadline = time.monotonic() + timeout
     missing = expected
+    report = first_then_every(5.0)
     while time.monotonic() < deadline:
         with signals_deferred():
             missing = expected - processed_ids(settings)
         if not missing:
             return
+        if report():  # a large input takes minutes: say how far the worker has got
+            log.info("processing", extra={"processed": len(expected) - len(missing), "articles": len(expected)})
         time.sleep(0.3)
     raise RuntimeError(f"only {len(expected) - len(missing)} of {len(expected)} articles processed after {timeout:.0f} s")
+
+
+def first_then_every(seconds: float) -> Callable[[], bool]:
+    """True at the first call, then at most once per ``seconds``: when a long wait says how far it got."""
+    due = 0.0
+
+    def check() -> bool:
+        nonlocal due
+        if time.monotonic() < due:
+            return False
+        due = time.monotonic() + seconds
+        return True
+    return check
 
 
 def processed_ids(settings: Settings) -> set[str]:

@@ -160,3 +160,31 @@ def test_a_stdout_dry_run_of_ingest_urls_leaves_its_pages_to_the_next_real_run(k
         site.close()
     ids = [orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")]
     assert ids == [site.url("/story")]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_ingest_files_ends_its_batch_and_says_how_far_it_got(kafka_bootstrap, unique_prefix, tmp_path, stop):
+    """SIGTERM (systemd, `timeout`) or Ctrl-C: the batch in hand is delivered, a line says how many
+    records were, and the exit is 128 + the signal, as replay's and demo's. Before, SIGTERM killed it
+    mid-batch with no line, and Ctrl-C exited 130 saying nothing of what had been sent."""
+    import re
+
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(orjson.dumps({"id": f"m{i}", "source": "s", "text": f"Story {i} of the harbour."}) + b"\n"
+                              for i in range(50_000)))
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_TOPIC_PREFIX=f"{unique_prefix}.",
+               NEWSFLOW_LOG_LEVEL="info")
+    ingest = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", "files", str(path)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen = b""
+    while not re.search(rb"[1-9]\d* records", seen):  # the progress line: delivery is under way
+        chunk = ingest.stderr.read1(4096)
+        assert chunk, f"ingest ended before it showed progress: {seen.decode()[-2000:]}"
+        seen += chunk
+    ingest.send_signal(stop)
+    err = (seen + ingest.communicate(timeout=120)[1]).decode()
+    assert ingest.returncode == 128 + stop, err[-2000:]
+    said = re.search(rf"files: stopped by {stop.name} after (\d+) records delivered or rejected\n", err)
+    assert said and "Traceback" not in err, err[-2000:]
+    ids = {orjson.loads(value)["id"] for _, value in read_all(kafka_bootstrap, f"{unique_prefix}.news.raw")}
+    assert 0 < int(said.group(1)) <= len(ids) < 50_000

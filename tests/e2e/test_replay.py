@@ -193,3 +193,30 @@ def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it
     assert 0 < len(lines) < 5000 and all(orjson.loads(line)["id"].startswith("copy-") for line in lines)
     assert "; interrupted; the events file is left as it was" in err.decode() and "Traceback" not in err.decode()
     assert events.read_text() == '{"from": "an earlier replay"}\n'
+
+
+def test_an_endless_json_line_is_read_past_not_held(tmp_path):
+    """A JSON line longer than the core takes is rejected as too_large without being held, as the files
+    reader rejects it, and the lines after it are replayed. Before, replay read the line whole (twice
+    over): a 1 GiB line needed 2 GiB of memory, and `newsflow replay /dev/zero` ended in a MemoryError
+    traceback. The replay runs here with 1.5 GiB of address space; it needs about 1.2 GiB without the line."""
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "dump.jsonl"
+    with path.open("wb") as out:
+        out.truncate(1 << 30)  # a sparse GiB of NUL bytes, no newline: one endless line
+        out.seek(1 << 30)
+        out.write(b"\n" + seed_lines()[0] + b"\n")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+
+    replay = subprocess.run([sys.executable, "-m", "cli.main", "replay", "--no-progress", str(path)],
+                            capture_output=True, preexec_fn=limited, timeout=300)
+    assert replay.returncode == 0, replay.stderr.decode()[-2000:]
+    first, second = (orjson.loads(line) for line in replay.stdout.splitlines())
+    assert first["error"]["reason"] == "too_large" and first["error"]["stage"] == "connector"
+    assert first["error"]["detail"] == f"{path}:1: {(1 << 30) + 1} bytes is over 8388608"
+    assert second["id"] == orjson.loads(seed_lines()[0])["id"] and second["relation"] == "new"

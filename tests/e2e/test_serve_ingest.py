@@ -199,3 +199,23 @@ def test_a_batch_with_bad_items_is_delivered_in_part_and_its_bad_items_dead_lett
     letters = [orjson.loads(line.split(" ", 1)[1]) for line in err.decode().splitlines()
                if line.startswith("deadletter ")]
     assert [(d["id"], d["reason"]) for d in letters] == [("no-text", "schema"), ("bad-url", "bad_url")]
+
+
+def test_a_body_that_does_not_come_within_the_client_timeout_is_a_408(tmp_path):
+    """--client-timeout bounds a stalled body (a slow or broken client holds no connection for ever)."""
+    import socket
+
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_INGEST_PORT=str(http_port), NEWSFLOW_HOME=str(tmp_path / "home"))
+    proc = start(env, "--stdout", "--no-auth", "--client-timeout", "1")
+    try:
+        wait_for(lambda: call(f"http://127.0.0.1:{http_port}/healthz")[0] == 200, timeout=60, what="/healthz 200")
+        with socket.create_connection(("127.0.0.1", http_port), timeout=30) as client:
+            client.sendall(b"POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 100\r\n\r\n{\"id\": \"slow\"")  # 13 of the 100 bytes, then nothing
+            answer = client.recv(4096)
+    finally:
+        code, log = stop(proc)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"request_timeout" in answer
+    assert code == 0, log

@@ -90,3 +90,21 @@ def test_up_terminated_during_start_up_leaves_no_worker(kafka_bootstrap, unique_
     assert proc.returncode == 0, rest[-3000:]
     assert '"worker stopped"' in rest and "Traceback" not in rest
     assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+
+
+def test_demo_says_how_far_the_worker_has_got_while_it_waits(newsflow, tmp_path):
+    """`up`'s sibling `demo` (cli/service.py): while the worker works through the input, a log line
+    says how many of its articles are done. Before, nothing was said between 'ingested' and the end,
+    a wait of minutes for a large input (--timeout 300)."""
+    import orjson
+
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(orjson.dumps({"id": f"p{i}", "source": "s", "text": f"Story {i}: the harbour of town"
+                                            f" {i} closed on Monday after a storm hit the coast."}) + b"\n"
+                              for i in range(400)))
+    result = newsflow("demo", str(path))
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    logs = [orjson.loads(line) for line in result.stderr.splitlines() if line.startswith(b"{")]
+    said = [(entry["processed"], entry["articles"]) for entry in logs if entry["msg"] == "processing"]
+    assert said and all(articles == 400 and processed < 400 for processed, articles in said)
+    assert [processed for processed, _ in said] == sorted(processed for processed, _ in said)

@@ -25,3 +25,15 @@ def test_start_prints_an_export_line_only_for_a_port_other_than_the_default(monk
         out = capsys.readouterr().out
         assert out.startswith(f"kafka {broker_cmd.KAFKA_VERSION} running on 127.0.0.1:{port} (pid 4321")
         assert (f"export NEWSFLOW_KAFKA_BOOTSTRAP=127.0.0.1:{port}\n" in out) is export
+
+
+def test_stop_of_a_broker_that_is_not_running_says_so(monkeypatch, tmp_path, capsys):
+    """Before, it said 'kafka on 127.0.0.1:PORT stopped' of a broker that had stopped long before (a
+    second `broker stop`, or one killed): a stop it never made."""
+    from deploy.kafka.broker import LocalKafka
+
+    monkeypatch.setenv("NEWSFLOW_HOME", str(tmp_path))
+    (tmp_path / "broker").mkdir()
+    LocalKafka(tmp_path / "broker" / "data", port=40124).save(tmp_path / "broker" / "broker.json")  # never started
+    assert main(["broker", "stop"]) == 0
+    assert capsys.readouterr().out == "kafka on 127.0.0.1:40124 was not running\n"
