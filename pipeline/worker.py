@@ -88,7 +88,15 @@ def run_worker(settings: Settings) -> int:
     app = create_app(settings)
     log.info("starting worker", extra={"bootstrap": settings.kafka_bootstrap, "app_id": settings.app_id,
                                        "web": f"{settings.web_host}:{settings.web_port}"})
+    make_worker(app, settings).execute_from_commandline()  # returns via SystemExit once stopped
+    return 0
+
+
+def make_worker(app: faust.App, settings: Settings) -> faust.Worker:
+    """Faust's worker for ``app``, without its terminal spinner: at a log level of warning or above
+    the spinner drew on stderr for every log record, cursor escape codes and all, into JSON logs
+    and pipes, and set the root logger to DEBUG to see them."""
     worker = faust.Worker(app, loglevel=logs.level_name(settings.log_level), quiet=True, redirect_stdouts=False,
                           logging_config=logs.dict_config(settings.log_level, settings.log_format))
-    worker.execute_from_commandline()  # returns via SystemExit once stopped
-    return 0
+    worker.spinner = None
+    return worker
