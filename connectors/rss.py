@@ -138,9 +138,20 @@ def _url_lines(data: bytes) -> list[str] | None:
     return None
 
 
+def _not_a_url_line(data: bytes) -> str:
+    """What is wrong with a plain list of feeds that _url_lines refused: its first line that is no URL."""
+    for n, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        line = _COMMENT.sub("", line).strip()
+        if line and ("://" not in line or any(c.isspace() for c in line)):
+            return f"line {n}: {line[:200]!r} is no feed URL (a plain list holds one URL, with its scheme, per line)"
+    return "a plain list holds one URL per line"
+
+
 def _yaml_feeds(data: bytes, default_interval: float) -> list[Feed]:
     import yaml
     document = yaml.safe_load(data) or {}
+    if isinstance(document, str):  # lines of text, not YAML: a plain list with a line that is no URL
+        raise FeedListError(_not_a_url_line(data))
     items = document.get("feeds", []) if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise FeedListError("'feeds' must be a list (of URLs or of {url, name, interval})")

@@ -203,6 +203,8 @@ def test_load_feeds_from_a_plain_list_of_urls(tmp_path):
     ("<opml><body><outline xmlUrl='https://a.example/rss'", "not a readable feed list"),
     ("# nothing yet\n", "no feeds in it"),
     ("ftp://a.example/rss\n", "is not an http(s) URL"),
+    # a plain list with one line that is no URL was read as YAML text: "'feeds' must be a list"
+    ("https://a.example/rss\nexample.com/rss\n", "line 2: 'example.com/rss' is no feed URL"),
 ])
 def test_an_unreadable_feed_list_is_one_error_naming_the_file(tmp_path, text, says):
     listing = tmp_path / "feeds.cfg"
