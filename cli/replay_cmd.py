@@ -228,20 +228,25 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
     same, and only what holds no record (an empty or unreadable file) is rejected here, and a line
     that is no UTF-8 text, as ``encoding`` (the core would call it invalid JSON). Files of other
     kinds met in a folder are left out, and listed in ``skipped``."""
-    from connectors.files import Item, holds_records, not_utf8, read_file, supported
+    from connectors.files import Item, holds_records, no_articles_in_lines, not_utf8, read_file, supported
 
     def json_lines(name: str | Path, where: str, handle=None) -> Iterator[Value]:
+        empty = True
         try:
             for n, line in lines_of(name, reading, handle, max_bytes):
+                empty = False
                 problem = line if isinstance(line, Rejected) else not_utf8(line, n)
                 yield (error_row(None, problem) if problem else line), f"{where}:{n}"
         except Rejected as exc:
             yield error_row(None, exc), where
+            return
+        if empty and handle is None:  # a file given or found that holds nothing: said, as ingest files says it
+            yield error_row(None, no_articles_in_lines()), where
 
     def value(item: Item, records: bool) -> Value:
         if item.raw is not None:
             return item.raw.to_json(), item.location
-        if item.payload is not None and records and item.error.reason != "encoding":
+        if item.payload is not None and records and item.error.reason not in ("encoding", "empty"):
             return item.payload, item.location
         return error_row(item.article_id, item.error), item.location
 

@@ -143,6 +143,11 @@ def _utf8_records(data: bytes) -> bytes:
     return _decode_text(data).encode("utf-8")
 
 
+def no_articles_in_lines() -> Rejected:
+    """An empty or blank JSON lines file of raw articles: said, not passed over as nothing to do."""
+    return Rejected("empty", "the JSON lines hold no articles: the file is empty or blank", stage="connector")
+
+
 def no_rows_in_lines() -> Rejected:
     """A JSON lines input read with ``rows`` that holds not one row: the input's own problem, said."""
     return Rejected("empty", "the JSON lines hold no rows: the input is empty or blank", stage="connector")
@@ -328,9 +333,9 @@ def _json_items(path: Path, data: bytes, source: str | None, max_bytes: int, row
         yield Item(location, error=exc, payload=data)
         return
     if one_document:
-        if rows and not data.strip():
-            yield Item(location, error=Rejected("empty", "the JSON file holds no rows: it is empty or blank",
-                                                stage="connector"), payload=data)
+        if not data.strip():  # "invalid_json" would send its author looking for a syntax error
+            yield Item(location, error=Rejected("empty", f"the JSON file holds no {'rows' if rows else 'articles'}:"
+                                                " it is empty or blank", stage="connector"), payload=data)
             return
         try:
             document = orjson.loads(data)
@@ -350,13 +355,13 @@ def _json_items(path: Path, data: bytes, source: str | None, max_bytes: int, row
 
 
 def _jsonl_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows: bool) -> Iterator[Item]:
-    """The records of a JSON lines file, or with ``rows`` its rejection as ``empty`` when it holds none."""
+    """The records of a JSON lines file, or its rejection as ``empty`` when it holds none."""
     empty = True
     for item in _jsonl_file_items(path, gz, source, max_bytes, rows):
         empty = False
         yield item
-    if rows and empty:
-        yield Item(str(path), error=no_rows_in_lines())
+    if empty:
+        yield Item(str(path), error=no_rows_in_lines() if rows else no_articles_in_lines())
 
 
 def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, rows: bool) -> Iterator[Item]:

@@ -63,6 +63,20 @@ def test_a_raw_article_json_that_is_no_utf8_is_an_encoding_row_too(tmp_path):
     assert row["error"]["reason"] == "encoding" and where == str(path)
 
 
+@pytest.mark.parametrize("name, content", [("empty.jsonl", b""), ("blank.jsonl", b"\n \n"), ("empty.json", b""),
+                                           ("blank.json", b" \n")])
+def test_an_empty_raw_article_file_is_rejected_as_empty_by_replay_and_ingest_files_alike(tmp_path, name, content):
+    """Without --rows an empty .jsonl gave replay no row ("0 inputs") and ingest files nothing to say,
+    and an empty .json was invalid_json to ingest files ("Input is a zero-length, empty document")."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    [(row, where)] = raw_values([str(path)])
+    assert row["error"]["reason"] == "empty" and "no articles" in row["error"]["detail"] and where == str(path)
+    err = io.StringIO()
+    result = ingest_files([path], MemorySink(), err=err)
+    assert result.rejected == {"empty": 1} and "no articles" in err.getvalue()
+
+
 def fifo_of(tmp_path, content: bytes) -> str:
     """A named pipe that a thread fills with ``content``, as `<(cat a.jsonl)` gives one."""
     path = tmp_path / "pipe"
