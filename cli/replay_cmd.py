@@ -127,6 +127,7 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None,
     .gz that is no gzip data or is cut short) or its UTF-16/32 text does not decode (``encoding``),
     the rejections the files reader gives such a file."""
     from connectors.charset import decode_text, text_encoding
+    from connectors.files import skip_line
 
     stdin = name == "-" or handle is not None
     raw = fh = None
@@ -146,7 +147,7 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None,
                                stage="connector") from None
         for n, line in enumerate(lines, 1):
             if len(line) > max_bytes and not line.endswith(b"\n"):
-                size = len(line) + _rest_of_line(fh)
+                size = len(line) + skip_line(fh)
                 yield n, Rejected("too_large", f"{size} bytes is over {max_bytes}", stage="connector")
                 continue
             line = line.removeprefix(codecs.BOM_UTF8) if n == 1 else line
@@ -159,16 +160,6 @@ def lines_of(name: str | Path, reading: Reading | None = None, handle=None,
             fh.close()
         if raw is not None and not stdin:
             raw.close()
-
-
-def _rest_of_line(fh) -> int:
-    """Read past the rest of the current line a megabyte at a time; how many bytes it held."""
-    skipped = 0
-    while chunk := fh.readline(1 << 20):
-        skipped += len(chunk)
-        if chunk.endswith(b"\n"):
-            break
-    return skipped
 
 
 def stream_records(name: str, rows: bool, json_lines: Callable, item_value: Callable) -> Iterator:

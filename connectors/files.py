@@ -384,7 +384,7 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
             while line := handle.readline(max_bytes + 1):
                 lineno += 1
                 if len(line) > max_bytes and not line.endswith(b"\n"):
-                    size = len(line) + _skip_line(handle)
+                    size = len(line) + skip_line(handle)
                     yield Item(f"{path}:{lineno}", error=Rejected("too_large", f"{size} bytes is over {max_bytes}",
                                                                    stage="connector"), payload=line[:max_bytes])
                 elif line.strip():
@@ -396,7 +396,7 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
         yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
 
 
-def _skip_line(handle) -> int:
+def skip_line(handle) -> int:
     """Read past the rest of the current line a megabyte at a time; returns how many bytes it held."""
     skipped = 0
     while chunk := handle.readline(1 << 20):
