@@ -33,6 +33,14 @@ def positive_float(text: str) -> float:
     return value
 
 
+def fraction(text: str) -> float:
+    """A number from 0 to 1 (a precision floor, a share)."""
+    value = _number(float, text, 0.0, False, "a number from 0 to 1")
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
 def positive_int_list(text: str) -> list[int]:
     """A comma list of positive integers, e.g. ``10000,100000``."""
     items = [item.strip() for item in text.split(",")]

@@ -38,7 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.clustering import fmt, normalise_rows, row_doc, run_newsflow  # noqa: E402
+from bench.args import fraction, positive_int, positive_int_list, require_path  # noqa: E402
+from bench.clustering import fmt, normalise_rows, order_list, row_doc, run_newsflow  # noqa: E402
 from pipeline.clustering import ClusterParams  # noqa: E402
 from pipeline.clustering.clusterer import features_for  # noqa: E402
 from pipeline.clustering.evaluation import bcubed, load_labelled, order_rows, pairwise  # noqa: E402
@@ -207,21 +208,26 @@ def main(argv=None) -> None:
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"),
                     help="labelled rows, in any form bench/clustering.py reads")
     ap.add_argument("--params", default=None, help="params.json (default: the shipped one)")
-    ap.add_argument("--min-p", type=float, default=0.97, help="precision floor for the second figure")
-    ap.add_argument("--max-docs", type=int, default=3000)
-    ap.add_argument("--neighbours", default="", metavar="K,K",
+    ap.add_argument("--min-p", type=fraction, default=0.97, help="precision floor for the second figure (0 to 1)")
+    ap.add_argument("--max-docs", type=positive_int, default=3000)
+    ap.add_argument("--neighbours", type=positive_int_list, default=[], metavar="K,K",
                     help="also the second-order similarity over each article's K nearest neighbours, in hindsight "
                          "and causally (single pass; slow: a few minutes per K on 772 rows)")
-    ap.add_argument("--orders", default="sorted,1,2", help="arrival orders of the causal single passes")
-    ap.add_argument("--lookahead", default="", metavar="L,L",
+    ap.add_argument("--orders", type=order_list, default="sorted,1,2",
+                    help="arrival orders of the causal single passes: 'sorted', 'time' and/or shuffle seeds")
+    ap.add_argument("--lookahead", type=positive_int_list, default=[], metavar="L,L",
                     help="also the causal second-order pass deciding each article only after the next L arrived")
     a = ap.parse_args(argv)
+    if a.params:  # ClusterParams.load would take a missing file for the code's defaults, silently
+        require_path(ap, "--params", a.params)
     try:
         rows = normalise_rows(load_labelled(a.data))
     except (OSError, ValueError) as e:
         raise SystemExit(f"--data: {e}") from None
     if len(rows) > a.max_docs:
         raise SystemExit(f"--data has {len(rows)} rows; the all-pairs matrix is sized for --max-docs {a.max_docs}")
+    if a.neighbours and max(a.neighbours) >= len(rows):
+        raise SystemExit(f"--neighbours {max(a.neighbours)}: needs fewer neighbours than the {len(rows)} rows")
     p = ClusterParams.load(a.params)
     t0 = time.perf_counter()
     ids = [r["doc_id"] for r in rows]
@@ -239,20 +245,19 @@ def main(argv=None) -> None:
         report(name, ids, gold, average_linkage_cuts(sim, CUTS), a.min_p)
     pred, _ = run_newsflow(rows, p, None)
     print(f"  online Newsflow, sorted order: {fmt(bcubed(pred, gold) + pairwise(pred, gold))}")
-    ks = [int(x) for x in a.neighbours.split(",") if x]
+    ks = a.neighbours
     if ks:
         mean = 0.5 * (words + ents)
         print("== second-order similarity of the mean vectors (each article as the profile of its K nearest)")
         for k in ks:
             report(f"2nd K={k}", ids, gold, average_linkage_cuts(second_order(mean, k), CUTS), a.min_p)
-        orders = [[r["doc_id"] for r in order_rows(rows, None if o == "sorted" else int(o))]
-                  for o in a.orders.split(",")]
+        orders = [[r["doc_id"] for r in order_rows(rows, o)] for o in a.orders]
         print(f"== causal single pass, mean of {len(orders)} orders, average linkage to the events so far, "
               "threshold picked on the gold labels")
         report_online("plain", ids, gold, mean, 0, orders, a.min_p)
         for k in ks:
             report_online(f"2nd K={k}", ids, gold, mean, k, orders, a.min_p)
-            for la in [int(x) for x in a.lookahead.split(",") if x]:
+            for la in a.lookahead:
                 report_online(f"2nd K={k} L={la}", ids, gold, mean, k, orders, a.min_p, la)
             print(f"  [{time.perf_counter() - t0:.0f}s]", flush=True)
     print(f"  [{time.perf_counter() - t0:.0f}s]")

@@ -65,7 +65,7 @@ import numpy as np  # noqa: E402
 
 import orjson  # noqa: E402
 
-from bench.args import positive_int, positive_int_list  # noqa: E402
+from bench.args import positive_int, positive_int_list, require_path  # noqa: E402
 from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TITLE_FIELDS, first,  # noqa: E402
                             flat_row, raw_article_of_row, row_text, value_text)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
@@ -144,8 +144,8 @@ class Progress:
     """A line on stderr every ``every`` seconds of a long pass over rows (tens of thousands of pages
     take the extraction many minutes), so that a run is seen to go on; a short pass prints nothing."""
 
-    def __init__(self, what: str, total: int, every: float = 30.0) -> None:
-        self.what, self.total, self.every = what, total, every
+    def __init__(self, what: str, total: int, every: float = 30.0, unit: str = "rows") -> None:
+        self.what, self.total, self.every, self.unit = what, total, every, unit
         self.start = self.last = time.monotonic()
 
     def step(self, done: int) -> None:
@@ -153,8 +153,10 @@ class Progress:
         if now - self.last >= self.every:
             self.last = now
             rate = done / (now - self.start)
-            left = f", about {(self.total - done) / rate / 60:.0f} min left" if rate else ""
-            print(f"    ... {self.what}: {done:,} of {self.total:,} rows{left}", file=sys.stderr, flush=True)
+            seconds = (self.total - done) / rate if rate else None
+            left = ("" if seconds is None else f", about {seconds / 60:.0f} min left" if seconds >= 120
+                    else f", about {seconds:.0f} s left")
+            print(f"    ... {self.what}: {done:,} of {self.total:,} {self.unit}{left}", file=sys.stderr, flush=True)
 
 
 def _clean_stage():
@@ -360,7 +362,11 @@ def bulk_fill(c: StoryClusterer, docs):
 def feature_pool(c: StoryClusterer, syn: Synth, n: int) -> list:
     """Features of n synthetic articles, computed once (extract() is the slow half of assign()),
     event facts included as the stream stage passes them."""
-    return [extract(d.title, d.text, d.url, d.published, d.fetched_at, c.idf, c.p, facts_for(d)) for d in syn.docs(n)]
+    progress, pool = Progress("features of the synthetic articles that fill the window", n, unit="articles"), []
+    for i, d in enumerate(syn.docs(n)):
+        progress.step(i)
+        pool.append(extract(d.title, d.text, d.url, d.published, d.fetched_at, c.idf, c.p, facts_for(d)))
+    return pool
 
 
 def with_facts(docs):
@@ -417,8 +423,10 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
             tracemalloc.start()
         t0 = time.perf_counter()
         done = 0
+        progress = Progress(f"filling the window of {size:,}", size, unit="articles")
         while done < size:
-            k = min(20000, size - done)
+            progress.step(done)
+            k = min(2000, size - done)
             if full_fill:
                 docs = with_facts(syn.docs(k))
                 bulk_fill(c, docs)
@@ -455,8 +463,11 @@ def speed(rows, p, sizes, n_measure, with_baseline, full_fill=False):
             k += 1
             if time.perf_counter() - t > 60:
                 break
+        base = k / (time.perf_counter() - t)
         print(f"  baseline TF-IDF single-pass (all centroids sharing a term), first {k:,} articles: "
-              f"{k / (time.perf_counter() - t):.0f} art/s (unbounded state, no window)")
+              f"{base:.0f} art/s (unbounded state, no window)")
+        print("  ratio    clustering stage / baseline art/s: "
+              + ", ".join(f"x{rate / base:.1f} at window {size:,}" for size, rate in results.items()))
 
 
 def timed_interleaved(c: StoryClusterer, fresh: list, prepared: list, chunk: int = 100) -> tuple[float, float]:
@@ -567,6 +578,9 @@ def main(argv=None):
                     help="same-event labels for those pages")
     ap.add_argument("--golden", metavar="FILE", help="check the 8,816 golden assignments against FILE (written if absent)")
     a = ap.parse_args(argv)
+    if a.params:  # ClusterParams.load would take a missing file for the code's defaults, silently
+        require_path(ap, "--params", a.params)
+    require_path(ap, "--events", a.events)
     try:
         rows = load_labelled(a.data)
     except (OSError, ValueError) as e:
@@ -583,7 +597,8 @@ def main(argv=None):
     if not a.no_quality:
         print(f"== quality on {a.data} ({len(rows)} articles, {len({r['cluster_id'] for r in rows})} gold events)")
         if Path(a.data).name == "ecbplus_dev.jsonl":
-            print("   (shipped params were fitted on all of this data: see the split below for held-out figures)")
+            print("   (shipped params were fitted on all of this data, the odd and even topics below included: "
+                  "held-out figures come from bench/fit_clustering.py --split)")
         run = run_core if a.via_core else run_newsflow
         if a.via_core:
             print("   through the product's path: raw text articles -> cleaning -> event facts -> clustering"
@@ -634,6 +649,8 @@ def main(argv=None):
             for kind, short_rows in short_versions(srows).items():
                 quality([dict(r, published=dated[r["doc_id"]]) for r in short_rows], p,
                         orders + ["time"] * ("time" not in orders), f"page {kind}s", run_newsflow)
+        else:
+            print(f"\n== real scraped pages: skipped, no {Path(a.extraction, 'ground-truth.json')} (--extraction)")
     if a.golden and not golden(rows, p, a.golden):
         sys.exit(1)
     if a.speed:

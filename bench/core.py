@@ -65,14 +65,14 @@ NESTED_IN_CLEAN = ("facts", "features")  # run inside CleanStage.clean: taken ou
 # otherwise be charged for the other jobs' time.
 _clock = time.thread_time
 _WALL_CLOCK = ("first_seen", "last_updated")
+PROGRESS_EVERY_S = 15.0  # a progress line on stderr at most this often during a long timed run
 
 
-def messages(count: int, data: Path) -> list[bytes]:
-    bases = load_bases(data) if data.exists() else []
-    for path in sorted(SEEDS.glob("*.txt")):
-        bases.append({"id": path.stem, "source": "seeds", "text": path.read_text()})
+def messages(count: int, bases: list[dict]) -> list[bytes]:
+    seeds = [{"id": path.stem, "source": "seeds", "text": path.read_text()} for path in sorted(SEEDS.glob("*.txt"))]
+    bases = bases + seeds
     if not bases:
-        raise SystemExit(f"no texts: neither {data} nor {SEEDS}/*.txt")
+        raise SystemExit(f"no texts: neither --data nor {SEEDS}/*.txt")
     return [value for _key, value in stream(bases, count, seed=13)]
 
 
@@ -133,8 +133,12 @@ def run_pipeline(values: list[bytes], facts_cache: bool = False) -> dict:
         rows = []
         gc.collect()
         t = _clock()
-        for value in values:
+        shown = time.monotonic()
+        for i, value in enumerate(values, 1):
             rows.append(pipe.process(value))
+            if i % 250 == 0 and time.monotonic() - shown >= PROGRESS_EVERY_S:  # a long run is seen to go on
+                shown = time.monotonic()
+                print(f"  pipeline: {i}/{len(values)} articles", file=sys.stderr, flush=True)
         elapsed = _clock() - t
     finally:
         setattr(core, facts_name, original_facts)
@@ -211,12 +215,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.data is None:
         args.data = ECB_DEV
-    else:  # asked for by name: not there is an error, not a silent run over the seeds alone
+    else:  # asked for by name: not there (or empty, or unreadable) is an error, not a silent run over the seeds alone
         require_path(ap, "--data", args.data)
 
     if args.facts_cache and article_facts_cached is None:
         ap.error("--facts-cache: this checkout has no pipeline.events.article_facts_cached")
-    values = messages(args.count, args.data)
+    bases = []
+    if args.data.exists():
+        try:
+            bases = load_bases(args.data)
+        except (OSError, ValueError) as exc:
+            ap.error(f"--data: {exc}")
+        if not bases:
+            ap.error(f"--data: no articles in {args.data}")
+    values = messages(args.count, bases)
     n = len(values)
     if args.memory:
         got = window_memory(values)
@@ -253,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(orjson.dumps(summary).decode())
         return 0
-    print(f"{n} text articles ({result['errors']} rejected), {result['events']} events")
+    print(f"{n} text articles ({result['errors']} rejected), {result['events']} events; base texts: "
+          + (f"{len(bases)} of {args.data} and the seeds" if bases else f"the seeds alone ({args.data} is absent)"))
     print(f"  pipeline   {summary['articles_per_s']:8.1f} articles/s   {total_ms:7.3f} ms/article")
     for stage, value in ms.items():
         print(f"    {stage:8s} {value:7.3f} ms/article  ({value / total_ms:5.1%})")

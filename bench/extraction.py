@@ -2,7 +2,7 @@
 
 Data: the scrapinghub article-extraction-benchmark (181 news pages, html/*.html.gz, and
 ground-truth.json {id: {articleBody, url}}), by default at ../shared/data/extraction relative to
-the repository root.
+the repository root; pages beside ground-truth.json are read too (as in tests/fixtures/extraction).
 
 Metric (as in shared/data/README.md): per page, token precision / recall / F1 over lower-cased
 ``\\w+`` tokens taken as multisets, against ``articleBody``; macro-averaged over pages. A page that
@@ -59,9 +59,10 @@ def scores(predicted: str | None, reference: str) -> tuple[float, float, float]:
 
 def load(data: Path, limit: int | None) -> list[tuple[str, str, str, str]]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    folder = data / "html" if (data / "html").is_dir() else data  # the pages in html/, or beside it (tests/fixtures)
     pages = []
     for page_id in sorted(truth)[: limit or None]:
-        raw = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
+        raw = gzip.decompress((folder / f"{page_id}.html.gz").read_bytes())
         pages.append((page_id, raw.decode("utf-8", errors="replace"), truth[page_id]["url"] or "",
                       truth[page_id]["articleBody"]))
     return pages
@@ -88,12 +89,19 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, flag) and not args.page_text:
             ap.error(f"--{flag} needs --page-text (it changes the scraped text that --page-text benchmarks)")
     require_path(ap, "--data", args.data, "ground-truth.json")
+    try:
+        pages = load(args.data, args.limit)
+    except (OSError, ValueError) as exc:
+        ap.error(f"--data: {exc}")
+    except (KeyError, TypeError) as exc:
+        ap.error(f"--data: a page of {args.data / 'ground-truth.json'} lacks its {exc} (articleBody, url)")
+    if not pages:
+        ap.error(f"--data: no pages in {args.data / 'ground-truth.json'}")
     if args.page_text:
-        return page_text_main(args)
+        return page_text_main(args, pages)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
-    pages = load(args.data, args.limit)
     config = CleaningConfig()
     systems = ["newsflow", "plain"] + ([] if args.no_inline else ["inline"])
     extractors = {"newsflow": HtmlExtractor(config, workers=1)}
@@ -207,11 +215,10 @@ def title_verdict(title: str | None, headlines: list[str]) -> str:
     return "other"
 
 
-def page_text_main(args) -> int:
+def page_text_main(args, pages) -> int:
     """Raw scraped text: the cleaning on each page's whole visible text, the baselines beside it."""
     from bench.visible_text import visible_text
 
-    pages = load(args.data, args.limit)
     config = CleaningConfig()
     systems = ("newsflow", "as is", "justext")
     results = {name: [] for name in systems}

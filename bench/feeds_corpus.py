@@ -163,10 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, stream=sys.stderr)
 
     data = Path(args.data)
-    manifest = [json.loads(line) for line in (data / "manifest.jsonl").read_text().splitlines() if line.strip()]
-    listed = {m["path"] for m in manifest}
+    try:
+        manifest = [json.loads(line) for line in (data / "manifest.jsonl").read_text().splitlines() if line.strip()]
+        listed = {m["path"] for m in manifest}
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        parser.error(f"--data: {data / 'manifest.jsonl'}: not JSON lines of files with a path ({exc!r})")
     extra = sorted(str(p.relative_to(data)) for p in (data / "tests" / "inline").glob("*") if p.is_file())
     paths = [m["path"] for m in manifest] + [p for p in extra if p not in listed]
+    if not paths:
+        parser.error(f"--data: no feeds in {data / 'manifest.jsonl'} nor in {data / 'tests' / 'inline'}")
     if args.limit:
         paths = paths[: args.limit]
     headers = {m["path"]: {k: v for k, v in (m.get("http_headers") or {}).items() if v is not None}

@@ -33,6 +33,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.args import require_path  # noqa: E402
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.evaluation import (bcubed, df_table, extraction_texts, load_labelled,  # noqa: E402
                                             order_rows, pairwise, short_versions, split_title)
@@ -251,10 +252,18 @@ def main(argv=None):
     ap.add_argument("--split", action="store_true", help="fit on odd topics, evaluate on even, and reverse")
     ap.add_argument("--out", default=str(HERE), help="directory for params.json and df.json")
     a = ap.parse_args(argv)
+    # without the extraction bodies the DF table, and so every fitted weight, would differ: no silent fit without them
+    require_path(ap, "--shared", a.shared, "data/extraction/ground-truth.json")
     try:
         rows = load_labelled(a.data)
     except (OSError, ValueError) as e:
         raise SystemExit(f"--data: {e}") from None
+    need = ("doc_id", "cluster_id", "text") + (("topic",) if a.split else ())
+    for i, r in enumerate(rows, 1):
+        lacks = [k for k in need if not isinstance(r, dict) or k not in r]
+        if lacks or (a.split and not isinstance(r["topic"], int)):
+            raise SystemExit(f"--data: row {i} lacks {'/'.join(lacks) or 'an integer topic (for --split)'}: "
+                             "ECB+ dev rows have doc_id, topic, cluster_id and text")
     extra = extraction_texts(Path(a.shared))
     base = ClusterParams()  # code defaults as the starting point, not the shipped file
     t0 = time.time()

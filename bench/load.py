@@ -43,7 +43,7 @@ from bench.args import non_negative_int, positive_float, positive_int, require_p
 from bench.synthetic import load_bases, stream  # noqa: E402
 from cli.service import spawn_worker, stop_worker, wait_ready  # noqa: E402
 from deploy.kafka.broker import LocalKafka, free_port  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from pipeline.settings import Settings, SettingsError  # noqa: E402
 from pipeline.topics import ensure_topics  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
@@ -136,6 +136,20 @@ def raw_lag(admin: KafkaAdminClient, consumer: KafkaConsumer, settings: Settings
     return sum(max(0, end[tp] - offsets[tp].offset) for tp in tps)
 
 
+def wait_for(watcher: ArticleWatcher, prefix: str, total: int, seconds: float, what: str, each=None) -> None:
+    """Until the worker has handled ``total`` messages of ids starting with ``prefix`` (or ``seconds`` have
+    passed), a progress line on stderr every 2 s, the last one included."""
+    deadline = time.monotonic() + seconds
+    while True:
+        done = watcher.count(prefix)
+        if each is not None:
+            each()
+        print(f"  {done} / {total} {what}", file=sys.stderr, flush=True)
+        if done >= total or time.monotonic() >= deadline:
+            return
+        time.sleep(2)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -196,8 +210,9 @@ def offline_core_rate(settings: Settings, bases, phase1_sent: int, backlog: int)
 
 def html_pages(data_dir: Path) -> list[tuple[str, str, str]]:
     truth = json.loads((data_dir / "ground-truth.json").read_text())
+    folder = data_dir / "html" if (data_dir / "html").is_dir() else data_dir  # html/, or beside ground-truth.json
     pages = []
-    for path in sorted((data_dir / "html").glob("*.html.gz")):
+    for path in sorted(folder.glob("*.html.gz")):
         page_id = path.name.split(".")[0]
         html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         pages.append((page_id, truth.get(page_id, {}).get("url"), html))
@@ -232,26 +247,39 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--ecb: {exc}")
     if not bases:
         parser.error(f"--ecb: no articles in {args.ecb}")
-    own_broker = None
+    pages = []
+    if args.html_rounds > 0:
+        try:
+            pages = html_pages(args.extraction)
+        except (OSError, ValueError) as exc:
+            parser.error(f"--extraction: {exc}")
+        if not pages:
+            parser.error(f"--extraction: no pages (*.html.gz) in {args.extraction}/html or beside its ground-truth.json")
+    own_broker = worker = watcher = admin = lag_consumer = producer = None
     bootstrap = os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP")
     tmp = tempfile.TemporaryDirectory(prefix="newsflow-load-")
-    if not bootstrap:
-        own_broker = LocalKafka(Path(tmp.name) / "kafka", heap="1g")
-        bootstrap = own_broker.start()
     unique = uuid.uuid4().hex[:8]
-    settings = Settings.from_env(kafka_bootstrap=bootstrap, topic_prefix=f"load{unique}.", app_id=f"load-{unique}",
-                                 data_dir=str(Path(tmp.name) / "worker"), web_port=free_port(), log_level="warn",
-                                 window_days=3650.0)
-    ensure_topics(settings)
-    worker = spawn_worker(settings)
-    watcher = ArticleWatcher(settings)
-    watcher.start()
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    lag_consumer = KafkaConsumer(bootstrap_servers=bootstrap)
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True,
-                             max_request_size=settings.message_max_bytes)
+    try:  # the NEWSFLOW_* variables the worker will read, checked before a broker is started
+        settings = Settings.from_env(kafka_bootstrap=bootstrap or "127.0.0.1:9092", topic_prefix=f"load{unique}.",
+                                     app_id=f"load-{unique}", data_dir=str(Path(tmp.name) / "worker"),
+                                     web_port=free_port(), log_level="warn", window_days=3650.0)
+    except SettingsError as exc:
+        tmp.cleanup()
+        parser.error(str(exc))
     results: dict = {}
-    try:
+    try:  # everything from the broker's start on: whatever fails, the finally block stops what was started
+        if not bootstrap:
+            own_broker = LocalKafka(Path(tmp.name) / "kafka", heap="1g")
+            bootstrap = own_broker.start()
+            settings = settings.with_(kafka_bootstrap=bootstrap)
+        ensure_topics(settings)
+        worker = spawn_worker(settings)
+        watcher = ArticleWatcher(settings)
+        watcher.start()
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+        lag_consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True,
+                                 max_request_size=settings.message_max_bytes)
         ready = wait_ready(settings, worker)
         results["worker_ready_s"] = round(ready, 2)
         print(f"worker ready in {ready:.1f} s; phase 1: {args.rate:.0f} articles/s for {args.duration:.0f} s",
@@ -268,9 +296,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sent = produce_at_rate(producer, settings.raw_topic, text_messages(bases, 10**9, "p1-", 1), args.rate,
                                args.duration, sample)
-        deadline = time.monotonic() + 120
-        while watcher.count("p1-") < sent and time.monotonic() < deadline:
-            time.sleep(0.5)
+        wait_for(watcher, "p1-", sent, 120, "articles of phase 1 processed")
         latencies = [v for k, v in watcher.latency.items() if k.startswith("p1-")]
         results["phase1"] = {
             "rate": args.rate, "seconds": args.duration, "sent": sent, "processed": watcher.count("p1-"),
@@ -289,11 +315,13 @@ def main(argv: list[str] | None = None) -> int:
             producer.send(settings.raw_topic, key=key, value=orjson.dumps(doc))
         producer.flush()
         peak = 0.0
-        deadline = time.monotonic() + max(600, args.backlog / 50)
-        while watcher.count("p2-") < args.backlog and time.monotonic() < deadline:
-            time.sleep(2)
+
+        def sample_peak() -> None:
+            nonlocal peak
             peak = max(peak, rss_mb(worker.pid))
-            print(f"  {watcher.count('p2-')} / {args.backlog}", file=sys.stderr)
+
+        wait_for(watcher, "p2-", args.backlog, max(600, args.backlog / 50), "articles of the backlog processed",
+                 sample_peak)
         worker_cpu = cpu_seconds(worker.pid) - cpu_before
         arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p2-"))
         span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else float("nan")
@@ -310,9 +338,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # -- phase 3: HTML through the worker vs plain trafilatura ---------------------------------
         if args.html_rounds > 0:
-            pages = html_pages(args.extraction)
             import trafilatura
 
+            print(f"phase 3 baseline: plain trafilatura.extract over {len(pages)} pages x {args.html_rounds}",
+                  file=sys.stderr, flush=True)
             started, started_cpu = time.perf_counter(), time.process_time()
             for _ in range(args.html_rounds):
                 for _, url, html in pages:
@@ -330,11 +359,7 @@ def main(argv: list[str] | None = None) -> int:
                     count += 1
             producer.flush()
             first_sent = time.time()
-            deadline = time.monotonic() + 900
-            while time.monotonic() < deadline:
-                if watcher.count("p3-") >= count:
-                    break
-                time.sleep(1)
+            wait_for(watcher, "p3-", count, 900, "pages handled by the worker")
             arrivals = sorted(v for k, v in watcher.arrivals.items() if k.startswith("p3-") and k not in watcher.dead)
             span = (max(v for k, v in watcher.arrivals.items() if k.startswith("p3-")) - first_sent) if arrivals else float("nan")
             worker_rate = len(arrivals) / span if span and span == span else float("nan")
@@ -352,11 +377,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("phase 3: skipped (--html-rounds 0)", file=sys.stderr)
     finally:
-        watcher.stop_flag.set()
-        stop_worker(worker)
-        producer.close()
-        admin.close()
-        lag_consumer.close()
+        if watcher is not None:
+            watcher.stop_flag.set()
+        if worker is not None:
+            stop_worker(worker)
+        for client in (producer, admin, lag_consumer):
+            if client is not None:
+                client.close()
         if own_broker is not None:
             own_broker.stop()
         tmp.cleanup()

@@ -21,12 +21,18 @@ PLACES = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Hobart", "Dakar", "
 
 
 def load_bases(path: Path) -> list[dict]:
-    """Raw-article dicts from a JSON-lines file of raw articles or of ECB+ rows (doc_id/text)."""
+    """Raw-article dicts from a JSON-lines file of raw articles or of ECB+ rows (doc_id/text).
+    ValueError, naming the file and line, for a line that is no JSON object with a string ``text``."""
     bases = []
-    for line in path.read_bytes().splitlines():
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
         if not line.strip():
             continue
-        doc = orjson.loads(line)
+        try:
+            doc = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            doc = None
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            raise ValueError(f"{path}, line {number}: not a JSON object with a text (raw article or ECB+ row)")
         if "doc_id" in doc:
             doc = {"id": doc["doc_id"], "source": f"outlet{len(bases) % 7}", "text": doc["text"]}
         bases.append({k: doc[k] for k in ("id", "source", "text") if k in doc})

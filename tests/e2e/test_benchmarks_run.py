@@ -47,7 +47,7 @@ def _labelled_sample(tmp_path: Path) -> Path:
 
 
 def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
-    data = _labelled_sample(tmp_path)
+    data = _labelled_sample(tmp_path).rename(tmp_path / "ecbplus_dev.jsonl")  # as ECB+ dev is named
     proc = subprocess.run([sys.executable, "bench/clustering.py", "--data", str(data), "--orders", "sorted",
                            "--extraction", "tests/fixtures/extraction"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -57,6 +57,9 @@ def test_clustering_benchmark_scores_both_paths_and_scraped_pages(tmp_path):
         assert m, proc.stdout[-2000:]
         assert float(m.group(3)) > 0.8  # three topics, two events each: an easy sample
     assert "baseline B3" in proc.stdout
+    # the odd and even subsets are scored with the params fitted on all of ECB+ dev: not held out
+    assert "held-out figures come from bench/fit_clustering.py --split" in proc.stdout
+    assert "see the split below" not in proc.stdout
     # the same rows as a feed's headline and summary, and as headlines alone, through both paths
     for label in ("briefs", "briefs, product", "headlines", "headlines, product"):
         m = re.search(rf"MEAN {label}\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
@@ -106,6 +109,7 @@ def test_clustering_benchmark_reads_other_field_names_and_dates(tmp_path):
                               cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert "order publication time" in proc.stdout, labelled.name
+        assert f"real scraped pages: skipped, no {tmp_path / 'none' / 'ground-truth.json'}" in proc.stdout  # said, not silent
         m = re.search(r"MEAN all topics\s+newsflow B3 P/R/F1 ([\d.]+)/([\d.]+)/([\d.]+)", proc.stdout)
         assert m and float(m.group(3)) > 0.8, proc.stdout[-2000:]
 
@@ -177,6 +181,40 @@ def test_clustering_speed_bench_times_the_stage_and_the_whole_assign(tmp_path):
     assert [size for size, _, _ in rates] == ["300", "600"], proc.stdout[-2000:]
     assert all(int(stage) > 0 and int(whole) > 0 for _, stage, whole in rates)
     assert "clustering stage slowdown 600 vs 300" in proc.stdout
+    base = int(re.search(r"baseline TF-IDF single-pass .*: (\d+) art/s", proc.stdout).group(1))
+    ratios = re.search(r"ratio    clustering stage / baseline art/s: x([\d.]+) at window 300, x([\d.]+) at window 600",
+                       proc.stdout)
+    assert ratios and base > 0, proc.stdout[-2000:]
+    for (_, stage, _), ratio in zip(rates, ratios.groups()):  # the stage's rate over the baseline's, same run
+        assert abs(float(ratio) - int(stage) / base) <= 0.05 * int(stage) / base + 0.1
+
+
+def test_clustering_speed_bench_shows_progress_while_it_fills_the_window(tmp_path, monkeypatch, capsys):
+    """Filling a 100k window takes a quarter of an hour on a slow box: a progress line on stderr says so."""
+    sys.path.insert(0, str(ROOT))
+    from bench import clustering
+    from pipeline.clustering import ClusterParams
+    from pipeline.clustering.evaluation import load_labelled
+
+    rows = clustering.normalise_rows(load_labelled(_labelled_sample(tmp_path)))
+    init = clustering.Progress.__init__
+    monkeypatch.setattr(clustering.Progress, "__init__",
+                        lambda self, what, total, every=30.0, **kw: init(self, what, total, 0.0, **kw))
+    clustering.speed(rows, ClusterParams.load(), [300], 100, False)
+    err = capsys.readouterr().err
+    assert "... features of the synthetic articles that fill the window: 0 of 300 articles" in err, err[-2000:]
+    assert "... filling the window of 300: 0 of 300 articles" in err, err[-2000:]
+
+
+def test_core_benchmark_shows_progress_during_a_long_timed_run(monkeypatch, capsys):
+    sys.path.insert(0, str(ROOT))
+    from bench import core
+    from bench.synthetic import load_bases
+
+    monkeypatch.setattr(core, "PROGRESS_EVERY_S", 0.0)
+    result = core.run_pipeline(core.messages(250, load_bases(ROOT / "tests/fixtures/ecbplus/sample.jsonl")))
+    assert result["errors"] == 0
+    assert "pipeline: 250/250 articles" in capsys.readouterr().err
 
 
 def test_ceiling_bench_cuts_the_offline_clustering_in_hindsight(tmp_path):
@@ -296,6 +334,82 @@ def test_load_benchmark_runs_the_service_and_the_offline_core_over_the_same_back
     expected = phase2["articles_per_cpu_s"] / phase2["offline_core_articles_per_cpu_s"]
     assert abs(phase2["ratio_per_core"] - expected) <= 0.01 * expected
     assert "phase3" not in result
+
+
+def test_load_benchmark_shows_progress_and_reads_the_fixture_pages(kafka_bootstrap):
+    """Each wait on the worker says how far it got (the HTML phase and the drain of phase 1 were silent for
+    minutes), the baseline says when it runs, and the pages of tests/fixtures/extraction are read where they lie."""
+    import os
+
+    pages = len(list((ROOT / "tests/fixtures/extraction").glob("*.html.gz")))
+    proc = subprocess.run([sys.executable, "bench/load.py", "--duration", "2", "--rate", "10", "--backlog", "20",
+                           "--html-rounds", "1", "--ecb", "tests/fixtures/ecbplus/sample.jsonl",
+                           "--extraction", "tests/fixtures/extraction"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = orjson.loads(proc.stdout[proc.stdout.index("{"):])
+    assert result["phase3"]["pages"] == pages > 0 and result["phase3"]["ratio_per_core"] > 0
+    sent = result["phase1"]["sent"]
+    for line in (f"  {sent} / {sent} articles of phase 1 processed", "  20 / 20 articles of the backlog processed",
+                 f"phase 3 baseline: plain trafilatura.extract over {pages} pages x 1",
+                 f"  {pages} / {pages} pages handled by the worker"):
+        assert line in proc.stderr.splitlines(), (line, proc.stderr[-3000:])
+
+
+def test_load_benchmark_stops_its_broker_when_the_run_fails_after_starting_it(tmp_path):
+    """A failure between the broker's start and the run (here the topics: replication factor 3 on one broker)
+    used to leave the broker's JVM running after the script had exited."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NEWSFLOW_KAFKA_BOOTSTRAP"}
+    env.update(TMPDIR=str(tmp_path), NEWSFLOW_REPLICATION_FACTOR="3")  # the broker's files, and so its command line
+    proc = subprocess.run([sys.executable, "bench/load.py", "--duration", "1", "--rate", "10", "--backlog", "10",
+                           "--html-rounds", "0", "--ecb", "tests/fixtures/ecbplus/sample.jsonl"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(tmp_path).encode() in cmdline.read_bytes():
+                left.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    for pid in left:  # ours: their command line names this test's folder
+        os.kill(pid, 9)
+    assert proc.returncode == 1 and "InvalidReplicationFactor" in proc.stderr, proc.stderr[-3000:]
+    assert not left, f"processes left running: {left}"
+    assert not list(tmp_path.iterdir()), "the run's temporary folder was left behind"
+
+
+def test_extraction_benchmark_reads_pages_beside_their_ground_truth():
+    """tests/fixtures/extraction keeps its pages beside ground-truth.json (no html/ folder), as clustering.py reads it."""
+    proc = subprocess.run([sys.executable, "bench/extraction.py", "--data", "tests/fixtures/extraction", "--no-inline",
+                           "--limit", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "article-body extraction, 3 pages from tests/fixtures/extraction" in proc.stdout
+    assert re.search(r"newsflow / plain: F1 x[\d.]+ \([+-][\d.]+\), throughput x[\d.]+", proc.stdout)
+
+
+def test_entities_benchmark_times_the_tagger_next_to_a_reference(tmp_path):
+    """On stand-in texts under the gold's ids (the real ones are in ../shared): the script runs through, prints
+    its timing next to a reference run in the same process with the ratio, and no recall for what nothing requires."""
+    gold = orjson.loads((ROOT / "tests/unit/events/fixtures/ecbplus_entities_gold.json").read_bytes())["docs"]
+    pages = orjson.loads((ROOT / "tests/unit/events/fixtures/pages_entities_gold.json").read_bytes())["docs"]
+    texts = [orjson.loads(line)["text"] for line in (ROOT / "tests/fixtures/ecbplus/sample.jsonl").read_bytes().splitlines()]
+    data = tmp_path / "ecb.jsonl"
+    data.write_bytes(b"".join(orjson.dumps({"doc_id": doc_id, "text": texts[i % len(texts)]}) + b"\n"
+                              for i, doc_id in enumerate(gold)))
+    (tmp_path / "ground-truth.json").write_bytes(orjson.dumps(
+        {page_id: {"url": "https://a.example/", "articleBody": texts[i % len(texts)]} for i, page_id in enumerate(pages)}))
+    proc = subprocess.run([sys.executable, "bench/entities.py", "--data", str(data), "--extraction", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    m = re.search(r"article_facts over 20 ECB\+ articles .*, (\d+) articles/s on one core\n"
+                  r"reference \(.*\): (\d+) articles/s; article_facts costs x([\d.]+) the reference", proc.stdout)
+    assert m, proc.stdout[-2000:]
+    assert abs(float(m.group(3)) - int(m.group(2)) / int(m.group(1))) <= 0.1 * float(m.group(3)) + 0.1
+    assert "organisations  tp=  0 fp=  0 fn=  0  R=n/a (none required)" in proc.stdout  # the seeds require none
+    assert "R=0.00" not in proc.stdout.split("Seeds,")[1]
 
 
 EXTRACTION_FIXTURES = ROOT / "tests/fixtures/extraction"
