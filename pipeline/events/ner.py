@@ -349,7 +349,7 @@ def _qualifies_noun(word: str, before: tuple[str, ...], after: str) -> bool:
     primary"): what a place cue before "the" locates is the noun, not the word. A country or state
     keeps the cue ("in the Iraq war" is in Iraq)."""
     return (bool(before) and before[-1].lower() == "the" and after[:1].islower() and after.isalpha()
-            and after not in lx.STOPWORDS and after not in _TIME_ADVERBS and after not in lx.CONNECTORS and after not in lx.PLACE_HEAD_NOUNS
+            and not any(after in words for words in (lx.STOPWORDS, _TIME_ADVERBS, lx.CONNECTORS, lx.PLACE_HEAD_NOUNS))
             and not _is_region(word, lx.places()))
 
 
