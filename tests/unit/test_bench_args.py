@@ -50,7 +50,7 @@ CASES = [
     ("feeds_corpus.py", ["--limit", "-1"], "--limit"),
     # unreadable inputs: one line naming the file and line, before any work (and before load.py starts a broker)
     ("core.py", ["--data", "LICENSE"], "--data: LICENSE, line 1: not a JSON object with a text"),
-    ("load.py", ["--ecb", "LICENSE"], "--ecb: LICENSE, line 1: not a JSON object with a text"),
+    ("load.py", ["--ecb", "LICENSE", "--html-rounds", "0"], "--ecb: LICENSE, line 1: not a JSON object with a text"),
     ("entities.py", ["--data", "tests/fixtures/ecbplus/sample.jsonl", "--extraction", "tests/fixtures/extraction"],
      "--data: tests/fixtures/ecbplus/sample.jsonl, line 1: not an ECB+ row (doc_id, text)"),
     # a missing --params was taken for the code's default parameters, silently; a missing --events was a traceback
