@@ -24,14 +24,18 @@ def process():
     started: list[subprocess.Popen] = []
 
     def start(*args: str, cwd=None) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *args], cwd=cwd)
+        # the child says so once it runs its own command line: before exec, /proc still shows pytest's
+        code = "import time; print('up', flush=True); time.sleep(60)"
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd, stdout=subprocess.PIPE)
         started.append(proc)
+        assert proc.stdout.readline() == b"up\n"
         return proc
 
     yield start
     for proc in started:
         proc.kill()
         proc.wait()
+        proc.stdout.close()
 
 
 def test_a_recorded_pid_now_held_by_another_process_is_not_the_broker_and_survives_stop(tmp_path, process):
