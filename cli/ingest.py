@@ -352,7 +352,7 @@ def _stop_between_batches():
 
 
 def _run(args, connector, sink, one_pass) -> int:
-    """One pass (--once, exit 1 if delivery failed) or poll until SIGTERM or Ctrl-C; metrics served
+    """One pass (--once, exit 1 if delivery failed or every feed or URL did) or poll until SIGTERM or Ctrl-C; metrics served
     meanwhile. A stop asked for by a signal is a clean exit (0).
 
     The topics are checked first. A single pass gives up after a minute, as a batch job should; a
@@ -367,7 +367,7 @@ def _run(args, connector, sink, one_pass) -> int:
         if args.once:
             summary = one_pass()
             print(summary.describe(), file=sys.stderr)
-            return 1 if summary.delivery_failed else 0
+            return 1 if summary.delivery_failed or summary.all_failed else 0
         connector.run_forever()
         return 0
     finally:

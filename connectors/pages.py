@@ -48,12 +48,18 @@ class PagesSummary:
     delivery_failed: bool = False
     seconds: float = 0.0
 
+    @property
+    def all_failed(self) -> bool:
+        """Every URL to fetch failed: a single pass that got nothing is a failure to report (exit 1)."""
+        return self.urls > self.already_done and self.fetched == 0 and sum(self.failed.values()) > 0
+
     def describe(self) -> str:
         failed = ", ".join(f"{k}={v}" for k, v in sorted(self.failed.items())) or "none"
         rejected = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
         return (f"urls: {self.urls} listed, {self.already_done} already done, {self.fetched} fetched,"
                 f" {self.delivered} delivered, failed: {failed}, rejected: {rejected}; {self.seconds:.1f}s"
-                + ("; DELIVERY FAILED" if self.delivery_failed else ""))
+                + ("; DELIVERY FAILED" if self.delivery_failed else "")
+                + ("; EVERY URL FAILED" if self.all_failed else ""))
 
 
 def read_url_file(path: str | Path) -> list[str]:

@@ -206,13 +206,19 @@ class Summary:
         if result.status == "delivery_failed":
             self.delivery_failed = True
 
+    @property
+    def all_failed(self) -> bool:
+        """No feed answered: a single pass that read nothing is a failure to report (exit 1)."""
+        return self.feeds > 0 and self.ok + self.not_modified == 0
+
     def describe(self) -> str:
         errors = ", ".join(f"{k}={v}" for k, v in sorted(self.feed_errors.items())) or "none"
         rejected = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
         return (f"rss: {self.feeds} feeds polled, {self.ok} ok, {self.not_modified} not modified,"
                 f" {sum(self.feed_errors.values())} failed ({errors}); {self.entries} entries,"
                 f" {self.new} new delivered, entries rejected: {rejected}; {self.bozo} bozo;"
-                f" {self.seconds:.1f}s" + ("; DELIVERY FAILED" if self.delivery_failed else ""))
+                f" {self.seconds:.1f}s" + ("; DELIVERY FAILED" if self.delivery_failed else "")
+                + ("; EVERY FEED FAILED" if self.all_failed else ""))
 
 
 def _iso(parsed_time) -> str | None:

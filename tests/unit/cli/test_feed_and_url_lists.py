@@ -23,3 +23,39 @@ def test_a_feed_list_that_is_no_yaml_is_said_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"newsflow ingest rss: --feeds {feeds}: not a readable feed list")
     assert "line 2, column 1" in err
+
+
+@pytest.fixture
+def site():
+    from tests.unit.connectors.conftest import Site
+
+    served = Site()
+    served.routes["/robots.txt"] = (404, {}, b"")
+    served.routes["/story"] = (200, {"Content-Type": "text/html; charset=utf-8"},
+                               b"<html><body><p>A ferry ran aground off the coast on Monday.</p></body></html>")
+    served.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"},
+                                  b"<rss version='2.0'><channel><title>t</title><item><title>A ferry</title>"
+                                  b"<link>https://example.org/a</link><description>A ferry ran aground.</description>"
+                                  b"</item></channel></rss>")
+    yield served
+    served.close()
+
+
+def _single_pass(kind: str, tmp_path, listed: list[str]) -> list[str]:
+    listing = tmp_path / "list.txt"
+    listing.write_text("".join(f"{url}\n" for url in listed))
+    where = ["--feeds", str(listing)] if kind == "rss" else [str(listing)]
+    return ["ingest", kind, "--once", "--stdout", *where, "--state", str(tmp_path / "state.sqlite"),
+            "--allow-network", "127.0.0.1/32"] + (["--per-host-delay", "0"] if kind == "urls" else [])
+
+
+@pytest.mark.parametrize(("kind", "path", "said"), [("urls", "/story", "EVERY URL FAILED"),
+                                                   ("rss", "/feed.xml", "EVERY FEED FAILED")])
+def test_a_single_pass_where_every_source_failed_exits_1(site, tmp_path, capsys, kind, path, said):
+    """Before, `--once` exited 0 when nothing at all could be fetched: a cron job never heard of it."""
+    assert main(_single_pass(kind, tmp_path, [site.url("/gone"), site.url("/also-gone")])) == 1
+    assert said in capsys.readouterr().err
+    # one source that answers is enough for a pass that did its job
+    assert main(_single_pass(kind, tmp_path, [site.url("/gone"), site.url(path)])) == 0
+    out, err = capsys.readouterr()
+    assert "A ferry" in out and said not in err
