@@ -32,7 +32,10 @@ def require_listening(bootstrap: str, timeout: float = 3.0) -> None:
     raise RuntimeError(f"Kafka at {bootstrap} is not reachable: nothing accepts connections there")
 
 
-def partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> list[TopicPartition]:
+def partitions(consumer: KafkaConsumer, topic: str, timeout: float = 1.5) -> list[TopicPartition]:
+    """Each look asks the cluster for its topics (a blocking metadata request), so an empty answer
+    is the broker's own: a short grace covers a topic created a moment ago (before, 10 s of asking
+    made `tail` of a mistyped topic hang that long)."""
     deadline = time.monotonic() + timeout
     while True:
         found = consumer.partitions_for_topic(topic)

@@ -57,3 +57,28 @@ def test_a_second_worker_of_the_same_app_on_the_same_port_is_refused(worker, wor
         second.start(timeout=60)
     assert second.process.wait(timeout=60) == 1  # the worker itself refuses the taken port
     assert "is taken" in second.log_text()
+
+
+def test_reading_a_topic_the_cluster_lacks_is_refused_after_a_short_grace(kafka_bootstrap, unique_prefix):
+    """Before, `tail` of a mistyped topic asked the cluster again and again for 10 s."""
+    import time
+
+    from cli.kafka_read import read_all
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=f"topic '{unique_prefix}.missing' does not exist"):
+        next(read_all(kafka_bootstrap, f"{unique_prefix}.missing"))
+    assert time.monotonic() - started < 6
+
+
+def test_a_topic_created_just_before_it_is_read_is_found(kafka_bootstrap, unique_prefix):
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    from cli.kafka_read import read_all
+
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        admin.create_topics([NewTopic(f"{unique_prefix}.fresh", 2, 1)])
+    finally:
+        admin.close()
+    assert list(read_all(kafka_bootstrap, f"{unique_prefix}.fresh")) == []
