@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import zlib
 from pathlib import Path
 
 
@@ -55,3 +56,17 @@ def require_path(parser: argparse.ArgumentParser, option: str, path, needed: str
     target = Path(path) / needed if needed else Path(path)
     if not target.exists():
         parser.error(f"{option}: [Errno {errno.ENOENT}] {os.strerror(errno.ENOENT)}: {str(target)!r}")
+
+
+def load_or_refuse(parser: argparse.ArgumentParser, option: str, loader, path, if_empty: str | None = None):
+    """``loader(path)``, or parser.error (exit 2, one line naming ``option``) if it fails to read it or,
+    given ``if_empty``, finds nothing in it: bad data is refused like a bad flag, before any work starts."""
+    try:
+        loaded = loader(path)
+    except (OSError, ValueError) as exc:  # missing or unreadable; not the data expected (the message says where)
+        parser.error(f"{option}: {exc}")
+    except (EOFError, zlib.error) as exc:  # a truncated or damaged .gz, which gzip does not name
+        parser.error(f"{option}: {path}: a damaged gzip file ({exc})")
+    if if_empty is not None and not loaded:
+        parser.error(f"{option}: {if_empty}")
+    return loaded

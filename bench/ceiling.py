@@ -38,11 +38,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.args import fraction, positive_int, positive_int_list, require_path  # noqa: E402
-from bench.clustering import fmt, normalise_rows, order_list, row_doc, run_newsflow  # noqa: E402
+from bench.args import fraction, load_or_refuse, positive_int, positive_int_list, require_path  # noqa: E402
+from bench.clustering import fmt, labelled_rows, normalise_rows, order_list, row_doc, run_newsflow  # noqa: E402
 from pipeline.clustering import ClusterParams  # noqa: E402
 from pipeline.clustering.clusterer import features_for  # noqa: E402
-from pipeline.clustering.evaluation import bcubed, load_labelled, order_rows, pairwise  # noqa: E402
+from pipeline.clustering.evaluation import bcubed, order_rows, pairwise  # noqa: E402
 
 CUTS = [round(0.01 * i, 2) for i in range(95, 0, -1)]  # 0.95 down to 0.01
 
@@ -220,14 +220,12 @@ def main(argv=None) -> None:
     a = ap.parse_args(argv)
     if a.params:  # ClusterParams.load would take a missing file for the code's defaults, silently
         require_path(ap, "--params", a.params)
-    try:
-        rows = normalise_rows(load_labelled(a.data))
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"--data: {e}") from None
+    rows = load_or_refuse(ap, "--data", labelled_rows, a.data)
     if len(rows) > a.max_docs:
-        raise SystemExit(f"--data has {len(rows)} rows; the all-pairs matrix is sized for --max-docs {a.max_docs}")
+        ap.error(f"--data has {len(rows)} rows; the all-pairs matrix is sized for --max-docs {a.max_docs}")
     if a.neighbours and max(a.neighbours) >= len(rows):
-        raise SystemExit(f"--neighbours {max(a.neighbours)}: needs fewer neighbours than the {len(rows)} rows")
+        ap.error(f"--neighbours {max(a.neighbours)}: needs fewer neighbours than the {len(rows)} rows")
+    rows = normalise_rows(rows)
     p = ClusterParams.load(a.params)
     t0 = time.perf_counter()
     ids = [r["doc_id"] for r in rows]

@@ -65,7 +65,7 @@ import numpy as np  # noqa: E402
 
 import orjson  # noqa: E402
 
-from bench.args import positive_int, positive_int_list, require_path  # noqa: E402
+from bench.args import load_or_refuse, positive_int, positive_int_list, require_path  # noqa: E402
 from connectors.rows import (HTML_FIELDS, ID_FIELDS, LANGUAGE_FIELDS, TITLE_FIELDS, first,  # noqa: E402
                             flat_row, raw_article_of_row, row_text, value_text)
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
@@ -95,16 +95,16 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
     HTML). So does a text that the cleaning reads as raw scraped text (a whole page's text, Markdown,
     HTML in text), which the product's path still receives as it is (``page_text``). Other rows
     already in that shape are returned unchanged."""
+    try:  # a caller that did not check them (labelled_rows) stops here, before the slow extraction
+        check_labels(rows)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     out, clean_stage = [], _clean_stage()
     progress = Progress("reading the rows (pages and scraped text through the product's extraction)", len(rows))
     for i, r in enumerate(rows):
         progress.step(i)
         r = flat_row(r)  # fields of nested objects, as `replay --rows` reads them
-        doc_id, gold = first(r, ID_FIELDS), first(r, GOLD_FIELDS)
-        if doc_id is None or gold is None:
-            raise SystemExit(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
-                             f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
-        doc_id = value_text(doc_id)  # as `replay --rows` gives it: 7, 7.0 and "7" name one article
+        doc_id, gold = _row_id(r), first(r, GOLD_FIELDS)
         text, html = row_text(r), first(r, HTML_FIELDS)
         title = first(r, TITLE_FIELDS)
         if (r.get("doc_id") == doc_id and r.get("cluster_id") == gold and r.get("text") == text
@@ -127,17 +127,37 @@ def normalise_rows(rows: list[dict]) -> list[dict]:
                     extracted["text"] = extracted["text"].partition("\n")[2]
                 row = dict(row, page_text=text, **extracted)
         out.append(row)
-    _require_unique_ids(out)
     return out
 
 
-def _require_unique_ids(rows: list[dict]) -> None:
-    """Stop, naming them, at ids that more than one row gives: scores are kept per id, so a second
-    row of an id would silently replace the first and the figures count fewer articles than said."""
-    repeated = [doc_id for doc_id, n in Counter(r["doc_id"] for r in rows).items() if n > 1]
+def labelled_rows(path) -> list[dict]:
+    """The rows of ``path``, their ids and gold events checked (check_labels): a file that cannot be
+    scored raises what load_labelled or check_labels raise, before any page goes through the slow extraction."""
+    rows = load_labelled(path)
+    check_labels(rows)
+    return rows
+
+
+def check_labels(rows: list[dict]) -> None:
+    """ValueError naming the first row without an id or a gold event, or the ids more than one row gives:
+    scores are kept per id, so a second row of an id would silently replace the first and the figures
+    count fewer articles than said."""
+    ids = []
+    for i, r in enumerate(rows):
+        r = flat_row(r)
+        if first(r, ID_FIELDS) is None or first(r, GOLD_FIELDS) is None:
+            raise ValueError(f"row {i + 1}: needs an id ({' or '.join(ID_FIELDS)}) and a gold event "
+                             f"({' or '.join(GOLD_FIELDS)}); it has {sorted(r)}")
+        ids.append(_row_id(r))
+    repeated = [doc_id for doc_id, n in Counter(ids).items() if n > 1]
     if repeated:
-        raise SystemExit(f"{len(repeated)} ids are given to more than one row ({', '.join(repeated[:5])}"
+        raise ValueError(f"{len(repeated)} ids are given to more than one row ({', '.join(repeated[:5])}"
                          f"{', ...' if len(repeated) > 5 else ''}): each labelled article needs an id of its own")
+
+
+def _row_id(flat: dict) -> str:
+    """A flat row's id as `replay --rows` gives it: 7, 7.0 and "7" name one article."""
+    return value_text(first(flat, ID_FIELDS))
 
 
 class Progress:
@@ -581,11 +601,7 @@ def main(argv=None):
     if a.params:  # ClusterParams.load would take a missing file for the code's defaults, silently
         require_path(ap, "--params", a.params)
     require_path(ap, "--events", a.events)
-    try:
-        rows = load_labelled(a.data)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"--data: {e}") from None
-    rows = normalise_rows(rows)
+    rows = normalise_rows(load_or_refuse(ap, "--data", labelled_rows, a.data))
     if a.furniture:
         from furniture import wrap_rows
 

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pipeline.core as core  # noqa: E402
-from bench.args import positive_int, require_path  # noqa: E402
+from bench.args import load_or_refuse, positive_int, require_path  # noqa: E402
 from bench.synthetic import load_bases, stream  # noqa: E402
 from pipeline.core import OfflinePipeline  # noqa: E402
 try:  # absent from checkouts before it was added: the bench still runs there, without --facts-cache
@@ -221,13 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.facts_cache and article_facts_cached is None:
         ap.error("--facts-cache: this checkout has no pipeline.events.article_facts_cached")
     bases = []
-    if args.data.exists():
-        try:
-            bases = load_bases(args.data)
-        except (OSError, ValueError) as exc:
-            ap.error(f"--data: {exc}")
-        if not bases:
-            ap.error(f"--data: no articles in {args.data}")
+    if args.data.exists():  # the default may be absent: then the seed texts alone
+        bases = load_or_refuse(ap, "--data", load_bases, args.data, f"no articles in {args.data}")
     values = messages(args.count, bases)
     n = len(values)
     if args.memory:

@@ -33,7 +33,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.args import require_path  # noqa: E402
+from bench.args import load_or_refuse, require_path  # noqa: E402
 from pipeline.clustering import ClusterDoc, ClusterParams, StoryClusterer  # noqa: E402
 from pipeline.clustering.evaluation import (bcubed, df_table, extraction_texts, load_labelled,  # noqa: E402
                                             order_rows, pairwise, short_versions, split_title)
@@ -245,6 +245,19 @@ def params_with_df(base: ClusterParams, texts) -> ClusterParams:
     return q
 
 
+def dev_rows(path, split: bool) -> list[dict]:
+    """The ECB+ dev rows of ``path``; ValueError naming the first that lacks a field the fit reads (with
+    ``split``, an integer topic too), before the fit's long run starts rather than within it."""
+    rows = load_labelled(path)
+    need = ("doc_id", "cluster_id", "text") + (("topic",) if split else ())
+    for i, r in enumerate(rows, 1):
+        lacks = [k for k in need if not isinstance(r, dict) or k not in r]
+        if lacks or (split and not isinstance(r["topic"], int)):
+            raise ValueError(f"row {i} lacks {'/'.join(lacks) or 'an integer topic (for --split)'}: "
+                             "ECB+ dev rows have doc_id, topic, cluster_id and text")
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/ecbplus-dev/ecbplus_dev.jsonl"))
@@ -254,17 +267,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     # without the extraction bodies the DF table, and so every fitted weight, would differ: no silent fit without them
     require_path(ap, "--shared", a.shared, "data/extraction/ground-truth.json")
-    try:
-        rows = load_labelled(a.data)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"--data: {e}") from None
-    need = ("doc_id", "cluster_id", "text") + (("topic",) if a.split else ())
-    for i, r in enumerate(rows, 1):
-        lacks = [k for k in need if not isinstance(r, dict) or k not in r]
-        if lacks or (a.split and not isinstance(r["topic"], int)):
-            raise SystemExit(f"--data: row {i} lacks {'/'.join(lacks) or 'an integer topic (for --split)'}: "
-                             "ECB+ dev rows have doc_id, topic, cluster_id and text")
-    extra = extraction_texts(Path(a.shared))
+    rows = load_or_refuse(ap, "--data", lambda path: dev_rows(path, a.split), a.data)
+    extra = load_or_refuse(ap, "--shared", extraction_texts, Path(a.shared))
     base = ClusterParams()  # code defaults as the starting point, not the shipped file
     t0 = time.time()
     if a.split:
@@ -286,8 +290,6 @@ def main(argv=None):
         print(f"[{time.time() - t0:.0f}s]")
         return
     df = df_table([r["text"] for r in rows] + extra)
-    out = Path(a.out)
-    (out / "df.json").write_bytes(orjson.dumps(df))
     p = params_with_df(base, [r["text"] for r in rows] + extra)
     print(f"fit on all {len(rows)} dev docs; DF table: {len(df['df'])} terms from {df['n_docs']} docs")
     p = fit_short(rows, fit(rows, p))
@@ -296,6 +298,8 @@ def main(argv=None):
                         "threshold/gate by grid over orders sorted doc_id + shuffle seeds 1, 2, seed grouping kept; "
                         "short-article model on the short arrivals of the dev texts, their headline + next line "
                         "and their headline alone")
+    out = Path(a.out)  # written only after a fit that succeeded: a failed one leaves the shipped pair as it was
+    (out / "df.json").write_bytes(orjson.dumps(df))
     (out / "params.json").write_bytes(orjson.dumps(js, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
     print(f"wrote {out / 'params.json'} and {out / 'df.json'}  [{time.time() - t0:.0f}s]")
 

@@ -39,7 +39,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.args import non_negative_int, positive_float, positive_int, require_path  # noqa: E402
+from bench.args import load_or_refuse, non_negative_int, positive_float, positive_int, require_path  # noqa: E402
 from bench.synthetic import load_bases, stream  # noqa: E402
 from cli.service import spawn_worker, stop_worker, wait_ready  # noqa: E402
 from deploy.kafka.broker import LocalKafka, free_port  # noqa: E402
@@ -241,20 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     require_path(parser, "--ecb", args.ecb)
     if args.html_rounds > 0:
         require_path(parser, "--extraction", args.extraction, "ground-truth.json")
-    try:
-        bases = load_bases(args.ecb)
-    except (OSError, ValueError) as exc:
-        parser.error(f"--ecb: {exc}")
-    if not bases:
-        parser.error(f"--ecb: no articles in {args.ecb}")
+    bases = load_or_refuse(parser, "--ecb", load_bases, args.ecb, f"no articles in {args.ecb}")
     pages = []
     if args.html_rounds > 0:
-        try:
-            pages = html_pages(args.extraction)
-        except (OSError, ValueError) as exc:
-            parser.error(f"--extraction: {exc}")
-        if not pages:
-            parser.error(f"--extraction: no pages (*.html.gz) in {args.extraction}/html or beside its ground-truth.json")
+        pages = load_or_refuse(parser, "--extraction", html_pages, args.extraction,
+                               f"no pages (*.html.gz) in {args.extraction}/html or beside its ground-truth.json")
     own_broker = worker = watcher = admin = lag_consumer = producer = None
     bootstrap = os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP")
     tmp = tempfile.TemporaryDirectory(prefix="newsflow-load-")

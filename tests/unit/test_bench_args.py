@@ -3,6 +3,8 @@ traceback) before they start a broker, a worker or a long run."""
 from __future__ import annotations
 
 import argparse
+import gzip
+import importlib
 import os
 import signal
 import subprocess
@@ -115,8 +117,95 @@ def test_fitting_script_names_the_field_a_row_lacks(tmp_path):
     proc = subprocess.run([sys.executable, "bench/fit_clustering.py", "--split", "--data", str(rows),
                            "--shared", str(tmp_path), "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    assert proc.stderr.strip() == ("--data: row 1 lacks topic: ECB+ dev rows have doc_id, topic, cluster_id and text")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.splitlines()[-1] == ("fit_clustering.py: error: --data: row 1 lacks topic: "
+                                            "ECB+ dev rows have doc_id, topic, cluster_id and text")
+
+
+# --data that cannot be scored, for the three clustering scripts: (file, what the refusal says after "--data: ")
+BAD_DATA = [
+    ("missing.jsonl", "[Errno 2] No such file or directory: '{tmp}/missing.jsonl'"),
+    ("empty.jsonl", "{tmp}/empty.jsonl: no labelled rows"),
+    ("notes.txt", "{tmp}/notes.txt, line 1: not JSON"),
+    ("no-rows", "{tmp}/no-rows: no labelled rows"),  # a folder holding no file of rows
+    ("cut.jsonl.gz", "{tmp}/cut.jsonl.gz: a damaged gzip file"),
+]
+CLUSTERING_SCRIPTS = ("clustering", "ceiling", "fit_clustering")
+
+
+@pytest.fixture
+def bad_data(tmp_path, monkeypatch):
+    """The BAD_DATA files in tmp_path, the extraction bodies fit_clustering.py requires, and a guard: the
+    slow extraction of the rows' pages must not have started when the data is refused."""
+    (tmp_path / "empty.jsonl").write_text("\n")
+    (tmp_path / "notes.txt").write_text("Not labelled rows, nor JSON.\n")
+    (tmp_path / "no-rows").mkdir()
+    (tmp_path / "no-rows" / "README.md").write_text("A dataset's readme, no rows.\n")
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(b'{"doc_id": "a", "cluster_id": "e", "text": "x"}\n')[:20])
+    (tmp_path / "shared" / "data" / "extraction").mkdir(parents=True)
+    (tmp_path / "shared" / "data" / "extraction" / "ground-truth.json").write_text("{}")
+    from bench import clustering
+
+    monkeypatch.setattr(clustering, "_clean_stage",
+                        lambda: pytest.fail("the extraction started before --data was checked"))
+    return tmp_path
+
+
+def _refusal(capsys, script: str, data: Path, *args: str) -> str:
+    """The last line of what ``bench/<script>.py --data data`` says on stderr; it must stop as argparse
+    does (exit 2, a usage line, no traceback) before it prints or writes anything."""
+    main = importlib.import_module(f"bench.{script}").main
+    extra = ["--shared", str(data.parent / "shared"), "--out", str(data.parent)] if script == "fit_clustering" else []
+    with pytest.raises(SystemExit) as exc:
+        main(["--data", str(data), *extra, *args])
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2, (exc.value.code, err[-2000:])
+    assert err.startswith("usage:") and "Traceback" not in err and out == "", err[-2000:]
+    return err.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name,problem", BAD_DATA, ids=[name for name, _ in BAD_DATA])
+@pytest.mark.parametrize("script", CLUSTERING_SCRIPTS)
+def test_clustering_scripts_refuse_data_they_cannot_read_at_parsing(capsys, bad_data, script, name, problem):
+    """Before, they stopped with exit 1 (a plain "--data: ..." line), or a traceback for a damaged .gz,
+    where core.py and load.py refuse bad data as argparse refuses a bad flag."""
+    line = _refusal(capsys, script, bad_data / name)
+    assert f"error: --data: {problem.format(tmp=bad_data)}" in line, line
+
+
+@pytest.mark.parametrize("script", CLUSTERING_SCRIPTS)
+def test_clustering_scripts_refuse_rows_without_a_gold_event_before_any_work(capsys, bad_data, script):
+    rows = bad_data / "unlabelled.jsonl"
+    rows.write_text('{"doc_id": "a", "text": "A title\\nA body."}\n')
+    problem = "row 1 lacks cluster_id" if script == "fit_clustering" else "row 1: needs an id (doc_id or id"
+    assert f"error: --data: {problem}" in _refusal(capsys, script, rows)
+
+
+def test_clustering_bench_refuses_an_id_given_to_two_rows_before_any_work(capsys, bad_data):
+    rows = bad_data / "twice.jsonl"
+    rows.write_text('{"id": 7, "event": "e", "text": "One."}\n{"id": "7", "event": "e", "text": "Two."}\n')
+    assert "error: --data: 1 ids are given to more than one row (7)" in _refusal(capsys, "clustering", rows)
+
+
+def test_ceiling_bench_refuses_more_rows_than_its_matrix_is_sized_for(capsys, bad_data):
+    rows = bad_data / "three.jsonl"
+    rows.write_text("".join(f'{{"id": "{i}", "event": "e", "text": "Text {i}."}}\n' for i in range(3)))
+    line = _refusal(capsys, "ceiling", rows, "--max-docs", "2")
+    assert line.endswith("error: --data has 3 rows; the all-pairs matrix is sized for --max-docs 2"), line
+    line = _refusal(capsys, "ceiling", rows, "--neighbours", "3")
+    assert line.endswith("error: --neighbours 3: needs fewer neighbours than the 3 rows"), line
+
+
+def test_a_fit_that_fails_leaves_the_shipped_tables_as_they_were(bad_data):
+    """Before, df.json was written before the fit began: a fit that then failed (here on one row) left the
+    shipped params.json beside another data set's word frequencies."""
+    rows, out = bad_data / "one.jsonl", bad_data / "out"
+    rows.write_text('{"doc_id": "1_1ecb", "cluster_id": "1_ecb", "text": "A title\\nA body."}\n')
+    out.mkdir()
+    proc = subprocess.run([sys.executable, "bench/fit_clustering.py", "--data", str(rows),
+                           "--shared", str(bad_data / "shared"), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and not list(out.iterdir()), (proc.returncode, proc.stderr[-2000:])
 
 
 def test_load_bench_refuses_a_bad_worker_setting_before_it_starts_a_broker():
