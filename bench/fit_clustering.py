@@ -152,6 +152,9 @@ def replay_examples(rows, feats, p: ClusterParams, orders=ORDERS, keep=lambda f:
 
 def logistic(X, y, l2=L2, iters=50):
     """L2-regularised logistic regression by Newton's method (deterministic)."""
+    if len(y) == 0 or y.min() == y.max():  # the Newton step has no solution: a singular matrix, a traceback
+        raise SystemExit(f"{len(y)} article-event examples, {int(y.sum())} of them the article's own event: a fit"
+                         " needs both kinds; give it more labelled rows, with events of several articles each")
     Xb = np.hstack([X, np.ones((len(X), 1))])
     w = np.zeros(Xb.shape[1])
     reg = np.full(Xb.shape[1], l2)
@@ -267,6 +270,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     # without the extraction bodies the DF table, and so every fitted weight, would differ: no silent fit without them
     require_path(ap, "--shared", a.shared, "data/extraction/ground-truth.json")
+    if not Path(a.out).is_dir():  # found out only when the fit of several minutes is done
+        ap.error(f"--out {a.out}: not a folder (params.json and df.json are written into it)")
     rows = load_or_refuse(ap, "--data", lambda path: dev_rows(path, a.split), a.data)
     extra = load_or_refuse(ap, "--shared", extraction_texts, Path(a.shared))
     base = ClusterParams()  # code defaults as the starting point, not the shipped file

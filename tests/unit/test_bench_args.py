@@ -206,6 +206,22 @@ def test_a_fit_that_fails_leaves_the_shipped_tables_as_they_were(bad_data):
                            "--shared", str(bad_data / "shared"), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and not list(out.iterdir()), (proc.returncode, proc.stderr[-2000:])
+    # said in one line: a fit needs both articles that join an event and ones that do not (was a LinAlgError)
+    assert "Traceback" not in proc.stderr and proc.stderr.splitlines()[-1].endswith(
+        "a fit needs both kinds; give it more labelled rows, with events of several articles each"), proc.stderr[-2000:]
+
+
+def test_a_fit_refuses_an_out_folder_that_is_not_there(capsys, bad_data):
+    """Before, a missing --out was found when the fit of several minutes was done, by a traceback."""
+    rows = bad_data / "one.jsonl"
+    rows.write_text('{"doc_id": "1_1ecb", "cluster_id": "1_ecb", "text": "A title\\nA body."}\n')
+    from bench.fit_clustering import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--data", str(rows), "--shared", str(bad_data / "shared"), "--out", str(bad_data / "nowhere")])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(f"--out {bad_data / 'nowhere'}: not a folder"
+                                                             " (params.json and df.json are written into it)")
 
 
 def test_load_bench_refuses_a_bad_worker_setting_before_it_starts_a_broker():
