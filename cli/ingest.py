@@ -425,7 +425,8 @@ def cmd_serve_ingest(args) -> int:
     try:
         serve(sink, host=args.host, port=args.port, token=None if args.no_auth else token,
               max_body=args.max_body, max_items=args.max_items, ack_timeout=args.ack_timeout,
-              client_timeout=args.client_timeout, prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
+              client_timeout=args.client_timeout, max_connections=args.max_connections,
+              prepare=None if args.stdout else _topic_check(args, timeout=10.0), fatal=(MissingTopics,))
     finally:
         # all that is still queued was answered 503 (the client resends it): a stop waits little for it
         sink.close(timeout=min(args.ack_timeout, 5.0))
@@ -521,5 +522,10 @@ def register(subparsers) -> None:
                        help="seconds a client has to send its request's headers, as long again for its body (408"
                             " after), and that an idle connection is kept (env NEWSFLOW_INGEST_CLIENT_TIMEOUT;"
                             " default %(default)s)")
+    # under the usual soft limit of 1024 file descriptors, with room for Kafka's sockets and the process's own
+    serve.add_argument("--max-connections", type=COUNT,
+                       default=env_number("NEWSFLOW_INGEST_MAX_CONNECTIONS", 512, COUNT),
+                       help="connections served at once; one more is answered 503 (Retry-After: 1), /healthz and"
+                            " /metrics still 200 (env NEWSFLOW_INGEST_MAX_CONNECTIONS; default %(default)s)")
     _add_sink_options(serve, delivery_timeout=False)  # its deadline is --ack-timeout
     serve.set_defaults(func=cmd_serve_ingest)

@@ -30,6 +30,15 @@ handler that raised, which is logged with its traceback); the monitoring endpoin
 /healthz, /readyz), which scrapes and probes call all the time, are not ingest requests and are
 left out, so that the share of 503s stays the share of the clients' requests.
 
+At most ``max_connections`` connections are handed to the app at once: a client, or a flood, that
+opens thousands can no longer use up the process's file descriptors (after which no accept, and no
+probe, succeeds). A connection over the cap is answered by the listener itself, from its request's
+head, and closed: ``GET /healthz`` 200 and ``GET /metrics`` as usual (a crowded port is no reason to
+restart the pod or lose a scrape), anything else 503 ``too_many_connections`` with ``Retry-After: 1``
+(counted as any 503; /readyz too, uncounted: a crowded replica is not ready for more); one that
+sends no request within a couple of seconds is closed.
+``newsflow_ingest_connections_refused_total`` counts them, and a warning says so at most every 10 s.
+
 The port opens at once, before Kafka is known to be there: /healthz answers, while /readyz and
 every POST answer 503 until ``prepare`` (the topic check) has succeeded. It is retried with
 backoff, so the endpoint waits out a broker that starts after it instead of exiting. After a
@@ -58,11 +67,14 @@ from schemas.models import RawArticle, Rejected, utcnow_iso
 from . import metrics
 from .common import connector_deadletter, stable_id
 from .charset import decode_html
+from .connection_cap import Listener, listen_capped
 from .sink import Delivered, DeliveryError, _BaseSink, wait_until_reachable
 
 log = logging.getLogger(__name__)
 
 REQUESTS = Counter("newsflow_ingest_requests", "HTTP ingest requests by status code", ["code"])
+CONNECTIONS_REFUSED = Counter("newsflow_ingest_connections_refused",
+                              "connections that came while max_connections were open, answered without the app")
 STATE = web.AppKey("newsflow_ingest_state", dict)
 
 JSON_TYPE = "application/json"
@@ -423,20 +435,57 @@ def make_runner(app: web.Application) -> web.AppRunner:
     return web.AppRunner(app, access_log=None, keepalive_timeout=app[STATE]["client_timeout"])
 
 
+def _http_answer(status: int, body: bytes, content_type: str, *, head_only: bool = False,
+                 headers: dict[str, str] | None = None) -> bytes:
+    """A whole HTTP/1.1 answer that closes its connection, for the listener to write without aiohttp."""
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"Content-Type: {content_type}",
+             f"Content-Length: {len(body)}", "Connection: close",
+             *(f"{name}: {value}" for name, value in (headers or {}).items())]
+    return "\r\n".join(lines).encode() + b"\r\n\r\n" + (b"" if head_only else body)
+
+
+def _over_cap_answer(request_head: bytes, limit: int) -> bytes:
+    """The answer over the cap: the probe and the scrape as the app gives them, any other request a
+    503 the client retries, counted as the app's 503s are (the monitoring endpoints' are not)."""
+    method, _, rest = request_head.split(b"\r\n", 1)[0].partition(b" ")
+    path = rest.partition(b" ")[0].partition(b"?")[0]
+    head_only = method == b"HEAD"
+    if method in (b"GET", b"HEAD") and path == b"/healthz":
+        return _http_answer(200, b"ok\n", "text/plain; charset=utf-8", head_only=head_only)
+    if method in (b"GET", b"HEAD") and path == b"/metrics":
+        return _http_answer(200, generate_latest(REGISTRY), CONTENT_TYPE_LATEST, head_only=head_only)
+    if path != b"/readyz":
+        REQUESTS.labels("503").inc()
+    body = orjson.dumps({"error": "too_many_connections",
+                         "detail": f"the server has the most connections it takes ({limit}) open; retry in a second"})
+    return _http_answer(503, body, JSON_TYPE, headers={"Retry-After": "1"})
+
+
+async def listen(runner: web.AppRunner, host: str, port: int, max_connections: int) -> Listener:
+    """Listen on ``host``:``port`` for ``runner``'s app (set up), at most ``max_connections`` at once;
+    the connections over the cap are answered by ``_over_cap_answer`` (see connectors.connection_cap)."""
+    def warn(open_connections: int) -> None:
+        log.warning("serve-ingest: %d connections open, the most it takes (--max-connections %d): new ones are"
+                    " answered 503 until some close", open_connections, max_connections)
+
+    return await listen_capped(runner.server, host, port, max_connections, _over_cap_answer,
+                               CONNECTIONS_REFUSED.inc, warn)
+
+
 def serve(sink: _BaseSink, *, host: str = "127.0.0.1", port: int = 8088, token: str | None = None,
           max_body: int = 8 * 1024 * 1024, max_items: int = 1000, ack_timeout: float = 10.0,
           prepare: Callable[[], Any] | None = None, fatal: tuple[type[BaseException], ...] = (),
-          retry_max: float = 10.0, client_timeout: float = 60.0) -> None:
-    """Serve until SIGTERM or SIGINT. ``prepare`` (the topic check, which needs the broker) runs in a
-    daemon thread at start and again after a failed delivery, retried with backoff up to
-    ``retry_max`` seconds apart until it returns; until then /readyz answers 503 (and, at start,
-    every POST). An exception of a ``fatal`` type (a configuration error, such as a topic that does
-    not exist) stops the server and is raised here."""
+          retry_max: float = 10.0, client_timeout: float = 60.0, max_connections: int = 512) -> None:
+    """Serve until SIGTERM or SIGINT, at most ``max_connections`` at once (see ``listen``). ``prepare``
+    (the topic check, which needs the broker) runs in a daemon thread at start and again after a
+    failed delivery, retried with backoff up to ``retry_max`` seconds apart until it returns; until
+    then /readyz answers 503 (and, at start, every POST). An exception of a ``fatal`` type (a
+    configuration error, such as a topic that does not exist) stops the server and is raised here."""
     watcher = _BrokerWatch(prepare, fatal, retry_max, on_back=sink.reconnect)
     app = make_app(sink, token=token, max_body=max_body, max_items=max_items, ack_timeout=ack_timeout,
                    connected=prepare is None, client_timeout=client_timeout,
                    on_unavailable=watcher.start if prepare is not None else None)
-    asyncio.run(_serve(app, host, port, token is not None, watcher))
+    asyncio.run(_serve(app, host, port, token is not None, watcher, max_connections))
 
 
 class _BrokerWatch:
@@ -480,15 +529,18 @@ class _BrokerWatch:
             self.failed.set_exception(exc)
 
 
-async def _serve(app: web.Application, host: str, port: int, auth: bool, watcher: _BrokerWatch) -> None:
+async def _serve(app: web.Application, host: str, port: int, auth: bool, watcher: _BrokerWatch,
+                 max_connections: int) -> None:
     runner = make_runner(app)
     await runner.setup()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     watcher.bind(loop, app[STATE])
+    listener = None
     try:
-        await web.TCPSite(runner, host, port).start()
-        log.info("serve-ingest on http://%s:%d (auth %s)", host, port, "on" if auth else "OFF")
+        listener = await listen(runner, host, port, max_connections)
+        log.info("serve-ingest on http://%s:%d (auth %s, at most %d connections)", host, listener.port,
+                 "on" if auth else "OFF", max_connections)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         if not app[STATE]["connected"]:
@@ -501,6 +553,8 @@ async def _serve(app: web.Application, host: str, port: int, auth: bool, watcher
             watcher.failed.result()  # raises the fatal error
     finally:
         watcher.halt.set()
+        if listener is not None:
+            listener.close()  # no new connection while the app's are closed
         await runner.cleanup()
 
 

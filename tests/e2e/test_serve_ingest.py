@@ -219,3 +219,57 @@ def test_a_body_that_does_not_come_within_the_client_timeout_is_a_408(tmp_path):
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b"request_timeout" in answer
     assert code == 0, log
+
+
+def held_connection(port: int):
+    """A keep-alive connection the app holds (an answer over the cap says Connection: close)."""
+    import http.client
+
+    def attempt():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        if response.status == 200 and response.getheader("Connection", "").lower() != "close":
+            return connection
+        connection.close()
+        return None
+    return wait_for(attempt, timeout=60, interval=0.2, what="a connection held by the app")
+
+
+def test_a_full_port_answers_503_keeps_answering_the_probe_and_still_stops(tmp_path):
+    """--max-connections as a process: two connections held fill it, a third client gets 503 with
+    Retry-After while /healthz and /metrics still answer; the crowding is logged, SIGTERM stops it with
+    the connections still open, and a second process on its port is refused with the address named."""
+    http_port = free_port()
+    env = dict(os.environ, NEWSFLOW_INGEST_PORT=str(http_port), NEWSFLOW_HOME=str(tmp_path / "home"))
+    base = f"http://127.0.0.1:{http_port}"
+    proc = start(env, "--stdout", "--no-auth", "--max-connections", "2", "--log-format", "text")
+    held = []
+    try:
+        wait_for(lambda: call(f"{base}/healthz")[0] == 200, timeout=60, what="/healthz 200")
+        held = [held_connection(http_port), held_connection(http_port)]
+        article = orjson.dumps({"id": "crowd-1", "source": "e2e", "text": "A ferry ran aground on Monday."})
+        status, body = call(f"{base}/ingest", article)
+        assert status == 503 and orjson.loads(body)["error"] == "too_many_connections", body
+        assert call(f"{base}/healthz") == (200, b"ok\n")
+        status, metrics_text = call(f"{base}/metrics")
+        assert status == 200
+        refused = [float(line.rsplit(" ", 1)[1]) for line in metrics_text.decode().splitlines()
+                   if line.startswith("newsflow_ingest_connections_refused_total ")]
+        assert refused and refused[0] >= 3, metrics_text  # the post, the probe and the scrape, at least
+        second = subprocess.run([sys.executable, "-m", "cli.main", "serve-ingest", "--stdout", "--no-auth",
+                                 "--log-format", "text"], env=env, capture_output=True, timeout=60)
+        held[0].close()
+        wait_for(lambda: call(f"{base}/ingest", article)[0] == 202, timeout=60, what="202 once a connection closed")
+    finally:
+        code, log = stop(proc)
+        for connection in held:
+            connection.close()
+    assert code == 0 and "Traceback" not in log, log
+    assert f"serve-ingest on http://127.0.0.1:{http_port} (auth OFF, at most 2 connections)" in log
+    assert ("WARNING connectors.http_ingest: serve-ingest: 2 connections open, the most it takes"
+            " (--max-connections 2)") in log
+    assert second.returncode == 1
+    assert (f"error while attempting to bind on address ('127.0.0.1', {http_port}): address already in use"
+            in second.stderr.decode()), second.stderr.decode()
