@@ -90,10 +90,27 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 # -- the embedded broker and a worker process ------------------------------------------------------
 
+def wants_local_broker(bootstrap: str | None) -> bool:
+    """up and demo run on the local broker unless NEWSFLOW_KAFKA_BOOTSTRAP or --bootstrap names another."""
+    default = Settings.__dataclass_fields__["kafka_bootstrap"].default
+    return not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP") and bootstrap in (None, default)
+
+
+def service_settings(args: argparse.Namespace) -> Settings:
+    """The settings of up and demo. On the local broker a session timeout is checked against that
+    broker's own limit (1 s, where Kafka's default is 6 s): before, NEWSFLOW_SESSION_TIMEOUT_S=3 was
+    refused for a broker that allows it, unless NEWSFLOW_BROKER_MIN_SESSION_TIMEOUT_S said so too."""
+    if not wants_local_broker(args.kafka_bootstrap):
+        return settings_from(args)
+    from deploy.kafka.broker import min_session_timeout_s
+
+    return settings_from(args, broker_min_session_timeout_s=min_session_timeout_s())
+
+
 @contextlib.contextmanager
 def embedded_broker(settings: Settings, *, persistent: bool) -> Iterator[Settings]:
     """Yield settings pointing at a broker: NEWSFLOW_KAFKA_BOOTSTRAP's if set, else a local one."""
-    if os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP") or settings.kafka_bootstrap != Settings().kafka_bootstrap:
+    if not wants_local_broker(settings.kafka_bootstrap):
         yield settings
         return
     from deploy.kafka.broker import LocalKafka, start_persistent
@@ -202,7 +219,7 @@ def with_free_port(settings: Settings, args: argparse.Namespace) -> Settings:
 
 def cmd_up(args: argparse.Namespace) -> int:
     require_paths("up", args.paths, stdin=False)
-    settings = settings_from(args)
+    settings = service_settings(args)
     logs.setup(settings.log_level, settings.log_format)
     stop_on_signals()
     try:
@@ -229,7 +246,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     require_paths("demo", args.paths, stdin=False)
-    settings = settings_from(args)
+    settings = service_settings(args)
     logs.setup(settings.log_level, settings.log_format)
     # by default SIGTERM (a CI timeout, `timeout`, systemd) kills Python at once and leaves the worker
     # and the broker running

@@ -30,6 +30,16 @@ class BrokerError(RuntimeError):
     """The local broker could not be fetched, formatted, started or stopped."""
 
 
+def min_session_timeout_s() -> float:
+    """The local broker's group.min.session.timeout.ms (server.properties.in), in seconds: lower than
+    Kafka's default, so that a worker on it may use a short session and be ready in seconds."""
+    for line in (HERE / "server.properties.in").read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == "group.min.session.timeout.ms":
+            return int(value) / 1000
+    raise ValueError("server.properties.in sets no group.min.session.timeout.ms")
+
+
 def cache_dir() -> Path:
     base = os.environ.get("NEWSFLOW_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "newsflow")
     return Path(base) / f"kafka-{KAFKA_VERSION}"
