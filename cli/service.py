@@ -121,7 +121,11 @@ def embedded_broker(settings: Settings, *, persistent: bool) -> Iterator[Setting
         if broker.bootstrap != Settings().kafka_bootstrap:  # port 9092 was taken when it was made
             found["hint"] = f"other newsflow commands reach it with NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}"
         log.info("local broker", extra=found)
-        yield settings.with_(kafka_bootstrap=broker.bootstrap)
+        try:
+            yield settings.with_(kafka_bootstrap=broker.bootstrap)
+        finally:  # kept for the next `up` and the other commands: say so, or it looks left behind
+            log.info("the local broker keeps running; `newsflow broker stop` stops it",
+                     extra={"bootstrap": broker.bootstrap})
         return
     with tempfile.TemporaryDirectory(prefix="newsflow-kafka-") as folder:
         broker = LocalKafka(Path(folder))
@@ -226,8 +230,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         with embedded_broker(settings, persistent=True) as settings:
             with signals_deferred():
                 ensure_topics(settings)
-                worker = spawn_worker(settings)
+            worker = None
             try:
+                with signals_deferred():  # a stop asked for meanwhile is acted on here, within the try
+                    worker = spawn_worker(settings)
                 seconds = wait_ready(settings, worker)
                 log.info("worker ready", extra={"seconds": round(seconds, 2), "web_port": settings.web_port})
                 if args.paths:
@@ -236,7 +242,8 @@ def cmd_up(args: argparse.Namespace) -> int:
                 while worker.poll() is None:
                     time.sleep(0.2)
             finally:
-                log.info("worker stopped", extra={"code": stop_worker(worker)})
+                if worker is not None:
+                    log.info("worker stopped", extra={"code": stop_worker(worker)})
     except SystemExit:
         if _stop_signal:  # the stop asked for: a clean exit (the local broker keeps running)
             return 0
@@ -261,8 +268,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 settings = settings.with_(topic_prefix=f"{settings.topic_prefix}demo-{unique}.")
             with signals_deferred():
                 ensure_topics(settings)
-                worker = spawn_worker(settings)
+            worker = None
             try:
+                with signals_deferred():  # a stop asked for meanwhile is acted on here, within the try
+                    worker = spawn_worker(settings)
                 seconds = wait_ready(settings, worker)
                 log.info("worker ready", extra={"seconds": round(seconds, 2)})
                 with signals_deferred():
@@ -273,7 +282,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 with signals_deferred():
                     letters = worker_dead_letters(settings)
             finally:
-                log.info("worker stopped", extra={"code": stop_worker(worker)})
+                if worker is not None:
+                    log.info("worker stopped", extra={"code": stop_worker(worker)})
                 if shared:
                     with signals_deferred():
                         remove_run_topics(settings)

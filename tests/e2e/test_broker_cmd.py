@@ -22,6 +22,23 @@ def newsflow(env: dict, *args: str, timeout: float = 180) -> subprocess.Complete
                           timeout=timeout)
 
 
+def stopped_up(env: dict) -> str:
+    """What `newsflow up` logs when SIGTERM stops it as soon as it has found the local broker."""
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "up"], env=dict(env, NEWSFLOW_LOG_LEVEL="info"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    said = []
+    for line in proc.stderr:
+        said.append(line)
+        if '"msg":"local broker"' in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    said.append(proc.communicate(timeout=120)[1])
+    assert proc.returncode == 0, "".join(said)[-3000:]
+    return "".join(said)
+
+
 def test_the_local_broker_is_reached_by_the_other_commands(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
     env.update(NEWSFLOW_HOME=str(tmp_path / "home"), NEWSFLOW_LOG_LEVEL="warning")
@@ -47,6 +64,10 @@ def test_the_local_broker_is_reached_by_the_other_commands(tmp_path):
         assert tailed.returncode == 0, tailed.stderr[-3000:]
         ids = {orjson.loads(line)["id"] for line in tailed.stdout.splitlines()}
         assert ids == {p.stem for p in SEEDS.glob("*.txt")} and len(ids) == 5
+        if default_free:  # `up` on this broker: stopped, it says the broker keeps running, and it does
+            up_said = stopped_up(env)
+            assert '"the local broker keeps running; `newsflow broker stop` stops it"' in up_said, up_said[-3000:]
+            assert port_open(port)
     finally:
         stopped = newsflow(env, "broker", "stop")
     assert stopped.returncode == 0

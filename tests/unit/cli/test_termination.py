@@ -47,3 +47,41 @@ def test_no_sigterm_no_exit(demo_sigterm_handler):
         ran.append("the block")
     service.exit_if_terminated()
     assert ran == ["the block"]
+
+
+@pytest.mark.parametrize("command", ["up", "demo"])
+def test_a_stop_asked_for_while_the_worker_starts_stops_that_worker(monkeypatch, tmp_path, command):
+    """The worker is started in a deferred block, and the stop asked for meanwhile is acted on when it
+    ends. Before, that block ended outside the try that stops the worker: `up` exited 0 and left the
+    worker running (and holding its stderr, on which a caller waited for the end)."""
+    import subprocess
+    import sys
+
+    from cli.main import main
+
+    started: list[subprocess.Popen] = []
+
+    def spawn_and_be_stopped(settings):
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"]))
+        _sigterm_self()  # SIGTERM or Ctrl-C comes while the worker process starts
+        return started[-1]
+
+    monkeypatch.setenv("NEWSFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:9")  # no local broker: nothing is reached
+    monkeypatch.setattr(service, "ensure_topics", lambda settings: None)
+    monkeypatch.setattr(service, "remove_run_topics", lambda settings: None)  # the demo's, on a shared broker
+    monkeypatch.setattr(service, "spawn_worker", spawn_and_be_stopped)
+    monkeypatch.setattr(service, "stop_on_signals", lambda: signal.signal(signal.SIGTERM, service._exit_on_signal))
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        code = main([command, str(tmp_path)] if command == "demo" else [command])
+    except SystemExit as exited:
+        code = exited.code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        service._stop_signal.clear()
+        for proc in started:
+            left_running = proc.poll() is None
+            proc.kill()
+            proc.wait()
+    assert code == (0 if command == "up" else 128 + signal.SIGTERM)
+    assert started and not left_running
