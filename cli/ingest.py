@@ -457,7 +457,7 @@ def register(subparsers) -> None:
     _add_sink_options(files)
     files.set_defaults(func=cmd_files)
 
-    rss = ingest_sub.add_parser("rss", help="poll RSS/Atom feeds (conditional GET, persisted state)")
+    rss = ingest_sub.add_parser("rss", help="poll RSS, Atom and JSON Feed feeds (conditional GET, persisted state)")
     rss.add_argument("--feeds", default=env("NEWSFLOW_FEEDS"), required=env("NEWSFLOW_FEEDS") is None,
                      help="feed list: OPML, YAML with a 'feeds:' list of URLs or of {url, name, interval}, or plain text"
                           " with one URL per line (env NEWSFLOW_FEEDS)")

@@ -76,7 +76,7 @@ def require_paths(command: str, paths: list[str], *, stdin: bool = True, files_o
     with ``files_only`` that are folders: a mistyped path is a usage error, reported before a broker
     is started or a message sent, not a rejected input nor an '[Errno 21] Is a directory' failure."""
     if not stdin and "-" in paths:
-        print(f"newsflow {command}: '-' (stdin) is not read here; give files or folders"
+        print(f"newsflow {command}: '-' (stdin) is not read here; give {'a file' if files_only else 'files or folders'}"
               " (`newsflow replay -` reads JSON lines from stdin)", file=sys.stderr)
         raise SystemExit(2)
     missing = [path for path in paths if path != "-" and not os.path.exists(path)]

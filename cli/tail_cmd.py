@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 import orjson
 
+from pipeline import logs
 from pipeline.settings import Settings
 
 from .kafka_read import read_all
@@ -26,8 +28,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
+    """With --follow it runs until stopped: SIGTERM or Ctrl-C is then the expected end (exit 0)."""
     settings = settings_with_flags(kafka_bootstrap=args.bootstrap)
+    logs.setup(settings.log_level, settings.log_format)  # a failure is said in NEWSFLOW_LOG_FORMAT, as elsewhere
     topic = prefixed(settings, args.topic)
+    if not args.follow:
+        return _print_records(settings, topic, args)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: unwinds, closing the consumer
+    try:
+        return _print_records(settings, topic, args)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _print_records(settings: Settings, topic: str, args: argparse.Namespace) -> int:
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     latest: dict[bytes | None, bytes | None] = {}
     live = not args.latest  # --latest: gather the records already there, print the last of each key

@@ -83,3 +83,22 @@ def test_latest_with_follow_prints_the_current_state_then_each_new_version(kafka
     finally:
         proc.kill()
         proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_follow_stopped_by_ctrl_c_or_sigterm_is_a_clean_end(kafka_bootstrap, topic, tmp_path, stop):
+    """--follow runs until stopped, so its stop is no failure: before, Ctrl-C exited 130 and SIGTERM 143."""
+    import signal
+
+    produce(kafka_bootstrap, topic, [event("evt_a", 1)])
+    env = dict(os.environ, NEWSFLOW_KAFKA_BOOTSTRAP=kafka_bootstrap, NEWSFLOW_HOME=str(tmp_path / "home"))
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "tail", topic, "--follow"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert orjson.loads(proc.stdout.readline()) == {"event_id": "evt_a", "version": 1}
+        proc.send_signal(getattr(signal, stop))
+        err = proc.communicate(timeout=60)[1].decode()
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in err, err[-2000:]

@@ -4,6 +4,8 @@ Unable to bootstrap from ...'."""
 import logging
 import socket
 
+import orjson
+
 from cli.main import main
 
 
@@ -14,9 +16,14 @@ def unused_port() -> int:
 
 
 def test_tail_with_nothing_listening_says_so_naming_the_address(monkeypatch, capsys):
+    """Said as a log line in NEWSFLOW_LOG_FORMAT, as every command says its failure (before, tail
+    alone printed plain text under the default json format)."""
     monkeypatch.delenv("NEWSFLOW_LOG_LEVEL", raising=False)
-    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # as when run from a shell: tail sets up no logging
+    monkeypatch.delenv("NEWSFLOW_LOG_FORMAT", raising=False)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # as when run from a shell
     address = f"127.0.0.1:{unused_port()}"
     assert main(["tail", "news.events", "--bootstrap", address]) == 1
-    assert capsys.readouterr().err == (f"newsflow tail: Kafka at {address} is not reachable: nothing accepts"
-                                       " connections there (NEWSFLOW_LOG_LEVEL=debug shows the traceback)\n")
+    said = [orjson.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(line["level"], line["msg"]) for line in said if line["logger"] == "newsflow.cli"] == [
+        ("error", f"newsflow tail: Kafka at {address} is not reachable: nothing accepts connections there"
+                  " (NEWSFLOW_LOG_LEVEL=debug shows the traceback)")]
