@@ -6,8 +6,10 @@ spacing and concurrency; Retry-After) and the guarded :class:`~connectors.net.Fe
 timeouts, size and redirect limits); ``concurrency`` requests in all. Only text/html or
 application/xhtml+xml answers become articles. A URL is marked done in the SQLite state only after
 Kafka acknowledged its article, when the sink refused it for itself (dead-lettered, ``rejected``), or
-when it failed for a reason that will not go away (robots Disallow, 4xx but 408/429, content type);
-transient failures (5xx, 429, robots.txt unreachable, timeouts) are tried again on the next round.
+when it failed for a reason that will not go away (robots Disallow, 4xx but 408/429, content type),
+stored as ``failed:<reason>`` so that a failure due to a setting is tried again once the setting
+allows it (see :meth:`PagesConnector.still_done`); transient failures (5xx, 429, robots.txt
+unreachable, timeouts) and ``blocked`` (the network policy's refusal) are tried again on the next round.
 A stop (``stop_event``) lets the requests in hand finish, delivers them and leaves the rest unstarted.
 """
 from __future__ import annotations
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITEMAP_ROOTS = ("urlset", "sitemapindex")
+LIMITED_BY = {"too_large": "max_bytes", "too_many_redirects": "max_redirects"}   # failure -> Fetcher limit
 
 
 @dataclasses.dataclass
@@ -45,21 +49,35 @@ class PagesSummary:
     already_done: int = 0
     failed: Counter = dataclasses.field(default_factory=Counter)
     rejected: Counter = dataclasses.field(default_factory=Counter)   # fetched, refused by the sink
+    sitemaps_read: int = 0                                              # page lists (urlsets) read, empty ones too
+    sitemaps_failed: Counter = dataclasses.field(default_factory=Counter)   # by reason: not fetched or not read
     delivery_failed: bool = False
     seconds: float = 0.0
 
     @property
     def all_failed(self) -> bool:
-        """Every URL to fetch failed: a single pass that got nothing is a failure to report (exit 1)."""
+        """A single pass that got nothing is a failure to report (exit 1)."""
+        return self.every_url_failed or self.every_sitemap_failed
+
+    @property
+    def every_url_failed(self) -> bool:
         return self.urls > self.already_done and self.fetched == 0 and sum(self.failed.values()) > 0
 
+    @property
+    def every_sitemap_failed(self) -> bool:
+        """Nothing listed because no sitemap could be read: a broken sitemap, unlike an empty one,
+        must not pass for a quiet day (a cron job pointing at a 404 reported success)."""
+        return self.urls == 0 and self.sitemaps_read == 0 and sum(self.sitemaps_failed.values()) > 0
+
     def describe(self) -> str:
-        failed = ", ".join(f"{k}={v}" for k, v in sorted(self.failed.items())) or "none"
+        failures = self.failed + Counter({f"sitemap_{k}": v for k, v in self.sitemaps_failed.items()})
+        failed = ", ".join(f"{k}={v}" for k, v in sorted(failures.items())) or "none"
         rejected = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
         return (f"urls: {self.urls} listed, {self.already_done} already done, {self.fetched} fetched,"
                 f" {self.delivered} delivered, failed: {failed}, rejected: {rejected}; {self.seconds:.1f}s"
                 + ("; DELIVERY FAILED" if self.delivery_failed else "")
-                + ("; EVERY URL FAILED" if self.all_failed else ""))
+                + ("; EVERY URL FAILED" if self.every_url_failed else "")
+                + ("; EVERY SITEMAP FAILED" if self.every_sitemap_failed else ""))
 
 
 def read_url_file(path: str | Path) -> list[str]:
@@ -116,15 +134,37 @@ class PagesConnector:
         self.fetcher.close()
 
     # -- inputs --------------------------------------------------------------------------------
-    def list_urls(self) -> list[str]:
+    def list_urls(self, summary: PagesSummary | None = None) -> list[str]:
+        """The URLs of this pass; sitemaps that could not be read are counted in ``summary``."""
+        summary = summary if summary is not None else PagesSummary()
         urls = list(self.urls)
         if self.url_file:
             urls += read_url_file(self.url_file)
         for sitemap in self.sitemaps:
-            urls += self._sitemap_urls(sitemap, depth=0)
+            urls += self._sitemap_urls(sitemap, 0, summary)
         return list(dict.fromkeys(urls))
 
-    def _sitemap_urls(self, url: str, depth: int) -> list[str]:
+    def _sitemap_urls(self, url: str, depth: int, summary: PagesSummary) -> list[str]:
+        root = self._read_sitemap(url, summary)
+        if root is None:
+            return []
+        locs = [el.text.strip() for el in root.iter(f"{SITEMAP_NS}loc") if el.text and el.text.strip()]
+        if not locs:
+            locs = [el.text.strip() for el in root.iter("loc") if el.text and el.text.strip()]
+        if _local_name(root.tag) == "sitemapindex":
+            if depth >= 2:
+                return []
+            urls: list[str] = []
+            for child in locs:
+                urls += self._sitemap_urls(child, depth + 1, summary)
+                if len(urls) >= self.max_sitemap_urls:
+                    break
+            return urls[: self.max_sitemap_urls]
+        summary.sitemaps_read += 1
+        return locs[: self.max_sitemap_urls]
+
+    def _read_sitemap(self, url: str, summary: PagesSummary):
+        """The sitemap's root element, or None after counting why it could not be had."""
         import defusedxml.ElementTree as SafeET
         try:
             content = self.polite.get(url).content
@@ -132,27 +172,22 @@ class PagesConnector:
                 content = gunzip_bounded(content, self.fetcher.max_bytes, what=url)
             root = SafeET.fromstring(content)
         except FetchError as exc:
-            log.warning("sitemap %s: %s", url, exc)
-            metrics.ERRORS.labels(self.connector, f"sitemap_{exc.reason}").inc()
-            return []
+            if exc.reason != "stopped":      # never asked: no failure, the next pass reads it
+                self._sitemap_failed(summary, url, exc.reason, exc.detail)
+            return None
         except Exception as exc:  # noqa: BLE001 - malformed or hostile XML
-            log.warning("sitemap %s is not usable XML: %s", url, exc)
-            metrics.ERRORS.labels(self.connector, "sitemap_xml").inc()
-            return []
-        tag = root.tag.replace(SITEMAP_NS, "")
-        locs = [el.text.strip() for el in root.iter(f"{SITEMAP_NS}loc") if el.text and el.text.strip()]
-        if not locs:
-            locs = [el.text.strip() for el in root.iter("loc") if el.text and el.text.strip()]
-        if tag == "sitemapindex":
-            if depth >= 2:
-                return []
-            urls: list[str] = []
-            for child in locs:
-                urls += self._sitemap_urls(child, depth + 1)
-                if len(urls) >= self.max_sitemap_urls:
-                    break
-            return urls[: self.max_sitemap_urls]
-        return locs[: self.max_sitemap_urls]
+            self._sitemap_failed(summary, url, "xml", f"not usable XML: {exc}")
+            return None
+        if _local_name(root.tag) not in SITEMAP_ROOTS:   # an HTML page or a feed would list nothing, silently
+            self._sitemap_failed(summary, url, "not_a_sitemap", f"its root element is <{_local_name(root.tag)}>,"
+                                                              " not <urlset> or <sitemapindex>")
+            return None
+        return root
+
+    def _sitemap_failed(self, summary: PagesSummary, url: str, reason: str, detail: str) -> None:
+        log.warning("sitemap %s: %s: %s", url, reason, detail)
+        metrics.ERRORS.labels(self.connector, f"sitemap_{reason}").inc()
+        summary.sitemaps_failed[reason] += 1
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets ``url`` be fetched now (False too while it cannot be read)."""
@@ -177,6 +212,36 @@ class PagesConnector:
         }
         return RawArticle.from_dict(document)
 
+    # -- what the state remembers ---------------------------------------------------------------
+    def remembered_as(self, error: Exception) -> str | None:
+        """The status a failed URL is stored with, or None when it is to be tried on the next round:
+        transient failures, and ``blocked``, which follows --allow-network rather than the page (once
+        remembered, the page stayed out after the network was allowed). A failure due to a limit keeps
+        the limit (``failed:too_large:5242880``) so that raising it tries the page again."""
+        if isinstance(error, Rejected):
+            return f"failed:{error.reason}"      # dead-lettered: done
+        if error.reason == "blocked" or not is_permanent(error):
+            return None
+        limit = LIMITED_BY.get(error.reason)
+        return f"failed:{error.reason}" + (f":{getattr(self.fetcher, limit)}" if limit else "")
+
+    def still_done(self, status: str | None) -> bool:
+        """Whether a stored status still means "nothing to do" under this run's settings. A bare
+        ``failed`` is from a state file written before reasons were kept: it may be a ``blocked`` page,
+        so it is tried once more (and stored again with its reason if it fails for good)."""
+        if status is None or status == "failed":
+            return False
+        if not status.startswith("failed:"):
+            return True                               # emitted, rejected
+        reason, _, limit = status.removeprefix("failed:").partition(":")
+        if reason == "blocked":
+            return False
+        if reason == "robots":
+            return self.respect_robots                # a Disallow now ignored (--ignore-robots) is fetched
+        if reason in LIMITED_BY and limit.isdigit():
+            return getattr(self.fetcher, LIMITED_BY[reason]) <= int(limit)
+        return True
+
     def _work(self, url: str):
         if self.stop_event.is_set():
             return url, None, FetchError("stopped", "stopping: not started")
@@ -193,13 +258,13 @@ class PagesConnector:
     def run_once(self) -> PagesSummary:
         summary = PagesSummary()
         started = time.monotonic()
-        urls = self.list_urls()
+        urls = self.list_urls(summary)
         summary.urls = len(urls)
-        unseen = self.state.unseen("pages", urls)
-        todo = [url for url in urls if url in unseen]
+        statuses = self.state.statuses("pages", urls)
+        todo = [url for url in urls if not self.still_done(statuses.get(url))]
         summary.already_done = len(urls) - len(todo)
         batch: list[RawArticle] = []
-        permanent: list[str] = []
+        remembered: dict[str, list[str]] = {}    # status -> failed URLs
         deadletters: list[dict] = []
 
         def flush() -> None:
@@ -217,9 +282,9 @@ class PagesConnector:
             if deadletters:
                 self.sink.deliver_deadletters(deadletters, deadline=time.monotonic() + self.delivery_timeout)
                 deadletters.clear()
-            if permanent:
-                self.state.mark_seen("pages", permanent, status="failed")
-                permanent.clear()
+            for status, failed_urls in remembered.items():
+                self.state.mark_seen("pages", failed_urls, status=status)
+            remembered.clear()
 
         reported = time.monotonic()
         try:
@@ -247,8 +312,9 @@ class PagesConnector:
                             summary.failed[reason] += 1
                             metrics.ERRORS.labels(self.connector, reason).inc()
                             log.info("%s: %s", url, error)
-                            if isinstance(error, Rejected) or is_permanent(error):
-                                permanent.append(url)
+                            status = self.remembered_as(error)
+                            if status is not None:
+                                remembered.setdefault(status, []).append(url)
                             if isinstance(error, Rejected):
                                 deadletters.append(connector_deadletter(None, error.reason, error.detail,
                                                                         article_id=stable_id(url), location=url))
@@ -277,3 +343,7 @@ class PagesConnector:
             summary = self.run_once()
             log.info(summary.describe())
             self.stop_event.wait(self.interval)
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]

@@ -89,14 +89,20 @@ class State:
     # seen ids -------------------------------------------------------------------------------
     def unseen(self, scope: str, ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(ids))
-        found: set[str] = set()
+        return set(ids) - set(self.statuses(scope, ids))
+
+    def statuses(self, scope: str, ids: Iterable[str]) -> dict[str, str]:
+        """The stored status of each of ``ids`` that is stored: what a connector needs to judge whether
+        an entry is still done (a failure may hold only under the settings it was met with)."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
         with self._lock:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(row[0] for row in self._db.execute(
-                    f"SELECT item_id FROM seen WHERE scope = ? AND item_id IN ({marks})", (scope, *chunk)))
-        return set(ids) - found
+                found.update(self._db.execute(
+                    f"SELECT item_id, status FROM seen WHERE scope = ? AND item_id IN ({marks})", (scope, *chunk)))
+        return found
 
     def is_seen(self, scope: str, item_id: str) -> bool:
         return not self.unseen(scope, [item_id])

@@ -109,7 +109,7 @@ def test_a_redirect_to_a_disallowed_page_is_a_robots_failure(site, tmp_path):
     sink = MemorySink()
     c = pages(tmp_path, sink, [site.url("/go")])
     assert c.run_once().failed == {"robots": 1}
-    assert site.hits("/private/x") == 0 and sink.raws == [] and states(tmp_path) == {site.url("/go"): "failed"}
+    assert site.hits("/private/x") == 0 and sink.raws == [] and states(tmp_path) == {site.url("/go"): "failed:robots"}
     c.close()
 
 
