@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from pipeline import logs
 from pipeline.core import OfflinePipeline
+from pipeline.settings import Settings
 from schemas.models import MAX_RAW_BYTES_DEFAULT, Rejected
 
 from .options import require_paths, settings_with_flags
@@ -237,7 +238,7 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
     def value(item: Item, records: bool) -> Value:
         if item.raw is not None:
             return item.raw.to_json(), item.location
-        if item.payload is not None and records and item.error.reason not in ("encoding", "empty"):
+        if replayable(item, records):
             return item.payload, item.location
         return error_row(item.article_id, item.error), item.location
 
@@ -254,6 +255,14 @@ def raw_values(inputs: list[str], skipped: list[Path] | None = None, reading: Re
                 skipped.append(path)
             for item in read_file(path, explicit=explicit):
                 yield value(item, holds_records(path))
+
+
+def replayable(item, records: bool) -> bool:
+    """Whether a record the files reader refused goes to the core all the same, so that it is rejected
+    as a JSON line would be: not when what it holds is no record (``encoding``, ``empty``), nor when it
+    holds only the first bytes of a file too large to read (the core would call the cut invalid JSON)."""
+    return (item.payload is not None and records and item.payload_bytes is None
+            and item.error.reason not in ("encoding", "empty"))
 
 
 def row_values(inputs: list[str], skipped: list[Path] | None = None, reading: Reading | None = None) -> Iterator[Value]:
@@ -338,20 +347,61 @@ class Progress(tqdm):
         self.update(max(0, position - self.n))
 
 
+class EventsFile:
+    """The ``--events`` file, opened before the replay so that a path that cannot be written is refused
+    at once (open()'s own error, exit 1), and written only when the replay ends (README). A run that
+    does not end leaves an earlier file as it was (opened to append, emptied only when written) and
+    removes the file it created, rather than leaving it empty."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.written = False
+        try:  # created here, or found: only a file this run created may be removed
+            self._file, self.created = open(path, "xb"), True  # noqa: SIM115 - closed by close()
+        except FileExistsError:
+            self._file, self.created = open(path, "ab"), False  # noqa: SIM115 - closed by close()
+
+    def write(self, events: list[dict]) -> None:
+        self._file.truncate(0)
+        for event in events:
+            self._file.write(orjson.dumps(event) + b"\n")
+        self._file.flush()
+        self.written = True
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        finally:
+            if self.created and not self.written:
+                Path(self.path).unlink(missing_ok=True)
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     require_paths("replay", args.inputs)
     settings = settings_with_flags(window_days=args.window_days)
     # quiet unless debug; the summary is a plain line of its own, log lines follow NEWSFLOW_LOG_FORMAT
     logs.setup("debug" if logs.level_name(settings.log_level) == "DEBUG" else "warn", settings.log_format)
+    from .service import signals_deferred, stop_on_signals
+
+    stop_on_signals()  # SIGTERM, like Ctrl-C, unwinds: the summary so far, then 128 + the signal
+    events_file = EventsFile(args.events) if args.events else None
+    try:
+        events = replay(args, settings, events_file is not None)
+        if events_file is not None:
+            with signals_deferred():  # a signal now waits for the events file to be whole
+                events_file.write(events)
+    finally:
+        if events_file is not None:
+            events_file.close()
+    return 0
+
+
+def replay(args: argparse.Namespace, settings: Settings, events_wanted: bool) -> list[dict]:
+    """Each input's row on stdout and the summary on stderr; returns the final events, in order of
+    first sight. Interrupted, it says so in the summary and unwinds (SystemExit)."""
     from pipeline.cleaning import HtmlExtractor
     from pipeline.core import cleaning_config
 
-    # opened first: a path that cannot be written fails now, not after a long replay; opened to
-    # append, so that an interrupted replay leaves an earlier events file as it was
-    events_file = open(args.events, "ab") if args.events else None  # noqa: SIM115 - closed below
-    from .service import stop_on_signals
-
-    stop_on_signals()  # SIGTERM, like Ctrl-C, unwinds: the summary so far, then 128 + the signal
     extractor = HtmlExtractor(cleaning_config(settings))
     pipeline = OfflinePipeline(settings, extractor=extractor)
     out = sys.stdout
@@ -374,21 +424,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
         progress.close()
         out.flush()
         print(summary(outcomes, len(pipeline.events), skipped), file=sys.stderr)
-        if events_file is not None:
-            events_file.truncate(0)
-            for event in sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"])):
-                events_file.write(orjson.dumps(event) + b"\n")
     except SystemExit:
         progress.close()  # the bar's line ends before the summary's
         out.flush()
         print(summary(outcomes, len(pipeline.events), skipped) + "; interrupted"
-              + ("; the events file is left as it was" if events_file is not None else ""), file=sys.stderr)
+              + ("; the events file is left as it was" if events_wanted else ""), file=sys.stderr)
         raise
     finally:
         extractor.close()
-        if events_file is not None:
-            events_file.close()
-    return 0
+    return sorted(pipeline.events.values(), key=lambda e: (e["first_seen"], e["event_id"]))
 
 
 def outcome(row: dict) -> tuple[str, str]:

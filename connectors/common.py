@@ -22,7 +22,7 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
     dead letter the broker refuses; the detail says where the record came from.
     """
     if payload is not None and len(payload) > MAX_DEADLETTER_PAYLOAD:
-        payload = _cut(payload, MAX_DEADLETTER_PAYLOAD)
+        payload = cut_payload(payload, MAX_DEADLETTER_PAYLOAD)
         detail += f" (payload cut at {MAX_DEADLETTER_PAYLOAD} bytes)"
     if location:
         detail = f"{location}: {detail}"
@@ -32,7 +32,7 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
     return record
 
 
-def _cut(payload: bytes | str, size: int) -> bytes | str:
+def cut_payload(payload: bytes | str, size: int) -> bytes | str:
     """The first ``size`` bytes (or characters) of ``payload``; UTF-8 text is cut before a character
     split in two, so that the dead letter keeps it as text rather than as base64."""
     cut = payload[:size]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import gzip
+import hashlib
 import logging
 import sys
 import time
@@ -34,7 +35,7 @@ import orjson
 from schemas.models import MAX_RAW_BYTES_DEFAULT, RawArticle, Rejected, utcnow_iso
 
 from .charset import decode_html, decode_text, text_encoding
-from .common import connector_deadletter
+from .common import MAX_DEADLETTER_PAYLOAD, connector_deadletter, cut_payload
 from .rows import ROW_FIELDS, SOURCE_FIELDS, NoRows, first, raw_article_of_row, row_fallback_id, rows_of_document
 from .sink import DeliveryError, _BaseSink
 
@@ -59,6 +60,18 @@ class Item:
     payload: bytes | str | None = None
     article_id: str | None = None
     source: str | None = None
+    # set when ``payload`` is only the first bytes of a file too large to read: the whole file's size and SHA-256
+    payload_bytes: int | None = None
+    payload_sha256: str | None = None
+
+
+class FileTooLarge(Rejected):
+    """A file over the size limit, with what its dead letter needs so that nothing is lost: its first
+    bytes, and the whole file's size and SHA-256 (of its unpacked bytes when gzipped, as the limit is)."""
+
+    def __init__(self, limit: int, head: bytes, size: int, sha256: str) -> None:
+        super().__init__("too_large", f"more than {limit} bytes", stage="connector")
+        self.head, self.size, self.sha256 = head, size, sha256
 
 
 @dataclasses.dataclass
@@ -119,9 +132,34 @@ def walk(paths: list[str | Path]) -> Iterator[tuple[Path, bool]]:
 def _read(path: Path, gz: bool, max_bytes: int) -> bytes:
     with (gzip.open(path, "rb") if gz else open(path, "rb")) as handle:
         data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise Rejected("too_large", f"more than {max_bytes} bytes", stage="connector")
+        if len(data) > max_bytes:
+            raise _too_large(data, handle, max_bytes)
     return data
+
+
+def _too_large(head: bytes, rest, limit: int) -> FileTooLarge:
+    """The rejection of a file whose first ``head`` bytes are over ``limit``: the rest is read a
+    megabyte at a time for its size and hash, so that a huge file is never held whole."""
+    digest, size = hashlib.sha256(head), len(head)
+    while chunk := rest.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return FileTooLarge(limit, cut_payload(head, min(limit, MAX_DEADLETTER_PAYLOAD)), size, digest.hexdigest())
+
+
+def _rejected_file(location: str, error: Rejected, article_id: str | None = None,
+                   source: str | None = None) -> Item:
+    """The Item of a file rejected whole; one too large keeps its first bytes and the whole file's
+    size and hash for its dead letter."""
+    if not isinstance(error, FileTooLarge):
+        return Item(location, error=error, article_id=article_id, source=source)
+    return Item(location, error=error, payload=error.head, article_id=article_id, source=source,
+                payload_bytes=error.size, payload_sha256=error.sha256)
+
+
+def _page_identity(path: Path, gz: bool, source: str | None) -> tuple[str, str]:
+    """The id and source of a text or page file's raw article: its name, and ``source`` or its folder's name."""
+    return _stem(path, gz), source or path.resolve().parent.name or "files"
 
 
 def _decode_text(data: bytes) -> str:
@@ -255,18 +293,18 @@ def read_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_RAW
         yield from _jsonl_items(path, gz, source, max_bytes, rows)
         return
     many_records = rows and suffix in JSON_SUFFIXES | TABLE_SUFFIXES
+    one_article = suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES
     try:
         data = _read(path, gz, max_bytes * (RECORDS_FILE_FACTOR if many_records else 1))
-    except Rejected as exc:
-        yield Item(location, error=exc)
+    except Rejected as exc:  # too large: with the id and source it would have had, when the file is one article
+        yield _rejected_file(location, exc, *(_page_identity(path, gz, source) if one_article else ()))
         return
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
         return
 
-    if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-        article_id = _stem(path, gz)
-        src = source or path.resolve().parent.name or "files"
+    if one_article:
+        article_id, src = _page_identity(path, gz, source)
         try:
             if suffix in TEXT_SUFFIXES:
                 body = _decode_text(data)
@@ -391,7 +429,7 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
                     yield from line_items(line.rstrip(b"\r\n"), lineno, path, source=source, max_bytes=max_bytes,
                                           rows=rows)
     except Rejected as exc:
-        yield Item(location, error=exc)
+        yield _rejected_file(location, exc)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
 
@@ -515,9 +553,7 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
                     assert item.error is not None
                     reject(item.location, item.error)
                     if item.error.reason != "unsupported_file":
-                        deadletters.append(connector_deadletter(
-                            item.payload, item.error.reason, item.error.detail, article_id=item.article_id,
-                            source=item.source or source, location=item.location))
+                        deadletters.append(_deadletter(item, source))
                 if len(batch) >= batch_size or len(deadletters) >= batch_size:
                     flush_batch()
         flush_batch()
@@ -525,6 +561,17 @@ def ingest_files(paths: list[str | Path], sink: _BaseSink, *, source: str | None
         print(f"delivery failed: {exc}", file=err)
         result.failed = True
     return result
+
+
+def _deadletter(item: Item, default_source: str | None) -> dict[str, Any]:
+    """The dead letter of a rejected Item. One whose payload is only the first bytes of a file says so,
+    with the whole file's size and SHA-256, as a dead letter cut to fit its topic does."""
+    assert item.error is not None
+    record = connector_deadletter(item.payload, item.error.reason, item.error.detail, article_id=item.article_id,
+                                  source=item.source or default_source, location=item.location)
+    if item.payload_bytes is not None:
+        record.update(payload_truncated=True, payload_bytes=item.payload_bytes, payload_sha256=item.payload_sha256)
+    return record
 
 
 def _fits(item: Item, sink: _BaseSink) -> Item:

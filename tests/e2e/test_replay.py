@@ -1,8 +1,10 @@
 """`newsflow replay`: the same core offline, one JSON line per input, errors as rows."""
 import csv
 import gzip
+import signal
 
 import orjson
+import pytest
 
 from ..conftest import SEEDS
 
@@ -166,19 +168,17 @@ def test_a_rejected_record_gets_the_same_row_read_directly_or_from_a_folder(news
     assert walked.stdout.replace(str(zipped).encode(), str(plain).encode()) == direct.stdout
 
 
-def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it_was(tmp_path):
-    """SIGTERM used to kill replay at once (no summary), and --events had emptied its file at the start."""
+def stopped_replay(tmp_path, events, signum):
+    """A replay of 5000 articles with ``--events events``, sent ``signum`` once it shows progress:
+    (exit code, stdout lines, stderr)."""
     import os
     import re
-    import signal
     import subprocess
     import sys
 
     path = tmp_path / "in.jsonl"
     seeds = [orjson.loads(line) for line in seed_lines()]
     path.write_bytes(b"".join(orjson.dumps({**seeds[i % len(seeds)], "id": f"copy-{i}"}) + b"\n" for i in range(5000)))
-    events = tmp_path / "events.jsonl"
-    events.write_text('{"from": "an earlier replay"}\n')
     replay = subprocess.Popen([sys.executable, "-m", "cli.main", "replay", str(path), "--events", str(events)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, NEWSFLOW_LOG_LEVEL="warn"))
     seen = b""
@@ -186,13 +186,33 @@ def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it
         chunk = replay.stderr.read1(4096)
         assert chunk, "replay ended before it showed progress"
         seen += chunk
-    replay.send_signal(signal.SIGTERM)
+    replay.send_signal(signum)
     out, err = replay.communicate(timeout=60)
-    assert replay.returncode == 128 + signal.SIGTERM
-    lines = out.decode().splitlines()
+    return replay.returncode, out.decode().splitlines(), err.decode()
+
+
+def test_a_terminated_replay_prints_its_summary_and_leaves_the_events_file_as_it_was(tmp_path):
+    """SIGTERM used to kill replay at once (no summary), and --events had emptied its file at the start."""
+    import signal
+
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"from": "an earlier replay"}\n')
+    returncode, lines, err = stopped_replay(tmp_path, events, signal.SIGTERM)
+    assert returncode == 128 + signal.SIGTERM
     assert 0 < len(lines) < 5000 and all(orjson.loads(line)["id"].startswith("copy-") for line in lines)
-    assert "; interrupted; the events file is left as it was" in err.decode() and "Traceback" not in err.decode()
+    assert "; interrupted; the events file is left as it was" in err and "Traceback" not in err
     assert events.read_text() == '{"from": "an earlier replay"}\n'
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_replay_leaves_no_events_file_where_there_was_none(tmp_path, signum):
+    """Before, the events file was created empty at the start and left so: a 0-byte file where the
+    README says the file is written only when the replay ends."""
+    events = tmp_path / "new-events.jsonl"
+    returncode, lines, err = stopped_replay(tmp_path, events, signum)
+    assert returncode == 128 + signum and 0 < len(lines) < 5000
+    assert "; interrupted; the events file is left as it was" in err and "Traceback" not in err
+    assert not events.exists()
 
 
 def test_an_endless_json_line_is_read_past_not_held(tmp_path):
