@@ -21,7 +21,9 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
     The payload is cut at MAX_DEADLETTER_PAYLOAD bytes so one huge broken file cannot make a
     dead letter the broker refuses; the detail says where the record came from.
     """
+    whole = None
     if payload is not None and len(payload) > MAX_DEADLETTER_PAYLOAD:
+        whole = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
         payload = cut_payload(payload, MAX_DEADLETTER_PAYLOAD)
         detail += f" (payload cut at {MAX_DEADLETTER_PAYLOAD} bytes)"
     if location:
@@ -29,6 +31,8 @@ def connector_deadletter(payload: bytes | str | None, reason: str, detail: str, 
     record = dead_letter(payload, Rejected(reason, detail, stage="connector"),
                          article_id=(article_id[:512] if article_id else None),
                          source=(source[:256] if source else None))
+    if whole is not None:  # as the worker's cut dead letters say it: the whole payload's size and hash
+        record.update(payload_truncated=True, payload_bytes=len(whole), payload_sha256=hashlib.sha256(whole).hexdigest())
     return record
 
 

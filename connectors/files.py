@@ -422,9 +422,12 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
             while line := handle.readline(max_bytes + 1):
                 lineno += 1
                 if len(line) > max_bytes and not line.endswith(b"\n"):
-                    size = len(line) + skip_line(handle)
+                    digest = hashlib.sha256(line)
+                    size = len(line) + skip_line(handle, digest)
                     yield Item(f"{path}:{lineno}", error=Rejected("too_large", f"{size} bytes is over {max_bytes}",
-                                                                   stage="connector"), payload=line[:max_bytes])
+                                                                   stage="connector"),
+                               payload=cut_payload(line, min(max_bytes, MAX_DEADLETTER_PAYLOAD)),
+                               payload_bytes=size, payload_sha256=digest.hexdigest())
                 elif line.strip():
                     yield from line_items(line.rstrip(b"\r\n"), lineno, path, source=source, max_bytes=max_bytes,
                                           rows=rows)
@@ -434,12 +437,17 @@ def _jsonl_file_items(path: Path, gz: bool, source: str | None, max_bytes: int, 
         yield Item(location, error=Rejected("unreadable", str(exc), stage="connector"))
 
 
-def skip_line(handle) -> int:
-    """Read past the rest of the current line a megabyte at a time; returns how many bytes it held."""
+def skip_line(handle, digest=None) -> int:
+    """Read past the rest of the current line a megabyte at a time; returns how many bytes it held,
+    its line break left out, and feeds them to ``digest`` (a hashlib object) when one is given."""
     skipped = 0
     while chunk := handle.readline(1 << 20):
+        ended = chunk.endswith(b"\n")
+        chunk = chunk[:-1] if ended else chunk
         skipped += len(chunk)
-        if chunk.endswith(b"\n"):
+        if digest is not None:
+            digest.update(chunk)
+        if ended:
             break
     return skipped
 

@@ -112,3 +112,35 @@ def test_an_oversized_utf16_json_lines_file_keeps_its_first_bytes(tmp_path):
     assert letter["detail"] == f"{path}: more than 6400 bytes"
     assert letter["payload_encoding"] == "base64" and base64.b64decode(letter["payload"]) == data[:6400]
     assert letter["payload_bytes"] == len(data) and letter["payload_sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_an_endless_json_line_keeps_its_first_bytes_and_the_whole_lines_size_and_hash(tmp_path):
+    """The line is read past a megabyte at a time, and hashed on the way: before, its dead letter held
+    its first bytes with nothing to say that they were not the whole line."""
+    line = b'{"id": "long", "source": "s", "text": "' + b"x" * (3 << 20) + b'"}'
+    good = b'{"id": "ok", "source": "s", "text": "The ferry sailed."}'
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(line + b"\n" + good + b"\n")
+    sink = MemorySink()
+    result = ingest_files([path], sink, max_bytes=1 << 20, err=io.StringIO())
+    assert dict(result.rejected) == {"too_large": 1} and [raw.id for raw in sink.raws] == ["ok"]
+    (letter,) = sink.deadletters
+    assert schema_errors("deadletter", letter) == []
+    assert letter["detail"] == f"{path}:1: {len(line)} bytes is over {1 << 20}"
+    assert letter["payload"].encode() == line[:MAX_DEADLETTER_PAYLOAD]
+    assert letter["payload_truncated"] is True and letter["payload_bytes"] == len(line)
+    assert letter["payload_sha256"] == hashlib.sha256(line).hexdigest()
+
+
+def test_a_payload_cut_to_fit_a_dead_letter_says_so_with_the_whole_size_and_hash():
+    """connector_deadletter cut a payload over 256 KiB and said so only in its detail."""
+    from connectors.common import connector_deadletter
+
+    for payload in (b"\xff" * (MAX_DEADLETTER_PAYLOAD + 10), "é" * (MAX_DEADLETTER_PAYLOAD + 10)):  # bytes; text
+        whole = payload.encode() if isinstance(payload, str) else payload
+        letter = connector_deadletter(payload, "invalid_json", "not JSON", location="stdin:1")
+        assert schema_errors("deadletter", letter) == []
+        assert letter["payload_truncated"] is True and letter["detail"].endswith(f"(payload cut at {MAX_DEADLETTER_PAYLOAD} bytes)")
+        assert letter["payload_bytes"] == len(whole) and letter["payload_sha256"] == hashlib.sha256(whole).hexdigest()
+    small = connector_deadletter(b"{not json", "invalid_json", "not JSON")
+    assert "payload_truncated" not in small and small["payload"] == "{not json"
