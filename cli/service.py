@@ -120,8 +120,8 @@ def embedded_broker(settings: Settings, *, persistent: bool) -> Iterator[Setting
         found = {"bootstrap": broker.bootstrap, "data": str(broker.data_dir)}
         if broker.bootstrap != Settings().kafka_bootstrap:  # port 9092 was taken when it was made
             found["hint"] = f"other newsflow commands reach it with NEWSFLOW_KAFKA_BOOTSTRAP={broker.bootstrap}"
-        log.info("local broker", extra=found)
-        try:
+        try:  # the first line within: a stop that comes as it is written still says what follows
+            log.info("local broker", extra=found)
             yield settings.with_(kafka_bootstrap=broker.bootstrap)
         finally:  # kept for the next `up` and the other commands: say so, or it looks left behind
             log.info("the local broker keeps running; `newsflow broker stop` stops it",

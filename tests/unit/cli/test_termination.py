@@ -85,3 +85,34 @@ def test_a_stop_asked_for_while_the_worker_starts_stops_that_worker(monkeypatch,
             proc.wait()
     assert code == (0 if command == "up" else 128 + signal.SIGTERM)
     assert started and not left_running
+
+
+def test_a_stop_that_comes_as_up_names_its_broker_still_says_the_broker_keeps_running(monkeypatch):
+    """SIGTERM acted on while the 'local broker' line is being written (seen in CI, where a caller
+    stopped `up` as soon as it read that line): the line that the broker keeps running must follow."""
+    import logging
+    import types
+
+    from deploy.kafka import broker as broker_module
+
+    said: list[str] = []
+
+    class StoppedWhileWriting(logging.Handler):
+        def emit(self, record):
+            said.append(record.getMessage())
+            if record.getMessage() == "local broker":
+                raise SystemExit(128 + signal.SIGTERM)  # as _exit_on_signal raises it, mid-write
+
+    found = types.SimpleNamespace(bootstrap="127.0.0.1:19092", data_dir="/nowhere")
+    monkeypatch.delenv("NEWSFLOW_KAFKA_BOOTSTRAP", raising=False)
+    monkeypatch.setattr(broker_module, "start_persistent", lambda: found)
+    handler = StoppedWhileWriting()
+    service.log.addHandler(handler)
+    monkeypatch.setattr(service.log, "level", logging.INFO)
+    try:
+        with pytest.raises(SystemExit):
+            with service.embedded_broker(service.Settings(), persistent=True):
+                pytest.fail("the stop should have come before the body")
+    finally:
+        service.log.removeHandler(handler)
+    assert said == ["local broker", "the local broker keeps running; `newsflow broker stop` stops it"]
