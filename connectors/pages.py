@@ -6,7 +6,8 @@ spacing and concurrency; Retry-After) and the guarded :class:`~connectors.net.Fe
 timeouts, size and redirect limits); ``concurrency`` requests in all. Only text/html or
 application/xhtml+xml answers become articles. A URL is marked done in the SQLite state only after
 Kafka acknowledged its article, when the sink refused it for itself (dead-lettered, ``rejected``), or
-when it failed for a reason that will not go away (robots Disallow, 4xx but 408/429, content type),
+when it failed for a reason that will not go away (robots Disallow while robots.txt keeps it, 4xx
+but 408/429, content type),
 stored as ``failed:<reason>`` so that a failure due to a setting is tried again once the setting
 allows it (see :meth:`PagesConnector.still_done`); transient failures (5xx, 429, robots.txt
 unreachable, timeouts) and ``blocked`` (the network policy's refusal) are tried again on the next round.
@@ -220,15 +221,17 @@ class PagesConnector:
         the limit (``failed:too_large:5242880``) so that raising it tries the page again."""
         if isinstance(error, Rejected):
             return f"failed:{error.reason}"      # dead-lettered: done
-        if error.reason == "blocked" or not is_permanent(error):
+        if not is_permanent(error):
             return None
         limit = LIMITED_BY.get(error.reason)
         return f"failed:{error.reason}" + (f":{getattr(self.fetcher, limit)}" if limit else "")
 
-    def still_done(self, status: str | None) -> bool:
+    def still_done(self, status: str | None, url: str) -> bool:
         """Whether a stored status still means "nothing to do" under this run's settings. A bare
         ``failed`` is from a state file written before reasons were kept: it may be a ``blocked`` page,
-        so it is tried once more (and stored again with its reason if it fails for good)."""
+        so it is tried once more (and stored again with its reason if it fails for good). A robots
+        Disallow holds while the site's robots.txt (read once per host and cached) still disallows
+        the page: a site that lifts it gets its page fetched."""
         if status is None or status == "failed":
             return False
         if not status.startswith("failed:"):
@@ -236,8 +239,8 @@ class PagesConnector:
         reason, _, limit = status.removeprefix("failed:").partition(":")
         if reason == "blocked":
             return False
-        if reason == "robots":
-            return self.respect_robots                # a Disallow now ignored (--ignore-robots) is fetched
+        if reason == "robots":                       # a Disallow now ignored (--ignore-robots) is fetched
+            return self.respect_robots and not self.allowed(url)
         if reason in LIMITED_BY and limit.isdigit():
             return getattr(self.fetcher, LIMITED_BY[reason]) <= int(limit)
         return True
@@ -261,7 +264,7 @@ class PagesConnector:
         urls = self.list_urls(summary)
         summary.urls = len(urls)
         statuses = self.state.statuses("pages", urls)
-        todo = [url for url in urls if not self.still_done(statuses.get(url))]
+        todo = [url for url in urls if not self.still_done(statuses.get(url), url)]
         summary.already_done = len(urls) - len(todo)
         batch: list[RawArticle] = []
         remembered: dict[str, list[str]] = {}    # status -> failed URLs

@@ -29,7 +29,8 @@ from .net import Blocked, FetchError, Fetcher, Response
 
 log = logging.getLogger(__name__)
 
-PERMANENT = frozenset({"robots", "content_type", "bad_url", "blocked", "too_large", "too_many_redirects"})
+# not ``blocked``: the network policy's refusal follows --allow-network, not the page
+PERMANENT = frozenset({"robots", "content_type", "bad_url", "too_large", "too_many_redirects"})
 TEMPORARY_STATUS = frozenset({408, 429})   # 4xx answers that mean "not now", not "never"
 ROBOTS_MAX_BYTES = 512 * 1024
 

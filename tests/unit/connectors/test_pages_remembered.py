@@ -95,6 +95,24 @@ def test_a_disallowed_page_is_fetched_when_robots_are_ignored_later(served, tmp_
     c.close()
 
 
+def test_a_disallowed_page_is_fetched_once_robots_txt_allows_it(served, tmp_path):
+    """Before, a Disallow was remembered for good: the site lifting it changed nothing, and only
+    --ignore-robots fetched the page. While robots.txt keeps it, the page stays done and unasked."""
+    served.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /story\n")
+    c = pages(tmp_path, [served.url("/story")])
+    assert c.run_once().failed == {"robots": 1}
+    c.close()
+    c = pages(tmp_path, [served.url("/story")])
+    assert c.run_once().already_done == 1 and served.hits("/story") == 0
+    c.close()
+    served.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private\n")
+    c = pages(tmp_path, [served.url("/story")])
+    summary = c.run_once()
+    assert (summary.already_done, summary.delivered) == (0, 1) and served.hits("/story") == 1
+    assert c.run_once().already_done == 1           # emitted now: not fetched twice
+    c.close()
+
+
 def test_a_page_too_large_is_fetched_again_once_the_limit_is_raised(served, tmp_path):
     """Before, `too_large` was remembered for good: raising --max-bytes did not fetch the page. Under
     the same limit it stays done, as a 404 does."""
